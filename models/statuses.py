@@ -1,0 +1,48 @@
+"""The states a campaign, a message and an instance can be in."""
+
+from __future__ import annotations
+
+from enum import Enum
+
+
+class CampaignStatus(str, Enum):
+    DRAFT = "DRAFT"
+    SCHEDULED = "SCHEDULED"
+    RUNNING = "RUNNING"
+    PAUSED = "PAUSED"
+    COMPLETED = "COMPLETED"
+    CANCELLED = "CANCELLED"
+    FAILED = "FAILED"
+
+
+class MessageStatus(str, Enum):
+    PENDING = "PENDING"
+    SENDING = "SENDING"
+    SENT = "SENT"
+    DELIVERED = "DELIVERED"
+    READ = "READ"
+    FAILED = "FAILED"
+    SKIPPED = "SKIPPED"
+
+
+class ConnectionState(str, Enum):
+    OPEN = "open"
+    CONNECTING = "connecting"
+    CLOSE = "close"
+    UNKNOWN = "unknown"
+
+
+class MediaType(str, Enum):
+    IMAGE = "image"
+    VIDEO = "video"
+    DOCUMENT = "document"
+    AUDIO = "audio"
+
+
+FINISHED_CAMPAIGN_STATUSES = frozenset({CampaignStatus.COMPLETED, CampaignStatus.CANCELLED, CampaignStatus.FAILED})
+LIVE_CAMPAIGN_STATUSES = frozenset({CampaignStatus.SCHEDULED, CampaignStatus.RUNNING, CampaignStatus.PAUSED})
+# Statuses a message counts as "sent" in the funnel (the gateway accepted it).
+SENT_MESSAGE_STATUSES = frozenset({MessageStatus.SENT, MessageStatus.DELIVERED, MessageStatus.READ})
+FINAL_MESSAGE_STATUSES = frozenset(
+    {MessageStatus.SENT, MessageStatus.DELIVERED, MessageStatus.READ, MessageStatus.FAILED, MessageStatus.SKIPPED}
+)

@@ -1,0 +1,170 @@
+"""Every table of Arauto. Rules live in the modules beside this one; this file declares columns only.
+
+Composite and unique indexes (campaign+phone unique, campaign+status+next attempt, ...) are created by raw SQL in
+the migrations, because Piccolo cannot add table constraints on SQLite.
+"""
+
+from __future__ import annotations
+
+from piccolo.apps.user.tables import BaseUser
+from piccolo.columns import (
+    JSON,
+    BigSerial,
+    Boolean,
+    Date,
+    ForeignKey,
+    Integer,
+    OnDelete,
+    Text,
+    Timestamptz,
+    Varchar,
+)
+from piccolo.table import Table
+
+from models.statuses import CampaignStatus, ConnectionState, MessageStatus
+
+
+class UserProfile(Table, tablename="arauto_user_profile"):
+    """What Arauto keeps about a user beyond Piccolo's BaseUser (login is by e-mail = username)."""
+
+    user = ForeignKey(BaseUser, on_delete=OnDelete.cascade, unique=True, index=True)
+    timezone = Varchar(length=64, default="UTC")
+
+
+class SetupToken(Table, tablename="arauto_setup_token"):
+    """The one-time link printed on the console while no user exists (stored hashed)."""
+
+    token_hash = Varchar(length=64, unique=True)
+    created_at = Timestamptz()
+    used_at = Timestamptz(null=True, default=None)
+
+
+class LoginFailure(Table, tablename="arauto_login_failure"):
+    """One failed login; recent rows per e-mail or address throttle further attempts."""
+
+    email = Varchar(length=254, index=True)
+    address = Varchar(length=64, index=True)
+    at = Timestamptz(index=True)
+
+
+class ApiToken(Table, tablename="arauto_api_token"):
+    """A bearer token for the JSON API; only its SHA-256 is stored."""
+
+    owner = ForeignKey(BaseUser, on_delete=OnDelete.cascade, index=True)
+    name = Varchar(length=100)
+    token_hash = Varchar(length=64, unique=True)
+    prefix = Varchar(length=12)
+    created_at = Timestamptz()
+    last_used_at = Timestamptz(null=True, default=None)
+
+
+class Instance(Table, tablename="arauto_instance"):
+    """One WhatsApp number on an Evolution server, with its send caps and its send slot."""
+
+    owner = ForeignKey(BaseUser, on_delete=OnDelete.cascade, index=True)
+    name = Varchar(length=100)
+    server_url = Varchar(length=500)
+    api_key = Text(secret=True)
+    instance_name = Varchar(length=100, index=True)
+    webhook_secret = Varchar(length=64, secret=True)
+    state = Varchar(length=16, default=ConnectionState.UNKNOWN.value, choices=ConnectionState)
+    state_reason = Text(default="")
+    state_checked_at = Timestamptz(null=True, default=None)
+    phone_number = Varchar(length=32, default="")
+    webhook_registered = Boolean(default=False)
+    rate_per_minute = Integer(default=20)
+    jitter_percent = Integer(default=30)
+    daily_cap = Integer(default=1000)
+    next_send_at = Timestamptz(null=True, default=None)
+    sent_today = Integer(default=0)
+    sent_day = Date(null=True, default=None)
+    created_at = Timestamptz()
+    updated_at = Timestamptz()
+
+
+class MessageTemplate(Table, tablename="arauto_message_template"):
+    """A reusable message with {{variable}} placeholders and optional media."""
+
+    owner = ForeignKey(BaseUser, on_delete=OnDelete.cascade, index=True)
+    name = Varchar(length=200)
+    body = Text()
+    media_url = Varchar(length=2000, default="")
+    media_type = Varchar(length=16, default="")
+    created_at = Timestamptz()
+    updated_at = Timestamptz()
+
+
+class Campaign(Table, tablename="arauto_campaign"):
+    """A bulk send: message, audience (CampaignMessage rows), rate, status and funnel counters."""
+
+    owner = ForeignKey(BaseUser, on_delete=OnDelete.cascade, index=True)
+    instance = ForeignKey(Instance, on_delete=OnDelete.restrict, null=True, index=True)
+    template = ForeignKey(MessageTemplate, on_delete=OnDelete.set_null, null=True)
+    name = Varchar(length=200)
+    message = Text(default="")
+    media_url = Varchar(length=2000, default="")
+    media_type = Varchar(length=16, default="")
+    media_filename = Varchar(length=255, default="")
+    status = Varchar(length=16, default=CampaignStatus.DRAFT.value, choices=CampaignStatus, index=True)
+    pause_reason = Text(default="")
+    scheduled_for = Timestamptz(null=True, default=None, index=True)
+    started_at = Timestamptz(null=True, default=None)
+    completed_at = Timestamptz(null=True, default=None)
+    rate_limit = Integer(default=20)
+    max_retries = Integer(default=3)
+    next_send_at = Timestamptz(null=True, default=None)
+    total_recipients = Integer(default=0)
+    pending_count = Integer(default=0)
+    sent_count = Integer(default=0)
+    delivered_count = Integer(default=0)
+    read_count = Integer(default=0)
+    failed_count = Integer(default=0)
+    skipped_count = Integer(default=0)
+    created_at = Timestamptz(index=True)
+    updated_at = Timestamptz()
+
+
+class CampaignMessage(Table, tablename="arauto_campaign_message"):
+    """One recipient of one campaign and everything that happened to its message."""
+
+    id = BigSerial(primary_key=True)
+    campaign = ForeignKey(Campaign, on_delete=OnDelete.cascade)
+    row_number = Integer(default=0)
+    phone = Varchar(length=20)
+    raw_phone = Varchar(length=64, default="")
+    variables = JSON(default="{}")
+    status = Varchar(length=16, default=MessageStatus.PENDING.value, choices=MessageStatus)
+    attempts = Integer(default=0)
+    next_attempt_at = Timestamptz(null=True, default=None)
+    claimed_at = Timestamptz(null=True, default=None)
+    claimed_by = Varchar(length=64, default="")
+    evolution_id = Varchar(length=64, null=True, default=None, index=True)
+    remote_jid = Varchar(length=128, default="")
+    error = Text(default="")
+    sent_at = Timestamptz(null=True, default=None)
+    delivered_at = Timestamptz(null=True, default=None)
+    read_at = Timestamptz(null=True, default=None)
+    failed_at = Timestamptz(null=True, default=None)
+
+
+class OptOut(Table, tablename="arauto_opt_out"):
+    """A number that asked not to be contacted by this user (a STOP reply, or added by hand)."""
+
+    owner = ForeignKey(BaseUser, on_delete=OnDelete.cascade, index=True)
+    phone = Varchar(length=20)
+    source = Varchar(length=16, default="manual")
+    note = Text(default="")
+    created_at = Timestamptz()
+
+
+class WebhookEvent(Table, tablename="arauto_webhook_event"):
+    """A received Evolution event, kept once per dedupe key so a replay changes nothing."""
+
+    instance = ForeignKey(Instance, on_delete=OnDelete.cascade, index=True)
+    event = Varchar(length=40)
+    dedupe_key = Varchar(length=200)
+    key_id = Varchar(length=64, null=True, default=None, index=True)
+    payload = JSON(default="{}")
+    received_at = Timestamptz()
+    processed_at = Timestamptz(null=True, default=None, index=True)
+

@@ -1,0 +1,15 @@
+"""The database engine, chosen by DATABASE_URL (an SQLite file under var/ by default)."""
+
+from __future__ import annotations
+
+import os
+
+from piccolo.conf.apps import AppRegistry
+from piccolo.engine.base import Engine
+
+from settings import DEFAULT_DATABASE_URL
+from models.engines import engine_from_url
+
+DB: Engine = engine_from_url(os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL)
+
+APP_REGISTRY = AppRegistry(apps=["piccolo.apps.user.piccolo_app", "models.piccolo_app"])

@@ -1,0 +1,96 @@
+"""Every ARAUTO_* setting in one dataclass, read once from the environment and injected."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+BASE_DIR = Path(__file__).resolve().parent
+DEFAULT_DATABASE_URL = f"sqlite:///{BASE_DIR / 'var' / 'arauto.sqlite3'}"
+
+
+def _setting(default: Any, env: str, help_text: str) -> Any:
+    return field(default=default, metadata={"env": env, "help": help_text})
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Configuration; `docs_table()` renders the README's table from these declarations."""
+
+    database_url: str = _setting(
+        DEFAULT_DATABASE_URL, "DATABASE_URL", "SQLite file (default, under var/) or postgresql://user@host/db"
+    )
+    secret_key: str = _setting(
+        "", "ARAUTO_SECRET_KEY", "Signs sessions and CSRF tokens. Empty: a random key kept in var/secret_key"
+    )
+    base_url: str = _setting(
+        "http://127.0.0.1:8000", "ARAUTO_BASE_URL", "Public address of Arauto; webhooks given to Evolution use it"
+    )
+    default_region: str = _setting("BR", "ARAUTO_DEFAULT_REGION", "Region for phone numbers written without +country")
+    default_timezone: str = _setting("America/Sao_Paulo", "ARAUTO_DEFAULT_TIMEZONE", "Time zone of new users")
+    max_rate: int = _setting(60, "ARAUTO_MAX_RATE", "Upper bound of a campaign's rate and of an instance's cap (msg/min)")
+    max_recipients: int = _setting(100_000, "ARAUTO_MAX_RECIPIENTS", "Most recipients one campaign may hold")
+    max_upload_bytes: int = _setting(20 * 1024 * 1024, "ARAUTO_MAX_UPLOAD_BYTES", "Largest CSV upload accepted")
+    secure_cookies: bool = _setting(
+        False, "ARAUTO_SECURE_COOKIES", "Mark cookies Secure (on automatically when ARAUTO_BASE_URL is https)"
+    )
+    login_max_failures: int = _setting(5, "ARAUTO_LOGIN_MAX_FAILURES", "Failed logins per e-mail or IP before a pause")
+    login_window_seconds: int = _setting(900, "ARAUTO_LOGIN_WINDOW_SECONDS", "Window and pause of the login throttle")
+    scheduler_enabled: bool = _setting(True, "ARAUTO_SCHEDULER", "Run the sender inside this web process")
+    dispatch_interval_seconds: float = _setting(1.0, "ARAUTO_DISPATCH_INTERVAL", "How often the sender looks for work")
+    send_lease_seconds: int = _setting(120, "ARAUTO_SEND_LEASE_SECONDS", "A claimed message older than this is reconciled")
+    evolution_timeout_seconds: float = _setting(30.0, "ARAUTO_EVOLUTION_TIMEOUT", "Read timeout of calls to Evolution")
+    sandbox_url: str = _setting("", "ARAUTO_SANDBOX_URL", "make run: the sandbox Evolution server to wire up")
+    debug: bool = _setting(False, "ARAUTO_DEBUG", "Tracebacks in pages (never in production)")
+
+    @property
+    def is_postgres(self) -> bool:
+        return self.database_url.startswith(("postgres://", "postgresql://"))
+
+    @property
+    def cookies_secure(self) -> bool:
+        return self.secure_cookies or self.base_url.startswith("https://")
+
+
+def _parse(raw: str, kind: type) -> Any:
+    if kind is bool:
+        return raw.strip().lower() in {"1", "true", "yes", "on"}
+    return kind(raw)
+
+
+def load_settings(environ: dict[str, str] | None = None, **overrides: Any) -> Settings:
+    """Read every setting from the environment; keyword overrides win (tests use them)."""
+    env = os.environ if environ is None else environ
+    values: dict[str, Any] = {}
+    for f in fields(Settings):
+        raw = env.get(f.metadata["env"])
+        if raw not in (None, ""):
+            values[f.name] = _parse(raw, type(f.default))
+    values.update(overrides)
+    settings = Settings(**values)
+    if not settings.secret_key:
+        settings = Settings(**{**values, "secret_key": _local_secret_key()})
+    return settings
+
+
+def _local_secret_key() -> str:
+    """A random key created once and kept under var/, so sessions survive restarts without configuration."""
+    path = BASE_DIR / "var" / "secret_key"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.exists():
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_hex(32))
+    return path.read_text().strip()
+
+
+def docs_table() -> str:
+    """The README's configuration table."""
+    rows = ["| variable | default | what it does |", "|---|---|---|"]
+    for f in fields(Settings):
+        default = f.default if f.name != "database_url" else "sqlite:///var/arauto.sqlite3"
+        rows.append(f"| `{f.metadata['env']}` | `{default}` | {f.metadata['help']} |")
+    return "\n".join(rows)
