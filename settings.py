@@ -31,7 +31,9 @@ class Settings:
     )
     default_region: str = _setting("BR", "ARAUTO_DEFAULT_REGION", "Region for phone numbers written without +country")
     default_timezone: str = _setting("America/Sao_Paulo", "ARAUTO_DEFAULT_TIMEZONE", "Time zone of new users")
-    max_rate: int = _setting(60, "ARAUTO_MAX_RATE", "Upper bound of a campaign's rate and of an instance's cap (msg/min)")
+    max_rate: int = _setting(
+        60, "ARAUTO_MAX_RATE", "Upper bound of a campaign's rate and of an instance's cap (msg/min)"
+    )
     max_recipients: int = _setting(100_000, "ARAUTO_MAX_RECIPIENTS", "Most recipients one campaign may hold")
     max_upload_bytes: int = _setting(20 * 1024 * 1024, "ARAUTO_MAX_UPLOAD_BYTES", "Largest CSV upload accepted")
     secure_cookies: bool = _setting(
@@ -41,7 +43,9 @@ class Settings:
     login_window_seconds: int = _setting(900, "ARAUTO_LOGIN_WINDOW_SECONDS", "Window and pause of the login throttle")
     scheduler_enabled: bool = _setting(True, "ARAUTO_SCHEDULER", "Run the sender inside this web process")
     dispatch_interval_seconds: float = _setting(1.0, "ARAUTO_DISPATCH_INTERVAL", "How often the sender looks for work")
-    send_lease_seconds: int = _setting(120, "ARAUTO_SEND_LEASE_SECONDS", "A claimed message older than this is reconciled")
+    send_lease_seconds: int = _setting(
+        120, "ARAUTO_SEND_LEASE_SECONDS", "A claimed message older than this is reconciled"
+    )
     evolution_timeout_seconds: float = _setting(30.0, "ARAUTO_EVOLUTION_TIMEOUT", "Read timeout of calls to Evolution")
     sandbox_url: str = _setting("", "ARAUTO_SANDBOX_URL", "make run: the sandbox Evolution server to wire up")
     debug: bool = _setting(False, "ARAUTO_DEBUG", "Tracebacks in pages (never in production)")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlparse
 
 from piccolo.engine.base import Engine
@@ -13,7 +14,7 @@ from piccolo.engine.sqlite import SQLiteEngine
 SQLITE_BUSY_TIMEOUT_SECONDS = 30.0
 
 
-def engine_from_url(url: str) -> Engine:
+def engine_from_url(url: str) -> Engine[Any]:
     """`sqlite:///path` (WAL mode, busy timeout) or `postgresql://...` (a pool opened by the app)."""
     parsed = urlparse(url)
     if parsed.scheme in {"postgres", "postgresql"}:
@@ -32,5 +33,16 @@ def enable_wal(path: Path) -> None:
         connection.execute("PRAGMA journal_mode=WAL")
 
 
-def is_postgres(engine: Engine) -> bool:
+def is_postgres(engine: Engine[Any]) -> bool:
     return engine.engine_type in {"postgres", "cockroach"}
+
+
+async def open_pool(engine: Engine[Any]) -> None:
+    """PostgreSQL: a connection pool for the app's lifetime (SQLite opens a connection per query)."""
+    if isinstance(engine, PostgresEngine):
+        await engine.start_connection_pool(min_size=2, max_size=20)
+
+
+async def close_pool(engine: Engine[Any]) -> None:
+    if isinstance(engine, PostgresEngine):
+        await engine.close_connection_pool()

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 
 
-class CampaignStatus(str, Enum):
+class CampaignStatus(StrEnum):
     DRAFT = "DRAFT"
     SCHEDULED = "SCHEDULED"
     RUNNING = "RUNNING"
@@ -15,7 +15,7 @@ class CampaignStatus(str, Enum):
     FAILED = "FAILED"
 
 
-class MessageStatus(str, Enum):
+class MessageStatus(StrEnum):
     PENDING = "PENDING"
     SENDING = "SENDING"
     SENT = "SENT"
@@ -25,14 +25,14 @@ class MessageStatus(str, Enum):
     SKIPPED = "SKIPPED"
 
 
-class ConnectionState(str, Enum):
+class ConnectionState(StrEnum):
     OPEN = "open"
     CONNECTING = "connecting"
     CLOSE = "close"
     UNKNOWN = "unknown"
 
 
-class MediaType(str, Enum):
+class MediaType(StrEnum):
     IMAGE = "image"
     VIDEO = "video"
     DOCUMENT = "document"

@@ -15,6 +15,7 @@ from piccolo.columns import (
     ForeignKey,
     Integer,
     OnDelete,
+    Serial,
     Text,
     Timestamptz,
     Varchar,
@@ -27,12 +28,16 @@ from models.statuses import CampaignStatus, ConnectionState, MessageStatus
 class UserProfile(Table, tablename="arauto_user_profile"):
     """What Arauto keeps about a user beyond Piccolo's BaseUser (login is by e-mail = username)."""
 
+    id = Serial(primary_key=True)
+
     user = ForeignKey(BaseUser, on_delete=OnDelete.cascade, unique=True, index=True)
     timezone = Varchar(length=64, default="UTC")
 
 
 class SetupToken(Table, tablename="arauto_setup_token"):
     """The one-time link printed on the console while no user exists (stored hashed)."""
+
+    id = Serial(primary_key=True)
 
     token_hash = Varchar(length=64, unique=True)
     created_at = Timestamptz()
@@ -42,6 +47,8 @@ class SetupToken(Table, tablename="arauto_setup_token"):
 class LoginFailure(Table, tablename="arauto_login_failure"):
     """One failed login; recent rows per e-mail or address throttle further attempts."""
 
+    id = Serial(primary_key=True)
+
     email = Varchar(length=254, index=True)
     address = Varchar(length=64, index=True)
     at = Timestamptz(index=True)
@@ -49,6 +56,8 @@ class LoginFailure(Table, tablename="arauto_login_failure"):
 
 class ApiToken(Table, tablename="arauto_api_token"):
     """A bearer token for the JSON API; only its SHA-256 is stored."""
+
+    id = Serial(primary_key=True)
 
     owner = ForeignKey(BaseUser, on_delete=OnDelete.cascade, index=True)
     name = Varchar(length=100)
@@ -60,6 +69,8 @@ class ApiToken(Table, tablename="arauto_api_token"):
 
 class Instance(Table, tablename="arauto_instance"):
     """One WhatsApp number on an Evolution server, with its send caps and its send slot."""
+
+    id = Serial(primary_key=True)
 
     owner = ForeignKey(BaseUser, on_delete=OnDelete.cascade, index=True)
     name = Varchar(length=100)
@@ -85,6 +96,8 @@ class Instance(Table, tablename="arauto_instance"):
 class MessageTemplate(Table, tablename="arauto_message_template"):
     """A reusable message with {{variable}} placeholders and optional media."""
 
+    id = Serial(primary_key=True)
+
     owner = ForeignKey(BaseUser, on_delete=OnDelete.cascade, index=True)
     name = Varchar(length=200)
     body = Text()
@@ -96,6 +109,8 @@ class MessageTemplate(Table, tablename="arauto_message_template"):
 
 class Campaign(Table, tablename="arauto_campaign"):
     """A bulk send: message, audience (CampaignMessage rows), rate, status and funnel counters."""
+
+    id = Serial(primary_key=True)
 
     owner = ForeignKey(BaseUser, on_delete=OnDelete.cascade, index=True)
     instance = ForeignKey(Instance, on_delete=OnDelete.restrict, null=True, index=True)
@@ -150,6 +165,8 @@ class CampaignMessage(Table, tablename="arauto_campaign_message"):
 class OptOut(Table, tablename="arauto_opt_out"):
     """A number that asked not to be contacted by this user (a STOP reply, or added by hand)."""
 
+    id = Serial(primary_key=True)
+
     owner = ForeignKey(BaseUser, on_delete=OnDelete.cascade, index=True)
     phone = Varchar(length=20)
     source = Varchar(length=16, default="manual")
@@ -160,6 +177,8 @@ class OptOut(Table, tablename="arauto_opt_out"):
 class WebhookEvent(Table, tablename="arauto_webhook_event"):
     """A received Evolution event, kept once per dedupe key so a replay changes nothing."""
 
+    id = Serial(primary_key=True)
+
     instance = ForeignKey(Instance, on_delete=OnDelete.cascade, index=True)
     event = Varchar(length=40)
     dedupe_key = Varchar(length=200)
@@ -167,4 +186,3 @@ class WebhookEvent(Table, tablename="arauto_webhook_event"):
     payload = JSON(default="{}")
     received_at = Timestamptz()
     processed_at = Timestamptz(null=True, default=None, index=True)
-

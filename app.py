@@ -1,0 +1,121 @@
+"""create_app(settings): the one place that wires routes, templates, static files, database and scheduler."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from litestar import Litestar
+from litestar.config.csrf import CSRFConfig
+from litestar.datastructures import State
+from litestar.di import Provide
+from litestar.plugins.flash import FlashConfig, FlashPlugin
+from litestar.plugins.htmx import HTMXPlugin
+from litestar.static_files import create_static_files_router
+from litestar.template.config import TemplateConfig
+
+from models.db import use_engine
+from models.engines import close_pool, engine_from_url, open_pool
+from models.users import CurrentUser, issue_setup_token
+from scheduler.clock import Clock, SystemClock
+from settings import BASE_DIR, Settings, load_settings
+from views import route_handlers
+from views.deps import provide_clock, provide_current_user, provide_settings
+from views.errors import EXCEPTION_HANDLERS
+from views.security import authentication_middleware, session_config
+from views.templating import configure_jinja
+
+logger = logging.getLogger("arauto")
+Lifespan = Callable[[Litestar], AbstractAsyncContextManager[None]]
+
+
+def db_lifespan(settings: Settings) -> Lifespan:
+    """Bind the tables to the configured engine; on PostgreSQL open (and close) a connection pool."""
+
+    @asynccontextmanager
+    async def lifespan(app: Litestar) -> AsyncIterator[None]:
+        engine = engine_from_url(settings.database_url)
+        use_engine(engine)
+        await open_pool(engine)
+        try:
+            await announce_setup_link(settings, app.state.clock)
+            yield
+        finally:
+            await close_pool(engine)
+
+    return lifespan
+
+
+async def announce_setup_link(settings: Settings, clock: Clock) -> None:
+    """With no user yet, print the one-time link that creates the first account (there is no default password)."""
+    token = await issue_setup_token(now=clock.now())
+    if token:
+        link = f"{settings.base_url.rstrip('/')}/setup/{token}"
+        print(f"\n  No user exists yet. Create the first account here (one-time link):\n\n    {link}\n", flush=True)
+
+
+def first_user_hook(settings: Settings) -> Callable[[CurrentUser], Any]:
+    """After setup: give the first user a sandbox instance when `make run` started one."""
+
+    async def on_first_user(user: CurrentUser) -> None:
+        if settings.sandbox_url:
+            from models.instances import create_sandbox_instance
+
+            await create_sandbox_instance(user.id, settings.sandbox_url)
+
+    return on_first_user
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    clock: Clock | None = None,
+    extra_lifespans: list[Lifespan] | None = None,
+) -> Litestar:
+    settings = settings or load_settings()
+    template_config = TemplateConfig(
+        directory=BASE_DIR / "templates", engine=_jinja_engine(), engine_callback=configure_jinja(settings)
+    )
+    session = session_config(settings)
+    lifespans: list[Lifespan] = [db_lifespan(settings)]
+    if settings.scheduler_enabled:
+        from scheduler.lifespan import scheduler_lifespan
+
+        lifespans.append(scheduler_lifespan(settings))
+    lifespans.extend(extra_lifespans or [])
+    return Litestar(
+        route_handlers=[
+            *route_handlers(),
+            create_static_files_router(path="/static", directories=[Path(BASE_DIR / "static")], name="static"),
+        ],
+        template_config=template_config,
+        plugins=[HTMXPlugin(), FlashPlugin(config=FlashConfig(template_config=template_config))],
+        csrf_config=CSRFConfig(
+            secret=settings.secret_key,
+            cookie_secure=settings.cookies_secure,
+            cookie_samesite="lax",
+            cookie_httponly=True,
+            exclude=["^/api/", "^/webhooks/"],
+        ),
+        middleware=[session.middleware, authentication_middleware()],
+        exception_handlers=EXCEPTION_HANDLERS,
+        lifespan=lifespans,
+        state=State(
+            {"settings": settings, "clock": clock or SystemClock(), "on_first_user": first_user_hook(settings)}
+        ),
+        dependencies={
+            "settings": Provide(provide_settings),
+            "clock": Provide(provide_clock),
+            "current_user": Provide(provide_current_user),
+        },
+        debug=settings.debug,
+    )
+
+
+def _jinja_engine() -> type:
+    from litestar.plugins.jinja import JinjaTemplateEngine
+
+    return JinjaTemplateEngine

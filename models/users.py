@@ -1,0 +1,204 @@
+"""Accounts: users (Piccolo's BaseUser, logging in by e-mail), API tokens, the one-time setup link, login throttle."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from piccolo.apps.user.tables import BaseUser
+
+from models.errors import ValidationFailed
+from models.tables import ApiToken, LoginFailure, SetupToken, UserProfile
+
+TOKEN_PREFIX = "arauto_"  # noqa: S105 (a public prefix, not a secret)
+MIN_PASSWORD_LENGTH = 8
+
+
+@dataclass(frozen=True)
+class CurrentUser:
+    """The signed-in user as views and rules see it."""
+
+    id: int
+    email: str
+    is_admin: bool
+    timezone: str
+
+
+def _sha256(value: str) -> str:
+    return hashlib.sha256(value.encode()).hexdigest()
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def validate_credentials(email: str, password: str) -> None:
+    errors: dict[str, str] = {}
+    if "@" not in email or "." not in email.rsplit("@", 1)[-1] or len(email) > 254:
+        errors["email"] = "Enter a valid e-mail address."
+    if len(password) < MIN_PASSWORD_LENGTH:
+        errors["password"] = f"Use at least {MIN_PASSWORD_LENGTH} characters."
+    elif len(password) > BaseUser._max_password_length:
+        errors["password"] = f"Use at most {BaseUser._max_password_length} characters."
+    if errors:
+        raise ValidationFailed(errors)
+
+
+async def create_user(
+    email: str,
+    password: str,
+    *,
+    admin: bool = False,
+    timezone: str = "UTC",
+    iterations: int | None = None,
+) -> CurrentUser:
+    """Create an active user; the password is hashed (PBKDF2-SHA256) off the event loop."""
+    email = normalise_email(email)
+    validate_credentials(email, password)
+    if await BaseUser.exists().where(BaseUser.username == email):
+        raise ValidationFailed({"email": "A user with this e-mail already exists."})
+    hashed = await asyncio.to_thread(BaseUser.hash_password, password, "", iterations)
+    user = BaseUser(username=email, email=email, password=hashed, active=True, admin=admin, superuser=admin)
+    await user.save()
+    await UserProfile(user=user.id, timezone=timezone).save()
+    return CurrentUser(id=user.id, email=email, is_admin=admin, timezone=timezone)
+
+
+async def get_user(user_id: int) -> CurrentUser | None:
+    """The active user with this id, or None (a deactivated user's session stops working)."""
+    row = (
+        await BaseUser.select(BaseUser.id, BaseUser.email, BaseUser.admin)
+        .where((BaseUser.id == user_id) & (BaseUser.active == True))  # noqa: E712
+        .first()
+    )
+    if row is None:
+        return None
+    profile = await UserProfile.select(UserProfile.timezone).where(UserProfile.user == user_id).first()
+    return CurrentUser(
+        id=row["id"], email=row["email"], is_admin=row["admin"], timezone=profile["timezone"] if profile else "UTC"
+    )
+
+
+async def get_user_by_email(email: str) -> CurrentUser | None:
+    row = await BaseUser.select(BaseUser.id).where(BaseUser.username == normalise_email(email)).first()
+    return await get_user(row["id"]) if row else None
+
+
+def _check_password(stored: str, password: str) -> bool:
+    try:
+        _, iterations, salt, _hashed = BaseUser.split_stored_password(stored)
+        candidate = BaseUser.hash_password(password, salt, int(iterations))
+    except ValueError:
+        return False
+    return hmac.compare_digest(candidate, stored)
+
+
+async def authenticate(email: str, password: str) -> CurrentUser | None:
+    """The user if the e-mail and password match an active account; the hash runs off the event loop."""
+    row = (
+        await BaseUser.select(BaseUser.id, BaseUser.password, BaseUser.active)
+        .where(BaseUser.username == normalise_email(email))
+        .first()
+    )
+    stored = row["password"] if row else BaseUser.hash_password("timing-equaliser", "salt", 1)
+    ok = await asyncio.to_thread(_check_password, stored, password)
+    if not (row and ok and row["active"]):
+        return None
+    return await get_user(row["id"])
+
+
+async def user_count() -> int:
+    return int(await BaseUser.count())
+
+
+# -- login throttle ------------------------------------------------------------------------------------------------
+
+
+async def throttle_wait(email: str, address: str, *, now: datetime, max_failures: int, window: timedelta) -> int:
+    """Seconds to wait before another login attempt for this e-mail or address (0: go ahead)."""
+    since = now - window
+    recent = (LoginFailure.at > since) & (
+        (LoginFailure.email == normalise_email(email)) | (LoginFailure.address == address)
+    )
+    failures = await LoginFailure.select(LoginFailure.at).where(recent).order_by(LoginFailure.at).run()
+    if len(failures) < max_failures:
+        return 0
+    oldest_counting = failures[-max_failures]["at"]
+    return max(1, int((oldest_counting + window - now).total_seconds()))
+
+
+async def record_login_failure(email: str, address: str, *, now: datetime) -> None:
+    await LoginFailure(email=normalise_email(email)[:254], address=address[:64], at=now).save()
+
+
+async def clear_login_failures(email: str, *, now: datetime, window: timedelta) -> None:
+    await LoginFailure.delete().where((LoginFailure.email == normalise_email(email)) | (LoginFailure.at < now - window))
+
+
+# -- API tokens ----------------------------------------------------------------------------------------------------
+
+
+async def create_api_token(owner_id: int, name: str, *, now: datetime) -> str:
+    """A new token, returned once; only its SHA-256 is stored."""
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    await ApiToken(
+        owner=owner_id, name=name.strip()[:100] or "token", token_hash=_sha256(token), prefix=token[:12], created_at=now
+    ).save()
+    return token
+
+
+async def user_for_token(token: str, *, now: datetime) -> CurrentUser | None:
+    row = await ApiToken.select(ApiToken.id, ApiToken.owner).where(ApiToken.token_hash == _sha256(token)).first()
+    if row is None:
+        return None
+    await ApiToken.update({ApiToken.last_used_at: now}).where(ApiToken.id == row["id"])
+    return await get_user(row["owner"])
+
+
+async def list_api_tokens(owner_id: int) -> list[dict[str, object]]:
+    return list(
+        await ApiToken.select(ApiToken.id, ApiToken.name, ApiToken.prefix, ApiToken.created_at, ApiToken.last_used_at)
+        .where(ApiToken.owner == owner_id)
+        .order_by(ApiToken.created_at, ascending=False)
+    )
+
+
+async def revoke_api_token(owner_id: int, token_id: int) -> bool:
+    deleted = (
+        await ApiToken.delete().where((ApiToken.id == token_id) & (ApiToken.owner == owner_id)).returning(ApiToken.id)
+    )
+    return bool(deleted)
+
+
+# -- the one-time setup link ---------------------------------------------------------------------------------------
+
+
+async def issue_setup_token(*, now: datetime) -> str | None:
+    """A fresh setup token while no user exists (older unused ones stop working); None once a user exists."""
+    if await user_count():
+        return None
+    token = secrets.token_urlsafe(24)
+    await SetupToken.delete().where(SetupToken.used_at.is_null())
+    await SetupToken(token_hash=_sha256(token), created_at=now).save()
+    return token
+
+
+async def setup_token_valid(token: str) -> bool:
+    if await user_count():
+        return False
+    return bool(
+        await SetupToken.exists().where((SetupToken.token_hash == _sha256(token)) & SetupToken.used_at.is_null())
+    )
+
+
+async def complete_setup(token: str, email: str, password: str, *, now: datetime, timezone: str) -> CurrentUser:
+    """Create the first (admin) user through the setup link, once."""
+    if not await setup_token_valid(token):
+        raise ValidationFailed({"token": "This setup link has already been used or is not valid."})
+    user = await create_user(email, password, admin=True, timezone=timezone)
+    await SetupToken.update({SetupToken.used_at: now}).where(SetupToken.token_hash == _sha256(token))
+    return user

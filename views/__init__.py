@@ -1,0 +1,16 @@
+"""Litestar controllers; with app.py the only code that imports litestar."""
+
+from __future__ import annotations
+
+from litestar.types import ControllerRouterHandler
+
+
+def route_handlers() -> list[ControllerRouterHandler]:
+    """Every controller of the app, in one list `create_app` mounts."""
+    from views.account import AccountPages
+    from views.api.account import AccountApi
+    from views.auth import AuthPages
+    from views.campaigns import CampaignPages
+    from views.home import HomePages
+
+    return [AuthPages, AccountPages, HomePages, CampaignPages, AccountApi]

@@ -1,0 +1,28 @@
+"""Dependencies every controller can ask for by name."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Request
+from litestar.datastructures import State
+
+from models.users import CurrentUser
+from scheduler.clock import Clock
+from settings import Settings
+
+
+async def provide_settings(state: State) -> Settings:
+    settings: Settings = state.settings
+    return settings
+
+
+async def provide_clock(state: State) -> Clock:
+    clock: Clock = state.clock
+    return clock
+
+
+async def provide_current_user(request: Request[Any, Any, Any]) -> CurrentUser:
+    """The signed-in user; routes asking for it are behind `requires_login`."""
+    user: CurrentUser = request.user
+    return user

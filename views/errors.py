@@ -1,0 +1,127 @@
+"""Turn domain and HTTP errors into answers: JSON under /api, pages (or a redirect to log in) elsewhere."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+from urllib.parse import quote
+
+from litestar import MediaType, Request, Response
+from litestar.exceptions import (
+    HTTPException,
+    NotAuthorizedException,
+    NotFoundException,
+    PermissionDeniedException,
+    ValidationException,
+)
+from litestar.plugins.flash import flash
+from litestar.response import Redirect, Template
+from litestar.status_codes import (
+    HTTP_400_BAD_REQUEST,
+    HTTP_404_NOT_FOUND,
+    HTTP_409_CONFLICT,
+    HTTP_500_INTERNAL_SERVER_ERROR,
+)
+
+from models.errors import DomainError, IllegalTransition, ImportRejected, NotFoundOrNotYours, ValidationFailed
+
+logger = logging.getLogger("arauto.errors")
+AnyRequest = Request[Any, Any, Any]
+
+
+def is_api(request: AnyRequest) -> bool:
+    return request.url.path.startswith("/api/") or request.url.path == "/api"
+
+
+def _json(status: int, detail: str, extra: dict[str, Any] | None = None) -> Response[dict[str, Any]]:
+    return Response({"status_code": status, "detail": detail, **(extra or {})}, status_code=status)
+
+
+def _page(request: AnyRequest, status: int, title: str, detail: str) -> Template:
+    return Template(
+        "errors/error.html",
+        context={"status": status, "title": title, "detail": detail},
+        status_code=status,
+        media_type=MediaType.HTML,
+    )
+
+
+def not_authorized(request: AnyRequest, exc: NotAuthorizedException) -> Response[Any]:
+    if is_api(request):
+        return _json(401, exc.detail, None)
+    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    response: Response[Any] = Redirect(f"/login?next={quote(target, safe='')}", status_code=303)
+    if request.headers.get("hx-request"):
+        response = Response(b"", status_code=200, headers={"HX-Redirect": f"/login?next={quote(target, safe='')}"})
+    return response
+
+
+def permission_denied(request: AnyRequest, exc: PermissionDeniedException) -> Response[Any]:
+    if is_api(request):
+        return _json(403, exc.detail)
+    return _page(request, 403, "Not allowed", exc.detail)
+
+
+def not_found(request: AnyRequest, exc: Exception) -> Response[Any]:
+    detail = exc.message if isinstance(exc, DomainError) else "Not found"
+    if is_api(request):
+        return _json(HTTP_404_NOT_FOUND, detail)
+    return _page(request, 404, "Page not found", detail)
+
+
+def illegal_transition(request: AnyRequest, exc: IllegalTransition) -> Response[Any]:
+    if is_api(request):
+        return _json(HTTP_409_CONFLICT, exc.message)
+    flash(request, exc.message, category="error")
+    return Redirect(request.headers.get("referer") or "/campaigns", status_code=303)
+
+
+def validation_failed(request: AnyRequest, exc: ValidationFailed) -> Response[Any]:
+    errors = [{"field": field, "message": reason} for field, reason in exc.errors.items()]
+    if is_api(request):
+        return _json(HTTP_400_BAD_REQUEST, "Validation failed", {"errors": errors})
+    return _page(request, 400, "Invalid input", exc.message)
+
+
+def import_rejected(request: AnyRequest, exc: ImportRejected) -> Response[Any]:
+    if is_api(request):
+        return _json(HTTP_400_BAD_REQUEST, exc.message)
+    return _page(request, 400, "Import refused", exc.message)
+
+
+def litestar_validation(request: AnyRequest, exc: ValidationException) -> Response[Any]:
+    extra = exc.extra if isinstance(exc.extra, list) else []
+    errors = [{"field": e.get("key", ""), "message": e.get("message", "")} for e in extra if isinstance(e, dict)]
+    if is_api(request):
+        return _json(HTTP_400_BAD_REQUEST, exc.detail, {"errors": errors})
+    return _page(request, 400, "Invalid input", exc.detail)
+
+
+def http_error(request: AnyRequest, exc: HTTPException) -> Response[Any]:
+    if is_api(request):
+        return _json(exc.status_code, exc.detail)
+    if exc.status_code < 400:
+        return Response(exc.detail, status_code=exc.status_code)
+    return _page(request, exc.status_code, exc.detail, exc.detail)
+
+
+def server_error(request: AnyRequest, exc: Exception) -> Response[Any]:
+    logger.exception("Unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    if is_api(request):
+        return _json(HTTP_500_INTERNAL_SERVER_ERROR, "Internal server error")
+    return _page(request, 500, "Something went wrong", "The error was logged. Please try again.")
+
+
+EXCEPTION_HANDLERS: dict[Any, Any] = {
+    NotAuthorizedException: not_authorized,
+    PermissionDeniedException: permission_denied,
+    NotFoundException: not_found,
+    NotFoundOrNotYours: not_found,
+    IllegalTransition: illegal_transition,
+    ValidationFailed: validation_failed,
+    ImportRejected: import_rejected,
+    ValidationException: litestar_validation,
+    HTTPException: http_error,
+    HTTP_500_INTERNAL_SERVER_ERROR: server_error,
+    Exception: server_error,
+}

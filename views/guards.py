@@ -1,0 +1,20 @@
+"""Guards: who may reach a route."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar.connection import ASGIConnection
+from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
+from litestar.handlers.base import BaseRouteHandler
+
+
+def requires_login(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+    if connection.scope.get("user") is None:
+        raise NotAuthorizedException("Sign in to continue.")
+
+
+def requires_admin(connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler) -> None:
+    requires_login(connection, handler)
+    if not connection.user.is_admin:
+        raise PermissionDeniedException("Only administrators can do this.")
