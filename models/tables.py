@@ -122,6 +122,7 @@ class Campaign(Table, tablename="arauto_campaign"):
     media_filename = Varchar(length=255, default="")
     status = Varchar(length=16, default=CampaignStatus.DRAFT.value, choices=CampaignStatus, index=True)
     pause_reason = Text(default="")
+    auto_paused = Boolean(default=False)  # paused by Arauto (instance down): resumes by itself on reconnect
     scheduled_for = Timestamptz(null=True, default=None, index=True)
     started_at = Timestamptz(null=True, default=None)
     completed_at = Timestamptz(null=True, default=None)
