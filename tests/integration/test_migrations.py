@@ -31,7 +31,7 @@ def test_migrate_builds_every_table_and_index_on_an_empty_sqlite_file(tmp_path: 
         indexes = {r[0] for r in connection.execute("SELECT name FROM sqlite_master WHERE type='index'")}
         journal = connection.execute("PRAGMA journal_mode").fetchone()[0]
     assert {t._meta.tablename for t in all_tables()} <= tables
-    assert EXPECTED_INDEXES <= indexes
+    assert indexes >= EXPECTED_INDEXES
     assert journal == "wal"
 
 
@@ -57,4 +57,4 @@ async def test_migrate_builds_every_table_and_index_on_an_empty_postgres_databas
         await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         await admin.close()
     assert {t._meta.tablename for t in all_tables()} <= tables
-    assert EXPECTED_INDEXES <= indexes
+    assert indexes >= EXPECTED_INDEXES
