@@ -113,7 +113,21 @@ def instance_row(instance: Instance) -> dict[str, Any]:
         "disconnectionAt": None,
         "createdAt": instance.created_at,
         "updatedAt": iso_now(),
-        **dict.fromkeys(("Chatwoot", "Proxy", "Rabbitmq", "Nats", "Sqs", "Websocket", "Setting")),
+        **dict.fromkeys(("Chatwoot", "Proxy", "Rabbitmq", "Nats", "Sqs", "Websocket")),
+        "Setting": {
+            "id": f"c{instance.id.replace('-', '')[:24]}",
+            "rejectCall": False,
+            "msgCall": "",
+            "groupsIgnore": True,
+            "alwaysOnline": False,
+            "readMessages": False,
+            "readStatus": False,
+            "syncFullHistory": False,
+            "wavoipToken": "",
+            "createdAt": instance.created_at,
+            "updatedAt": instance.created_at,
+            "instanceId": instance.id,
+        },
         "_count": {"Message": 0, "Contact": 0, "Chat": 0},
     }
 
