@@ -31,6 +31,10 @@ from scheduler.evolution_results import (
     WebhookInfo,
     classify_error,
     classify_exception,
+    found_message,
+    instance_info,
+    number_check,
+    timestamp_of,
 )
 
 __all__ = [
@@ -219,7 +223,7 @@ class EvolutionClient:
         return Sent(
             key_id=key["id"],
             remote_jid=str(key.get("remoteJid") or ""),
-            timestamp=_timestamp(payload.get("messageTimestamp")),
+            timestamp=timestamp_of(payload.get("messageTimestamp")),
         )
 
     async def connection_state(self, server_url: str, api_key: str, instance: str) -> ConnectionState | Failure:
@@ -243,18 +247,7 @@ class EvolutionClient:
             return result
         if not isinstance(result.value, list):
             return Ambiguous("Evolution answered fetchInstances without a list", 200)
-        return tuple(
-            InstanceInfo(
-                name=str(row.get("name", "")),
-                id=str(row.get("id", "")),
-                connection_status=str(row.get("connectionStatus") or ""),
-                owner_jid=row.get("ownerJid"),
-                profile_name=row.get("profileName"),
-                token=row.get("token"),
-            )
-            for row in result.value
-            if isinstance(row, dict)
-        )
+        return tuple(instance_info(row) for row in result.value if isinstance(row, dict))
 
     async def check_numbers(
         self, server_url: str, api_key: str, instance: str, numbers: Sequence[str], batch_size: int = 50
@@ -272,13 +265,7 @@ class EvolutionClient:
                 return result
             if not isinstance(result.value, list):
                 return Ambiguous("Evolution answered whatsappNumbers without a list", 200)
-            checks.extend(
-                NumberCheck(
-                    number=str(row.get("number", "")), jid=str(row.get("jid", "")), exists=row.get("exists") is True
-                )
-                for row in result.value
-                if isinstance(row, dict)
-            )
+            checks.extend(number_check(row) for row in result.value if isinstance(row, dict))
         return tuple(checks)
 
     async def set_webhook(
@@ -327,31 +314,10 @@ class EvolutionClient:
             messages = result.value.get("messages") if isinstance(result.value, dict) else None
             if not isinstance(messages, dict) or not isinstance(messages.get("records"), list):
                 return Ambiguous("Evolution answered findMessages without records", 200)
-            found.extend(_found(record) for record in messages["records"] if isinstance(record, dict))
+            found.extend(found_message(record) for record in messages["records"] if isinstance(record, dict))
             if page >= int(messages.get("pages") or 0):
                 break
         return tuple(found)
-
-
-def _found(record: dict[str, Any]) -> FoundMessage:
-    key = record.get("key") or {}
-    updates = record.get("MessageUpdate") or []
-    return FoundMessage(
-        key_id=str(key.get("id", "")),
-        remote_jid=str(key.get("remoteJid", "")),
-        from_me=key.get("fromMe") is True,
-        timestamp=_timestamp(record.get("messageTimestamp")),
-        statuses=tuple(str(u.get("status")) for u in updates if isinstance(u, dict)),
-    )
-
-
-def _timestamp(value: Any) -> int:
-    """Unix seconds; 2.3.6 sends a number, older servers a digit string."""
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return int(value)
-    if isinstance(value, str) and value.isdigit():
-        return int(value)
-    return 0
 
 
 class _Decoded:

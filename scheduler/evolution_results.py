@@ -205,3 +205,41 @@ def classify_exception(exc: httpx.HTTPError) -> NotSent | Ambiguous:
     if isinstance(exc, httpx.TimeoutException):
         return Ambiguous(f"Evolution did not answer in time ({name})")
     return Ambiguous(f"The connection to Evolution failed mid-request ({name})")
+
+
+def instance_info(row: dict[str, Any]) -> InstanceInfo:
+    """One fetchInstances row."""
+    return InstanceInfo(
+        name=str(row.get("name", "")),
+        id=str(row.get("id", "")),
+        connection_status=str(row.get("connectionStatus") or ""),
+        owner_jid=row.get("ownerJid"),
+        profile_name=row.get("profileName"),
+        token=row.get("token"),
+    )
+
+
+def number_check(row: dict[str, Any]) -> NumberCheck:
+    """One whatsappNumbers entry."""
+    return NumberCheck(number=str(row.get("number", "")), jid=str(row.get("jid", "")), exists=row.get("exists") is True)
+
+
+def found_message(record: dict[str, Any]) -> FoundMessage:
+    key = record.get("key") or {}
+    updates = record.get("MessageUpdate") or []
+    return FoundMessage(
+        key_id=str(key.get("id", "")),
+        remote_jid=str(key.get("remoteJid", "")),
+        from_me=key.get("fromMe") is True,
+        timestamp=timestamp_of(record.get("messageTimestamp")),
+        statuses=tuple(str(u.get("status")) for u in updates if isinstance(u, dict)),
+    )
+
+
+def timestamp_of(value: Any) -> int:
+    """Unix seconds; 2.3.6 sends a number, older servers a digit string."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return int(value)
+    if isinstance(value, str) and value.isdigit():
+        return int(value)
+    return 0
