@@ -10,7 +10,17 @@ def route_handlers() -> list[ControllerRouterHandler]:
     from views.account import AccountPages
     from views.api.account import AccountApi
     from views.auth import AuthPages
+    from views.campaign_page import CampaignDetailPages, CampaignRecipientPages, CampaignReportPages
     from views.campaigns import CampaignPages
     from views.home import HomePages
 
-    return [AuthPages, AccountPages, HomePages, CampaignPages, AccountApi]
+    return [
+        AuthPages,
+        AccountPages,
+        HomePages,
+        CampaignPages,
+        AccountApi,
+        CampaignDetailPages,
+        CampaignRecipientPages,
+        CampaignReportPages,
+    ]
