@@ -2,26 +2,32 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+import httpx
 import pytest
 
 from models.statuses import CampaignStatus, MessageStatus
 from models.tables import Campaign
+from models.users import CurrentUser
 from tests.factories import make_campaign, make_instance, recipient_rows
 from tests.fixtures.web import html, post_form
 
 
-async def _campaign(user, status=CampaignStatus.DRAFT, recipients=None, **fields):
+async def _campaign(
+    user: CurrentUser, status: CampaignStatus = CampaignStatus.DRAFT, recipients: Any = None, **fields: Any
+) -> Campaign:
     instance = await make_instance(user.id)
     rows = recipients if recipients is not None else recipient_rows(["5511999990001", "5511999990002"])
     return await make_campaign(user.id, instance.id, recipients=rows, status=status, **fields)
 
 
-def _block(response, campaign):
+def _block(response: httpx.Response, campaign: Campaign) -> Any:
     return html(response).select_one(f"#campaign-{campaign.id}-progress")
 
 
-def _buttons(response) -> list[str]:
-    return [node["data-action"] for node in html(response).select("[data-action]")]
+def _buttons(response: httpx.Response) -> list[str]:
+    return [str(node["data-action"]) for node in html(response).select("[data-action]")]
 
 
 async def test_running_campaign_page_shows_counters_from_the_campaign_row(client, login, make_user) -> None:

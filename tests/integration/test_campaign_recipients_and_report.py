@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import csv
 import io
+from typing import Any
 
+import httpx
 import pytest
 
 from models.statuses import CampaignStatus, MessageStatus
 from models.tables import Campaign, CampaignMessage
+from models.users import CurrentUser
 from tests.factories import make_campaign, make_instance
 from tests.fixtures.web import html, post_form
 
@@ -17,13 +20,13 @@ def _rows(count: int, status=MessageStatus.PENDING, start: int = 0, **extra):
     return [{"phone": f"55119999{start + n:05d}", "status": status, **extra} for n in range(count)]
 
 
-async def _campaign(user, rows, status=CampaignStatus.PAUSED):
+async def _campaign(user: CurrentUser, rows: list[Any], status: CampaignStatus = CampaignStatus.PAUSED) -> Campaign:
     instance = await make_instance(user.id)
     return await make_campaign(user.id, instance.id, recipients=rows, status=status)
 
 
-def _phones(response) -> list[str]:
-    return [row["data-phone"] for row in html(response).select("tbody tr[data-phone]")]
+def _phones(response: httpx.Response) -> list[str]:
+    return [str(row["data-phone"]) for row in html(response).select("tbody tr[data-phone]")]
 
 
 async def test_rows_filter_by_status_and_show_the_error(client, login, make_user) -> None:

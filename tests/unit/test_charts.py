@@ -41,4 +41,4 @@ def test_sends_chart_draws_one_bar_per_bucket_in_the_users_time_zone() -> None:
     svg = sends_per_minute_svg(buckets, chart_id="r", title="t", empty_text="-", timezone="America/Sao_Paulo")
     root = parse(svg)
     assert [rect.get("data-value") for rect in root.iter(f"{SVG}rect")] == ["4", "2"]
-    assert "2026-01-05 09:00" in root.find(f"{SVG}desc").text
+    assert "2026-01-05 09:00" in str(root.find(f"{SVG}desc").text)
