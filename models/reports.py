@@ -29,7 +29,7 @@ def neutralise(cell: Any) -> str:
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
-def _csv_text(rows: Iterable[Iterable[Any]]) -> str:
+def csv_text(rows: Iterable[Iterable[Any]]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerows([neutralise(cell) for cell in row] for row in rows)
@@ -81,10 +81,10 @@ async def export_csv(campaign_id: int, *, timezone: str = "UTC") -> AsyncIterato
     async for batch in _batches(campaign_id):
         if names is None:
             names = list(parse_variables(batch[0]["variables"]).keys())
-            yield BOM + _csv_text([_header(names)])
-        yield _csv_text(_row(record, names, timezone) for record in batch)
+            yield BOM + csv_text([_header(names)])
+        yield csv_text(_row(record, names, timezone) for record in batch)
     if names is None:
-        yield BOM + _csv_text([_header([])])
+        yield BOM + csv_text([_header([])])
 
 
 def _header(names: list[str]) -> list[str]:

@@ -12,7 +12,9 @@ def route_handlers() -> list[ControllerRouterHandler]:
     from views.auth import AuthPages
     from views.campaign_page import CampaignDetailPages, CampaignRecipientPages, CampaignReportPages
     from views.campaigns import CampaignPages
+    from views.dashboard import DashboardPages
     from views.home import HomePages
+    from views.optouts import OptOutPages
 
     return [
         AuthPages,
@@ -23,4 +25,6 @@ def route_handlers() -> list[ControllerRouterHandler]:
         CampaignDetailPages,
         CampaignRecipientPages,
         CampaignReportPages,
+        DashboardPages,
+        OptOutPages,
     ]
