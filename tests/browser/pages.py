@@ -1,0 +1,96 @@
+"""Page objects: what a person does on each page, so tests read as the journey and not as selectors."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from playwright.sync_api import Page, expect
+
+
+@dataclass
+class LoginPage:
+    page: Page
+    base_url: str
+
+    def sign_in(self, email: str, password: str) -> None:
+        self.page.goto(f"{self.base_url}/login")
+        self.page.get_by_label("E-mail").fill(email)
+        self.page.get_by_label("Password").fill(password)
+        self.page.get_by_role("button", name="Sign in").click()
+        expect(self.page.get_by_role("button", name="Sign out")).to_be_visible()
+
+
+@dataclass
+class DashboardPage:
+    page: Page
+    base_url: str
+
+    def open(self) -> DashboardPage:
+        self.page.goto(f"{self.base_url}/dashboard")
+        return self
+
+    def stat(self, key: str) -> str:
+        return self.page.locator(f'[data-stat="{key}"] .value').inner_text().strip()
+
+
+@dataclass
+class OptOutsPage:
+    page: Page
+    base_url: str
+
+    def open(self) -> OptOutsPage:
+        self.page.goto(f"{self.base_url}/opt-outs")
+        return self
+
+    def add(self, phone: str, note: str = "") -> None:
+        form = self.page.locator("#add-optout")
+        form.get_by_label("Phone").fill(phone)
+        form.get_by_label("Note (optional)").fill(note)
+        form.get_by_role("button", name="Add").click()
+
+    def phones(self) -> list[str]:
+        rows = self.page.locator("#optouts tbody tr[data-phone]")
+        return [str(rows.nth(index).get_attribute("data-phone")) for index in range(rows.count())]
+
+    def remove(self, phone: str) -> None:
+        self.page.locator(f'#optouts tr[data-phone="{phone}"]').get_by_role("button", name="Remove").click()
+
+    def field_error(self) -> str:
+        return self.page.locator("#phone-error").inner_text().strip()
+
+
+@dataclass
+class CampaignPage:
+    page: Page
+    base_url: str
+    campaign_id: int
+
+    def open(self) -> CampaignPage:
+        self.page.goto(f"{self.base_url}/campaigns/{self.campaign_id}")
+        return self
+
+    @property
+    def block(self):
+        return self.page.locator(f"#campaign-{self.campaign_id}-progress")
+
+    def status(self) -> str:
+        return self.block.get_attribute("data-status") or ""
+
+    def act(self, action: str) -> None:
+        self.block.locator(f'button[data-action="{action}"]').click()
+
+    def cancel(self) -> None:
+        self.block.locator('summary[data-action="cancel"]').click()
+        self.block.locator('button[data-action="confirm-cancel"]').click()
+
+    def wait_for_status(self, status: str, timeout_ms: int = 30_000) -> None:
+        expect(self.block).to_have_attribute("data-status", status, timeout=timeout_ms)
+
+    def percent(self) -> str:
+        return self.page.locator("#campaign-percent").inner_text().strip()
+
+    def download_report(self) -> bytes:
+        with self.page.expect_download() as info:
+            self.page.locator("#export-report").click()
+        path = info.value.path()
+        return path.read_bytes()
