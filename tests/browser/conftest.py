@@ -83,8 +83,10 @@ def served(tmp_path_factory: pytest.TempPathFactory, sandbox_url: str) -> Iterat
         yield app
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
+    """Module-scoped: Playwright's sync API runs an event loop on the main thread while it is open, which the
+    async tests of other folders must not find there."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
