@@ -16,6 +16,7 @@ from litestar.response import Redirect, Template
 from models import lifecycle
 from models.campaign_view import CampaignView, campaign_charts, campaign_view
 from models.errors import IllegalTransition
+from models.live_progress import live_view
 from models.recipient_list import recipient_page
 from models.users import CurrentUser
 from scheduler.clock import Clock
@@ -85,7 +86,7 @@ class CampaignDetailPages(Controller):
         self, campaign_id: FromPath[int], current_user: NamedDependency[CurrentUser], clock: NamedDependency[Clock]
     ) -> Template:
         """Polled every 2 s while the campaign is live; rendered without the polling attributes once it is not."""
-        return progress_block(await campaign_view(campaign_id, owner_id=current_user.id, now=clock.now()))
+        return progress_block(await live_view(campaign_id, owner_id=current_user.id, now=clock.now()))
 
     @post("/{campaign_id:int}/actions", name="campaign_act")
     async def act(
@@ -105,6 +106,6 @@ class CampaignDetailPages(Controller):
                 raise
             notice = refused.message
         if request.htmx:
-            return progress_block(await campaign_view(campaign_id, owner_id=current_user.id, now=clock.now()), notice)
+            return progress_block(await live_view(campaign_id, owner_id=current_user.id, now=clock.now()), notice)
         flash(request, _(DONE_MESSAGES[data.action]), category="success")
         return Redirect(request.app.route_reverse("campaign_detail", campaign_id=campaign_id), status_code=303)
