@@ -15,22 +15,17 @@ from models.campaign_view import CampaignView
 from models.errors import NotFoundOrNotYours
 from models.progress import RATE_WINDOW, assemble, rate_allowed
 from models.statuses import CampaignStatus
-from models.tables import Campaign, CampaignMessage, Instance
+from models.tables import Campaign
 
 CAMPAIGN_COLUMNS = [column._meta.db_column_name for column in Campaign._meta.columns]
-_SELECT_CAMPAIGN = "SELECT " + ", ".join(f'c."{name}" AS "{name}"' for name in CAMPAIGN_COLUMNS)
-# Table and column names are constants of this module; every value is a bound parameter.
-LIVE_SQL = (
-    _SELECT_CAMPAIGN  # noqa: S608
-    + ', i.name AS i_name, i.state AS i_state, i.rate_per_minute AS i_rate, i.daily_cap AS i_cap,'
-    " i.sent_today AS i_sent_today, i.sent_day AS i_sent_day,"
-    f" (SELECT count(*) FROM {CampaignMessage._meta.tablename} m"
-    "   WHERE m.campaign = c.id AND m.sent_at >= {}) AS recent,"
-    f" (SELECT count(*) FROM {Campaign._meta.tablename} r"
-    f"   WHERE r.instance = c.instance AND r.status = '{CampaignStatus.RUNNING.value}') AS sharing"
-    f" FROM {Campaign._meta.tablename} c LEFT JOIN {Instance._meta.tablename} i ON i.id = c.instance"
-    " WHERE c.id = {} AND c.owner = {}"
-)
+_LIVE_TAIL = """, i.name AS i_name, i.state AS i_state, i.rate_per_minute AS i_rate, i.daily_cap AS i_cap,
+      i.sent_today AS i_sent_today, i.sent_day AS i_sent_day,
+      (SELECT count(*) FROM arauto_campaign_message m WHERE m.campaign = c.id AND m.sent_at >= {}) AS recent,
+      (SELECT count(*) FROM arauto_campaign r WHERE r.instance = c.instance AND r.status = 'RUNNING') AS sharing
+    FROM arauto_campaign c LEFT JOIN arauto_instance i ON i.id = c.instance
+    WHERE c.id = {} AND c.owner = {}"""
+# Column names come from the table declaration; every value is a bound parameter ({} placeholders).
+LIVE_SQL = "SELECT " + ", ".join(f'c."{name}" AS "{name}"' for name in CAMPAIGN_COLUMNS) + _LIVE_TAIL
 
 
 def _rate(row: dict[str, Any], campaign: Campaign, now: datetime) -> float:
