@@ -14,6 +14,7 @@ import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from tests.browser.conftest import CHROMIUM_ARGS, chromium_path
 from tests.browser.pages import LoginPage
@@ -58,6 +59,7 @@ async def seed_demo(served: ServedApp) -> int:
     ).order_by(CampaignMessage.id)
     for index, row in enumerate(sent):
         at = now - timedelta(minutes=20) + timedelta(seconds=index * 6)
+        changes: dict[Any, Any]
         if row["status"] == MessageStatus.FAILED.value:
             changes = {CampaignMessage.failed_at: at, CampaignMessage.error: "Number is not on WhatsApp"}
         else:
