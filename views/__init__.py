@@ -10,7 +10,12 @@ def route_handlers() -> list[ControllerRouterHandler]:
     from views.account import AccountPages
     from views.api.account import AccountApi
     from views.auth import AuthPages
-    from views.campaign_page import CampaignDetailPages, CampaignRecipientPages, CampaignReportPages
+    from views.campaign_page import (
+        CampaignDetailPages,
+        CampaignRecipientPages,
+        CampaignReportPages,
+        CampaignTestSendPages,
+    )
     from views.campaigns import CampaignPages
     from views.dashboard import DashboardPages
     from views.home import HomePages
@@ -25,6 +30,7 @@ def route_handlers() -> list[ControllerRouterHandler]:
         CampaignDetailPages,
         CampaignRecipientPages,
         CampaignReportPages,
+        CampaignTestSendPages,
         DashboardPages,
         OptOutPages,
     ]

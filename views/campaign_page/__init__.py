@@ -6,5 +6,6 @@
 from views.campaign_page.detail import CampaignDetailPages
 from views.campaign_page.recipients import CampaignRecipientPages
 from views.campaign_page.reports import CampaignReportPages
+from views.campaign_page.test_send import CampaignTestSendPages
 
-__all__ = ["CampaignDetailPages", "CampaignRecipientPages", "CampaignReportPages"]
+__all__ = ["CampaignDetailPages", "CampaignRecipientPages", "CampaignReportPages", "CampaignTestSendPages"]
