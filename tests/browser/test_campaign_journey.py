@@ -1,0 +1,79 @@
+"""The whole journey in a real browser: sign in, add a sandbox instance, create a campaign from a CSV upload,
+preview, start, pause and resume, watch the progress reach 100% without a reload, download the report.
+
+It needs the instances, campaigns, recipients and dispatcher branches; until they are merged it is skipped with
+the missing piece named. The form labels used here are the ones DESIGN.md names; adjust the page objects
+(`tests/browser/pages.py`) rather than this test if a label differs.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.pages import CampaignPage, LoginPage
+from tests.browser.server import REPO
+
+NEEDS = {
+    "the sender (scheduler/lifespan.py)": REPO / "scheduler" / "lifespan.py",
+    "the instance pages (views/instances.py)": REPO / "views" / "instances.py",
+    "the recipients import (models/recipients.py)": REPO / "models" / "recipients.py",
+    "the campaign form (templates/campaigns/form.html)": REPO / "templates" / "campaigns" / "form.html",
+    "the sandbox server (sandbox/server.py)": REPO / "sandbox" / "server.py",
+}
+MISSING = [name for name, path in NEEDS.items() if not path.exists()]
+pytestmark = pytest.mark.skipif(bool(MISSING), reason="waiting for " + ", ".join(MISSING))
+
+RECIPIENTS = 30
+
+
+def _csv_file(tmp_path: Path) -> Path:
+    path = tmp_path / "clientes.csv"
+    lines = ["telefone,Nome"] + [f"+55 11 98000-{n:04d},Cliente {n}" for n in range(RECIPIENTS)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_the_whole_journey(page, served, sandbox_url, tmp_path) -> None:
+    LoginPage(page, served.url).sign_in(served.email, served.password)
+
+    page.goto(f"{served.url}/instances/new")
+    page.get_by_label("Name").fill("Sandbox")
+    page.get_by_label("Server URL").fill(sandbox_url)
+    page.get_by_label("API key").fill("sandbox-key")
+    page.get_by_label("Instance name").fill("sandbox")
+    page.get_by_label("Messages per minute").fill("60")
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator(".badge-open")).to_be_visible(timeout=15_000)
+
+    page.goto(f"{served.url}/campaigns/new")
+    page.get_by_label("Name").fill("Journey")
+    page.get_by_label("Message").fill("Olá {{Nome}}!")
+    page.get_by_label("Messages per minute").fill("60")
+    page.get_by_role("button", name="Save").click()
+    campaign_id = int(page.url.rstrip("/").split("/")[-1]) if page.url.rstrip("/").split("/")[-1].isdigit() else 0
+    page.goto(f"{served.url}/campaigns/{campaign_id}/recipients/upload")
+    page.set_input_files('input[type="file"]', str(_csv_file(tmp_path)))
+    page.get_by_role("button", name="Upload").click()
+    expect(page.get_by_text("Olá Cliente 0!")).to_be_visible()  # the preview of the first rendered message
+    page.get_by_role("button", name="Import").click()
+
+    campaign = CampaignPage(page, served.url, campaign_id).open()
+    page.evaluate("window.__noReload = true")
+    campaign.act("start")
+    campaign.wait_for_status("RUNNING")
+    campaign.act("pause")
+    campaign.wait_for_status("PAUSED")
+    campaign.act("resume")
+    campaign.wait_for_status("COMPLETED", timeout_ms=90_000)
+    assert campaign.percent() == "100.0%"
+    assert page.evaluate("window.__noReload") is True
+
+    rows = list(csv.DictReader(io.StringIO(campaign.download_report().decode("utf-8-sig"))))
+    assert len(rows) == RECIPIENTS
+    assert {row["status"] for row in rows} <= {"SENT", "DELIVERED", "READ"}
+    assert rows[0]["Nome"] == "Cliente 0"
