@@ -24,6 +24,22 @@ OUT = REPO / "docs" / "screenshots"
 FIRST_NAMES = ["Ana", "Bruno", "Carla", "Diego", "Elisa", "Fábio", "Gabi", "Hugo"]
 
 
+def demo_rows(count: int, *, sent: int) -> list[dict[str, Any]]:
+    """Recipients with names and coupons; the first `sent` already have an outcome (mostly read, a few failed)."""
+    from models.statuses import MessageStatus
+
+    outcomes = [MessageStatus.READ, MessageStatus.DELIVERED, MessageStatus.SENT, MessageStatus.FAILED]
+    chooser = random.Random(7)
+    return [
+        {
+            "phone": f"55119{87000000 + n:08d}",
+            "status": chooser.choices(outcomes, [5, 3, 2, 1])[0] if n < sent else MessageStatus.PENDING,
+            "variables": {"Nome": FIRST_NAMES[n % len(FIRST_NAMES)], "Cupom": f"BF{n:03d}"},
+        }
+        for n in range(count)
+    ]
+
+
 async def seed_demo(served: ServedApp) -> int:
     """A campaign of 400 recipients, RUNNING, half sent over the last 20 minutes with receipts and a few failures."""
     from models import lifecycle
@@ -39,16 +55,7 @@ async def seed_demo(served: ServedApp) -> int:
     assert user is not None
     now = datetime.now(UTC)
     instance = await make_instance(user.id, name="Loja Centro", sent_today=200, sent_day=now.date(), daily_cap=1000)
-    random.seed(7)
-    rows = []
-    for n in range(400):
-        status = MessageStatus.PENDING
-        if n < 200:
-            status = random.choices(
-                [MessageStatus.READ, MessageStatus.DELIVERED, MessageStatus.SENT, MessageStatus.FAILED], [5, 3, 2, 1]
-            )[0]
-        rows.append({"phone": f"55119{87000000 + n:08d}", "status": status,
-                     "variables": {"Nome": FIRST_NAMES[n % len(FIRST_NAMES)], "Cupom": f"BF{n:03d}"}})
+    rows = demo_rows(400, sent=200)
     campaign = await make_campaign(
         user.id, instance.id, recipients=rows, name="Black Friday — clientes VIP",
         message="Olá {{Nome}}! Sua oferta exclusiva chegou: use o cupom {{Cupom}} até domingo.", rate_limit=10,

@@ -7,6 +7,15 @@ from dataclasses import dataclass
 from playwright.sync_api import Page, expect
 
 
+HTMX_IDLE = "document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling') === null"
+
+
+def settle(page: Page) -> None:
+    """Wait until htmx has swapped AND processed new content (a person never acts inside those 20 ms)."""
+    page.wait_for_timeout(50)
+    page.wait_for_function(HTMX_IDLE)
+
+
 @dataclass
 class LoginPage:
     page: Page
@@ -94,3 +103,15 @@ class CampaignPage:
             self.page.locator("#export-report").click()
         path = info.value.path()
         return path.read_bytes()
+
+    def recipient_phones(self) -> list[str]:
+        rows = self.page.locator(f"#campaign-{self.campaign_id}-recipients tbody tr[data-phone]")
+        return [str(rows.nth(index).get_attribute("data-phone")) for index in range(rows.count())]
+
+    def filter_recipients(self, status: str) -> None:
+        self.page.locator("#recipients-status").select_option(status)
+        settle(self.page)
+
+    def next_recipients_page(self) -> None:
+        self.page.locator(f'#campaign-{self.campaign_id}-recipients a[rel="next"]').click()
+        settle(self.page)

@@ -108,3 +108,16 @@ def test_report_download_lists_the_recipients(page, served) -> None:
     assert [(row["phone"], row["Nome"], row["status"]) for row in rows] == [
         (f"5511988{n:06d}", f"Cliente {n}", "SENT") for n in range(3)
     ]
+
+
+def test_recipients_filter_and_pages_swap_the_table_in_place(page, served) -> None:
+    campaign_id = _seed_running_campaign(served, "Table", recipients=60)
+    _sign_in(page, served)
+    campaign = CampaignPage(page, served.url, campaign_id).open()
+    page.evaluate("window.__noReload = true")
+    assert len(campaign.recipient_phones()) == 50
+    campaign.next_recipients_page()
+    expect(page.locator(f"#campaign-{campaign_id}-recipients tbody tr[data-phone]")).to_have_count(10)
+    campaign.filter_recipients("FAILED")
+    expect(page.locator(f"#campaign-{campaign_id}-recipients tbody tr[data-phone]")).to_have_count(0)
+    assert page.evaluate("window.__noReload") is True
