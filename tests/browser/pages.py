@@ -6,7 +6,6 @@ from dataclasses import dataclass
 
 from playwright.sync_api import Page, expect
 
-
 HTMX_IDLE = "document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling') === null"
 
 
