@@ -9,6 +9,7 @@ def route_handlers() -> list[ControllerRouterHandler]:
     """Every controller of the app, in one list `create_app` mounts."""
     from views.account import AccountPages
     from views.api.account import AccountApi
+    from views.api.optouts import OptOutApi
     from views.auth import AuthPages
     from views.campaign_page import (
         CampaignDetailPages,
@@ -33,4 +34,5 @@ def route_handlers() -> list[ControllerRouterHandler]:
         CampaignTestSendPages,
         DashboardPages,
         OptOutPages,
+        OptOutApi,
     ]
