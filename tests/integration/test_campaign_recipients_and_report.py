@@ -157,3 +157,23 @@ async def test_another_users_campaign_is_not_found_on_every_route(client, login,
     response = await (client.get(url) if method == "GET" else client.post(url, data=data))
     assert response.status_code == 404
     assert (await Campaign.objects().get(Campaign.id == campaign.id)).status == "PAUSED"
+
+
+@pytest.mark.parametrize(
+    ("status", "offered"),
+    [(CampaignStatus.RUNNING, False), (CampaignStatus.PAUSED, True), (CampaignStatus.COMPLETED, True),
+     (CampaignStatus.CANCELLED, False)],
+)
+async def test_retry_failed_is_offered_only_where_allowed(client, login, make_user, status, offered) -> None:
+    user = await make_user()
+    campaign = await _campaign(user, _rows(1, MessageStatus.FAILED), status=status)
+    await login(user)
+    page = html(await client.get(f"/campaigns/{campaign.id}"))
+    assert (page.select_one("#retry-failed") is not None) is offered
+
+
+async def test_retry_failed_is_not_offered_without_failures(client, login, make_user) -> None:
+    user = await make_user()
+    campaign = await _campaign(user, _rows(1, MessageStatus.SENT), status=CampaignStatus.COMPLETED)
+    await login(user)
+    assert html(await client.get(f"/campaigns/{campaign.id}")).select_one("#retry-failed") is None
