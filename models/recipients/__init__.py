@@ -1,0 +1,21 @@
+"""Recipients of a campaign: CSV reading, column mapping, phone screening and the chunked, all-or-nothing insert."""
+
+from models.recipients._csv import DELIMITER_NAMES, CsvPreview, CsvSource, preview, too_large_message
+from models.recipients._importing import import_csv, import_inline
+from models.recipients._mapping import ImportOptions
+from models.recipients._report import OPTED_OUT_ERROR, ImportReport, SkipKind, SkippedRow
+
+__all__ = [
+    "DELIMITER_NAMES",
+    "OPTED_OUT_ERROR",
+    "CsvPreview",
+    "CsvSource",
+    "ImportOptions",
+    "ImportReport",
+    "SkipKind",
+    "SkippedRow",
+    "import_csv",
+    "import_inline",
+    "preview",
+    "too_large_message",
+]
