@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 
 from models.errors import IllegalTransition, ImportRejected, NotFoundOrNotYours, ValidationFailed
-from models.recipients import import_inline
+from models.recipients import ImportReport, import_inline
 from models.statuses import CampaignStatus
 from models.tables import Campaign, CampaignMessage
 from tests.factories import NOW, make_campaign, recipient_rows
 
 
-async def inline(campaign, recipients, *, owner_id=None, max_recipients=100):
+async def inline(
+    campaign: Campaign, recipients: list[Any], *, owner_id: int | None = None, max_recipients: int = 100
+) -> ImportReport:
     return await import_inline(
         campaign.id,
         recipients,
