@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from models.errors import ImportRejected, ValidationFailed
+from models.phones import is_known_region
 from models.recipients._csv import CsvSource, open_source
 from models.recipients._mapping import ImportOptions, RecipientRows
 from models.recipients._report import ImportReport
@@ -77,6 +78,8 @@ def _text(value: Any) -> str:
 
 
 async def _screener(campaign_id: int, owner_id: int, region: str, limit: int) -> Screener:
+    if not is_known_region(region):
+        raise ValidationFailed({"defaultRegion": f"Unknown region {region!r}: use a two-letter code such as BR or PT."})
     await editable_campaign(campaign_id, owner_id)
     existing = await existing_phones(campaign_id)
     opted_out = await opted_out_phones(owner_id)
