@@ -10,6 +10,7 @@ def route_handlers() -> list[ControllerRouterHandler]:
     from views.account import AccountPages
     from views.api.account import AccountApi
     from views.api.optouts import OptOutApi
+    from views.api.recipients import RecipientsApi
     from views.auth import AuthPages
     from views.campaign_page import (
         CampaignDetailPages,
@@ -28,6 +29,7 @@ def route_handlers() -> list[ControllerRouterHandler]:
         HomePages,
         CampaignPages,
         AccountApi,
+        RecipientsApi,
         CampaignDetailPages,
         CampaignRecipientPages,
         CampaignReportPages,

@@ -1,0 +1,125 @@
+"""Database side of an import: what the campaign already holds, and the one transaction that writes it all."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from piccolo.engine.sqlite import SQLiteEngine, TransactionType
+
+from models.errors import IllegalTransition, ImportRejected, NotFoundOrNotYours
+from models.lifecycle import EDITABLE, can_edit
+from models.ownership import get_own, owned_by
+from models.recipients._report import OPTED_OUT_ERROR
+from models.recipients._screening import Accepted
+from models.statuses import MessageStatus
+from models.tables import Campaign, CampaignMessage, OptOut
+
+_COLUMNS = (
+    "campaign",
+    "row_number",
+    "phone",
+    "raw_phone",
+    "variables",
+    "status",
+    "attempts",
+    "claimed_by",
+    "remote_jid",
+    "error",
+)
+# One INSERT is one statement: PostgreSQL caps it at 32,767 bind parameters (SQLite at 32,766).
+CHUNK_ROWS = 32_000 // len(_COLUMNS)
+
+
+def edit_refusal(status: str) -> str:
+    return f"Cannot add recipients to a campaign that is {status}."
+
+
+async def editable_campaign(campaign_id: int, owner_id: int) -> Campaign:
+    """The user's campaign, if its status still accepts recipients (404 / IllegalTransition otherwise)."""
+    campaign = await get_own(Campaign, campaign_id, owner_id, label="Campaign")
+    if not can_edit(campaign.status):
+        raise IllegalTransition(edit_refusal(campaign.status))
+    return campaign
+
+
+async def existing_phones(campaign_id: int) -> set[str]:
+    rows = await CampaignMessage.select(CampaignMessage.phone).where(CampaignMessage.campaign == campaign_id)
+    return {row["phone"] for row in rows}
+
+
+async def opted_out_phones(owner_id: int) -> frozenset[str]:
+    rows = await OptOut.select(OptOut.phone).where(owned_by(OptOut, owner_id))
+    return frozenset(row["phone"] for row in rows)
+
+
+async def store(campaign_id: int, owner_id: int, accepted: Sequence[Accepted], *, limit: int, now: datetime) -> int:
+    """Insert every accepted row and move the counters in ONE transaction; returns the new total.
+
+    The counter UPDATE comes first and only matches an editable campaign of the owner, so it also locks the row
+    (PostgreSQL) and re-checks the status a concurrent start may have changed since the import began.
+    """
+    engine = Campaign._meta.db
+    transaction: Any = (
+        engine.transaction(transaction_type=TransactionType.immediate)
+        if isinstance(engine, SQLiteEngine)
+        else engine.transaction()
+    )
+    async with transaction:
+        total = await _add_to_counters(campaign_id, owner_id, accepted, now)
+        if total > limit:
+            raise ImportRejected(
+                f"Too many recipients: a campaign holds at most {limit}; this import would make {total}."
+            )
+        for start in range(0, len(accepted), CHUNK_ROWS):
+            await _insert_chunk(campaign_id, accepted[start : start + CHUNK_ROWS])
+    return total
+
+
+async def _add_to_counters(campaign_id: int, owner_id: int, accepted: Sequence[Accepted], now: datetime) -> int:
+    opted_out = sum(1 for row in accepted if row.opted_out)
+    pending = len(accepted) - opted_out
+    editable = [status.value for status in EDITABLE]
+    changed = await Campaign.raw(
+        "UPDATE arauto_campaign SET total_recipients = total_recipients + {}, pending_count = pending_count + {}, "
+        "skipped_count = skipped_count + {}, updated_at = {} WHERE id = {} AND owner = {} AND status IN ({}, {}) "
+        "RETURNING total_recipients",
+        len(accepted),
+        pending,
+        opted_out,
+        now,
+        campaign_id,
+        owner_id,
+        *editable,
+    )
+    if changed:
+        return int(changed[0]["total_recipients"])
+    campaign = await Campaign.objects().where((Campaign.id == campaign_id) & owned_by(Campaign, owner_id)).first()
+    if campaign is None:
+        raise NotFoundOrNotYours(f"Campaign {campaign_id} not found")
+    raise IllegalTransition(edit_refusal(campaign.status))
+
+
+async def _insert_chunk(campaign_id: int, chunk: Sequence[Accepted]) -> None:
+    pending, skipped = MessageStatus.PENDING.value, MessageStatus.SKIPPED.value
+    values: list[Any] = []
+    for row in chunk:
+        values += (
+            campaign_id,
+            row.row,
+            row.phone,
+            row.raw_phone,
+            row.variables_json,
+            skipped if row.opted_out else pending,
+            0,
+            "",
+            "",
+            OPTED_OUT_ERROR if row.opted_out else "",
+        )
+    placeholders = "(" + ", ".join(["{}"] * len(_COLUMNS)) + ")"
+    await CampaignMessage.raw(
+        f"INSERT INTO arauto_campaign_message ({', '.join(_COLUMNS)}) VALUES "  # noqa: S608 (constant columns)
+        + ", ".join([placeholders] * len(chunk)),
+        *values,
+    )
