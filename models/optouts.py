@@ -10,8 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-import phonenumbers
-
+from models import phones
 from models.errors import ValidationFailed
 from models.ownership import get_own, owned_by
 from models.reports import BOM, csv_text
@@ -32,17 +31,13 @@ class OptOutPage:
 
 
 def normalise_phone(raw: str, region: str) -> str:
-    """E.164 digits of a valid number, or ValidationFailed on the `phone` field with the reason."""
-    text = raw.strip()
-    if not text:
+    """E.164 digits (models/phones.py, the same rules as the recipients import), or ValidationFailed on `phone`."""
+    if not raw.strip():
         raise ValidationFailed({"phone": "Enter a phone number."})
     try:
-        number = phonenumbers.parse(text, region.upper() or None)
-    except phonenumbers.NumberParseException:
-        raise ValidationFailed({"phone": f"{text!r} is not a phone number."}) from None
-    if not phonenumbers.is_valid_number(number):
-        raise ValidationFailed({"phone": f"{text!r} is not a valid phone number for region {region.upper()}."})
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164).lstrip("+")
+        return phones.normalise(raw, region)
+    except phones.PhoneError as error:
+        raise ValidationFailed({"phone": f"{raw.strip()!r}: {error.reason}."}) from None
 
 
 def _where(owner_id: int, search: str) -> Any:
