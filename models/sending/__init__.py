@@ -1,0 +1,35 @@
+"""Sending, as the database sees it: claims, outcomes, stale leases, counts. Engine differences live only here."""
+
+from models.sending._claims import claim_batch, interval_seconds
+from models.sending._recovery import (
+    auto_paused_campaigns,
+    counts_by_status,
+    finished_running_campaigns,
+    known_key_ids,
+    running_campaigns_on,
+    sent_since,
+    stale_claims,
+    take_over,
+)
+from models.sending._results import record_failed, record_retry, record_sent
+from models.sending._types import Claimed, Planner, SlotPlan, StaleClaim
+
+__all__ = [
+    "Claimed",
+    "Planner",
+    "SlotPlan",
+    "StaleClaim",
+    "auto_paused_campaigns",
+    "claim_batch",
+    "counts_by_status",
+    "finished_running_campaigns",
+    "interval_seconds",
+    "known_key_ids",
+    "record_failed",
+    "record_retry",
+    "record_sent",
+    "running_campaigns_on",
+    "sent_since",
+    "stale_claims",
+    "take_over",
+]
