@@ -8,6 +8,7 @@ from models.sending._recovery import (
     known_key_ids,
     running_campaigns_on,
     sent_since,
+    set_instance_state,
     stale_claims,
     take_over,
 )
@@ -30,6 +31,7 @@ __all__ = [
     "record_sent",
     "running_campaigns_on",
     "sent_since",
+    "set_instance_state",
     "stale_claims",
     "take_over",
 ]

@@ -10,7 +10,7 @@ from piccolo.query.functions.aggregate import Count
 from models.sending._engine import rows_changed
 from models.sending._types import StaleClaim
 from models.statuses import CampaignStatus, MessageStatus
-from models.tables import Campaign, CampaignMessage
+from models.tables import Campaign, CampaignMessage, Instance
 
 SENDING = MessageStatus.SENDING.value
 
@@ -124,3 +124,10 @@ async def counts_by_status(campaign_id: int) -> dict[str, int]:
         .group_by(CampaignMessage.status)
     )
     return {r["status"]: int(r["n"]) for r in rows}
+
+
+async def set_instance_state(instance_id: int, *, state: str, reason: str, now: datetime) -> None:
+    """What the sender learnt about an instance's connection (pages show it; progress uses it)."""
+    await Instance.update({Instance.state: state, Instance.state_reason: reason, Instance.state_checked_at: now}).where(
+        Instance.id == instance_id
+    )
