@@ -4,6 +4,7 @@ from models.sending._claims import claim_batch, interval_seconds
 from models.sending._recovery import (
     auto_paused_campaigns,
     counts_by_status,
+    due_scheduled_campaigns,
     finished_running_campaigns,
     known_key_ids,
     running_campaigns_on,
@@ -11,6 +12,7 @@ from models.sending._recovery import (
     set_instance_state,
     stale_claims,
     take_over,
+    upcoming_scheduled_campaigns,
 )
 from models.sending._results import record_failed, record_retry, record_sent
 from models.sending._types import Claimed, Planner, SlotPlan, StaleClaim
@@ -23,6 +25,7 @@ __all__ = [
     "auto_paused_campaigns",
     "claim_batch",
     "counts_by_status",
+    "due_scheduled_campaigns",
     "finished_running_campaigns",
     "interval_seconds",
     "known_key_ids",
@@ -34,4 +37,5 @@ __all__ = [
     "set_instance_state",
     "stale_claims",
     "take_over",
+    "upcoming_scheduled_campaigns",
 ]

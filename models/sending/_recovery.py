@@ -131,3 +131,19 @@ async def set_instance_state(instance_id: int, *, state: str, reason: str, now: 
     await Instance.update({Instance.state: state, Instance.state_reason: reason, Instance.state_checked_at: now}).where(
         Instance.id == instance_id
     )
+
+
+async def due_scheduled_campaigns(now: datetime) -> list[int]:
+    """SCHEDULED campaigns whose time has come (the sweep finds them even after downtime)."""
+    rows = await Campaign.select(Campaign.id).where(
+        (Campaign.status == CampaignStatus.SCHEDULED.value) & (Campaign.scheduled_for <= now)
+    )
+    return [int(r["id"]) for r in rows]
+
+
+async def upcoming_scheduled_campaigns(now: datetime) -> list[tuple[int, datetime]]:
+    """SCHEDULED campaigns still in the future, for punctual one-off triggers."""
+    rows = await Campaign.select(Campaign.id, Campaign.scheduled_for).where(
+        (Campaign.status == CampaignStatus.SCHEDULED.value) & (Campaign.scheduled_for > now)
+    )
+    return [(int(r["id"]), r["scheduled_for"]) for r in rows]
