@@ -9,8 +9,9 @@ def route_handlers() -> list[ControllerRouterHandler]:
     """Every controller of the app, in one list `create_app` mounts."""
     from views.account import AccountPages
     from views.api.account import AccountApi
+    from views.api.campaign_actions import CampaignActionsApi
     from views.auth import AuthPages
     from views.campaigns import CampaignPages
     from views.home import HomePages
 
-    return [AuthPages, AccountPages, HomePages, CampaignPages, AccountApi]
+    return [AuthPages, AccountPages, HomePages, CampaignPages, AccountApi, CampaignActionsApi]
