@@ -27,7 +27,7 @@ from settings import Settings
 log = logging.getLogger("arauto.scheduler")
 SHUTDOWN_GRACE_SECONDS = 10.0
 SWEEP_SECONDS = 5.0
-RECONCILE_SECONDS = 30.0
+RECONCILE_SECONDS = 30.0  # at most; a short lease is checked more often (lease / 4)
 CHECK_INSTANCES_SECONDS = 30.0
 
 
@@ -82,7 +82,7 @@ async def add_jobs(scheduler: AsyncIOScheduler, sender: jobs.Sender, settings: S
     fixed: list[tuple[Callable[..., Any], float]] = [
         (jobs.start_due_campaigns, SWEEP_SECONDS),
         (jobs.dispatch, settings.dispatch_interval_seconds),
-        (jobs.reconcile_stale, RECONCILE_SECONDS),
+        (jobs.reconcile_stale, max(0.5, min(RECONCILE_SECONDS, settings.send_lease_seconds / 4))),
         (jobs.check_instances, CHECK_INSTANCES_SECONDS),
     ]
     for job, seconds in fixed:
