@@ -10,6 +10,7 @@ A stop (shutdown) releases claims not yet sent; a cancellation mid-request leave
 from __future__ import annotations
 
 import asyncio
+import functools
 import importlib
 import logging
 import os
@@ -19,6 +20,7 @@ import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from models import events, lifecycle, sending
 from models.errors import IllegalTransition
@@ -26,6 +28,7 @@ from models.sending import Claimed
 from scheduler import outcomes
 from scheduler.clock import Clock
 from scheduler.evolution import Ambiguous, EvolutionClient, InstanceDown, SendResult, Sent
+from scheduler.group_commit import GroupCommit
 from scheduler.rendering import render
 from scheduler.slots import plan_slots
 
@@ -62,6 +65,12 @@ class Dispatcher:
     rng: random.Random | None = None
     stopping: asyncio.Event = field(default_factory=asyncio.Event)
     sleep_until: Callable[[datetime], Awaitable[None]] | None = None
+    _sent: GroupCommit[sending.SentRecord, int | None] | None = field(default=None, init=False, repr=False)
+
+    def _sent_writer(self) -> GroupCommit[sending.SentRecord, int | None]:
+        if self._sent is None:
+            self._sent = GroupCommit(lambda records: sending.record_sent_many(records, worker=self.worker))
+        return self._sent
 
     async def run_pass(self) -> PassReport:
         """Claim what is due now, send it, record it, then pause/complete campaigns as the outcomes say."""
@@ -146,7 +155,10 @@ class Dispatcher:
     async def _apply(self, claim: Claimed, result: SendResult) -> str:
         now = self.clock.now()
         if isinstance(result, Sent):
-            await record_sent(claim.message_id, result, now=now, worker=self.worker)
+            record = sending.SentRecord(claim.message_id, result.key_id, result.remote_jid, now)
+            campaign_id = await self._sent_writer().submit(record)
+            if campaign_id is not None:
+                await after_sent(claim.message_id, campaign_id, result.key_id, now=now)
             return "sent"
         retry_at = outcomes.retry_time(claim, result, now=now, rng=self.rng)
         if retry_at is None:
@@ -173,19 +185,29 @@ async def record_sent(message_id: int, sent: Sent, *, now: datetime, worker: str
     campaign_id = await sending.record_sent(
         message_id, key_id=sent.key_id, remote_jid=sent.remote_jid, now=now, worker=worker
     )
-    if campaign_id is None:
-        return
-    await apply_pending_receipts(sent.key_id, now=now)
-    events.publish(events.MESSAGE_SENT, message_id=message_id, campaign_id=campaign_id, key_id=sent.key_id)
+    if campaign_id is not None:
+        await after_sent(message_id, campaign_id, sent.key_id, now=now)
+
+
+async def after_sent(message_id: int, campaign_id: int, key_id: str, *, now: datetime) -> None:
+    """Receipts that overtook the send's answer, then the event."""
+    await apply_pending_receipts(key_id, now=now)
+    events.publish(events.MESSAGE_SENT, message_id=message_id, campaign_id=campaign_id, key_id=key_id)
+
+
+@functools.cache
+def _receipts_module() -> Any:
+    try:
+        return importlib.import_module("models.receipts")
+    except ModuleNotFoundError:
+        return None
 
 
 async def apply_pending_receipts(key_id: str, *, now: datetime) -> None:
     """Receipts stored before we knew the key id (models.receipts, from the instances module, when present)."""
-    try:
-        module = importlib.import_module("models.receipts")
-    except ModuleNotFoundError:
-        return
-    await module.apply_pending_receipts(key_id, now=now)
+    module = _receipts_module()
+    if module is not None:
+        await module.apply_pending_receipts(key_id, now=now)
 
 
 async def pause_instance_campaigns(instance_id: int, *, reason: str, now: datetime) -> list[int]:

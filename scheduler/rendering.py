@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import importlib
 import re
 from collections.abc import Callable, Mapping
@@ -15,6 +16,7 @@ def _substitute(text: str, variables: Mapping[str, Any]) -> str:
     return PLACEHOLDER.sub(lambda match: str(variables.get(match.group(1), "")), text)
 
 
+@functools.cache
 def _renderer() -> Callable[[str, Mapping[str, Any]], str]:
     try:
         module = importlib.import_module("models.rendering")

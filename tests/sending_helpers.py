@@ -19,8 +19,14 @@ def phones(count: int, start: int = 0) -> list[str]:
 
 
 async def sandbox_instance(owner_id: int, sandbox: Any, **fields: Any) -> Any:
-    values = {"server_url": sandbox.url, "api_key": sandbox.api_key, "instance_name": sandbox.instance,
-              "jitter_percent": 0, "rate_per_minute": 60, "daily_cap": 100_000}
+    values = {
+        "server_url": sandbox.url,
+        "api_key": sandbox.api_key,
+        "instance_name": sandbox.instance,
+        "jitter_percent": 0,
+        "rate_per_minute": 60,
+        "daily_cap": 100_000,
+    }
     values.update(fields)
     return await make_instance(owner_id, **values)
 
@@ -60,9 +66,16 @@ async def counters_match_statuses(campaign_id: int) -> tuple[dict[str, int], dic
     sent = sum(counts.get(s, 0) for s in (MessageStatus.SENT, MessageStatus.DELIVERED, MessageStatus.READ))
     by_status = {
         "pending": counts.get(MessageStatus.PENDING, 0) + counts.get(MessageStatus.SENDING, 0),
-        "sent": sent, "failed": counts.get(MessageStatus.FAILED, 0), "skipped": counts.get(MessageStatus.SKIPPED, 0),
+        "sent": sent,
+        "failed": counts.get(MessageStatus.FAILED, 0),
+        "skipped": counts.get(MessageStatus.SKIPPED, 0),
         "total": sum(counts.values()),
     }
-    row = {"pending": campaign.pending_count, "sent": campaign.sent_count, "failed": campaign.failed_count,
-           "skipped": campaign.skipped_count, "total": campaign.total_recipients}
+    row = {
+        "pending": campaign.pending_count,
+        "sent": campaign.sent_count,
+        "failed": campaign.failed_count,
+        "skipped": campaign.skipped_count,
+        "total": campaign.total_recipients,
+    }
     return row, by_status

@@ -14,12 +14,13 @@ from models.sending._recovery import (
     take_over,
     upcoming_scheduled_campaigns,
 )
-from models.sending._results import record_failed, record_retry, record_sent
+from models.sending._results import SentRecord, record_failed, record_retry, record_sent, record_sent_many
 from models.sending._types import Claimed, Planner, SlotPlan, StaleClaim
 
 __all__ = [
     "Claimed",
     "Planner",
+    "SentRecord",
     "SlotPlan",
     "StaleClaim",
     "auto_paused_campaigns",
@@ -32,6 +33,7 @@ __all__ = [
     "record_failed",
     "record_retry",
     "record_sent",
+    "record_sent_many",
     "running_campaigns_on",
     "sent_since",
     "set_instance_state",

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+import weakref
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 from piccolo.engine.base import Engine
@@ -19,13 +23,29 @@ def on_postgres() -> bool:
     return is_postgres(engine())
 
 
-def write_transaction() -> Any:
-    """SQLite: BEGIN IMMEDIATE (the write lock up front, so two claimers never interleave);
+_sqlite_writers: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = weakref.WeakKeyDictionary()
+
+
+def _sqlite_writer_lock() -> asyncio.Lock:
+    """One writer at a time inside this process: SQLite's busy handler would otherwise sleep-poll for the file lock."""
+    loop = asyncio.get_running_loop()
+    lock = _sqlite_writers.get(loop)
+    if lock is None:
+        lock = _sqlite_writers[loop] = asyncio.Lock()
+    return lock
+
+
+@asynccontextmanager
+async def write_transaction() -> AsyncIterator[None]:
+    """SQLite: BEGIN IMMEDIATE (the write lock up front, so two claimers never interleave), queued in-process;
     PostgreSQL: a plain transaction whose row locks (FOR UPDATE SKIP LOCKED, conditional UPDATEs) do the work."""
     db: Any = engine()
     if on_postgres():
-        return db.transaction()
-    return db.transaction(transaction_type=TransactionType.immediate)
+        async with db.transaction():
+            yield
+        return
+    async with _sqlite_writer_lock(), db.transaction(transaction_type=TransactionType.immediate):
+        yield
 
 
 def skip_locked(query: Any) -> Any:

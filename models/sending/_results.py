@@ -3,6 +3,9 @@ UPDATEs, and only while the row is still this worker's claim (a message is never
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -18,32 +21,50 @@ def _still_mine(message_id: int, worker: str | None) -> Any:
     return where if worker is None else where & (CampaignMessage.claimed_by == worker)
 
 
+@dataclass(frozen=True)
+class SentRecord:
+    message_id: int
+    key_id: str
+    remote_jid: str
+    sent_at: datetime
+
+
 async def record_sent(
     message_id: int, *, key_id: str, remote_jid: str, now: datetime, worker: str | None
 ) -> int | None:
     """SENDING -> SENT (sent_count + 1, pending_count - 1); the campaign id, or None if the claim was not ours."""
+    return (await record_sent_many([SentRecord(message_id, key_id, remote_jid, now)], worker=worker))[0]
+
+
+async def record_sent_many(records: Sequence[SentRecord], *, worker: str | None) -> list[int | None]:
+    """Several SENT outcomes in one transaction (a group commit): each row's update, then one counter UPDATE per
+    campaign. Per record: its campaign id, or None when the claim was no longer this worker's."""
+    campaigns: list[int | None] = []
     async with write_transaction():
-        changed = (
-            await CampaignMessage.update(
-                {
-                    CampaignMessage.status: MessageStatus.SENT.value,
-                    CampaignMessage.evolution_id: key_id,
-                    CampaignMessage.remote_jid: remote_jid,
-                    CampaignMessage.sent_at: now,
-                    CampaignMessage.error: "",
-                    CampaignMessage.claimed_by: "",
-                }
+        for record in records:
+            changed = (
+                await CampaignMessage.update(
+                    {
+                        CampaignMessage.status: MessageStatus.SENT.value,
+                        CampaignMessage.evolution_id: record.key_id,
+                        CampaignMessage.remote_jid: record.remote_jid,
+                        CampaignMessage.sent_at: record.sent_at,
+                        CampaignMessage.error: "",
+                        CampaignMessage.claimed_by: "",
+                    }
+                )
+                .where(_still_mine(record.message_id, worker))
+                .returning(CampaignMessage.campaign)
             )
-            .where(_still_mine(message_id, worker))
-            .returning(CampaignMessage.campaign)
-        )
-        if not rows_changed(changed):
-            return None
-        campaign_id = int(changed[0]["campaign"])
-        await Campaign.update(
-            {Campaign.sent_count: Campaign.sent_count + 1, Campaign.pending_count: Campaign.pending_count - 1}
-        ).where(Campaign.id == campaign_id)
-    return campaign_id
+            campaigns.append(int(changed[0]["campaign"]) if rows_changed(changed) else None)
+        for campaign_id, count in Counter(c for c in campaigns if c is not None).items():
+            await Campaign.update(
+                {
+                    Campaign.sent_count: Campaign.sent_count + count,
+                    Campaign.pending_count: Campaign.pending_count - count,
+                }
+            ).where(Campaign.id == campaign_id)
+    return campaigns
 
 
 async def record_failed(message_id: int, *, error: str, now: datetime, worker: str | None) -> int | None:

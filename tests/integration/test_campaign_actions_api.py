@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import pytest
 
@@ -23,7 +24,7 @@ async def auth(owner, clock):
     return {"Authorization": f"Bearer {token}"}
 
 
-async def draft(owner, **fields):
+async def draft(owner: Any, **fields: Any) -> Any:
     instance = await make_instance(owner.id)
     return await make_campaign(owner.id, instance.id, recipients=recipient_rows(["5511900000001"]), **fields)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import pytest
 
@@ -25,13 +26,13 @@ async def owner(make_user):
     return await make_user()
 
 
-async def one_message_campaign(owner, instance, **fields):
+async def one_message_campaign(owner: Any, instance: Any, **fields: Any) -> Any:
     return await make_campaign(
         owner.id, instance.id, recipients=recipient_rows(phones(1)), status=CampaignStatus.RUNNING, **fields
     )
 
 
-async def message_of(campaign):
+async def message_of(campaign: Any) -> Any:
     return await CampaignMessage.objects().get(CampaignMessage.campaign == campaign.id)
 
 
@@ -95,7 +96,7 @@ async def test_a_reconnected_instance_resumes_its_campaigns_and_every_recipient_
     assert row == by_status and row["sent"] == 3
 
 
-async def stale_claim(campaign, clock, seconds):
+async def stale_claim(campaign: Any, clock: Any, seconds: float) -> None:
     await CampaignMessage.update(
         {
             CampaignMessage.status: MessageStatus.SENDING.value,

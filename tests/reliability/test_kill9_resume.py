@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 import pytest
 
@@ -16,7 +17,7 @@ from tests.sending_helpers import counters_match_statuses, phones, sandbox_insta
 RECIPIENTS = 60
 
 
-async def fast_campaign(make_user, sandbox, count=RECIPIENTS):
+async def fast_campaign(make_user: Any, sandbox: Any, count: int = RECIPIENTS) -> Any:
     owner = await make_user()
     instance = await sandbox_instance(owner.id, sandbox, rate_per_minute=1200)
     return await make_campaign(
@@ -24,11 +25,11 @@ async def fast_campaign(make_user, sandbox, count=RECIPIENTS):
     )
 
 
-async def campaign_status(campaign_id):
+async def campaign_status(campaign_id: int) -> Any:
     return (await Campaign.objects().get(Campaign.id == campaign_id)).status
 
 
-async def wait_completed(campaign_id, timeout=15.0):
+async def wait_completed(campaign_id: int, timeout: float = 15.0) -> None:
     for _ in range(int(timeout * 10)):
         if await campaign_status(campaign_id) == CampaignStatus.COMPLETED:
             return
