@@ -9,6 +9,7 @@ def route_handlers() -> list[ControllerRouterHandler]:
     """Every controller of the app, in one list `create_app` mounts."""
     from views.account import AccountPages
     from views.api.account import AccountApi
+    from views.api.campaign_actions import CampaignActionsApi
     from views.api.optouts import OptOutApi
     from views.api.recipients import RecipientsApi
     from views.auth import AuthPages
@@ -30,6 +31,7 @@ def route_handlers() -> list[ControllerRouterHandler]:
         CampaignPages,
         AccountApi,
         RecipientsApi,
+        CampaignActionsApi,
         CampaignDetailPages,
         CampaignRecipientPages,
         CampaignReportPages,
