@@ -73,13 +73,21 @@ def sandbox_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def served(tmp_path_factory: pytest.TempPathFactory, sandbox_url: str) -> Iterator[ServedApp]:
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedApp]:
+    """The app with its sender OFF: page tests seed rows and play the sender's part themselves."""
     if chromium_path() is None:
         pytest.skip(NO_CHROMIUM)
-    workdir = tmp_path_factory.mktemp("served")
+    with serve_app(tmp_path_factory.mktemp("served"), scheduler=False) as app:
+        yield app
+
+
+@pytest.fixture(scope="session")
+def served_live(tmp_path_factory: pytest.TempPathFactory, sandbox_url: str) -> Iterator[ServedApp]:
+    """The app with its sender ON, beside the sandbox Evolution server: the whole journey runs on it."""
+    if chromium_path() is None:
+        pytest.skip(NO_CHROMIUM)
     extra = {"ARAUTO_SANDBOX_URL": sandbox_url} if sandbox_url else {}
-    has_sender = (REPO / "scheduler" / "lifespan.py").exists()  # the sender lands with the dispatcher branch
-    with serve_app(workdir, scheduler=has_sender, extra_env=extra) as app:
+    with serve_app(tmp_path_factory.mktemp("served-live"), scheduler=True, extra_env=extra) as app:
         yield app
 
 
@@ -97,14 +105,23 @@ def browser() -> Iterator[Any]:
             chromium.close()
 
 
-@pytest.fixture
-def page(browser: Any, served: ServedApp) -> Iterator[Any]:
-    context = browser.new_context(base_url=served.url, accept_downloads=True, viewport={"width": 1280, "height": 900})
+def _page(browser: Any, app: ServedApp) -> Iterator[Any]:
+    context = browser.new_context(base_url=app.url, accept_downloads=True, viewport={"width": 1280, "height": 900})
     context.set_default_timeout(15_000)
     try:
         yield context.new_page()
     finally:
         context.close()
+
+
+@pytest.fixture
+def page(browser: Any, served: ServedApp) -> Iterator[Any]:
+    yield from _page(browser, served)
+
+
+@pytest.fixture
+def live_page(browser: Any, served_live: ServedApp) -> Iterator[Any]:
+    yield from _page(browser, served_live)
 
 
 def run_in_app_db(served: ServedApp, work: Any) -> Any:

@@ -21,7 +21,7 @@ from tests.browser.server import REPO
 NEEDS = {
     "the sender (scheduler/lifespan.py)": REPO / "scheduler" / "lifespan.py",
     "the instance pages (views/instances.py)": REPO / "views" / "instances.py",
-    "the recipients import (models/recipients.py)": REPO / "models" / "recipients.py",
+    "the recipients upload page (views/recipients.py)": REPO / "views" / "recipients.py",
     "the campaign form (templates/campaigns/form.html)": REPO / "templates" / "campaigns" / "form.html",
     "the sandbox server (sandbox/server.py)": REPO / "sandbox" / "server.py",
 }
@@ -38,7 +38,8 @@ def _csv_file(tmp_path: Path) -> Path:
     return path
 
 
-def test_the_whole_journey(page, served, sandbox_url, tmp_path) -> None:
+def test_the_whole_journey(live_page, served_live, sandbox_url, tmp_path) -> None:
+    page, served = live_page, served_live
     LoginPage(page, served.url).sign_in(served.email, served.password)
 
     page.goto(f"{served.url}/instances/new")

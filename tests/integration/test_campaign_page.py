@@ -172,3 +172,13 @@ async def test_charts_are_svg_with_title_and_description(client, login, make_use
     charts = page.select(".charts svg")
     assert [svg.select_one("title").get_text() for svg in charts] == ["Delivery funnel", "Sends per minute"]
     assert all(svg.select_one("desc").get_text() for svg in charts)
+
+
+async def test_starting_a_campaign_without_recipients_is_refused_with_the_reason(client, login, make_user) -> None:
+    user = await make_user()
+    campaign = await _campaign(user, CampaignStatus.DRAFT, recipients=[])
+    await login(user)
+    page = f"/campaigns/{campaign.id}"
+    await post_form(client, f"{page}/actions", {"action": "start"}, page)
+    flashes = [p.get_text(strip=True) for p in html(await client.get(page)).select(".flash-error")]
+    assert flashes == ["Cannot start a campaign without recipients: import some first."]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from litestar import Controller, get, post
@@ -13,7 +12,7 @@ from litestar.plugins.flash import flash
 from litestar.plugins.htmx import HTMXRequest
 from litestar.response import Redirect, Template
 
-from models import lifecycle
+from models import campaign_actions
 from models.campaign_view import CampaignView, campaign_charts, campaign_view
 from models.errors import IllegalTransition
 from models.live_progress import live_view
@@ -50,13 +49,6 @@ def chart_labels() -> dict[str, str]:
 
 def progress_block(view: CampaignView, notice: str = "") -> Template:
     return Template("partials/campaigns/progress.html", context={"view": view, "notice": notice})
-
-
-async def apply_user_action(campaign_id: int, action: str, *, owner_id: int, now: datetime) -> None:
-    """Only start, pause, resume and cancel come from a page; the sender's own transitions do not."""
-    if action not in lifecycle.USER_ACTIONS:
-        raise IllegalTransition(_("Unknown action: use start, pause, resume or cancel."))
-    await lifecycle.apply(campaign_id, action, owner_id=owner_id, now=now)
 
 
 class CampaignDetailPages(Controller):
@@ -100,7 +92,7 @@ class CampaignDetailPages(Controller):
         """htmx gets the re-rendered live block (with the refusal inside it); a plain form gets flash + 303."""
         notice = ""
         try:
-            await apply_user_action(campaign_id, data.action, owner_id=current_user.id, now=clock.now())
+            await campaign_actions.perform(campaign_id, data.action, owner_id=current_user.id, now=clock.now())
         except IllegalTransition as refused:
             if not request.htmx:
                 raise
