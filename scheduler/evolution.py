@@ -1,0 +1,329 @@
+"""The only code that builds HTTP requests to Evolution API 2.3.6; it answers typed results, never raises.
+
+Result types and the failure classification live in `scheduler.evolution_results` (re-exported here).
+The API key travels only in each request's `apikey` header: never stored, logged or put in a result.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+from types import TracebackType
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from scheduler.evolution_results import (
+    Ambiguous,
+    ConnectionState,
+    Failure,
+    FoundMessage,
+    InstanceDown,
+    InstanceInfo,
+    MediaType,
+    NotSent,
+    NumberCheck,
+    RecipientRejected,
+    Rejected,
+    SendResult,
+    Sent,
+    WebhookInfo,
+    classify_error,
+    classify_exception,
+    found_message,
+    instance_info,
+    number_check,
+    timestamp_of,
+)
+
+__all__ = [
+    "Ambiguous",
+    "ConnectionState",
+    "EvolutionClient",
+    "Failure",
+    "FoundMessage",
+    "InstanceDown",
+    "InstanceInfo",
+    "MediaType",
+    "NotSent",
+    "NumberCheck",
+    "RecipientRejected",
+    "Rejected",
+    "SendResult",
+    "Sent",
+    "WebhookInfo",
+]
+
+log = logging.getLogger(__name__)
+MAX_FIND_PAGES = 20
+
+
+def _path(route: str, instance: str) -> str:
+    return f"/{route}/{quote(instance, safe='')}"
+
+
+class EvolutionClient:
+    """A pool of `httpx.AsyncClient`s, one per Evolution server URL; build once, `aclose()` at shutdown.
+
+    Instances on one server share connections; each call carries its own key, since instances
+    on the same server may hold different tokens.
+    """
+
+    def __init__(
+        self,
+        *,
+        read_timeout: float = 30.0,
+        connect_timeout: float = 5.0,
+        write_timeout: float = 10.0,
+        pool_timeout: float = 5.0,
+        max_connections: int = 20,
+    ) -> None:
+        self._timeout = httpx.Timeout(
+            connect=connect_timeout, read=read_timeout, write=write_timeout, pool=pool_timeout
+        )
+        self._limits = httpx.Limits(max_connections=max_connections, max_keepalive_connections=max_connections)
+        self._clients: dict[str, httpx.AsyncClient] = {}
+        self._closed = False
+
+    async def __aenter__(self) -> EvolutionClient:
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        """Close every pooled connection; later calls fail with RuntimeError."""
+        self._closed = True
+        clients, self._clients = list(self._clients.values()), {}
+        for client in clients:
+            await client.aclose()
+
+    def _client(self, server_url: str) -> httpx.AsyncClient:
+        base = server_url.rstrip("/")
+        client = self._clients.get(base)
+        if client is None:
+            if self._closed:
+                raise RuntimeError("EvolutionClient is closed")
+            client = httpx.AsyncClient(base_url=base, timeout=self._timeout, limits=self._limits)
+            self._clients[base] = client
+        return client
+
+    async def _call(
+        self,
+        server_url: str,
+        api_key: str,
+        method: str,
+        path: str,
+        *,
+        body: Mapping[str, Any] | None = None,
+        params: Mapping[str, str] | None = None,
+        extra_read_seconds: float = 0.0,
+    ) -> httpx.Response | NotSent | Ambiguous:
+        """One request; transport errors become NotSent (never left) or Ambiguous (may have arrived)."""
+        timeout = self._timeout
+        if extra_read_seconds:
+            read = (self._timeout.read or 0.0) + extra_read_seconds
+            timeout = httpx.Timeout(
+                connect=self._timeout.connect, read=read, write=self._timeout.write, pool=self._timeout.pool
+            )
+        try:
+            return await self._client(server_url).request(
+                method, path, json=body, params=params, headers={"apikey": api_key}, timeout=timeout
+            )
+        except httpx.HTTPError as exc:
+            failure = classify_exception(exc)
+            log.warning("Evolution %s %s: %s", method, path, failure.reason)
+            return failure
+
+    async def _expect(
+        self,
+        server_url: str,
+        api_key: str,
+        method: str,
+        path: str,
+        instance: str,
+        *,
+        success: int,
+        body: Mapping[str, Any] | None = None,
+        params: Mapping[str, str] | None = None,
+        extra_read_seconds: float = 0.0,
+    ) -> _Decoded | Failure:
+        """The decoded JSON of a `success` answer, or the classified failure."""
+        response = await self._call(
+            server_url, api_key, method, path, body=body, params=params, extra_read_seconds=extra_read_seconds
+        )
+        if isinstance(response, NotSent | Ambiguous):
+            return response
+        if response.status_code != success:
+            failure = classify_error(response, instance)
+            log.warning("Evolution %s %s: %s", method, path, failure.reason)
+            return failure
+        try:
+            return _Decoded(response.json())
+        except ValueError:
+            return Ambiguous(f"Evolution answered {success} with a body that is not JSON", success)
+
+    async def send_text(
+        self,
+        server_url: str,
+        api_key: str,
+        instance: str,
+        number: str,
+        text: str,
+        delay_ms: int | None = None,
+        link_preview: bool | None = None,
+    ) -> SendResult:
+        """POST /message/sendText; `delay_ms` (typing time) is added to the read timeout."""
+        body: dict[str, Any] = {"number": number, "text": text}
+        if delay_ms is not None:
+            body["delay"] = delay_ms
+        if link_preview is not None:
+            body["linkPreview"] = link_preview
+        return await self._send(server_url, api_key, instance, "message/sendText", body, delay_ms)
+
+    async def send_media(
+        self,
+        server_url: str,
+        api_key: str,
+        instance: str,
+        number: str,
+        media_url: str,
+        media_type: MediaType,
+        caption: str | None = None,
+        file_name: str | None = None,
+        delay_ms: int | None = None,
+    ) -> SendResult:
+        """POST /message/sendMedia as JSON with a URL; always give `file_name` for documents (§4.3)."""
+        body: dict[str, Any] = {"number": number, "mediatype": media_type, "media": media_url}
+        if caption is not None:
+            body["caption"] = caption
+        if file_name is not None:
+            body["fileName"] = file_name
+        if delay_ms is not None:
+            body["delay"] = delay_ms
+        return await self._send(server_url, api_key, instance, "message/sendMedia", body, delay_ms)
+
+    async def _send(
+        self, server_url: str, api_key: str, instance: str, route: str, body: dict[str, Any], delay_ms: int | None
+    ) -> SendResult:
+        extra = (delay_ms or 0) / 1000
+        path = _path(route, instance)
+        result = await self._expect(
+            server_url, api_key, "POST", path, instance, success=201, body=body, extra_read_seconds=extra
+        )
+        if not isinstance(result, _Decoded):
+            return result
+        payload = result.value
+        key = payload.get("key") if isinstance(payload, dict) else None
+        if not isinstance(key, dict) or not isinstance(key.get("id"), str) or not key["id"]:
+            return Ambiguous("Evolution answered 201 without a message id", 201)
+        return Sent(
+            key_id=key["id"],
+            remote_jid=str(key.get("remoteJid") or ""),
+            timestamp=timestamp_of(payload.get("messageTimestamp")),
+        )
+
+    async def connection_state(self, server_url: str, api_key: str, instance: str) -> ConnectionState | Failure:
+        path = _path("instance/connectionState", instance)
+        result = await self._expect(server_url, api_key, "GET", path, instance, success=200)
+        if not isinstance(result, _Decoded):
+            return result
+        inner = result.value.get("instance") if isinstance(result.value, dict) else None
+        if not isinstance(inner, dict):
+            return Ambiguous("Evolution answered connectionState without an instance", 200)
+        return ConnectionState(instance=str(inner.get("instanceName", instance)), state=str(inner.get("state") or ""))
+
+    async def fetch_instances(
+        self, server_url: str, api_key: str, instance_name: str | None = None
+    ) -> tuple[InstanceInfo, ...] | Failure:
+        """With the global key every instance; with an instance token only its own (§4.5)."""
+        params = {"instanceName": instance_name} if instance_name else None
+        path = "/instance/fetchInstances"
+        result = await self._expect(server_url, api_key, "GET", path, instance_name or "", success=200, params=params)
+        if not isinstance(result, _Decoded):
+            return result
+        if not isinstance(result.value, list):
+            return Ambiguous("Evolution answered fetchInstances without a list", 200)
+        return tuple(instance_info(row) for row in result.value if isinstance(row, dict))
+
+    async def check_numbers(
+        self, server_url: str, api_key: str, instance: str, numbers: Sequence[str], batch_size: int = 50
+    ) -> tuple[NumberCheck, ...] | Failure:
+        """whatsappNumbers in batches (duplicates dropped: Evolution refuses them); the first failure wins."""
+        unique = list(dict.fromkeys(numbers))
+        checks: list[NumberCheck] = []
+        path = _path("chat/whatsappNumbers", instance)
+        for start in range(0, len(unique), max(1, batch_size)):
+            batch = unique[start : start + max(1, batch_size)]
+            result = await self._expect(
+                server_url, api_key, "POST", path, instance, success=200, body={"numbers": batch}
+            )
+            if not isinstance(result, _Decoded):
+                return result
+            if not isinstance(result.value, list):
+                return Ambiguous("Evolution answered whatsappNumbers without a list", 200)
+            checks.extend(number_check(row) for row in result.value if isinstance(row, dict))
+        return tuple(checks)
+
+    async def set_webhook(
+        self,
+        server_url: str,
+        api_key: str,
+        instance: str,
+        url: str,
+        events: Sequence[str],
+        headers: Mapping[str, str] | None = None,
+        by_events: bool = False,
+    ) -> WebhookInfo | Failure:
+        """Register the instance webhook with the 2.3.6 keys; `headers` carry our secret (never echoed back)."""
+        hook = {
+            "enabled": True,
+            "url": url,
+            "events": list(events),
+            "byEvents": by_events,
+            "base64": False,
+            "headers": dict(headers or {}),
+        }
+        path = _path("webhook/set", instance)
+        result = await self._expect(server_url, api_key, "POST", path, instance, success=201, body={"webhook": hook})
+        if not isinstance(result, _Decoded):
+            return result
+        row = result.value if isinstance(result.value, dict) else {}
+        return WebhookInfo(
+            url=str(row.get("url", url)),
+            enabled=bool(row.get("enabled", True)),
+            events=tuple(row.get("events") or events),
+            by_events=bool(row.get("webhookByEvents", by_events)),
+        )
+
+    async def find_messages(
+        self, server_url: str, api_key: str, instance: str, key_id: str | None = None, remote_jid: str | None = None
+    ) -> tuple[FoundMessage, ...] | Failure:
+        """Reconciliation: did a send with this key id (or to this chat) happen? Reads every page (capped)."""
+        key = {name: value for name, value in (("id", key_id), ("remoteJid", remote_jid)) if value is not None}
+        found: list[FoundMessage] = []
+        path = _path("chat/findMessages", instance)
+        for page in range(1, MAX_FIND_PAGES + 1):
+            body = {"where": {"key": key}, "page": page, "offset": 50}
+            result = await self._expect(server_url, api_key, "POST", path, instance, success=200, body=body)
+            if not isinstance(result, _Decoded):
+                return result
+            messages = result.value.get("messages") if isinstance(result.value, dict) else None
+            if not isinstance(messages, dict) or not isinstance(messages.get("records"), list):
+                return Ambiguous("Evolution answered findMessages without records", 200)
+            found.extend(found_message(record) for record in messages["records"] if isinstance(record, dict))
+            if page >= int(messages.get("pages") or 0):
+                break
+        return tuple(found)
+
+
+class _Decoded:
+    """A successful answer's JSON, told apart from a failure result by type."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
