@@ -12,5 +12,6 @@ def route_handlers() -> list[ControllerRouterHandler]:
     from views.auth import AuthPages
     from views.campaigns import CampaignPages
     from views.home import HomePages
+    from views.webhooks import EvolutionWebhooks
 
-    return [AuthPages, AccountPages, HomePages, CampaignPages, AccountApi]
+    return [AuthPages, AccountPages, HomePages, CampaignPages, AccountApi, EvolutionWebhooks]
