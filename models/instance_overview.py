@@ -10,6 +10,8 @@ from models.ownership import get_own, owned_by
 from models.statuses import FINISHED_CAMPAIGN_STATUSES
 from models.tables import Campaign, Instance
 
+STATE_LABELS = {"open": "connected", "connecting": "connecting", "close": "disconnected", "unknown": "unknown"}
+
 
 @dataclass(frozen=True)
 class InstanceView:
@@ -32,6 +34,11 @@ class InstanceView:
     campaigns_using: int
     created_at: datetime
     updated_at: datetime
+
+    @property
+    def state_label(self) -> str:
+        """The badge text (English msgid; templates translate it)."""
+        return STATE_LABELS.get(self.state, self.state)
 
 
 def _view(instance: Instance, today: date, campaigns: int) -> InstanceView:

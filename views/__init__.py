@@ -12,6 +12,7 @@ def route_handlers() -> list[ControllerRouterHandler]:
     from views.auth import AuthPages
     from views.campaigns import CampaignPages
     from views.home import HomePages
+    from views.instances import InstancePages
     from views.webhooks import EvolutionWebhooks
 
-    return [AuthPages, AccountPages, HomePages, CampaignPages, AccountApi, EvolutionWebhooks]
+    return [AuthPages, AccountPages, HomePages, CampaignPages, InstancePages, AccountApi, EvolutionWebhooks]
