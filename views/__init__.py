@@ -9,10 +9,12 @@ def route_handlers() -> list[ControllerRouterHandler]:
     """Every controller of the app, in one list `create_app` mounts."""
     from views.account import AccountPages
     from views.api.account import AccountApi
+    from views.api.instances import InstanceApi
     from views.auth import AuthPages
     from views.campaigns import CampaignPages
     from views.home import HomePages
     from views.instances import InstancePages
     from views.webhooks import EvolutionWebhooks
 
-    return [AuthPages, AccountPages, HomePages, CampaignPages, InstancePages, AccountApi, EvolutionWebhooks]
+    pages = [AuthPages, AccountPages, HomePages, CampaignPages, InstancePages]
+    return [*pages, AccountApi, InstanceApi, EvolutionWebhooks]
