@@ -61,6 +61,23 @@ async def apply_pending_receipts(key_id: str, *, now: datetime) -> None:
         await process_event(int(row["id"]), now=now)
 
 
+async def reapply_unprocessed(*, since: datetime, now: datetime, limit: int = 500) -> int:
+    """Retry events stored since `since` whose processing failed (a STOP must not be lost to a transient error).
+
+    For a periodic job; receipts still waiting for their key id simply stay waiting. Returns how many applied.
+    """
+    rows = (
+        await WebhookEvent.select(WebhookEvent.id)
+        .where(WebhookEvent.processed_at.is_null() & (WebhookEvent.received_at >= since))
+        .order_by(WebhookEvent.id)
+        .limit(limit)
+    )
+    applied = 0
+    for row in rows:
+        applied += int(await process_event(int(row["id"]), now=now))
+    return applied
+
+
 async def _apply(instance_id: int, event: str, data: dict[str, Any], now: datetime) -> bool:
     if event == "messages.update":
         return await apply_receipt(instance_id, data, now=now)

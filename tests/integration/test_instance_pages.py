@@ -59,6 +59,7 @@ async def test_list_shows_the_state_badge_and_todays_sends_against_the_cap(clien
     assert row.select_one(".badge")["class"] == ["badge", "badge-open"]
     assert row.select_one(".badge").get_text(strip=True) == "connected"
     assert row.select_one(".today").get_text(strip=True) == "0 / 500"
+    assert row.select_one(".number").get_text(strip=True) == "5511999990000"  # the sandbox's ownerJid
 
 
 async def test_a_refused_key_is_reported_and_nothing_is_saved(client, user, sandbox) -> None:
