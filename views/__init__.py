@@ -10,6 +10,7 @@ def route_handlers() -> list[ControllerRouterHandler]:
     from views.account import AccountPages
     from views.api.account import AccountApi
     from views.api.campaign_actions import CampaignActionsApi
+    from views.api.instances import InstanceApi
     from views.api.optouts import OptOutApi
     from views.api.recipients import RecipientsApi
     from views.auth import AuthPages
@@ -22,21 +23,26 @@ def route_handlers() -> list[ControllerRouterHandler]:
     from views.campaigns import CampaignPages
     from views.dashboard import DashboardPages
     from views.home import HomePages
+    from views.instances import InstancePages
     from views.optouts import OptOutPages
+    from views.webhooks import EvolutionWebhooks
 
     return [
         AuthPages,
         AccountPages,
         HomePages,
         CampaignPages,
-        AccountApi,
-        RecipientsApi,
-        CampaignActionsApi,
+        InstancePages,
         CampaignDetailPages,
         CampaignRecipientPages,
         CampaignReportPages,
         CampaignTestSendPages,
         DashboardPages,
         OptOutPages,
+        AccountApi,
+        InstanceApi,
+        RecipientsApi,
+        CampaignActionsApi,
         OptOutApi,
+        EvolutionWebhooks,
     ]
