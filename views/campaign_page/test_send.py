@@ -26,18 +26,17 @@ class PhoneForm:
     phone: str = ""
 
 
-async def deliver(message: test_send.PreparedTestSend, settings: Settings) -> SendResult:
-    """One short-lived client: a test send is rare, and the sender's pooled client lives in the scheduler."""
-    async with EvolutionClient(read_timeout=settings.evolution_timeout_seconds) as client:
-        if message.media_url:
-            return await client.send_media(
-                message.server_url, message.api_key, message.instance_name, message.phone, message.media_url,
-                cast(MediaType, message.media_type or "image"), caption=message.text or None,
-                file_name=message.file_name or None,
-            )
-        return await client.send_text(
-            message.server_url, message.api_key, message.instance_name, message.phone, message.text
+async def deliver(message: test_send.PreparedTestSend, client: EvolutionClient) -> SendResult:
+    """Through the app's pooled client, the one the sender uses."""
+    if message.media_url:
+        return await client.send_media(
+            message.server_url, message.api_key, message.instance_name, message.phone, message.media_url,
+            cast(MediaType, message.media_type or "image"), caption=message.text or None,
+            file_name=message.file_name or None,
         )
+    return await client.send_text(
+        message.server_url, message.api_key, message.instance_name, message.phone, message.text
+    )
 
 
 def outcome(result: SendResult, message: test_send.PreparedTestSend) -> tuple[bool, str]:
@@ -60,6 +59,7 @@ class CampaignTestSendPages(Controller):
         data: URLEncodedBody[PhoneForm],
         current_user: NamedDependency[CurrentUser],
         settings: NamedDependency[Settings],
+        evolution: NamedDependency[EvolutionClient],
     ) -> Template | Redirect:
         """htmx gets the result block; a plain form gets a flash and the campaign page again."""
         context: dict[str, Any] = {"campaign_id": campaign_id, "phone": data.phone}
@@ -70,7 +70,7 @@ class CampaignTestSendPages(Controller):
         except ValidationFailed as invalid:
             ok, text = False, next(iter(invalid.errors.values()))
         else:
-            ok, text = outcome(await deliver(message, settings), message)
+            ok, text = outcome(await deliver(message, evolution), message)
             context["preview"] = message.text
         if request.htmx:
             return Template("partials/campaigns/test_send.html", context={**context, "ok": ok, "result": text})
