@@ -68,6 +68,26 @@ class OptOutsPage:
 
 
 @dataclass
+class InstancesPage:
+    page: Page
+    base_url: str
+
+    def add(self, *, name: str, server_url: str, api_key: str, instance_name: str, per_minute: int = 60) -> None:
+        self.page.goto(f"{self.base_url}/instances/new")
+        form = self.page.locator("#instance-form")
+        form.get_by_label("Display name").fill(name)
+        form.get_by_label("Evolution server address").fill(server_url)
+        form.get_by_label("API key").fill(api_key)
+        form.get_by_label("Evolution instance name").fill(instance_name)
+        form.get_by_label("Messages per minute").fill(str(per_minute))
+        form.locator("#save-instance").click()
+
+    def state_of(self, name: str) -> str:
+        row = self.page.locator("tr", has_text=name)
+        return row.locator("[data-state]").first.get_attribute("data-state") or ""
+
+
+@dataclass
 class CampaignPage:
     page: Page
     base_url: str
