@@ -13,8 +13,12 @@ import asyncio
 import os
 import random
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -22,7 +26,7 @@ from typing import Any
 
 import httpx
 
-from tests.browser.server import REPO, ServedApp, serve_app
+from tests.browser.server import REPO, ServedApp, free_port, serve_app
 
 CLIENTS = int(os.environ.get("BENCH_CLIENTS", "200"))
 SECONDS = float(os.environ.get("BENCH_SECONDS", "30"))
@@ -47,7 +51,7 @@ class Results:
         )
 
 
-async def seed(database_url: str, email: str, recipients: int) -> int:
+async def seed(database_url: str, email: str, recipients: int, sandbox_url: str = "") -> int:
     """A RUNNING campaign: 60% sent (the last 100 in the past five minutes), the rest pending; counters agree."""
     from models.db import use_engine
     from models.engines import engine_from_url
@@ -58,7 +62,8 @@ async def seed(database_url: str, email: str, recipients: int) -> int:
     use_engine(engine_from_url(database_url))
     user = await get_user_by_email(email)
     assert user is not None
-    instance = await make_instance(user.id, rate_per_minute=60, daily_cap=200_000)
+    target = {"server_url": sandbox_url, "api_key": "sandbox-key", "instance_name": "sandbox"} if sandbox_url else {}
+    instance = await make_instance(user.id, rate_per_minute=60, daily_cap=200_000, jitter_percent=0, **target)
     now = datetime.now(UTC)
     sent = recipients * 6 // 10
     campaign = await make_campaign(
@@ -140,17 +145,60 @@ async def empty_postgres(url: str) -> None:
         await connection.close()
 
 
+async def sent_count(database_url: str, campaign_id: int) -> int:
+    from models.db import use_engine
+    from models.engines import engine_from_url
+    from models.tables import Campaign
+
+    use_engine(engine_from_url(database_url))
+    row = await Campaign.select(Campaign.sent_count).where(Campaign.id == campaign_id).first()
+    return int(row["sent_count"]) if row else 0
+
+
+@contextmanager
+def sandbox_server() -> Iterator[str]:
+    """`arauto sandbox` on a free port (the sender sends to it at the campaign's 60/min), or '' without one."""
+    if not (REPO / "sandbox" / "server.py").exists():
+        yield ""
+        return
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "cli", "sandbox", "--port", str(port)], cwd=REPO,
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline:
+            try:
+                httpx.get(f"http://127.0.0.1:{port}/", timeout=1)
+                break
+            except httpx.TransportError:
+                time.sleep(0.1)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
 def run_on(label: str, database_url: str = "") -> None:
     if database_url:
         asyncio.run(empty_postgres(database_url))
-    with tempfile.TemporaryDirectory() as workdir:
-        has_sender = (REPO / "scheduler" / "lifespan.py").exists()
-        with serve_app(Path(workdir), database_url=database_url, scheduler=has_sender) as app:
-            started = time.perf_counter()
-            campaign_id = asyncio.run(seed(app.database_url, app.email, RECIPIENTS))
-            print(f"{label}: seeded {RECIPIENTS:,} recipients in {time.perf_counter() - started:.1f} s", flush=True)
-            results = asyncio.run(load(app, campaign_id))
+    has_sender = (REPO / "scheduler" / "lifespan.py").exists()
+    with (
+        tempfile.TemporaryDirectory() as workdir,
+        sandbox_server() as sandbox_url,
+        serve_app(Path(workdir), database_url=database_url, scheduler=has_sender) as app,
+    ):
+        started = time.perf_counter()
+        campaign_id = asyncio.run(seed(app.database_url, app.email, RECIPIENTS, sandbox_url))
+        print(f"{label}: seeded {RECIPIENTS:,} recipients in {time.perf_counter() - started:.1f} s", flush=True)
+        before, started = asyncio.run(sent_count(app.database_url, campaign_id)), time.perf_counter()
+        results = asyncio.run(load(app, campaign_id))
+        sent = asyncio.run(sent_count(app.database_url, campaign_id)) - before
+        minutes = (time.perf_counter() - started) / 60
     print(f"{label}: {CLIENTS} clients every {INTERVAL:.0f} s for {SECONDS:.0f} s: {results.summary()}", flush=True)
+    if has_sender and sandbox_url:
+        print(f"{label}: the sender sent {sent} messages meanwhile = {sent / minutes:.1f}/min (campaign rate 60/min)")
 
 
 def main() -> None:
