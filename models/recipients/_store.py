@@ -28,8 +28,9 @@ _COLUMNS = (
     "remote_jid",
     "error",
 )
-# One INSERT is one statement: PostgreSQL caps it at 32,767 bind parameters (SQLite at 32,766).
-CHUNK_ROWS = 32_000 // len(_COLUMNS)
+# Rows per driver call: bounded so no single call holds the loop or a huge buffer (COPY and executemany have no
+# bind-parameter cap; a multi-row INSERT would, at 32,767 on PostgreSQL).
+CHUNK_ROWS = 5_000
 
 
 def edit_refusal(status: str) -> str:
@@ -66,14 +67,14 @@ async def store(campaign_id: int, owner_id: int, accepted: Sequence[Accepted], *
         if isinstance(engine, SQLiteEngine)
         else engine.transaction()
     )
-    async with transaction:
+    async with transaction as current:
         total = await _add_to_counters(campaign_id, owner_id, accepted, now)
         if total > limit:
             raise ImportRejected(
                 f"Too many recipients: a campaign holds at most {limit}; this import would make {total}."
             )
         for start in range(0, len(accepted), CHUNK_ROWS):
-            await _insert_chunk(campaign_id, accepted[start : start + CHUNK_ROWS])
+            await _insert_chunk(current.connection, campaign_id, accepted[start : start + CHUNK_ROWS])
     return total
 
 
@@ -101,11 +102,10 @@ async def _add_to_counters(campaign_id: int, owner_id: int, accepted: Sequence[A
     raise IllegalTransition(edit_refusal(campaign.status))
 
 
-async def _insert_chunk(campaign_id: int, chunk: Sequence[Accepted]) -> None:
+def _records(campaign_id: int, chunk: Sequence[Accepted]) -> list[tuple[Any, ...]]:
     pending, skipped = MessageStatus.PENDING.value, MessageStatus.SKIPPED.value
-    values: list[Any] = []
-    for row in chunk:
-        values += (
+    return [
+        (
             campaign_id,
             row.row,
             row.phone,
@@ -117,9 +117,17 @@ async def _insert_chunk(campaign_id: int, chunk: Sequence[Accepted]) -> None:
             "",
             OPTED_OUT_ERROR if row.opted_out else "",
         )
-    placeholders = "(" + ", ".join(["{}"] * len(_COLUMNS)) + ")"
-    await CampaignMessage.raw(
-        f"INSERT INTO arauto_campaign_message ({', '.join(_COLUMNS)}) VALUES "  # noqa: S608 (constant columns)
-        + ", ".join([placeholders] * len(chunk)),
-        *values,
-    )
+        for row in chunk
+    ]
+
+
+async def _insert_chunk(connection: Any, campaign_id: int, chunk: Sequence[Accepted]) -> None:
+    """Straight to the driver on the transaction's connection: Piccolo's query builder spends ~4 us per bound value
+    on the event loop (0.13 s per 3,200-row statement), the drivers' bulk paths spend it in C or in their thread."""
+    records = _records(campaign_id, chunk)
+    if isinstance(Campaign._meta.db, SQLiteEngine):
+        placeholders = ", ".join(["?"] * len(_COLUMNS))
+        sql = f"INSERT INTO arauto_campaign_message ({', '.join(_COLUMNS)}) VALUES ({placeholders})"  # noqa: S608
+        await connection.executemany(sql, records)
+    else:
+        await connection.copy_records_to_table("arauto_campaign_message", records=records, columns=list(_COLUMNS))
