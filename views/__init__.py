@@ -13,5 +13,6 @@ def route_handlers() -> list[ControllerRouterHandler]:
     from views.auth import AuthPages
     from views.campaigns import CampaignPages
     from views.home import HomePages
+    from views.recipients import RecipientPages
 
-    return [AuthPages, AccountPages, HomePages, CampaignPages, AccountApi, RecipientsApi]
+    return [AuthPages, AccountPages, HomePages, CampaignPages, RecipientPages, AccountApi, RecipientsApi]
