@@ -150,3 +150,29 @@ async def test_another_users_campaign_upload_page_is_not_found(client, make_user
     await login(await make_user())
     response = await client.get(f"/campaigns/{campaign.id}/recipients/upload")
     assert response.status_code == 404
+
+
+@pytest.fixture
+async def small_client(settings: Any, clock: Any) -> Any:
+    from dataclasses import replace
+
+    from asgi_lifespan import LifespanManager
+
+    from app import create_app
+
+    app = create_app(replace(settings, max_upload_bytes=10_000), clock=clock)
+    transport = httpx.ASGITransport(app=app)
+    async with LifespanManager(app), httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+        yield http
+
+
+async def test_a_file_over_the_size_limit_is_refused_with_a_clear_message(small_client, make_user):
+    from tests.fixtures.web import Login
+
+    user = await make_user()
+    await Login(small_client)(user)
+    campaign = await make_campaign(user.id, None)
+    big = b"phone\n" + b"11988887777\n" * 20_000
+    response = await upload(small_client, campaign, files={"file": ("big.csv", big, "text/csv")})
+    assert (response.status_code, "larger than" in html(response).get_text()) == (400, True)
+    assert await CampaignMessage.count().where(CampaignMessage.campaign == campaign.id) == 0
