@@ -25,6 +25,7 @@ def route_handlers() -> list[ControllerRouterHandler]:
     from views.home import HomePages
     from views.instances import InstancePages
     from views.optouts import OptOutPages
+    from views.recipients import RecipientPages
     from views.webhooks import EvolutionWebhooks
 
     return [
@@ -33,6 +34,7 @@ def route_handlers() -> list[ControllerRouterHandler]:
         HomePages,
         CampaignPages,
         InstancePages,
+        RecipientPages,
         CampaignDetailPages,
         CampaignRecipientPages,
         CampaignReportPages,

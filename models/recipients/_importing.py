@@ -87,7 +87,8 @@ async def _screener(campaign_id: int, owner_id: int, region: str, limit: int) ->
 
 
 async def _finish(campaign_id: int, owner_id: int, screener: Screener, now: datetime) -> ImportReport:
-    report = ImportReport(imported=sum(1 for row in screener.accepted if not row.opted_out), skipped=screener.skipped)
+    imported = len(screener.accepted) - screener.accepted.opted_out_count
+    report = ImportReport(imported=imported, skipped=screener.skipped)
     if report.imported == 0:
         raise ImportRejected(_nothing_to_import(report))
     report.total_recipients = await store(campaign_id, owner_id, screener.accepted, limit=screener.limit, now=now)

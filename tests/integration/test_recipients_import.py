@@ -233,3 +233,16 @@ async def test_preview_detects_format_header_and_first_rows(db):
 async def test_preview_of_a_header_less_file_names_columns_by_number(db):
     found = preview(b"11988887777,Ana\n21977776666,Bia\n")
     assert (found.has_header, found.columns, len(found.rows)) == (False, ["1", "2"], 2)
+
+
+async def test_a_scheduled_campaign_still_accepts_recipients(settings, make_user):
+    user = await make_user()
+    campaign = await make_campaign(user.id, None, status=CampaignStatus.SCHEDULED)
+    report = await run_import(settings, campaign, NAMES_CSV.encode())
+    assert report.imported == 2
+
+
+async def test_an_unknown_default_region_is_a_validation_error_on_the_field(settings, campaign):
+    with pytest.raises(ValidationFailed) as caught:
+        await run_import(settings, campaign, NAMES_CSV.encode(), default_region="XX")
+    assert list(caught.value.errors) == ["defaultRegion"]
