@@ -21,7 +21,7 @@ SPINTAX = re.compile(r"(\{\{[^{}]*\}\})|\{([^{}]*\|[^{}]*)\}")
 
 def render(text: str, variables: Mapping[str, object], *, rng: random.Random | None = None) -> str:
     """The message a recipient receives: variables substituted first, then each spintax group resolved once."""
-    chooser = rng or random.Random()  # noqa: S311 (variation, not security)
+    chooser = rng or random.Random()  # variation, not security
 
     def substitute(match: re.Match[str]) -> str:
         value = variables.get(match.group(1))
