@@ -80,15 +80,3 @@ async def delete(template_id: int, *, owner_id: int) -> None:
     """Campaigns made from it keep their own copy of the message (their template link is cleared)."""
     await get(template_id, owner_id=owner_id)
     await MessageTemplate.delete().where((MessageTemplate.id == template_id) & owned_by(MessageTemplate, owner_id))
-
-
-def as_json(template: MessageTemplate) -> dict[str, Any]:
-    return {
-        "id": template.id,
-        "name": template.name,
-        "body": template.body,
-        "mediaUrl": template.media_url,
-        "mediaType": template.media_type,
-        "createdAt": template.created_at.isoformat(),
-        "updatedAt": template.updated_at.isoformat(),
-    }

@@ -9,8 +9,20 @@ def route_handlers() -> list[ControllerRouterHandler]:
     """Every controller of the app, in one list `create_app` mounts."""
     from views.account import AccountPages
     from views.api.account import AccountApi
+    from views.api.campaigns import CampaignApi
+    from views.api.message_templates import TemplateApi
     from views.auth import AuthPages
     from views.campaigns import CampaignPages
     from views.home import HomePages
+    from views.message_templates import MessageTemplatePages
 
-    return [AuthPages, AccountPages, HomePages, CampaignPages, AccountApi]
+    return [
+        AuthPages,
+        AccountPages,
+        HomePages,
+        CampaignPages,
+        MessageTemplatePages,
+        AccountApi,
+        CampaignApi,
+        TemplateApi,
+    ]
