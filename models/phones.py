@@ -75,3 +75,8 @@ def _normalise_compact(compact: str, region: str) -> str:
     if not phonenumbers.is_valid_number(number):
         raise PhoneError(f"not a valid number for {number_region}")
     return f"{number.country_code}{number.national_number}"
+
+
+def is_known_region(region: str) -> bool:
+    """A two-letter region `phonenumbers` knows (BR, PT, US...), as accepted for `defaultRegion`."""
+    return phonenumbers.country_code_for_region(region.upper()) != 0

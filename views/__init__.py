@@ -11,18 +11,22 @@ def route_handlers() -> list[ControllerRouterHandler]:
     from views.api.account import AccountApi
     from views.api.campaigns import CampaignApi
     from views.api.message_templates import TemplateApi
+    from views.api.recipients import RecipientsApi
     from views.auth import AuthPages
     from views.campaigns import CampaignPages
     from views.home import HomePages
     from views.message_templates import MessageTemplatePages
+    from views.recipients import RecipientPages
 
     return [
         AuthPages,
         AccountPages,
         HomePages,
         CampaignPages,
+        RecipientPages,
         MessageTemplatePages,
         AccountApi,
         CampaignApi,
+        RecipientsApi,
         TemplateApi,
     ]

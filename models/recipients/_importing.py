@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from models.errors import ImportRejected, ValidationFailed
+from models.phones import is_known_region
 from models.recipients._csv import CsvSource, open_source
 from models.recipients._mapping import ImportOptions, RecipientRows
 from models.recipients._report import ImportReport
@@ -77,6 +78,8 @@ def _text(value: Any) -> str:
 
 
 async def _screener(campaign_id: int, owner_id: int, region: str, limit: int) -> Screener:
+    if not is_known_region(region):
+        raise ValidationFailed({"defaultRegion": f"Unknown region {region!r}: use a two-letter code such as BR or PT."})
     await editable_campaign(campaign_id, owner_id)
     existing = await existing_phones(campaign_id)
     opted_out = await opted_out_phones(owner_id)
@@ -84,7 +87,8 @@ async def _screener(campaign_id: int, owner_id: int, region: str, limit: int) ->
 
 
 async def _finish(campaign_id: int, owner_id: int, screener: Screener, now: datetime) -> ImportReport:
-    report = ImportReport(imported=sum(1 for row in screener.accepted if not row.opted_out), skipped=screener.skipped)
+    imported = len(screener.accepted) - screener.accepted.opted_out_count
+    report = ImportReport(imported=imported, skipped=screener.skipped)
     if report.imported == 0:
         raise ImportRejected(_nothing_to_import(report))
     report.total_recipients = await store(campaign_id, owner_id, screener.accepted, limit=screener.limit, now=now)

@@ -58,6 +58,12 @@ class ImportReport:
             "skipped": [{"row": s.row, "raw": s.raw, "reason": s.reason, "kind": s.kind.value} for s in self.skipped],
         }
 
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> ImportReport:
+        """The report back from `as_json()` (the upload page keeps it between the import and its download)."""
+        skipped = [SkippedRow(s["row"], s["raw"], s["reason"], SkipKind(s["kind"])) for s in data["skipped"]]
+        return cls(imported=data["imported"], skipped=skipped, total_recipients=data["totalRecipients"])
+
     def as_csv(self) -> str:
         """The skipped rows as a CSV a spreadsheet opens (row, value, kind, reason)."""
         buffer = io.StringIO()

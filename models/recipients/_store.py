@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -12,7 +11,7 @@ from models.errors import IllegalTransition, ImportRejected, NotFoundOrNotYours
 from models.lifecycle import EDITABLE, can_edit
 from models.ownership import get_own, owned_by
 from models.recipients._report import OPTED_OUT_ERROR
-from models.recipients._screening import Accepted
+from models.recipients._screening import AcceptedRows
 from models.statuses import MessageStatus
 from models.tables import Campaign, CampaignMessage, OptOut
 
@@ -28,8 +27,9 @@ _COLUMNS = (
     "remote_jid",
     "error",
 )
-# One INSERT is one statement: PostgreSQL caps it at 32,767 bind parameters (SQLite at 32,766).
-CHUNK_ROWS = 32_000 // len(_COLUMNS)
+# Rows per driver call: bounded so no single call holds the loop or a huge buffer (COPY and executemany have no
+# bind-parameter cap; a multi-row INSERT would, at 32,767 on PostgreSQL).
+CHUNK_ROWS = 5_000
 
 
 def edit_refusal(status: str) -> str:
@@ -54,7 +54,7 @@ async def opted_out_phones(owner_id: int) -> frozenset[str]:
     return frozenset(row["phone"] for row in rows)
 
 
-async def store(campaign_id: int, owner_id: int, accepted: Sequence[Accepted], *, limit: int, now: datetime) -> int:
+async def store(campaign_id: int, owner_id: int, accepted: AcceptedRows, *, limit: int, now: datetime) -> int:
     """Insert every accepted row and move the counters in ONE transaction; returns the new total.
 
     The counter UPDATE comes first and only matches an editable campaign of the owner, so it also locks the row
@@ -66,19 +66,19 @@ async def store(campaign_id: int, owner_id: int, accepted: Sequence[Accepted], *
         if isinstance(engine, SQLiteEngine)
         else engine.transaction()
     )
-    async with transaction:
+    async with transaction as current:
         total = await _add_to_counters(campaign_id, owner_id, accepted, now)
         if total > limit:
             raise ImportRejected(
                 f"Too many recipients: a campaign holds at most {limit}; this import would make {total}."
             )
         for start in range(0, len(accepted), CHUNK_ROWS):
-            await _insert_chunk(campaign_id, accepted[start : start + CHUNK_ROWS])
+            await _insert_chunk(current.connection, _records(campaign_id, accepted, start, start + CHUNK_ROWS))
     return total
 
 
-async def _add_to_counters(campaign_id: int, owner_id: int, accepted: Sequence[Accepted], now: datetime) -> int:
-    opted_out = sum(1 for row in accepted if row.opted_out)
+async def _add_to_counters(campaign_id: int, owner_id: int, accepted: AcceptedRows, now: datetime) -> int:
+    opted_out = accepted.opted_out_count
     pending = len(accepted) - opted_out
     editable = [status.value for status in EDITABLE]
     changed = await Campaign.raw(
@@ -101,25 +101,32 @@ async def _add_to_counters(campaign_id: int, owner_id: int, accepted: Sequence[A
     raise IllegalTransition(edit_refusal(campaign.status))
 
 
-async def _insert_chunk(campaign_id: int, chunk: Sequence[Accepted]) -> None:
+def _records(campaign_id: int, accepted: AcceptedRows, start: int, stop: int) -> list[tuple[Any, ...]]:
+    """Rows in `_COLUMNS` order for the driver."""
     pending, skipped = MessageStatus.PENDING.value, MessageStatus.SKIPPED.value
-    values: list[Any] = []
-    for row in chunk:
-        values += (
+    return [
+        (
             campaign_id,
-            row.row,
-            row.phone,
-            row.raw_phone,
-            row.variables_json,
-            skipped if row.opted_out else pending,
+            row,
+            phone,
+            raw_phone,
+            variables,
+            skipped if opted_out else pending,
             0,
             "",
             "",
-            OPTED_OUT_ERROR if row.opted_out else "",
+            OPTED_OUT_ERROR if opted_out else "",
         )
-    placeholders = "(" + ", ".join(["{}"] * len(_COLUMNS)) + ")"
-    await CampaignMessage.raw(
-        f"INSERT INTO arauto_campaign_message ({', '.join(_COLUMNS)}) VALUES "  # noqa: S608 (constant columns)
-        + ", ".join([placeholders] * len(chunk)),
-        *values,
-    )
+        for row, phone, raw_phone, variables, opted_out in accepted.columns(start, stop)
+    ]
+
+
+async def _insert_chunk(connection: Any, records: list[tuple[Any, ...]]) -> None:
+    """Straight to the driver on the transaction's connection: Piccolo's query builder spends ~4 us per bound value
+    on the event loop (0.13 s per 3,200-row statement), the drivers' bulk paths spend it in C or in their thread."""
+    if isinstance(Campaign._meta.db, SQLiteEngine):
+        placeholders = ", ".join(["?"] * len(_COLUMNS))
+        sql = f"INSERT INTO arauto_campaign_message ({', '.join(_COLUMNS)}) VALUES ({placeholders})"  # noqa: S608
+        await connection.executemany(sql, records)
+    else:
+        await connection.copy_records_to_table("arauto_campaign_message", records=records, columns=list(_COLUMNS))

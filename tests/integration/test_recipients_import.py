@@ -44,7 +44,7 @@ async def stored(campaign: Campaign) -> list[dict[str, Any]]:
     return [{**row, "variables": json.loads(row["variables"])} for row in rows]
 
 
-async def counters(campaign: Campaign) -> dict[str, Any]:
+async def counters(campaign: Campaign) -> Any:
     return (
         await Campaign.select(
             Campaign.total_recipients, Campaign.pending_count, Campaign.skipped_count, Campaign.updated_at
