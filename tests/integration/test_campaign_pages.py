@@ -174,3 +174,8 @@ async def test_the_preview_of_another_users_campaign_shows_no_recipient(client, 
     data = form_data(instance.id, campaign_id=str(campaign.id))
     response = await post_form(client, "/campaigns/preview", data, page="/campaigns/new")
     assert "Secret" not in html(response).select_one("pre.message").get_text()
+
+
+async def test_the_rate_field_is_bounded_by_the_configured_max_rate(client, signed_in):
+    rate = html(await client.get("/campaigns/new")).select_one("#rate_limit")
+    assert (rate["min"], rate["max"], rate["value"]) == ("1", "60", "20")

@@ -54,7 +54,7 @@ class CampaignApi(Controller):
         limit: Annotated[int, QueryParameter()] = DEFAULT_LIMIT,
         offset: Annotated[int, QueryParameter()] = 0,
     ) -> dict[str, Any]:
-        query = CampaignFilter(status, instance_id, search, sort_by, sort_order, limit, offset)
+        query = CampaignFilter(status.upper(), instance_id, search, sort_by, sort_order, limit, offset)
         page = await campaign_queries.list_campaigns(current_user.id, query)
         return {
             "items": [campaign_json(c) for c in page.items],
