@@ -202,3 +202,25 @@ async def test_another_users_campaign_is_404_on_every_route(client, caller, make
     response = await client.request(method, f"/api/campaigns/{campaign.id}{suffix}", json=body, headers=caller.headers)
     assert response.status_code == 404
     assert (await Campaign.objects().get(Campaign.id == campaign.id)).name == "Black Friday"
+
+
+async def test_update_to_another_users_instance_is_not_found_and_changes_nothing(client, caller, make_user):
+    campaign = await make_campaign(caller.user.id, caller.instance_id)
+    foreign = await make_instance((await make_user()).id)
+    response = await client.put(
+        f"/api/campaigns/{campaign.id}", json={"instanceId": foreign.id}, headers=caller.headers
+    )
+    assert response.status_code == 404
+    assert (await Campaign.objects().get(Campaign.id == campaign.id)).instance == caller.instance_id
+
+
+async def test_unknown_fields_are_refused(client, caller):
+    response = await client.post("/api/campaigns", json=caller.body(owner=99), headers=caller.headers)
+    assert response.status_code == 400
+    assert await Campaign.count() == 0
+
+
+async def test_a_session_cookie_alone_cannot_create_through_the_api(client, caller, login):
+    await login(caller.user)
+    response = await client.post("/api/campaigns", json=caller.body())
+    assert response.status_code == 403
