@@ -37,22 +37,27 @@ class CampaignInput:
     scheduled_for: datetime | None = None
 
 
-async def checked(data: CampaignInput, *, owner_id: int, now: datetime, max_rate: int) -> CampaignInput:
+async def checked(
+    data: CampaignInput, *, owner_id: int, now: datetime, max_rate: int, stored_schedule: datetime | None = None
+) -> CampaignInput:
     """The input with the template's message/media filled in, or ValidationFailed listing every broken rule.
 
     An instance or template of another user is NotFoundOrNotYours (404), as for any row that is not yours.
+    `stored_schedule` (on update) is the time already saved: keeping it unchanged is never refused, even if it
+    has just passed and the sweep has not started the campaign yet.
     """
     data = replace(data, name=data.name.strip(), media_url=data.media_url.strip(), media_type=data.media_type.strip())
     if data.template_id is not None:
         data = with_template(data, await get_own(MessageTemplate, data.template_id, owner_id, label="Template"))
     if data.instance_id is not None:
         await get_own(Instance, data.instance_id, owner_id, label="Instance")
+    keeps_schedule = stored_schedule is not None and data.scheduled_for == stored_schedule
     errors = {
         **name_errors(data.name),
         **message_errors(data.message, has_media=bool(data.media_url)),
         **media_errors(data.media_url, data.media_type, data.media_filename),
         **number_errors(data.rate_limit, data.max_retries, max_rate),
-        **schedule_errors(data.scheduled_for, now),
+        **({} if keeps_schedule else schedule_errors(data.scheduled_for, now)),
     }
     if data.instance_id is None:
         errors["instanceId"] = "Choose the instance (WhatsApp number) that sends this campaign."

@@ -100,7 +100,7 @@ async def update(campaign_id: int, data: CampaignInput, *, owner_id: int, now: d
     current = await get(campaign_id, owner_id=owner_id)
     if not lifecycle.can_edit(current.status):
         raise IllegalTransition(edit_refusal(current.status))
-    data = await checked(data, owner_id=owner_id, now=now, max_rate=max_rate)
+    data = await checked(data, owner_id=owner_id, now=now, max_rate=max_rate, stored_schedule=current.scheduled_for)
     changes: dict[Column | str, Any] = {key: value for key, value in _columns(data).items()}
     changes["updated_at"] = now
     editable = [s.value for s in lifecycle.EDITABLE]

@@ -224,3 +224,20 @@ async def test_a_session_cookie_alone_cannot_create_through_the_api(client, call
     await login(caller.user)
     response = await client.post("/api/campaigns", json=caller.body())
     assert response.status_code == 403
+
+
+async def test_renaming_a_scheduled_campaign_whose_time_just_passed_keeps_its_schedule(client, caller, clock):
+    campaign = await make_campaign(
+        caller.user.id, caller.instance_id, status=CampaignStatus.SCHEDULED, scheduled_for=clock.now()
+    )
+    clock.advance(30)
+    response = await client.put(f"/api/campaigns/{campaign.id}", json={"name": "Renamed"}, headers=caller.headers)
+    assert response.status_code == 200, response.text
+    assert (response.json()["name"], response.json()["status"]) == ("Renamed", "SCHEDULED")
+
+
+async def test_moving_a_schedule_into_the_past_is_refused(client, caller, clock):
+    campaign = await make_campaign(caller.user.id, caller.instance_id)
+    past = (clock.now().replace(year=2025)).isoformat()
+    response = await client.put(f"/api/campaigns/{campaign.id}", json={"scheduledFor": past}, headers=caller.headers)
+    assert list(error_fields(response)) == ["scheduledFor"]
