@@ -10,7 +10,9 @@ def route_handlers() -> list[ControllerRouterHandler]:
     from views.account import AccountPages
     from views.api.account import AccountApi
     from views.api.campaign_actions import CampaignActionsApi
+    from views.api.campaigns import CampaignApi
     from views.api.instances import InstanceApi
+    from views.api.message_templates import TemplateApi
     from views.api.optouts import OptOutApi
     from views.api.recipients import RecipientsApi
     from views.auth import AuthPages
@@ -24,6 +26,7 @@ def route_handlers() -> list[ControllerRouterHandler]:
     from views.dashboard import DashboardPages
     from views.home import HomePages
     from views.instances import InstancePages
+    from views.message_templates import MessageTemplatePages
     from views.optouts import OptOutPages
     from views.recipients import RecipientPages
     from views.webhooks import EvolutionWebhooks
@@ -47,4 +50,7 @@ def route_handlers() -> list[ControllerRouterHandler]:
         CampaignActionsApi,
         OptOutApi,
         EvolutionWebhooks,
+        MessageTemplatePages,
+        CampaignApi,
+        TemplateApi,
     ]
