@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from playwright.sync_api import Page, expect
@@ -85,6 +86,43 @@ class InstancesPage:
     def state_of(self, name: str) -> str:
         row = self.page.locator("tr", has_text=name)
         return row.locator("[data-state]").first.get_attribute("data-state") or ""
+
+
+@dataclass
+class CampaignFormPage:
+    page: Page
+    base_url: str
+
+    def create(self, *, name: str, instance: str, message: str, rate: int) -> int:
+        """Fill the new-campaign form and save it; returns the new campaign's id (from the page it lands on)."""
+        self.page.goto(f"{self.base_url}/campaigns/new")
+        form = self.page.locator("#campaign-form")
+        form.get_by_label("Name", exact=True).fill(name)
+        form.locator("#instance_id").select_option(label=instance)
+        form.locator("#message").fill(message)
+        form.locator("#rate_limit").fill(str(rate))
+        form.get_by_role("button", name="Create campaign").click()
+        self.page.wait_for_url(re.compile(r".*/campaigns/\d+$"))
+        return int(self.page.url.rsplit("/", 1)[-1])
+
+    def preview_texts(self, campaign_id: int) -> list[str]:
+        self.page.goto(f"{self.base_url}/campaigns/{campaign_id}/edit")
+        samples = self.page.locator("#campaign-preview pre.message")
+        return [samples.nth(index).inner_text().strip() for index in range(samples.count())]
+
+
+@dataclass
+class RecipientsUploadPage:
+    page: Page
+    base_url: str
+
+    def import_csv(self, campaign_id: int, path: str) -> int:
+        """Upload, keep the detected mapping, import; returns how many were imported."""
+        self.page.goto(f"{self.base_url}/campaigns/{campaign_id}/recipients/upload")
+        self.page.set_input_files("#file", path)
+        self.page.get_by_role("button", name="Next: choose the columns").click()
+        self.page.locator("#recipients-mapping").get_by_role("button", name="Import").click()
+        return int(self.page.locator("#imported-count").inner_text())
 
 
 @dataclass
