@@ -40,8 +40,9 @@ def demo_rows(count: int, *, sent: int) -> list[dict[str, Any]]:
     ]
 
 
-async def seed_demo(served: ServedApp) -> int:
-    """A campaign of 400 recipients, RUNNING, half sent over the last 20 minutes with receipts and a few failures."""
+async def seed_demo(served: ServedApp) -> tuple[int, int]:
+    """A campaign of 400 recipients, RUNNING, half sent over the last 20 minutes with receipts and a few failures;
+    and a DRAFT of 50 recipients whose edit form shows the preview."""
     from models import lifecycle
     from models.db import use_engine
     from models.engines import engine_from_url
@@ -72,16 +73,20 @@ async def seed_demo(served: ServedApp) -> int:
         else:
             changes = {CampaignMessage.sent_at: at, CampaignMessage.attempts: 1}
         await CampaignMessage.update(changes).where(CampaignMessage.id == row["id"])
-    return int(campaign.id)
+    draft = await make_campaign(
+        user.id, instance.id, recipients=demo_rows(50, sent=0), name="Natal — lista geral",
+        message="Oi {{Nome}}, seu cupom de Natal é {{Cupom}}. Responda SAIR para não receber mais.", rate_limit=20,
+    )
+    return int(campaign.id), int(draft.id)
 
 
-def shoot(served: ServedApp, campaign_id: int) -> list[str]:
+def shoot(served: ServedApp, campaign_id: int, draft_id: int) -> list[str]:
     from playwright.sync_api import sync_playwright
 
     notes = []
     shots = {
         "campaign-list.png": "/campaigns",
-        "campaign-form.png": "/campaigns/new",
+        "campaign-form.png": f"/campaigns/{draft_id}/edit",
         "campaign-running.png": f"/campaigns/{campaign_id}",
         "dashboard.png": "/dashboard",
     }
@@ -107,8 +112,8 @@ def main() -> int:
     OUT.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as workdir, serve_app(Path(workdir), scheduler=False) as served:
         with ThreadPoolExecutor(max_workers=1) as pool:
-            campaign_id = pool.submit(asyncio.run, seed_demo(served)).result()
-        for note in shoot(served, campaign_id):
+            campaign_id, draft_id = pool.submit(asyncio.run, seed_demo(served)).result()
+        for note in shoot(served, campaign_id, draft_id):
             print(note)
     return 0
 
