@@ -1,8 +1,8 @@
 """The dashboard's figures: the original system's statistics, today's sends per instance, campaigns running now.
 
-"Active" counts campaigns not yet finished and past the draft (SCHEDULED, RUNNING, PAUSED); the average delivery
-rate is the mean over campaigns that sent anything of delivered / sent (each campaign weighs the same, as in the
-original system). Everything comes from counters on the rows: nothing counts messages.
+The statistics are `campaign_queries.stats`, the same figures as GET /api/campaigns/stats ("active" = SCHEDULED,
+RUNNING or PAUSED; the delivery rate = delivered / sent over all the user's campaigns). Everything comes from
+counters on the rows: nothing counts messages.
 """
 
 from __future__ import annotations
@@ -10,19 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from models.campaign_queries import CampaignStats
+from models.campaign_queries import stats as campaign_stats
 from models.ownership import owned_by
 from models.progress import percent_done
-from models.statuses import LIVE_CAMPAIGN_STATUSES, CampaignStatus
+from models.statuses import CampaignStatus
 from models.tables import Campaign, Instance
-
-
-@dataclass(frozen=True)
-class Stats:
-    total: int
-    active: int
-    completed: int
-    messages_sent: int
-    average_delivery_rate: float  # percent, one decimal
 
 
 @dataclass(frozen=True)
@@ -53,24 +46,9 @@ class RunningCampaign:
 
 @dataclass(frozen=True)
 class Dashboard:
-    stats: Stats
+    stats: CampaignStats
     instances: list[InstanceToday]
     running: list[RunningCampaign]
-
-
-async def campaign_stats(owner_id: int) -> Stats:
-    rows = await Campaign.select(Campaign.status, Campaign.sent_count, Campaign.delivered_count).where(
-        owned_by(Campaign, owner_id)
-    )
-    live = {status.value for status in LIVE_CAMPAIGN_STATUSES}
-    rates = [row["delivered_count"] / row["sent_count"] for row in rows if row["sent_count"]]
-    return Stats(
-        total=len(rows),
-        active=sum(1 for row in rows if row["status"] in live),
-        completed=sum(1 for row in rows if row["status"] == CampaignStatus.COMPLETED.value),
-        messages_sent=sum(row["sent_count"] for row in rows),
-        average_delivery_rate=round(100 * sum(rates) / len(rates), 1) if rates else 0.0,
-    )
 
 
 async def instances_today(owner_id: int, *, now: datetime) -> list[InstanceToday]:
