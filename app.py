@@ -23,7 +23,7 @@ from models.users import CurrentUser, issue_setup_token
 from scheduler.clock import Clock, SystemClock
 from settings import BASE_DIR, Settings, load_settings
 from views import route_handlers
-from views.deps import provide_clock, provide_current_user, provide_settings
+from views.deps import provide_clock, provide_current_user, provide_evolution, provide_settings
 from views.errors import EXCEPTION_HANDLERS
 from views.security import authentication_middleware, session_config
 from views.templating import configure_jinja
@@ -45,6 +45,20 @@ def db_lifespan(settings: Settings) -> Lifespan:
             yield
         finally:
             await close_pool(engine)
+
+    return lifespan
+
+
+def evolution_lifespan(settings: Settings) -> Lifespan:
+    """One pooled Evolution client for the app's lifetime (`app.state.evolution`): pages, API and sender share it."""
+
+    @asynccontextmanager
+    async def lifespan(app: Litestar) -> AsyncIterator[None]:
+        from scheduler.evolution import EvolutionClient
+
+        async with EvolutionClient(read_timeout=settings.evolution_timeout_seconds) as client:
+            app.state.evolution = client
+            yield
 
     return lifespan
 
@@ -80,7 +94,7 @@ def create_app(
         directory=BASE_DIR / "templates", engine=_jinja_engine(), engine_callback=configure_jinja(settings)
     )
     session = session_config(settings)
-    lifespans: list[Lifespan] = [db_lifespan(settings)]
+    lifespans: list[Lifespan] = [db_lifespan(settings), evolution_lifespan(settings)]
     if settings.scheduler_enabled:
         from scheduler.lifespan import scheduler_lifespan
 
@@ -110,6 +124,7 @@ def create_app(
             "settings": Provide(provide_settings),
             "clock": Provide(provide_clock),
             "current_user": Provide(provide_current_user),
+            "evolution": Provide(provide_evolution),
         },
         debug=settings.debug,
     )

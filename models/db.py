@@ -38,3 +38,13 @@ async def run_migrations() -> None:
     response = await run_forwards(app_name="all")
     if not response.success:
         raise RuntimeError(f"Migrations failed: {response.message}")
+
+
+def atomic() -> Any:
+    """A transaction that takes SQLite's write lock up front (no upgrade deadlock); a plain one on PostgreSQL."""
+    engine = current_engine()
+    if engine.engine_type == "sqlite":
+        from piccolo.engine.sqlite import TransactionType
+
+        return engine.transaction(transaction_type=TransactionType.immediate)
+    return engine.transaction()

@@ -29,3 +29,7 @@ class ValidationFailed(DomainError):
 
 class ImportRejected(DomainError):
     """A recipients file that cannot be imported at all; nothing was written."""
+
+
+class ResourceInUse(DomainError):
+    """The row is still needed by others (an instance used by a live campaign): 409, nothing changed."""

@@ -1,14 +1,213 @@
-"""WhatsApp instances: create, update, caps and connection state."""
+"""WhatsApp instances: validated create/update/delete, the connection state and today's sends against the cap.
+
+The API key and the webhook secret are stored but never rendered back: pages and JSON show `api_key_hint()`.
+"""
 
 from __future__ import annotations
 
 import secrets
-from datetime import UTC, datetime
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+from urllib.parse import urlsplit
 
-from models.tables import Instance
+from models.errors import ResourceInUse, ValidationFailed
+from models.ownership import get_own
+from models.statuses import FINISHED_CAMPAIGN_STATUSES, ConnectionState
+from models.tables import Campaign, Instance
 
 SANDBOX_API_KEY = "sandbox-key"
 SANDBOX_INSTANCE = "sandbox"
+DEFAULT_RATE_PER_MINUTE = 20
+DEFAULT_JITTER_PERCENT = 30
+DEFAULT_DAILY_CAP = 1000
+MASK = "••••"
+
+
+@dataclass(frozen=True)
+class InstanceFields:
+    """Validated input for creating or updating an instance; `api_key` None keeps the stored key."""
+
+    name: str
+    server_url: str
+    api_key: str | None
+    instance_name: str
+    rate_per_minute: int
+    jitter_percent: int
+    daily_cap: int
+
+
+def api_key_hint(api_key: str) -> str:
+    """What pages and JSON show of a key: its last 4 characters only."""
+    return MASK + api_key[-4:] if api_key else ""
+
+
+def _text(raw: Mapping[str, Any], name: str) -> str:
+    value = raw.get(name)
+    return "" if value is None else str(value).strip()
+
+
+def _whole_number(
+    raw: Mapping[str, Any], name: str, default: int, low: int, high: int | None, errors: dict[str, str]
+) -> int:
+    value = raw.get(name)
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return default
+    try:
+        number = int(str(value).strip()) if not isinstance(value, bool) else -1
+    except ValueError:
+        errors[name] = "Enter a whole number."
+        return default
+    if number < low or (high is not None and number > high):
+        errors[name] = f"Enter a number from {low} to {high}." if high is not None else f"Enter {low} or more."
+    return number
+
+
+def clean_server_url(value: str) -> tuple[str, str | None]:
+    """The URL without a trailing slash, or the reason it is refused."""
+    url = value.strip().rstrip("/")
+    if not url:
+        return url, "Enter the Evolution server's address."
+    try:
+        parts = urlsplit(url)
+        _ = parts.port
+    except ValueError:
+        return url, "Enter a valid http:// or https:// address."
+    if parts.scheme not in {"http", "https"} or not parts.hostname:
+        return url, "Enter a valid http:// or https:// address."
+    if parts.username or parts.password:
+        return url, "Do not put credentials in the address; use the API key field."
+    if parts.query or parts.fragment:
+        return url, "The address cannot have a query string or a fragment."
+    return url, None
+
+
+def validate_fields(raw: Mapping[str, Any], *, max_rate: int, creating: bool) -> InstanceFields:
+    """Check every field at once; ValidationFailed maps each bad field to its reason."""
+    errors: dict[str, str] = {}
+    name = _text(raw, "name")
+    if not name or len(name) > 100:
+        errors["name"] = "Enter a name of 1 to 100 characters."
+    server_url, url_error = clean_server_url(_text(raw, "server_url"))
+    if url_error or len(server_url) > 500:
+        errors["server_url"] = url_error or "The address is too long."
+    api_key = _text(raw, "api_key") or None
+    if api_key is None and creating:
+        errors["api_key"] = "Enter the API key."
+    elif api_key is not None and len(api_key) > 500:
+        errors["api_key"] = "The API key is too long."
+    instance_name = _text(raw, "instance_name")
+    if not instance_name or len(instance_name) > 100:
+        errors["instance_name"] = "Enter the Evolution instance name."
+    rate = _whole_number(raw, "rate_per_minute", DEFAULT_RATE_PER_MINUTE, 1, max_rate, errors)
+    jitter = _whole_number(raw, "jitter_percent", DEFAULT_JITTER_PERCENT, 0, 100, errors)
+    cap = _whole_number(raw, "daily_cap", DEFAULT_DAILY_CAP, 1, None, errors)
+    if errors:
+        raise ValidationFailed(errors)
+    return InstanceFields(name, server_url, api_key, instance_name, rate, jitter, cap)
+
+
+async def create_instance(
+    owner_id: int,
+    fields: InstanceFields,
+    *,
+    now: datetime,
+    state: ConnectionState = ConnectionState.UNKNOWN,
+    state_reason: str = "",
+    phone_number: str = "",
+) -> Instance:
+    """Save a validated instance with a fresh webhook secret."""
+    instance = Instance(
+        owner=owner_id,
+        name=fields.name,
+        server_url=fields.server_url,
+        api_key=fields.api_key or "",
+        instance_name=fields.instance_name,
+        webhook_secret=secrets.token_urlsafe(32),
+        state=state.value,
+        state_reason=state_reason,
+        state_checked_at=now,
+        phone_number=phone_number,
+        rate_per_minute=fields.rate_per_minute,
+        jitter_percent=fields.jitter_percent,
+        daily_cap=fields.daily_cap,
+        created_at=now,
+        updated_at=now,
+    )
+    await instance.save()
+    return instance
+
+
+async def update_instance(instance_id: int, owner_id: int, fields: InstanceFields, *, now: datetime) -> Instance:
+    """Apply validated changes; an empty API key keeps the stored one. A new server or name needs a new check."""
+    current = await get_own(Instance, instance_id, owner_id, "Instance")
+    changes: dict[Any, Any] = {
+        Instance.name: fields.name,
+        Instance.server_url: fields.server_url,
+        Instance.instance_name: fields.instance_name,
+        Instance.rate_per_minute: fields.rate_per_minute,
+        Instance.jitter_percent: fields.jitter_percent,
+        Instance.daily_cap: fields.daily_cap,
+        Instance.updated_at: now,
+    }
+    if fields.api_key is not None:
+        changes[Instance.api_key] = fields.api_key
+    if (fields.server_url, fields.instance_name) != (current.server_url, current.instance_name):
+        changes[Instance.webhook_registered] = False
+    await Instance.update(changes).where((Instance.id == instance_id) & (Instance.owner == owner_id))
+    return await get_own(Instance, instance_id, owner_id, "Instance")
+
+
+async def campaigns_using(instance_id: int) -> list[str]:
+    """Names of the campaigns that still need this instance (any status but finished)."""
+    rows = (
+        await Campaign.select(Campaign.name)
+        .where(
+            (Campaign.instance == instance_id)
+            & Campaign.status.not_in([status.value for status in FINISHED_CAMPAIGN_STATUSES])
+        )
+        .order_by(Campaign.id)
+    )
+    return [row["name"] for row in rows]
+
+
+async def delete_instance(instance_id: int, owner_id: int) -> None:
+    """Delete, refused while an unfinished campaign uses it; finished campaigns keep their history unlinked."""
+    await get_own(Instance, instance_id, owner_id, "Instance")
+    in_use = await campaigns_using(instance_id)
+    if in_use:
+        names = ", ".join(f"“{name}”" for name in in_use[:5]) + (" …" if len(in_use) > 5 else "")
+        raise ResourceInUse(f"This instance cannot be deleted while campaigns use it: {names}.")
+    await Campaign.update({Campaign.instance: None}).where(Campaign.instance == instance_id)
+    await Instance.delete().where((Instance.id == instance_id) & (Instance.owner == owner_id))
+
+
+async def set_state(
+    instance_id: int, state: ConnectionState | str, reason: str, now: datetime, *, phone_number: str | None = None
+) -> None:
+    """Record the connection state Evolution reported (webhook or a check)."""
+    changes: dict[Any, Any] = {
+        Instance.state: ConnectionState(state).value,
+        Instance.state_reason: reason,
+        Instance.state_checked_at: now,
+    }
+    if phone_number:
+        changes[Instance.phone_number] = phone_number
+    await Instance.update(changes).where(Instance.id == instance_id)
+
+
+async def mark_webhook_registered(instance_id: int, registered: bool, now: datetime) -> None:
+    await Instance.update({Instance.webhook_registered: registered, Instance.updated_at: now}).where(
+        Instance.id == instance_id
+    )
+
+
+def sends_today(instance: Instance | Mapping[str, Any], today: date) -> int:
+    """Messages counted against the daily cap today (the counter resets when the day changes)."""
+    sent_day = instance["sent_day"] if isinstance(instance, Mapping) else instance.sent_day
+    sent = instance["sent_today"] if isinstance(instance, Mapping) else instance.sent_today
+    return int(sent) if sent_day == today else 0
 
 
 async def create_sandbox_instance(owner_id: int, server_url: str) -> int:

@@ -1,8 +1,9 @@
 """The ONE function that moves a campaign between statuses; every other path is refused with a clear message.
 
 DRAFT -> SCHEDULED -> RUNNING -> COMPLETED; RUNNING <-> PAUSED; SCHEDULED/RUNNING/PAUSED -> CANCELLED;
-RUNNING -> FAILED. Each transition is one conditional UPDATE (`... WHERE status IN (allowed)`), so two processes
-(or a click and the sender) can never both win.
+RUNNING -> FAILED; PAUSED/COMPLETED/FAILED -> PAUSED by "retry failed" (the failures go back to PENDING and the
+campaign waits, paused, for the user to press resume). Each transition is one conditional UPDATE
+(`... WHERE status IN (allowed)`), so two processes (or a click and the sender) can never both win.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ class Action(StrEnum):
     FAIL = "fail"
     AUTO_PAUSE = "auto_pause"  # the instance went down: Arauto pauses, and resumes by itself on reconnect
     AUTO_RESUME = "auto_resume"
+    RETRY_FAILED = "retry_failed"  # failed recipients back to PENDING; the campaign waits paused for resume
 
 
 USER_ACTIONS = frozenset({Action.START, Action.PAUSE, Action.RESUME, Action.CANCEL})
@@ -44,7 +46,9 @@ TRANSITIONS: dict[Action, tuple[frozenset[S], S]] = {
     Action.FAIL: (frozenset({S.RUNNING}), S.FAILED),
     Action.AUTO_PAUSE: (frozenset({S.RUNNING}), S.PAUSED),
     Action.AUTO_RESUME: (frozenset({S.PAUSED}), S.RUNNING),
+    Action.RETRY_FAILED: (frozenset({S.PAUSED, S.COMPLETED, S.FAILED}), S.PAUSED),
 }
+RETRY_REASON = "Retrying failed recipients — press resume."
 
 EVENT_BY_TARGET = {
     S.RUNNING: events.CAMPAIGN_STARTED,
@@ -67,6 +71,7 @@ VERBS = {
     Action.FAIL: "fail",
     Action.AUTO_PAUSE: "pause",
     Action.AUTO_RESUME: "resume",
+    Action.RETRY_FAILED: "retry the failed recipients of",
 }
 
 
@@ -85,6 +90,11 @@ def can_delete(status: S | str) -> bool:
     return S(status) in DELETABLE
 
 
+def can_retry_failed(status: S | str) -> bool:
+    """Retry is offered only where it is allowed: never while the sender is working on the campaign."""
+    return S(status) in TRANSITIONS[Action.RETRY_FAILED][0]
+
+
 def refusal(action: Action, status: S | str) -> str:
     return f"Cannot {VERBS[action]} a campaign that is {S(status).value}."
 
@@ -96,6 +106,8 @@ def _changes(action: Action, target: S, now: datetime, reason: str) -> dict[Any,
     if target is S.PAUSED:
         changes[Campaign.pause_reason] = reason or "Paused by the user."
         changes[Campaign.auto_paused] = action is Action.AUTO_PAUSE
+        if action is Action.RETRY_FAILED:
+            changes[Campaign.completed_at] = None
     if target in (S.COMPLETED, S.CANCELLED, S.FAILED):
         changes[Campaign.completed_at] = now
         if reason:

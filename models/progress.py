@@ -73,21 +73,41 @@ async def sent_since(campaign_id: int, since: datetime) -> int:
     return int(count)
 
 
-async def effective_rate(campaign: Campaign, now: datetime) -> float:
-    """Messages per minute this campaign can go at: its own rate, its share of the instance cap, the daily cap."""
+def rate_allowed(
+    *,
+    campaign_rate: int,
+    instance_state: str | None,
+    rate_per_minute: int,
+    sharing: int,
+    sent_today: int,
+    daily_cap: int,
+) -> float:
+    """Messages per minute a campaign can go at: its own rate, its share of the instance cap, zero past the daily cap
+    or while the instance is not connected (pure, so the one-query live path shares it)."""
+    if instance_state != ConnectionState.OPEN.value or sent_today >= daily_cap:
+        return 0.0
+    return float(min(campaign_rate, rate_per_minute / max(1, sharing)))
+
+
+async def effective_rate(campaign: Campaign, now: datetime, instance: Instance | None = None) -> float:
+    """`instance` may be passed when the caller already loaded it (saves a query)."""
     if campaign.instance is None:
         return 0.0
-    instance = await Instance.objects().where(Instance.id == campaign.instance).first()
-    if instance is None or instance.state != ConnectionState.OPEN.value:
+    if instance is None:
+        instance = await Instance.objects().where(Instance.id == campaign.instance).first()
+    if instance is None:
         return 0.0
     sharing = await Campaign.count().where(
         (Campaign.instance == instance.id) & (Campaign.status == CampaignStatus.RUNNING.value)
     )
-    share = instance.rate_per_minute / max(1, int(sharing))
-    sent_today = instance.sent_today if instance.sent_day == now.date() else 0
-    if sent_today >= instance.daily_cap:
-        return 0.0
-    return float(min(campaign.rate_limit, share))
+    return rate_allowed(
+        campaign_rate=campaign.rate_limit,
+        instance_state=instance.state,
+        rate_per_minute=instance.rate_per_minute,
+        sharing=int(sharing),
+        sent_today=instance.sent_today if instance.sent_day == now.date() else 0,
+        daily_cap=instance.daily_cap,
+    )
 
 
 def eta_seconds(pending: int, rate_per_minute: float) -> int | None:
@@ -98,11 +118,18 @@ def eta_seconds(pending: int, rate_per_minute: float) -> int | None:
     return round(pending * 60 / rate_per_minute)
 
 
-async def compute(campaign: Campaign, *, now: datetime) -> Progress:
-    """Progress of `campaign` (already loaded and owned): one read for the rate, one for the instance."""
+async def compute(campaign: Campaign, *, now: datetime, instance: Instance | None = None) -> Progress:
+    """Progress of `campaign` (already loaded and owned): one read for the rate, one for the instance (none when
+    the caller passes the campaign's `instance` row)."""
     live = CampaignStatus(campaign.status) in LIVE_STATUSES
-    current = await sent_since(campaign.id, now - RATE_WINDOW) / RATE_WINDOW.total_seconds() * 60 if live else 0.0
-    rate = await effective_rate(campaign, now) if campaign.status == CampaignStatus.RUNNING.value else 0.0
+    recent = await sent_since(campaign.id, now - RATE_WINDOW) if live else 0
+    rate = await effective_rate(campaign, now, instance) if campaign.status == CampaignStatus.RUNNING.value else 0.0
+    return assemble(campaign, recent=recent, rate=rate)
+
+
+def assemble(campaign: Campaign, *, recent: int, rate: float) -> Progress:
+    """The Progress of a campaign row, given its sends in the last RATE_WINDOW and the rate it may go at."""
+    live = CampaignStatus(campaign.status) in LIVE_STATUSES
     done = campaign.sent_count + campaign.failed_count + campaign.skipped_count
     return Progress(
         campaign_id=campaign.id,
@@ -115,7 +142,7 @@ async def compute(campaign: Campaign, *, now: datetime) -> Progress:
         failed=campaign.failed_count,
         skipped=campaign.skipped_count,
         percent=percent_done(campaign.total_recipients, done),
-        current_rate=round(current, 1),
+        current_rate=round(recent / RATE_WINDOW.total_seconds() * 60, 1) if live else 0.0,
         effective_rate=round(rate, 1),
         eta_seconds=eta_seconds(campaign.pending_count, rate) if live else None,
         pause_reason=campaign.pause_reason,

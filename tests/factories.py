@@ -11,6 +11,7 @@ from typing import Any
 from models.statuses import CampaignStatus, MessageStatus
 from models.tables import Campaign, CampaignMessage, Instance
 
+INSERT_CHUNK = 1000
 NOW = datetime(2026, 1, 5, 12, 0, tzinfo=UTC)
 COUNTER_BY_STATUS = {
     MessageStatus.PENDING: "pending_count",
@@ -79,19 +80,18 @@ async def make_campaign(
     values.update(fields)
     campaign = Campaign(**values)
     await campaign.save()
-    if recipients:
-        await CampaignMessage.insert(
-            *[
-                CampaignMessage(
-                    campaign=campaign.id,
-                    row_number=index + 1,
-                    phone=row["phone"],
-                    raw_phone=row.get("raw_phone", row["phone"]),
-                    variables=json.dumps(row.get("variables", {})),
-                    status=MessageStatus(row.get("status", MessageStatus.PENDING)).value,
-                    evolution_id=row.get("evolution_id"),
-                )
-                for index, row in enumerate(recipients)
-            ]
+    messages = [
+        CampaignMessage(
+            campaign=campaign.id,
+            row_number=index + 1,
+            phone=row["phone"],
+            raw_phone=row.get("raw_phone", row["phone"]),
+            variables=json.dumps(row.get("variables", {})),
+            status=MessageStatus(row.get("status", MessageStatus.PENDING)).value,
+            evolution_id=row.get("evolution_id"),
         )
+        for index, row in enumerate(recipients)
+    ]
+    for start in range(0, len(messages), INSERT_CHUNK):  # PostgreSQL caps one statement at 32,767 parameters
+        await CampaignMessage.insert(*messages[start : start + INSERT_CHUNK])
     return campaign

@@ -9,6 +9,7 @@ from litestar.datastructures import State
 
 from models.users import CurrentUser
 from scheduler.clock import Clock
+from scheduler.evolution import EvolutionClient
 from settings import Settings
 
 
@@ -26,3 +27,9 @@ async def provide_current_user(request: Request[Any, Any, Any]) -> CurrentUser:
     """The signed-in user; routes asking for it are behind `requires_login`."""
     user: CurrentUser = request.user
     return user
+
+
+async def provide_evolution(state: State) -> EvolutionClient:
+    """The app's pooled Evolution client (opened in `evolution_lifespan`)."""
+    client: EvolutionClient = state.evolution
+    return client

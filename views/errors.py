@@ -23,7 +23,14 @@ from litestar.status_codes import (
     HTTP_500_INTERNAL_SERVER_ERROR,
 )
 
-from models.errors import DomainError, IllegalTransition, ImportRejected, NotFoundOrNotYours, ValidationFailed
+from models.errors import (
+    DomainError,
+    IllegalTransition,
+    ImportRejected,
+    NotFoundOrNotYours,
+    ResourceInUse,
+    ValidationFailed,
+)
 
 logger = logging.getLogger("arauto.errors")
 AnyRequest = Request[Any, Any, Any]
@@ -76,6 +83,14 @@ def illegal_transition(request: AnyRequest, exc: IllegalTransition) -> Response[
     return Redirect(request.headers.get("referer") or "/campaigns", status_code=303)
 
 
+def resource_in_use(request: AnyRequest, exc: ResourceInUse) -> Response[Any]:
+    """409 on the API; on pages the refusal is flashed on the list the user came from."""
+    if is_api(request):
+        return _json(HTTP_409_CONFLICT, exc.message)
+    flash(request, exc.message, category="error")
+    return Redirect(request.headers.get("referer") or "/", status_code=303)
+
+
 def validation_failed(request: AnyRequest, exc: ValidationFailed) -> Response[Any]:
     errors = [{"field": field, "message": reason} for field, reason in exc.errors.items()]
     if is_api(request):
@@ -118,6 +133,7 @@ EXCEPTION_HANDLERS: dict[Any, Any] = {
     NotFoundException: not_found,
     NotFoundOrNotYours: not_found,
     IllegalTransition: illegal_transition,
+    ResourceInUse: resource_in_use,
     ValidationFailed: validation_failed,
     ImportRejected: import_rejected,
     ValidationException: litestar_validation,

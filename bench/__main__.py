@@ -1,0 +1,19 @@
+"""Run every `bench/*_bench.py` module's `main()` in name order (or only those named on the command line)."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from pathlib import Path
+
+
+def main(argv: list[str]) -> int:
+    names = argv or sorted(path.stem for path in Path(__file__).parent.glob("*_bench.py"))
+    for name in names:
+        print(f"== bench.{name}", flush=True)
+        importlib.import_module(f"bench.{name}").main()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))

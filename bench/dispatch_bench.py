@@ -1,0 +1,158 @@
+"""Messages per second through the dispatcher and the sandbox (zero latency, rate bound lifted), and CPU per message.
+
+Runs on SQLite, and on PostgreSQL too when BENCH_POSTGRES_URL (or a postgresql DATABASE_URL) is set; the
+PostgreSQL database is TRUNCATED. `python -m bench.dispatch_bench [messages]`
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import os
+import secrets
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+import uvicorn
+from piccolo.apps.user.tables import BaseUser
+
+from models.db import all_tables, use_engine
+from models.engines import close_pool, engine_from_url, open_pool
+from models.statuses import CampaignStatus
+from models.tables import Campaign, CampaignMessage, Instance
+from sandbox.app import create_sandbox_app
+from sandbox.state import SandboxState
+from scheduler.clock import SystemClock
+from scheduler.dispatcher import Dispatcher
+from scheduler.evolution import EvolutionClient
+
+REPO = Path(__file__).resolve().parents[1]
+LIFTED_RATE = 1_000_000  # messages per minute: the slots never hold the bench back
+CONCURRENCY = int(os.environ.get("BENCH_CONCURRENCY", "8"))
+
+
+def start_sandbox() -> str:
+    """The sandbox in a thread of this process, on a free port (its CPU is counted too: a pessimistic figure)."""
+    import socket
+
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    state = SandboxState(api_key="sandbox-key", initial_instances=[("sandbox", None)])
+    state.server_url = f"http://127.0.0.1:{port}"
+    state.knobs = state.knobs.updated({"receipt_statuses": []})
+    server = uvicorn.Server(uvicorn.Config(create_sandbox_app(state), log_level="warning", lifespan="off"))
+    threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True).start()
+    while not server.started:
+        time.sleep(0.01)
+    return state.server_url
+
+
+def migrate(url: str) -> None:
+    env = {**os.environ, "DATABASE_URL": url, "PYTHONPATH": str(REPO)}
+    subprocess.run([sys.executable, "-m", "cli", "migrate"], cwd=REPO, env=env, check=True, capture_output=True)
+
+
+async def seed(sandbox_url: str, messages: int) -> int:
+    now = datetime.now(UTC)
+    user = BaseUser(  # type: ignore[no-untyped-call]
+        username=f"bench-{secrets.token_hex(4)}", password="x" * 12, email="bench@example.com"
+    )
+    await user.save()
+    instance = Instance(
+        owner=user.id,
+        name="bench",
+        server_url=sandbox_url,
+        api_key="sandbox-key",
+        instance_name="sandbox",
+        webhook_secret=secrets.token_hex(8),
+        state="open",
+        rate_per_minute=LIFTED_RATE,
+        jitter_percent=0,
+        daily_cap=10**9,
+        created_at=now,
+        updated_at=now,
+    )
+    await instance.save()
+    campaign = Campaign(
+        owner=user.id,
+        instance=instance.id,
+        name="bench",
+        message="Hello {{name}}",
+        status=CampaignStatus.RUNNING.value,
+        rate_limit=LIFTED_RATE,
+        total_recipients=messages,
+        pending_count=messages,
+        created_at=now,
+        updated_at=now,
+    )
+    await campaign.save()
+    rows = [
+        CampaignMessage(campaign=campaign.id, row_number=n, phone=f"5511{n:09d}", variables=json.dumps({"name": "A"}))
+        for n in range(messages)
+    ]
+    for start in range(0, messages, 1000):
+        await CampaignMessage.insert(*rows[start : start + 1000])
+    return int(campaign.id)
+
+
+async def measure(url: str, sandbox_url: str, messages: int) -> tuple[float, float]:
+    engine = engine_from_url(url)
+    use_engine(engine)
+    await open_pool(engine)
+    try:
+        campaign_id = await seed(sandbox_url, messages)
+        async with EvolutionClient(max_connections=CONCURRENCY) as client:
+            sender = Dispatcher(
+                client=client, clock=SystemClock(), batch_size=500, concurrency=CONCURRENCY, horizon=1.0
+            )
+            wall, cpu = time.perf_counter(), time.process_time()
+            while await Campaign.exists().where(
+                (Campaign.id == campaign_id) & (Campaign.status == CampaignStatus.RUNNING.value)
+            ):
+                await sender.run_pass()
+            wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+        sent = await Campaign.select(Campaign.sent_count).where(Campaign.id == campaign_id).first()
+        assert sent is not None and sent["sent_count"] == messages, sent
+        return messages / wall, cpu / messages * 1000
+    finally:
+        await close_pool(engine)
+
+
+async def truncate(url: str) -> None:
+    import asyncpg
+
+    connection = await asyncpg.connect(url)
+    try:
+        names = ", ".join(f'"{t._meta.tablename}"' for t in all_tables())
+        await connection.execute(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
+    finally:
+        await connection.close()
+
+
+def main(messages: int | None = None) -> None:
+    messages = messages or int(sys.argv[1]) if len(sys.argv) > 1 and sys.argv[1].isdigit() else messages or 3000
+    logging.disable(logging.INFO)  # the per-message event log would dominate the CPU figure
+    sandbox_url = start_sandbox()
+    targets = []
+    with tempfile.TemporaryDirectory() as tmp:
+        targets.append(("sqlite", f"sqlite:///{tmp}/bench.sqlite3"))
+        postgres = os.environ.get("BENCH_POSTGRES_URL") or os.environ.get("DATABASE_URL", "")
+        if postgres.startswith("postgres"):
+            targets.append(("postgresql", postgres))
+        for name, url in targets:
+            migrate(url)
+            if name == "postgresql":
+                asyncio.run(truncate(url))
+            rate, cpu_ms = asyncio.run(measure(url, sandbox_url, messages))
+            print(f"dispatch {name}: {messages} messages, {rate:.0f} messages/s, {cpu_ms:.2f} ms CPU per message")
+
+
+if __name__ == "__main__":
+    main()

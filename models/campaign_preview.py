@@ -1,0 +1,80 @@
+"""The form's live preview: the message rendered for the first recipients, its length, and variables some lack.
+
+Kept cheap for a big audience: only the first PREVIEW_SCAN recipients are read (one indexed query).
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from models.ownership import get_own
+from models.rendering import MAX_MESSAGE_LENGTH, missing_variables, render, variables_in
+from models.tables import Campaign, CampaignMessage
+
+PREVIEW_SAMPLES = 3
+PREVIEW_SCAN = 500
+
+
+@dataclass(frozen=True)
+class Sample:
+    phone: str
+    text: str
+
+    @property
+    def length(self) -> int:
+        return len(self.text)
+
+
+@dataclass(frozen=True)
+class Preview:
+    length: int
+    samples: list[Sample]
+    scanned: int  # recipients whose variables were checked
+    missing: dict[str, int] = field(default_factory=dict)  # variable -> how many scanned recipients lack it
+    limit: int = MAX_MESSAGE_LENGTH
+
+    @property
+    def over_limit(self) -> bool:
+        return self.length > self.limit or any(s.length > self.limit for s in self.samples)
+
+
+def _variables(raw: Any) -> dict[str, Any]:
+    value = json.loads(raw) if isinstance(raw, str) else raw
+    return value if isinstance(value, dict) else {}
+
+
+async def _first_recipients(campaign_id: int) -> list[dict[str, Any]]:
+    rows = (
+        await CampaignMessage.select(CampaignMessage.phone, CampaignMessage.variables)
+        .where(CampaignMessage.campaign == campaign_id)
+        .order_by(CampaignMessage.id)
+        .limit(PREVIEW_SCAN)
+    )
+    return [{"phone": row["phone"], "variables": _variables(row["variables"])} for row in rows]
+
+
+def sample_variables(text: str) -> dict[str, str]:
+    """For a campaign without recipients yet: each variable shows its own name, so the layout can be checked."""
+    return {name: f"[{name}]" for name in variables_in(text)}
+
+
+async def preview(
+    text: str, *, owner_id: int, campaign_id: int | None = None, rng: random.Random | None = None
+) -> Preview:
+    """Render `text` for the campaign's first recipients (or sample values) and count the gaps."""
+    recipients: list[dict[str, Any]] = []
+    if campaign_id is not None:
+        await get_own(Campaign, campaign_id, owner_id, label="Campaign")
+        recipients = await _first_recipients(campaign_id)
+    if not recipients:
+        sample = Sample(phone="", text=render(text, sample_variables(text), rng=rng))
+        return Preview(length=len(text), samples=[sample], scanned=0)
+    missing: Counter[str] = Counter()
+    for recipient in recipients:
+        missing.update(missing_variables(text, recipient["variables"]))
+    samples = [Sample(r["phone"], render(text, r["variables"], rng=rng)) for r in recipients[:PREVIEW_SAMPLES]]
+    return Preview(length=len(text), samples=samples, scanned=len(recipients), missing=dict(missing))

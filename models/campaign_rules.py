@@ -1,0 +1,127 @@
+"""The original system's rules for a campaign's fields: each broken rule names its field and the reason."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime
+from urllib.parse import urlparse
+
+from models.errors import ValidationFailed
+from models.ownership import get_own
+from models.rendering import MAX_MESSAGE_LENGTH
+from models.statuses import MediaType
+from models.tables import Instance, MessageTemplate
+
+MAX_NAME_LENGTH = 200
+MAX_RETRIES_LIMIT = 10
+MAX_MEDIA_URL_LENGTH = 2000
+MAX_FILE_NAME_LENGTH = 255
+MEDIA_TYPES = tuple(t.value for t in MediaType)
+DEFAULT_RATE = 20
+DEFAULT_RETRIES = 3
+
+
+@dataclass(frozen=True)
+class CampaignInput:
+    """What a user may set on a campaign (pages and API both build one)."""
+
+    name: str
+    instance_id: int | None
+    message: str = ""
+    template_id: int | None = None
+    media_url: str = ""
+    media_type: str = ""
+    media_filename: str = ""
+    rate_limit: int = DEFAULT_RATE
+    max_retries: int = DEFAULT_RETRIES
+    scheduled_for: datetime | None = None
+
+
+async def checked(
+    data: CampaignInput, *, owner_id: int, now: datetime, max_rate: int, stored_schedule: datetime | None = None
+) -> CampaignInput:
+    """The input with the template's message/media filled in, or ValidationFailed listing every broken rule.
+
+    An instance or template of another user is NotFoundOrNotYours (404), as for any row that is not yours.
+    `stored_schedule` (on update) is the time already saved: keeping it unchanged is never refused, even if it
+    has just passed and the sweep has not started the campaign yet.
+    """
+    data = replace(data, name=data.name.strip(), media_url=data.media_url.strip(), media_type=data.media_type.strip())
+    if data.template_id is not None:
+        data = with_template(data, await get_own(MessageTemplate, data.template_id, owner_id, label="Template"))
+    if data.instance_id is not None:
+        await get_own(Instance, data.instance_id, owner_id, label="Instance")
+    keeps_schedule = stored_schedule is not None and data.scheduled_for == stored_schedule
+    errors = {
+        **name_errors(data.name),
+        **message_errors(data.message, has_media=bool(data.media_url)),
+        **media_errors(data.media_url, data.media_type, data.media_filename),
+        **number_errors(data.rate_limit, data.max_retries, max_rate),
+        **({} if keeps_schedule else schedule_errors(data.scheduled_for, now)),
+    }
+    if data.instance_id is None:
+        errors["instanceId"] = "Choose the instance (WhatsApp number) that sends this campaign."
+    if errors:
+        raise ValidationFailed(errors)
+    return data
+
+
+def with_template(data: CampaignInput, template: MessageTemplate) -> CampaignInput:
+    """A template supplies the message and media the user left empty."""
+    if not data.message.strip():
+        data = replace(data, message=template.body)
+    if not data.media_url and template.media_url:
+        data = replace(data, media_url=template.media_url, media_type=template.media_type)
+    return data
+
+
+def name_errors(name: str) -> dict[str, str]:
+    if not name:
+        return {"name": "The name is required."}
+    if len(name) > MAX_NAME_LENGTH:
+        return {"name": f"The name has {len(name)} characters; at most {MAX_NAME_LENGTH}."}
+    return {}
+
+
+def message_errors(message: str, *, has_media: bool) -> dict[str, str]:
+    if not message.strip() and not has_media:
+        return {"message": "Write a message, choose a template, or give a media URL."}
+    if len(message) > MAX_MESSAGE_LENGTH:
+        return {"message": f"The message has {len(message)} characters; WhatsApp allows {MAX_MESSAGE_LENGTH}."}
+    return {}
+
+
+def media_errors(url: str, media_type: str, file_name: str) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if url:
+        parsed = urlparse(url)
+        if parsed.scheme not in ("http", "https") or not parsed.netloc:
+            errors["mediaUrl"] = "The media URL must start with http:// or https://."
+        elif len(url) > MAX_MEDIA_URL_LENGTH:
+            errors["mediaUrl"] = f"The media URL is longer than {MAX_MEDIA_URL_LENGTH} characters."
+        if media_type not in MEDIA_TYPES:
+            errors["mediaType"] = f"Choose the media type: {', '.join(MEDIA_TYPES)}."
+    elif media_type:
+        errors["mediaUrl"] = "Give the media URL, or clear the media type."
+    if len(file_name) > MAX_FILE_NAME_LENGTH:
+        errors["mediaFilename"] = f"The file name is longer than {MAX_FILE_NAME_LENGTH} characters."
+    return errors
+
+
+def number_errors(rate: int, retries: int, max_rate: int) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if not 1 <= rate <= max_rate:
+        errors["rateLimit"] = f"The rate must be between 1 and {max_rate} messages per minute."
+    if not 0 <= retries <= MAX_RETRIES_LIMIT:
+        errors["maxRetries"] = f"The retry limit must be between 0 and {MAX_RETRIES_LIMIT}."
+    return errors
+
+
+def schedule_errors(scheduled_for: datetime | None, now: datetime) -> dict[str, str]:
+    if scheduled_for is None:
+        return {}
+    if scheduled_for.tzinfo is None:
+        return {"scheduledFor": "The schedule needs a time zone (for example 2026-01-05T12:00:00Z)."}
+    if scheduled_for <= now:
+        return {"scheduledFor": "The schedule must be in the future."}
+    return {}

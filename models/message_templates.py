@@ -1,0 +1,82 @@
+"""Message templates: reusable text with {{variable}} placeholders and optional media, owned by one user."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Any
+
+from piccolo.columns import Column
+
+from models.campaign_rules import MAX_NAME_LENGTH, media_errors
+from models.errors import ValidationFailed
+from models.ownership import get_own, owned_by
+from models.rendering import MAX_MESSAGE_LENGTH
+from models.tables import MessageTemplate
+
+
+@dataclass(frozen=True)
+class TemplateInput:
+    name: str
+    body: str
+    media_url: str = ""
+    media_type: str = ""
+
+
+def _checked(data: TemplateInput) -> TemplateInput:
+    """The input trimmed, or ValidationFailed naming each bad field."""
+    data = replace(data, name=data.name.strip(), media_url=data.media_url.strip(), media_type=data.media_type.strip())
+    errors: dict[str, str] = {}
+    if not data.name:
+        errors["name"] = "The name is required."
+    elif len(data.name) > MAX_NAME_LENGTH:
+        errors["name"] = f"The name has {len(data.name)} characters; at most {MAX_NAME_LENGTH}."
+    if not data.body.strip() and not data.media_url:
+        errors["body"] = "Write the message, or give a media URL."
+    elif len(data.body) > MAX_MESSAGE_LENGTH:
+        errors["body"] = f"The message has {len(data.body)} characters; WhatsApp allows {MAX_MESSAGE_LENGTH}."
+    errors.update(media_errors(data.media_url, data.media_type, ""))
+    if errors:
+        raise ValidationFailed(errors)
+    return data
+
+
+def _columns(data: TemplateInput) -> dict[str, Any]:
+    return {
+        "name": data.name,
+        "body": data.body,
+        "media_url": data.media_url,
+        "media_type": data.media_type if data.media_url else "",
+    }
+
+
+async def list_templates(owner_id: int) -> list[MessageTemplate]:
+    return list(
+        await MessageTemplate.objects().where(owned_by(MessageTemplate, owner_id)).order_by(MessageTemplate.name)
+    )
+
+
+async def get(template_id: int, *, owner_id: int) -> MessageTemplate:
+    return await get_own(MessageTemplate, template_id, owner_id, label="Template")
+
+
+async def create(data: TemplateInput, *, owner_id: int, now: datetime) -> MessageTemplate:
+    template = MessageTemplate(owner=owner_id, created_at=now, updated_at=now, **_columns(_checked(data)))
+    await template.save()
+    return template
+
+
+async def update(template_id: int, data: TemplateInput, *, owner_id: int, now: datetime) -> MessageTemplate:
+    await get(template_id, owner_id=owner_id)
+    changes: dict[Column | str, Any] = {key: value for key, value in _columns(_checked(data)).items()}
+    changes["updated_at"] = now
+    await MessageTemplate.update(changes).where(
+        (MessageTemplate.id == template_id) & owned_by(MessageTemplate, owner_id)
+    )
+    return await get(template_id, owner_id=owner_id)
+
+
+async def delete(template_id: int, *, owner_id: int) -> None:
+    """Campaigns made from it keep their own copy of the message (their template link is cleared)."""
+    await get(template_id, owner_id=owner_id)
+    await MessageTemplate.delete().where((MessageTemplate.id == template_id) & owned_by(MessageTemplate, owner_id))

@@ -1,0 +1,27 @@
+"""Recipients of a campaign: CSV reading, column mapping, phone screening and the chunked, all-or-nothing insert."""
+
+from models.recipients._csv import DELIMITER_NAMES, CsvPreview, CsvSource, preview, too_large_message
+from models.recipients._importing import import_csv, import_inline
+from models.recipients._listing import MAX_LIMIT, RecipientPage, RecipientView, list_recipients
+from models.recipients._mapping import ImportOptions, default_phone_column
+from models.recipients._report import OPTED_OUT_ERROR, ImportReport, SkipKind, SkippedRow
+
+__all__ = [
+    "DELIMITER_NAMES",
+    "MAX_LIMIT",
+    "OPTED_OUT_ERROR",
+    "CsvPreview",
+    "CsvSource",
+    "ImportOptions",
+    "ImportReport",
+    "RecipientPage",
+    "RecipientView",
+    "SkipKind",
+    "SkippedRow",
+    "default_phone_column",
+    "import_csv",
+    "import_inline",
+    "list_recipients",
+    "preview",
+    "too_large_message",
+]

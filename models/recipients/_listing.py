@@ -1,0 +1,88 @@
+"""A campaign's recipients, filtered and paged, for the API and the per-recipient table."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from models.errors import ValidationFailed
+from models.ownership import get_own
+from models.statuses import MessageStatus
+from models.tables import Campaign, CampaignMessage
+
+MAX_LIMIT = 500
+
+
+@dataclass(frozen=True, slots=True)
+class RecipientView:
+    phone: str
+    raw_phone: str
+    variables: dict[str, Any]
+    status: str
+    error: str
+    attempts: int
+    sent_at: datetime | None
+    delivered_at: datetime | None
+    read_at: datetime | None
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "phone": self.phone,
+            "rawPhone": self.raw_phone,
+            "variables": self.variables,
+            "status": self.status,
+            "error": self.error,
+            "attempts": self.attempts,
+            "sentAt": _iso(self.sent_at),
+            "deliveredAt": _iso(self.delivered_at),
+            "readAt": _iso(self.read_at),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class RecipientPage:
+    items: list[RecipientView]
+    total: int
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment else None
+
+
+async def list_recipients(
+    campaign_id: int, *, owner_id: int, status: str | None = None, search: str = "", limit: int = 50, offset: int = 0
+) -> RecipientPage:
+    """One page of the campaign's recipients in file order; `search` matches digits anywhere in the phone."""
+    await get_own(Campaign, campaign_id, owner_id, label="Campaign")
+    where: Any = CampaignMessage.campaign == campaign_id
+    if status:
+        if status.upper() not in MessageStatus.__members__:
+            raise ValidationFailed({"status": f"Unknown status {status!r}: use one of {', '.join(MessageStatus)}."})
+        where &= CampaignMessage.status == status.upper()
+    digits = "".join(ch for ch in search if ch.isdigit())
+    if digits:
+        where &= CampaignMessage.phone.like(f"%{digits}%")
+    if not 1 <= limit <= MAX_LIMIT:
+        raise ValidationFailed({"limit": f"must be between 1 and {MAX_LIMIT}"})
+    if offset < 0:
+        raise ValidationFailed({"offset": "must be 0 or more"})
+    total = await CampaignMessage.count().where(where)
+    rows = await CampaignMessage.select().where(where).order_by(CampaignMessage.id).limit(limit).offset(offset)
+    return RecipientPage([_view(row) for row in rows], total)
+
+
+def _view(row: dict[str, Any]) -> RecipientView:
+    variables = row["variables"]
+    return RecipientView(
+        phone=row["phone"],
+        raw_phone=row["raw_phone"],
+        variables=json.loads(variables) if isinstance(variables, str) else dict(variables or {}),
+        status=row["status"],
+        error=row["error"],
+        attempts=row["attempts"],
+        sent_at=row["sent_at"],
+        delivered_at=row["delivered_at"],
+        read_at=row["read_at"],
+    )

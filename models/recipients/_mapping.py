@@ -1,0 +1,91 @@
+"""Which column holds the phone and which become variables, and the rows of a CSV read through that mapping."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from itertools import chain, islice
+from typing import BinaryIO
+
+from models.errors import ImportRejected, ValidationFailed
+from models.recipients._csv import (
+    PREVIEW_ROWS,
+    CsvFormat,
+    column_names,
+    detect_format,
+    guess_header,
+    records,
+)
+from models.recipients._screening import RawRecipient
+
+PHONE_HEADERS = frozenset(
+    {"phone", "telefone", "celular", "whatsapp", "numero", "número", "number", "mobile", "fone", "tel", "phone_number"}
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ImportOptions:
+    """The mapping step's answers; None means "detect" (header, phone column) or "every other column"."""
+
+    has_header: bool | None = None
+    phone_column: str | None = None
+    variable_columns: Sequence[str] | None = None
+    default_region: str | None = None
+
+
+def resolve_column(spec: str, columns: Sequence[str], field: str) -> int:
+    """A header name exactly as written, or a 1-based column number; ValidationFailed naming the columns."""
+    spec = spec.strip()
+    if spec in columns:
+        return columns.index(spec)
+    if spec.isdigit() and 1 <= int(spec) <= len(columns):
+        return int(spec) - 1
+    listing = ", ".join(columns)
+    raise ValidationFailed({field: f"No column {spec!r} in the file; its columns are: {listing}."})
+
+
+def default_phone_column(columns: Sequence[str]) -> int:
+    """A column whose header says "phone" (in English or Portuguese), else the first."""
+    for index, name in enumerate(columns):
+        if name.strip().casefold() in PHONE_HEADERS:
+            return index
+    return 0
+
+
+class RecipientRows:
+    """A CSV read through its mapping, handed out in chunks; synchronous, so the import runs it in a thread."""
+
+    def __init__(self, stream: BinaryIO, options: ImportOptions) -> None:
+        self.format: CsvFormat = detect_format(stream)
+        self._records = records(stream, self.format)
+        head = list(islice(self._records, PREVIEW_ROWS + 1))
+        if not head:
+            raise ImportRejected("The file is empty.")
+        first = head[0][1]
+        guessed = guess_header(first, [cells for _, cells in head[1:]])
+        self.has_header = guessed if options.has_header is None else options.has_header
+        width = max(len(cells) for _, cells in head)
+        self.columns = column_names(first, self.has_header, width)
+        self.phone_index, self.variable_indexes = _mapping(self.columns, options)
+        self._rows: Iterator[tuple[int, list[str]]] = chain(head[1:] if self.has_header else head, self._records)
+
+    def next_chunk(self, size: int) -> list[RawRecipient]:
+        """Up to `size` recipients; an empty list once the file is read."""
+        return [self._recipient(number, cells) for number, cells in islice(self._rows, size)]
+
+    def _recipient(self, number: int, cells: list[str]) -> RawRecipient:
+        width = len(cells)
+        phone = cells[self.phone_index] if self.phone_index < width else ""
+        variables = {self.columns[i]: (cells[i].strip() if i < width else "") for i in self.variable_indexes}
+        return RawRecipient(number, phone, variables)
+
+
+def _mapping(columns: Sequence[str], options: ImportOptions) -> tuple[int, list[int]]:
+    if options.phone_column not in (None, ""):
+        phone = resolve_column(str(options.phone_column), columns, "phoneColumn")
+    else:
+        phone = default_phone_column(columns)
+    if options.variable_columns is None:
+        return phone, [i for i in range(len(columns)) if i != phone]
+    chosen = [resolve_column(spec, columns, "variableColumns") for spec in options.variable_columns if spec.strip()]
+    return phone, [i for i in dict.fromkeys(chosen) if i != phone]

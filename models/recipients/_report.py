@@ -1,0 +1,79 @@
+"""What an import did: how many recipients went in, and every row left out with its reason."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import Counter
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+
+class SkipKind(StrEnum):
+    """Why a row did not become a PENDING recipient; the report counts rows per kind."""
+
+    INVALID = "invalid"
+    DUPLICATE = "duplicate"
+    OPTED_OUT = "optedOut"
+
+
+OPTED_OUT_ERROR = "Opted out"
+
+
+@dataclass(frozen=True, slots=True)
+class SkippedRow:
+    """One row left out: its number as in the file (header = row 1), the value as written, and why."""
+
+    row: int
+    raw: str
+    reason: str
+    kind: SkipKind
+
+
+@dataclass
+class ImportReport:
+    """The answer to an import; `as_json()` for the API, `as_csv()` for the page's download link."""
+
+    imported: int = 0
+    skipped: list[SkippedRow] = field(default_factory=list)
+    total_recipients: int = 0
+
+    @property
+    def counts(self) -> dict[str, int]:
+        """Rows per skip kind, every kind present (zero when none)."""
+        found = Counter(row.kind for row in self.skipped)
+        return {kind.value: found[kind] for kind in SkipKind}
+
+    @property
+    def opted_out(self) -> int:
+        return self.counts[SkipKind.OPTED_OUT.value]
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "imported": self.imported,
+            "skippedCount": len(self.skipped),
+            "counts": self.counts,
+            "totalRecipients": self.total_recipients,
+            "skipped": [{"row": s.row, "raw": s.raw, "reason": s.reason, "kind": s.kind.value} for s in self.skipped],
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> ImportReport:
+        """The report back from `as_json()` (the upload page keeps it between the import and its download)."""
+        skipped = [SkippedRow(s["row"], s["raw"], s["reason"], SkipKind(s["kind"])) for s in data["skipped"]]
+        return cls(imported=data["imported"], skipped=skipped, total_recipients=data["totalRecipients"])
+
+    def as_csv(self) -> str:
+        """The skipped rows as a CSV a spreadsheet opens (row, value, kind, reason)."""
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\r\n")
+        writer.writerow(["row", "value", "kind", "reason"])
+        for skipped in self.skipped:
+            writer.writerow([skipped.row, _defuse(skipped.raw), skipped.kind.value, skipped.reason])
+        return buffer.getvalue()
+
+
+def _defuse(value: str) -> str:
+    """Keep a spreadsheet from running a value as a formula (CSV injection)."""
+    return f"'{value}" if value[:1] in ("=", "+", "-", "@") and not value[1:2].isdigit() else value

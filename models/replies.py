@@ -1,0 +1,137 @@
+"""Incoming replies: the text of a WhatsApp message, who sent it, and opt-outs (STOP, SAIR, PARAR, ...).
+
+An opt-out skips the number's PENDING messages in every campaign of that user, counters moved atomically.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from datetime import datetime
+from typing import Any
+
+from models.statuses import MessageStatus
+from models.tables import Campaign, CampaignMessage, Instance, OptOut
+
+STOP_WORDS = frozenset({"STOP", "SAIR", "PARAR", "CANCELAR", "UNSUBSCRIBE"})
+OPTED_OUT = "Opted out"
+_CAPTIONED = ("imageMessage", "videoMessage", "documentMessage", "documentWithCaptionMessage")
+
+
+def _get(value: Any, *path: str) -> Any:
+    for name in path:
+        if not isinstance(value, dict):
+            return None
+        value = value.get(name)
+    return value
+
+
+def reply_text(message: Any) -> str:
+    """The text of an incoming message (contract §5.5): conversation, extended text, ephemeral, captions, buttons."""
+    if not isinstance(message, dict):
+        return ""
+    ephemeral = _get(message, "ephemeralMessage", "message")
+    if isinstance(ephemeral, dict):
+        return reply_text(ephemeral)
+    candidates = [
+        message.get("conversation"),
+        _get(message, "extendedTextMessage", "text"),
+        *(_get(message, kind, "caption") for kind in _CAPTIONED),
+        _get(message, "buttonsResponseMessage", "selectedDisplayText"),
+        _get(message, "templateButtonReplyMessage", "selectedDisplayText"),
+        _get(message, "listResponseMessage", "title"),
+    ]
+    return next((value for value in candidates if isinstance(value, str) and value.strip()), "")
+
+
+def is_stop(text: str) -> bool:
+    return text.strip().upper() in STOP_WORDS
+
+
+def _digits_of_jid(jid: Any) -> str:
+    """`5511...@s.whatsapp.net` -> its digits; LIDs and groups are not phone numbers."""
+    if not isinstance(jid, str) or not jid.endswith(("@s.whatsapp.net", "@c.us")):
+        return ""
+    return re.sub(r"\D", "", jid.split("@", 1)[0].split(":", 1)[0])
+
+
+def sender_phone(key: dict[str, Any]) -> str:
+    """The sender's phone digits: remoteJid, or remoteJidAlt when remoteJid is an @lid."""
+    remote = key.get("remoteJid")
+    if isinstance(remote, str) and remote.endswith("@lid"):
+        return _digits_of_jid(key.get("remoteJidAlt"))
+    return _digits_of_jid(remote)
+
+
+def quoted_key_id(data: dict[str, Any]) -> str | None:
+    """The WhatsApp id of the message this reply quotes (a campaign message's evolution id), if any."""
+    for path in (
+        ("contextInfo", "stanzaId"),
+        ("message", "extendedTextMessage", "contextInfo", "stanzaId"),
+        ("message", "messageContextInfo", "stanzaId"),
+    ):
+        value = _get(data, *path)
+        if isinstance(value, str) and value:
+            return value
+    return None
+
+
+async def phone_of_quoted(instance_id: int, key_id: str) -> str:
+    """The phone of the campaign message (on this instance) the reply quotes, or ''."""
+    row = (
+        await CampaignMessage.select(CampaignMessage.phone)
+        .where(
+            (CampaignMessage.evolution_id == key_id)
+            & CampaignMessage.campaign.is_in(Campaign.select(Campaign.id).where(Campaign.instance == instance_id))
+        )
+        .first()
+    )
+    return str(row["phone"]) if row else ""
+
+
+async def opt_out(owner_id: int, phone: str, *, now: datetime, source: str, note: str = "") -> int:
+    """Record the opt-out (once) and skip the number's pending messages in all the user's campaigns.
+
+    Returns how many messages were skipped. Call inside a transaction so the skip and the counters move together.
+    """
+    await (
+        OptOut.insert(OptOut(owner=owner_id, phone=phone, source=source, note=note[:500], created_at=now))
+        .on_conflict(target=(OptOut.owner, OptOut.phone), action="DO NOTHING")
+        .run()
+    )
+    skipped = (
+        await CampaignMessage.update(
+            {CampaignMessage.status: MessageStatus.SKIPPED.value, CampaignMessage.error: OPTED_OUT}
+        )
+        .where(
+            (CampaignMessage.phone == phone)
+            & (CampaignMessage.status == MessageStatus.PENDING.value)
+            & CampaignMessage.campaign.is_in(Campaign.select(Campaign.id).where(Campaign.owner == owner_id))
+        )
+        .returning(CampaignMessage.campaign)
+    )
+    for campaign_id, count in Counter(row["campaign"] for row in skipped).items():
+        await Campaign.update(
+            {
+                Campaign.pending_count: Campaign.pending_count - count,
+                Campaign.skipped_count: Campaign.skipped_count + count,
+            }
+        ).where(Campaign.id == campaign_id)
+    return len(skipped)
+
+
+async def apply_reply(instance_id: int, data: dict[str, Any], *, now: datetime) -> None:
+    """A `messages.upsert`: if someone (not us) wrote a stop word, opt them out for the instance's owner."""
+    key = data.get("key")
+    if not isinstance(key, dict) or key.get("fromMe") is not False:
+        return
+    text = reply_text(data.get("message"))
+    if not is_stop(text):
+        return
+    phone = sender_phone(key)
+    quoted = quoted_key_id(data)
+    if not phone and quoted:
+        phone = await phone_of_quoted(instance_id, quoted)
+    owner = await Instance.select(Instance.owner).where(Instance.id == instance_id).first()
+    if phone and owner:
+        await opt_out(int(owner["owner"]), phone, now=now, source="reply", note=f"Replied {text.strip()[:40]}")

@@ -1,0 +1,43 @@
+"""Sending, as the database sees it: claims, outcomes, stale leases, counts. Engine differences live only here."""
+
+from models.sending._claims import claim_batch, interval_seconds
+from models.sending._recovery import (
+    auto_paused_campaigns,
+    counts_by_status,
+    due_scheduled_campaigns,
+    finished_running_campaigns,
+    known_key_ids,
+    running_campaigns_on,
+    sent_since,
+    set_instance_state,
+    stale_claims,
+    take_over,
+    upcoming_scheduled_campaigns,
+)
+from models.sending._results import SentRecord, record_failed, record_retry, record_sent, record_sent_many
+from models.sending._types import Claimed, Planner, SlotPlan, StaleClaim
+
+__all__ = [
+    "Claimed",
+    "Planner",
+    "SentRecord",
+    "SlotPlan",
+    "StaleClaim",
+    "auto_paused_campaigns",
+    "claim_batch",
+    "counts_by_status",
+    "due_scheduled_campaigns",
+    "finished_running_campaigns",
+    "interval_seconds",
+    "known_key_ids",
+    "record_failed",
+    "record_retry",
+    "record_sent",
+    "record_sent_many",
+    "running_campaigns_on",
+    "sent_since",
+    "set_instance_state",
+    "stale_claims",
+    "take_over",
+    "upcoming_scheduled_campaigns",
+]

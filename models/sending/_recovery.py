@@ -1,0 +1,149 @@
+"""Claims left behind (a crash, a lost DB write after a send): find them, take them over one at a time."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from piccolo.query.functions.aggregate import Count
+
+from models.sending._engine import rows_changed
+from models.sending._types import StaleClaim
+from models.statuses import CampaignStatus, MessageStatus
+from models.tables import Campaign, CampaignMessage, Instance
+
+SENDING = MessageStatus.SENDING.value
+
+
+async def stale_claims(*, now: datetime, lease: float, limit: int = 200) -> list[StaleClaim]:
+    """Messages in SENDING whose claim is older than `lease` seconds, oldest first."""
+    cutoff = now - timedelta(seconds=lease)
+    rows = await (
+        CampaignMessage.select(
+            CampaignMessage.id,
+            CampaignMessage.campaign,
+            CampaignMessage.phone,
+            CampaignMessage.claimed_at,
+            CampaignMessage.campaign._.instance.as_alias("instance_id"),
+            CampaignMessage.campaign._.instance._.server_url.as_alias("server_url"),
+            CampaignMessage.campaign._.instance._.api_key.as_alias("api_key"),
+            CampaignMessage.campaign._.instance._.instance_name.as_alias("instance_name"),
+        )
+        .where((CampaignMessage.status == SENDING) & (CampaignMessage.claimed_at < cutoff))
+        .order_by(CampaignMessage.claimed_at)
+        .limit(limit)
+    )
+    return [
+        StaleClaim(
+            message_id=r["id"],
+            campaign_id=r["campaign"],
+            phone=r["phone"],
+            claimed_at=r["claimed_at"],
+            instance_id=r["instance_id"],
+            server_url=r["server_url"] or "",
+            api_key=r["api_key"] or "",
+            instance_name=r["instance_name"] or "",
+        )
+        for r in rows
+    ]
+
+
+async def take_over(claim: StaleClaim, *, worker: str, now: datetime) -> bool:
+    """Make a stale claim ours (compare-and-swap on its claim time), so two recoverers never both act on it."""
+    changed = (
+        await CampaignMessage.update({CampaignMessage.claimed_by: worker, CampaignMessage.claimed_at: now})
+        .where(
+            (CampaignMessage.id == claim.message_id)
+            & (CampaignMessage.status == SENDING)
+            & (CampaignMessage.claimed_at == claim.claimed_at)
+        )
+        .returning(CampaignMessage.id)
+    )
+    return rows_changed(changed) > 0
+
+
+async def known_key_ids(key_ids: list[str]) -> set[str]:
+    """Which Evolution message ids are already recorded on some message (so reconciliation never reuses one)."""
+    if not key_ids:
+        return set()
+    rows = await CampaignMessage.select(CampaignMessage.evolution_id).where(CampaignMessage.evolution_id.is_in(key_ids))
+    return {r["evolution_id"] for r in rows}
+
+
+async def sent_since(*, since: datetime, campaign_id: int | None = None, instance_id: int | None = None) -> int:
+    """Messages sent since `since`, of one campaign or of every campaign on one instance."""
+    where: Any = CampaignMessage.sent_at >= since
+    if campaign_id is not None:
+        where &= CampaignMessage.campaign == campaign_id
+    if instance_id is not None:
+        where &= CampaignMessage.campaign._.instance == instance_id
+    return int(await CampaignMessage.count().where(where))
+
+
+async def finished_running_campaigns() -> list[int]:
+    """RUNNING campaigns with no PENDING or SENDING message left (counted, not trusted from the counter)."""
+    rows = await Campaign.select(Campaign.id).where(
+        (Campaign.status == CampaignStatus.RUNNING.value) & (Campaign.pending_count <= 0)
+    )
+    done: list[int] = []
+    for row in rows:
+        open_count = await CampaignMessage.count().where(
+            (CampaignMessage.campaign == row["id"])
+            & CampaignMessage.status.is_in([MessageStatus.PENDING.value, SENDING])
+        )
+        if not open_count:
+            done.append(int(row["id"]))
+    return done
+
+
+async def running_campaigns_on(instance_id: int) -> list[int]:
+    rows = await Campaign.select(Campaign.id).where(
+        (Campaign.instance == instance_id) & (Campaign.status == CampaignStatus.RUNNING.value)
+    )
+    return [int(r["id"]) for r in rows]
+
+
+async def auto_paused_campaigns() -> list[dict[str, Any]]:
+    """Campaigns Arauto paused because their instance was down, with what is needed to ask the instance again."""
+    return list(
+        await Campaign.select(
+            Campaign.id,
+            Campaign.instance.as_alias("instance_id"),
+            Campaign.instance.server_url.as_alias("server_url"),
+            Campaign.instance.api_key.as_alias("api_key"),
+            Campaign.instance.instance_name.as_alias("instance_name"),
+        ).where((Campaign.status == CampaignStatus.PAUSED.value) & (Campaign.auto_paused == True))  # noqa: E712
+    )
+
+
+async def counts_by_status(campaign_id: int) -> dict[str, int]:
+    """A count of a campaign's messages by status (tests and checks compare it with the counters)."""
+    rows = (
+        await CampaignMessage.select(CampaignMessage.status, Count(alias="n"))
+        .where(CampaignMessage.campaign == campaign_id)
+        .group_by(CampaignMessage.status)
+    )
+    return {r["status"]: int(r["n"]) for r in rows}
+
+
+async def set_instance_state(instance_id: int, *, state: str, reason: str, now: datetime) -> None:
+    """What the sender learnt about an instance's connection (pages show it; progress uses it)."""
+    await Instance.update({Instance.state: state, Instance.state_reason: reason, Instance.state_checked_at: now}).where(
+        Instance.id == instance_id
+    )
+
+
+async def due_scheduled_campaigns(now: datetime) -> list[int]:
+    """SCHEDULED campaigns whose time has come (the sweep finds them even after downtime)."""
+    rows = await Campaign.select(Campaign.id).where(
+        (Campaign.status == CampaignStatus.SCHEDULED.value) & (Campaign.scheduled_for <= now)
+    )
+    return [int(r["id"]) for r in rows]
+
+
+async def upcoming_scheduled_campaigns(now: datetime) -> list[tuple[int, datetime]]:
+    """SCHEDULED campaigns still in the future, for punctual one-off triggers."""
+    rows = await Campaign.select(Campaign.id, Campaign.scheduled_for).where(
+        (Campaign.status == CampaignStatus.SCHEDULED.value) & (Campaign.scheduled_for > now)
+    )
+    return [(int(r["id"]), r["scheduled_for"]) for r in rows]

@@ -1,0 +1,117 @@
+"""Recording a send's outcome right after the HTTP call: status and counters in one transaction, single atomic
+UPDATEs, and only while the row is still this worker's claim (a message is never counted twice)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from models.sending._engine import rows_changed, write_transaction
+from models.statuses import MessageStatus
+from models.tables import Campaign, CampaignMessage
+
+SENDING = MessageStatus.SENDING.value
+
+
+def _still_mine(message_id: int, worker: str | None) -> Any:
+    where: Any = (CampaignMessage.id == message_id) & (CampaignMessage.status == SENDING)
+    return where if worker is None else where & (CampaignMessage.claimed_by == worker)
+
+
+@dataclass(frozen=True)
+class SentRecord:
+    message_id: int
+    key_id: str
+    remote_jid: str
+    sent_at: datetime
+
+
+async def record_sent(
+    message_id: int, *, key_id: str, remote_jid: str, now: datetime, worker: str | None
+) -> int | None:
+    """SENDING -> SENT (sent_count + 1, pending_count - 1); the campaign id, or None if the claim was not ours."""
+    return (await record_sent_many([SentRecord(message_id, key_id, remote_jid, now)], worker=worker))[0]
+
+
+async def record_sent_many(records: Sequence[SentRecord], *, worker: str | None) -> list[int | None]:
+    """Several SENT outcomes in one transaction (a group commit): each row's update, then one counter UPDATE per
+    campaign. Per record: its campaign id, or None when the claim was no longer this worker's."""
+    campaigns: list[int | None] = []
+    async with write_transaction():
+        for record in records:
+            changed = (
+                await CampaignMessage.update(
+                    {
+                        CampaignMessage.status: MessageStatus.SENT.value,
+                        CampaignMessage.evolution_id: record.key_id,
+                        CampaignMessage.remote_jid: record.remote_jid,
+                        CampaignMessage.sent_at: record.sent_at,
+                        CampaignMessage.error: "",
+                        CampaignMessage.claimed_by: "",
+                    }
+                )
+                .where(_still_mine(record.message_id, worker))
+                .returning(CampaignMessage.campaign)
+            )
+            campaigns.append(int(changed[0]["campaign"]) if rows_changed(changed) else None)
+        for campaign_id, count in Counter(c for c in campaigns if c is not None).items():
+            await Campaign.update(
+                {
+                    Campaign.sent_count: Campaign.sent_count + count,
+                    Campaign.pending_count: Campaign.pending_count - count,
+                }
+            ).where(Campaign.id == campaign_id)
+    return campaigns
+
+
+async def record_failed(message_id: int, *, error: str, now: datetime, worker: str | None) -> int | None:
+    """SENDING -> FAILED with the reason (failed_count + 1, pending_count - 1)."""
+    async with write_transaction():
+        changed = (
+            await CampaignMessage.update(
+                {
+                    CampaignMessage.status: MessageStatus.FAILED.value,
+                    CampaignMessage.error: error[:1000],
+                    CampaignMessage.failed_at: now,
+                    CampaignMessage.attempts: CampaignMessage.attempts + 1,
+                    CampaignMessage.claimed_by: "",
+                }
+            )
+            .where(_still_mine(message_id, worker))
+            .returning(CampaignMessage.campaign)
+        )
+        if not rows_changed(changed):
+            return None
+        campaign_id = int(changed[0]["campaign"])
+        await Campaign.update(
+            {Campaign.failed_count: Campaign.failed_count + 1, Campaign.pending_count: Campaign.pending_count - 1}
+        ).where(Campaign.id == campaign_id)
+    return campaign_id
+
+
+async def record_retry(
+    message_id: int,
+    *,
+    error: str,
+    next_attempt_at: datetime | None,
+    spend_attempt: bool,
+    worker: str | None,
+) -> bool:
+    """SENDING -> PENDING, due at `next_attempt_at`; `spend_attempt=False` when the instance, not the number, failed.
+
+    No counter moves: SENDING and PENDING both count as pending.
+    """
+    changes: dict[Any, Any] = {
+        CampaignMessage.status: MessageStatus.PENDING.value,
+        CampaignMessage.error: error[:1000],
+        CampaignMessage.next_attempt_at: next_attempt_at,
+        CampaignMessage.claimed_at: None,
+        CampaignMessage.claimed_by: "",
+    }
+    if spend_attempt:
+        changes[CampaignMessage.attempts] = CampaignMessage.attempts + 1
+    changed = await CampaignMessage.update(changes).where(_still_mine(message_id, worker)).returning(CampaignMessage.id)
+    return rows_changed(changed) > 0

@@ -1,0 +1,237 @@
+"""One dispatcher pass: claim -> render -> send (bounded concurrency) -> record each outcome right away.
+
+Outcomes (scheduler.evolution classifies them): Sent -> SENT; NotSent -> retry with full-jitter backoff, then
+FAILED; Ambiguous -> never resent blindly: reconciled with findMessages at once (found -> SENT, not found -> retry,
+Evolution unreachable -> left SENDING for `reconcile_stale`); RecipientRejected/Rejected -> FAILED at once;
+InstanceDown -> PENDING without spending an attempt, and the instance's running campaigns pause themselves.
+A stop (shutdown) releases claims not yet sent; a cancellation mid-request leaves them SENDING under the lease.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import importlib
+import logging
+import os
+import random
+import socket
+import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from models import events, lifecycle, sending
+from models.errors import IllegalTransition
+from models.sending import Claimed
+from scheduler import outcomes
+from scheduler.clock import Clock
+from scheduler.evolution import Ambiguous, EvolutionClient, InstanceDown, SendResult, Sent
+from scheduler.group_commit import GroupCommit
+from scheduler.rendering import render
+from scheduler.slots import plan_slots
+
+log = logging.getLogger("arauto.dispatcher")
+
+
+def worker_id() -> str:
+    """Who holds a claim: host, process and a random tail (a restarted process is a new worker)."""
+    return f"{socket.gethostname()[:30]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+@dataclass
+class PassReport:
+    claimed: int = 0
+    sent: int = 0
+    failed: int = 0
+    retried: int = 0
+    unresolved: int = 0
+    instances_down: dict[int, str] = field(default_factory=dict)
+    completed: list[int] = field(default_factory=list)
+
+
+@dataclass
+class Dispatcher:
+    """Holds what passes share (client, clock, worker id, stop flag); the database holds everything else."""
+
+    client: EvolutionClient
+    clock: Clock
+    worker: str = field(default_factory=worker_id)
+    batch_size: int = 200
+    concurrency: int = 20
+    horizon: float = 0.0
+    lease: float = 120.0
+    rng: random.Random | None = None
+    stopping: asyncio.Event = field(default_factory=asyncio.Event)
+    sleep_until: Callable[[datetime], Awaitable[None]] | None = None
+    _sent: GroupCommit[sending.SentRecord, int | None] | None = field(default=None, init=False, repr=False)
+
+    def _sent_writer(self) -> GroupCommit[sending.SentRecord, int | None]:
+        if self._sent is None:
+            self._sent = GroupCommit(lambda records: sending.record_sent_many(records, worker=self.worker))
+        return self._sent
+
+    async def run_pass(self) -> PassReport:
+        """Claim what is due now, send it, record it, then pause/complete campaigns as the outcomes say."""
+        report = PassReport()
+        if self.stopping.is_set():
+            return report
+        claims = await sending.claim_batch(
+            limit=self.batch_size,
+            worker=self.worker,
+            now=self.clock.now(),
+            lease=self.lease,
+            planner=plan_slots,
+            horizon=self.horizon,
+            rng=self.rng,
+        )
+        report.claimed = len(claims)
+        gate = asyncio.Semaphore(self.concurrency)
+        await asyncio.gather(*(self._deliver(claim, gate, report) for claim in claims))
+        await self._pause_down_instances(report)
+        report.completed = await complete_finished(self.clock.now())
+        return report
+
+    async def _deliver(self, claim: Claimed, gate: asyncio.Semaphore, report: PassReport) -> None:
+        try:
+            await self._wait_for_slot(claim)
+        except asyncio.CancelledError:
+            await asyncio.shield(self._release(claim, "Sender stopped before sending"))
+            raise
+        if self.stopping.is_set() or claim.instance_id in report.instances_down:
+            reason = report.instances_down.get(claim.instance_id, "Sender stopped before sending")
+            await self._release(claim, reason)
+            return
+        async with gate:
+            result = await self._send(claim)
+        await self._record(claim, result, report)
+
+    async def _wait_for_slot(self, claim: Claimed) -> None:
+        if self.sleep_until is not None:
+            await self.sleep_until(claim.send_at)
+            return
+        delay = (claim.send_at - self.clock.now()).total_seconds()
+        if delay > 0:
+            await asyncio.sleep(delay)
+
+    async def _release(self, claim: Claimed, reason: str) -> None:
+        """Back to PENDING, due now, attempt not spent: it never left this machine."""
+        await sending.record_retry(
+            claim.message_id, error=reason, next_attempt_at=None, spend_attempt=False, worker=self.worker
+        )
+
+    async def _send(self, claim: Claimed) -> SendResult:
+        text = render(claim.text, claim.variables)
+        if claim.media_url:
+            return await self.client.send_media(
+                claim.server_url,
+                claim.api_key,
+                claim.instance_name,
+                claim.phone,
+                claim.media_url,
+                claim.media_type or "image",  # type: ignore[arg-type]
+                caption=text or None,
+                file_name=claim.media_filename or None,
+            )
+        return await self.client.send_text(claim.server_url, claim.api_key, claim.instance_name, claim.phone, text)
+
+    async def _record(self, claim: Claimed, result: SendResult, report: PassReport) -> None:
+        if isinstance(result, InstanceDown):
+            report.instances_down.setdefault(claim.instance_id, result.reason)
+            if not result.maybe_sent:
+                await self._release(claim, result.reason)
+                return
+        if isinstance(result, Ambiguous | InstanceDown):
+            found = await outcomes.reconcile_now(self.client, claim)
+            if found is None:
+                report.unresolved += 1
+                log.warning("message %s left SENDING for reconciliation: %s", claim.message_id, result.reason)
+                return
+            result = found
+        kind = await self._apply(claim, result)
+        setattr(report, kind, getattr(report, kind) + 1)
+
+    async def _apply(self, claim: Claimed, result: SendResult) -> str:
+        now = self.clock.now()
+        if isinstance(result, Sent):
+            record = sending.SentRecord(claim.message_id, result.key_id, result.remote_jid, now)
+            campaign_id = await self._sent_writer().submit(record)
+            if campaign_id is not None:
+                await after_sent(claim.message_id, campaign_id, result.key_id, now=now)
+            return "sent"
+        retry_at = outcomes.retry_time(claim, result, now=now, rng=self.rng)
+        if retry_at is None:
+            if await sending.record_failed(claim.message_id, error=result.reason, now=now, worker=self.worker):
+                events.publish(
+                    events.MESSAGE_FAILED,
+                    message_id=claim.message_id,
+                    campaign_id=claim.campaign_id,
+                    reason=result.reason,
+                )
+            return "failed"
+        await sending.record_retry(
+            claim.message_id, error=result.reason, next_attempt_at=retry_at, spend_attempt=True, worker=self.worker
+        )
+        return "retried"
+
+    async def _pause_down_instances(self, report: PassReport) -> None:
+        for instance_id, reason in report.instances_down.items():
+            await pause_instance_campaigns(instance_id, reason=reason, now=self.clock.now())
+
+
+async def record_sent(message_id: int, sent: Sent, *, now: datetime, worker: str | None) -> None:
+    """SENT, then receipts that overtook the send's answer, then the event."""
+    campaign_id = await sending.record_sent(
+        message_id, key_id=sent.key_id, remote_jid=sent.remote_jid, now=now, worker=worker
+    )
+    if campaign_id is not None:
+        await after_sent(message_id, campaign_id, sent.key_id, now=now)
+
+
+async def after_sent(message_id: int, campaign_id: int, key_id: str, *, now: datetime) -> None:
+    """Receipts that overtook the send's answer, then the event."""
+    await apply_pending_receipts(key_id, now=now)
+    events.publish(events.MESSAGE_SENT, message_id=message_id, campaign_id=campaign_id, key_id=key_id)
+
+
+@functools.cache
+def _receipts_module() -> Any:
+    try:
+        return importlib.import_module("models.receipts")
+    except ModuleNotFoundError:
+        return None
+
+
+async def apply_pending_receipts(key_id: str, *, now: datetime) -> None:
+    """Receipts stored before we knew the key id (models.receipts, from the instances module, when present)."""
+    module = _receipts_module()
+    if module is not None:
+        await module.apply_pending_receipts(key_id, now=now)
+
+
+async def pause_instance_campaigns(instance_id: int, *, reason: str, now: datetime) -> list[int]:
+    """Every RUNNING campaign on a down instance pauses itself (auto_pause resumes on reconnect)."""
+    paused: list[int] = []
+    for campaign_id in await sending.running_campaigns_on(instance_id):
+        try:
+            await lifecycle.apply(campaign_id, lifecycle.Action.AUTO_PAUSE, owner_id=None, now=now, reason=reason)
+        except IllegalTransition:
+            continue
+        paused.append(campaign_id)
+    if paused:
+        await sending.set_instance_state(instance_id, state="close", reason=reason, now=now)
+        log.warning("instance %s down (%s): paused campaigns %s", instance_id, reason, paused)
+    return paused
+
+
+async def complete_finished(now: datetime) -> list[int]:
+    """RUNNING campaigns with nothing PENDING or SENDING left become COMPLETED."""
+    completed: list[int] = []
+    for campaign_id in await sending.finished_running_campaigns():
+        try:
+            await lifecycle.apply(campaign_id, lifecycle.Action.COMPLETE, owner_id=None, now=now)
+        except IllegalTransition:
+            continue
+        completed.append(campaign_id)
+    return completed

@@ -1,0 +1,83 @@
+"""The few fixed jobs. Each is thin: read the clock, call models/ and the dispatcher, log. APScheduler only decides
+when they run; everything they act on is read from the database each time."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from models import lifecycle, sending
+from models.errors import IllegalTransition
+from scheduler import recovery
+from scheduler.clock import Clock
+from scheduler.dispatcher import Dispatcher
+from scheduler.evolution import EvolutionClient
+
+log = logging.getLogger("arauto.jobs")
+
+
+@dataclass
+class Sender:
+    """What the jobs share for the scheduler's lifetime, plus the tasks in flight (awaited at shutdown)."""
+
+    client: EvolutionClient
+    clock: Clock
+    dispatcher: Dispatcher
+    lease: float
+    in_flight: set[asyncio.Task[Any]] = field(default_factory=set)
+
+    @property
+    def stopping(self) -> bool:
+        return self.dispatcher.stopping.is_set()
+
+    def tracked(self, job: Callable[[Sender], Awaitable[Any]]) -> Callable[[], Awaitable[None]]:
+        """Wrap a job so shutdown can wait for it and a failure is logged, never fatal to the scheduler."""
+
+        async def run() -> None:
+            if self.stopping:
+                return
+            task = asyncio.current_task()
+            if task is not None:
+                self.in_flight.add(task)
+            try:
+                await job(self)
+            except Exception:
+                log.exception("job %s failed; it runs again at its next time", job.__name__)
+            finally:
+                if task is not None:
+                    self.in_flight.discard(task)
+
+        run.__name__ = job.__name__
+        return run
+
+
+async def start_due_campaigns(sender: Sender) -> None:
+    """SCHEDULED campaigns whose time has come start (a sweep: nothing depends on a trigger surviving downtime)."""
+    now = sender.clock.now()
+    for campaign_id in await sending.due_scheduled_campaigns(now):
+        try:
+            await lifecycle.apply(campaign_id, lifecycle.Action.START, owner_id=None, now=now)
+            log.info("campaign %s started on schedule", campaign_id)
+        except IllegalTransition:
+            continue
+
+
+async def dispatch(sender: Sender) -> None:
+    report = await sender.dispatcher.run_pass()
+    if report.claimed:
+        log.debug("dispatch pass: %s", report)
+
+
+async def reconcile_stale(sender: Sender) -> None:
+    tally = await recovery.reconcile_stale(
+        sender.client, worker=sender.dispatcher.worker, now=sender.clock.now(), lease=sender.lease
+    )
+    if any(tally.values()):
+        log.info("reconciled stale claims: %s", tally)
+
+
+async def check_instances(sender: Sender) -> None:
+    await recovery.check_instances(sender.client, now=sender.clock.now())

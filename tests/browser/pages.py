@@ -1,0 +1,174 @@
+"""Page objects: what a person does on each page, so tests read as the journey and not as selectors."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from playwright.sync_api import Page, expect
+
+HTMX_IDLE = "document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling') === null"
+
+
+def settle(page: Page) -> None:
+    """Wait until htmx has swapped AND processed new content (a person never acts inside those 20 ms)."""
+    page.wait_for_timeout(50)
+    page.wait_for_function(HTMX_IDLE)
+
+
+@dataclass
+class LoginPage:
+    page: Page
+    base_url: str
+
+    def sign_in(self, email: str, password: str) -> None:
+        self.page.goto(f"{self.base_url}/login")
+        self.page.get_by_label("E-mail").fill(email)
+        self.page.get_by_label("Password").fill(password)
+        self.page.get_by_role("button", name="Sign in").click()
+        expect(self.page.get_by_role("button", name="Sign out")).to_be_visible()
+
+
+@dataclass
+class DashboardPage:
+    page: Page
+    base_url: str
+
+    def open(self) -> DashboardPage:
+        self.page.goto(f"{self.base_url}/dashboard")
+        return self
+
+    def stat(self, key: str) -> str:
+        return self.page.locator(f'[data-stat="{key}"] .value').inner_text().strip()
+
+
+@dataclass
+class OptOutsPage:
+    page: Page
+    base_url: str
+
+    def open(self) -> OptOutsPage:
+        self.page.goto(f"{self.base_url}/opt-outs")
+        return self
+
+    def add(self, phone: str, note: str = "") -> None:
+        form = self.page.locator("#add-optout")
+        form.get_by_label("Phone").fill(phone)
+        form.get_by_label("Note (optional)").fill(note)
+        form.get_by_role("button", name="Add").click()
+
+    def phones(self) -> list[str]:
+        rows = self.page.locator("#optouts tbody tr[data-phone]")
+        return [str(rows.nth(index).get_attribute("data-phone")) for index in range(rows.count())]
+
+    def remove(self, phone: str) -> None:
+        self.page.locator(f'#optouts tr[data-phone="{phone}"]').get_by_role("button", name="Remove").click()
+
+    def field_error(self) -> str:
+        return self.page.locator("#phone-error").inner_text().strip()
+
+
+@dataclass
+class InstancesPage:
+    page: Page
+    base_url: str
+
+    def add(self, *, name: str, server_url: str, api_key: str, instance_name: str, per_minute: int = 60) -> None:
+        self.page.goto(f"{self.base_url}/instances/new")
+        form = self.page.locator("#instance-form")
+        form.get_by_label("Display name").fill(name)
+        form.get_by_label("Evolution server address").fill(server_url)
+        form.get_by_label("API key").fill(api_key)
+        form.get_by_label("Evolution instance name").fill(instance_name)
+        form.get_by_label("Messages per minute").fill(str(per_minute))
+        form.locator("#save-instance").click()
+
+    def state_of(self, name: str) -> str:
+        row = self.page.locator("tr", has_text=name)
+        return row.locator("[data-state]").first.get_attribute("data-state") or ""
+
+
+@dataclass
+class CampaignFormPage:
+    page: Page
+    base_url: str
+
+    def create(self, *, name: str, instance: str, message: str, rate: int) -> int:
+        """Fill the new-campaign form and save it; returns the new campaign's id (from the page it lands on)."""
+        self.page.goto(f"{self.base_url}/campaigns/new")
+        form = self.page.locator("#campaign-form")
+        form.get_by_label("Name", exact=True).fill(name)
+        form.locator("#instance_id").select_option(label=instance)
+        form.locator("#message").fill(message)
+        form.locator("#rate_limit").fill(str(rate))
+        form.get_by_role("button", name="Create campaign").click()
+        self.page.wait_for_url(re.compile(r".*/campaigns/\d+$"))
+        return int(self.page.url.rsplit("/", 1)[-1])
+
+    def preview_texts(self, campaign_id: int) -> list[str]:
+        self.page.goto(f"{self.base_url}/campaigns/{campaign_id}/edit")
+        samples = self.page.locator("#campaign-preview pre.message")
+        return [samples.nth(index).inner_text().strip() for index in range(samples.count())]
+
+
+@dataclass
+class RecipientsUploadPage:
+    page: Page
+    base_url: str
+
+    def import_csv(self, campaign_id: int, path: str) -> int:
+        """Upload, keep the detected mapping, import; returns how many were imported."""
+        self.page.goto(f"{self.base_url}/campaigns/{campaign_id}/recipients/upload")
+        self.page.set_input_files("#file", path)
+        self.page.get_by_role("button", name="Next: choose the columns").click()
+        self.page.locator("#recipients-mapping").get_by_role("button", name="Import").click()
+        return int(self.page.locator("#imported-count").inner_text())
+
+
+@dataclass
+class CampaignPage:
+    page: Page
+    base_url: str
+    campaign_id: int
+
+    def open(self) -> CampaignPage:
+        self.page.goto(f"{self.base_url}/campaigns/{self.campaign_id}")
+        return self
+
+    @property
+    def block(self):
+        return self.page.locator(f"#campaign-{self.campaign_id}-progress")
+
+    def status(self) -> str:
+        return self.block.get_attribute("data-status") or ""
+
+    def act(self, action: str) -> None:
+        self.block.locator(f'button[data-action="{action}"]').click()
+
+    def cancel(self) -> None:
+        self.block.locator('summary[data-action="cancel"]').click()
+        self.block.locator('button[data-action="confirm-cancel"]').click()
+
+    def wait_for_status(self, status: str, timeout_ms: int = 30_000) -> None:
+        expect(self.block).to_have_attribute("data-status", status, timeout=timeout_ms)
+
+    def percent(self) -> str:
+        return self.page.locator("#campaign-percent").inner_text().strip()
+
+    def download_report(self) -> bytes:
+        with self.page.expect_download() as info:
+            self.page.locator("#export-report").click()
+        path = info.value.path()
+        return path.read_bytes()
+
+    def recipient_phones(self) -> list[str]:
+        rows = self.page.locator(f"#campaign-{self.campaign_id}-recipients tbody tr[data-phone]")
+        return [str(rows.nth(index).get_attribute("data-phone")) for index in range(rows.count())]
+
+    def filter_recipients(self, status: str) -> None:
+        self.page.locator("#recipients-status").select_option(status)
+        settle(self.page)
+
+    def next_recipients_page(self) -> None:
+        self.page.locator(f'#campaign-{self.campaign_id}-recipients a[rel="next"]').click()
+        settle(self.page)

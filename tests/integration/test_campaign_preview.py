@@ -1,0 +1,94 @@
+"""The form's live preview fragment: rendered text for the first recipients, the count, and missing variables."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.factories import make_campaign, make_instance
+from tests.fixtures.web import html, post_form
+
+
+@pytest.fixture
+async def user(make_user, login):
+    user = await make_user()
+    await login(user)
+    return user
+
+
+async def preview(client, **fields: str):
+    response = await post_form(client, "/campaigns/preview", fields, page="/campaigns/new")
+    assert response.status_code == 200, response.text
+    fragment = html(response)
+    assert [t.name for t in fragment.find_all(recursive=False)] == ["section"]
+    return fragment.select_one("#campaign-preview")
+
+
+async def test_the_form_posts_the_preview_after_typing_stops(client, user):
+    form = html(await client.get("/campaigns/new")).select_one("#campaign-form")
+    assert (form["hx-post"], form["hx-trigger"], form["hx-target"]) == (
+        "/campaigns/preview",
+        "input changed delay:400ms",
+        "#campaign-preview",
+    )
+
+
+async def test_the_preview_renders_the_first_three_recipients(client, user):
+    instance = await make_instance(user.id)
+    recipients = [{"phone": f"551198888000{n}", "variables": {"name": f"N{n}"}} for n in range(1, 6)]
+    campaign = await make_campaign(user.id, instance.id, recipients=recipients)
+    block = await preview(client, message="Hi {{name}}!", campaign_id=str(campaign.id))
+    assert [pre.get_text() for pre in block.select("pre.message")] == ["Hi N1!", "Hi N2!", "Hi N3!"]
+
+
+async def test_the_preview_counts_characters_against_4096(client, user):
+    block = await preview(client, message="a" * 4097)
+    count = block.select_one(".char-count")
+    assert (count["data-length"], count["data-limit"]) == ("4097", "4096")
+    assert "field-error" in count["class"]
+
+
+async def test_the_preview_names_the_variables_some_recipients_lack(client, user):
+    recipients = [
+        {"phone": "5511988880001", "variables": {"name": "Ana", "city": "Rio"}},
+        {"phone": "5511988880002", "variables": {"name": "Bia"}},
+        {"phone": "5511988880003", "variables": {"city": ""}},
+    ]
+    campaign = await make_campaign(user.id, None, recipients=recipients)
+    block = await preview(client, message="{{name|friend}} from {{city}} {{code}}", campaign_id=str(campaign.id))
+    missing = {li["data-variable"]: li.get_text() for li in block.select(".missing-variables li")}
+    assert set(missing) == {"city", "code"}
+    assert missing["city"].endswith("2 recipients") and missing["code"].endswith("3 recipients")
+
+
+async def test_a_new_campaign_previews_with_sample_values(client, user):
+    block = await preview(client, message="Hi {{name}}")
+    assert [pre.get_text() for pre in block.select("pre.message")] == ["Hi [name]"]
+    assert block.select(".missing-variables") == []
+
+
+async def test_the_preview_never_evaluates_template_syntax(client, user):
+    block = await preview(client, message="{{ 7*7 }} {% for x in y %}")
+    assert block.select_one("pre.message").get_text() == "{{ 7*7 }} {% for x in y %}"
+
+
+async def test_the_preview_uses_the_templates_body_when_the_message_is_empty(client, user):
+    created = await post_form(client, "/templates", {"name": "T", "body": "From template"}, page="/templates/new")
+    assert created.status_code == 303
+    template_id = html(await client.get("/templates")).select_one("tr.template-row")["data-id"]
+    block = await preview(client, message="", template_id=template_id)
+    assert block.select_one("pre.message").get_text() == "From template"
+
+
+async def test_choosing_a_template_fills_the_message_fields_fragment(client, user):
+    await post_form(
+        client,
+        "/templates",
+        {"name": "T", "body": "Body", "media_url": "https://x.test/a.pdf", "media_type": "document"},
+        page="/templates/new",
+    )
+    template_id = html(await client.get("/templates")).select_one("tr.template-row")["data-id"]
+    response = await post_form(client, "/campaigns/message-fields", {"template_id": template_id}, page="/campaigns/new")
+    fragment = html(response).select_one("#message-fields")
+    assert fragment.select_one("#message").get_text() == "Body"
+    assert fragment.select_one("#media_url")["value"] == "https://x.test/a.pdf"
+    assert fragment.select_one("#media_type option[selected]")["value"] == "document"

@@ -1,0 +1,23 @@
+"""The dashboard: what a marketer checks first (statistics, today's sends per number, campaigns running now)."""
+
+from __future__ import annotations
+
+from litestar import Controller, get
+from litestar.di import NamedDependency
+from litestar.response import Template
+
+from models.dashboard import dashboard
+from models.users import CurrentUser
+from scheduler.clock import Clock
+from views.guards import requires_login
+
+
+class DashboardPages(Controller):
+    path = "/dashboard"
+    guards = [requires_login]
+    include_in_schema = False
+
+    @get("/", name="dashboard")
+    async def detail(self, current_user: NamedDependency[CurrentUser], clock: NamedDependency[Clock]) -> Template:
+        board = await dashboard(current_user.id, now=clock.now())
+        return Template("dashboard.html", context={"board": board})

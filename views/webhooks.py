@@ -1,0 +1,59 @@
+"""POST /webhooks/evolution/{instance_id}[/{event-path}]: Evolution's events, trusted only with the instance secret.
+
+No session and no CSRF (both excluded for /webhooks/); the secret Arauto registered travels in `x-arauto-secret`.
+Answers: 401 wrong/missing secret, 404 unknown instance, 400 not an envelope (each changes nothing), else 200,
+also for events Arauto does not act on and for a replay.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from litestar import Controller, Request, Response, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath
+
+from models import receipts, webhook_events
+from models.webhook_events import BadSecret, MalformedEvent, UnknownInstance
+from scheduler.clock import Clock
+
+logger = logging.getLogger("arauto.webhooks")
+SECRET_HEADER = "x-arauto-secret"  # noqa: S105 (a header name, not a secret)
+
+
+def _answer(status: int, detail: str) -> Response[dict[str, Any]]:
+    return Response({"status_code": status, "detail": detail}, status_code=status)
+
+
+class EvolutionWebhooks(Controller):
+    path = "/webhooks/evolution"
+    include_in_schema = False
+
+    @post(["/{instance_id:int}", "/{instance_id:int}/{event_path:str}"], name="evolution_webhook", status_code=200)
+    async def receive(
+        self,
+        request: Request[Any, Any, Any],
+        instance_id: FromPath[int],
+        clock: NamedDependency[Clock],
+        event_path: FromPath[str | None] = None,
+    ) -> Response[dict[str, Any]]:
+        """Authenticate, store once, apply inline; processing problems are logged, never a 500 to Evolution."""
+        try:
+            await webhook_events.authenticate(instance_id, request.headers.get(SECRET_HEADER, ""))
+            envelope = webhook_events.parse_envelope(await request.body())
+        except UnknownInstance as exc:
+            return _answer(404, exc.message)
+        except BadSecret as exc:
+            return _answer(401, exc.message)
+        except MalformedEvent as exc:
+            return _answer(400, exc.message)
+        now = clock.now()
+        event_id = await webhook_events.store_event(instance_id, envelope, now=now)
+        if event_id is None:
+            return _answer(200, "duplicate")
+        try:
+            await receipts.process_event(event_id, now=now)
+        except Exception:
+            logger.exception("webhook event %s (%s) stored but not applied", event_id, envelope.event)
+        return _answer(200, "stored")
