@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
+from models.db import atomic
 from models.errors import ResourceInUse, ValidationFailed
 from models.ownership import get_own
 from models.statuses import FINISHED_CAMPAIGN_STATUSES, ConnectionState
@@ -175,12 +176,13 @@ async def campaigns_using(instance_id: int) -> list[str]:
 async def delete_instance(instance_id: int, owner_id: int) -> None:
     """Delete, refused while an unfinished campaign uses it; finished campaigns keep their history unlinked."""
     await get_own(Instance, instance_id, owner_id, "Instance")
-    in_use = await campaigns_using(instance_id)
-    if in_use:
-        names = ", ".join(f"“{name}”" for name in in_use[:5]) + (" …" if len(in_use) > 5 else "")
-        raise ResourceInUse(f"This instance cannot be deleted while campaigns use it: {names}.")
-    await Campaign.update({Campaign.instance: None}).where(Campaign.instance == instance_id)
-    await Instance.delete().where((Instance.id == instance_id) & (Instance.owner == owner_id))
+    async with atomic():  # a campaign created meanwhile makes the check and the delete disagree otherwise
+        in_use = await campaigns_using(instance_id)
+        if in_use:
+            names = ", ".join(f"“{name}”" for name in in_use[:5]) + (" …" if len(in_use) > 5 else "")
+            raise ResourceInUse(f"This instance cannot be deleted while campaigns use it: {names}.")
+        await Campaign.update({Campaign.instance: None}).where(Campaign.instance == instance_id)
+        await Instance.delete().where((Instance.id == instance_id) & (Instance.owner == owner_id))
 
 
 async def set_state(
