@@ -113,5 +113,8 @@ async def record_retry(
     }
     if spend_attempt:
         changes[CampaignMessage.attempts] = CampaignMessage.attempts + 1
-    changed = await CampaignMessage.update(changes).where(_still_mine(message_id, worker)).returning(CampaignMessage.id)
+    async with write_transaction():  # one statement, queued with the other SQLite writers of this process
+        changed = (
+            await CampaignMessage.update(changes).where(_still_mine(message_id, worker)).returning(CampaignMessage.id)
+        )
     return rows_changed(changed) > 0
