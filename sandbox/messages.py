@@ -86,7 +86,7 @@ async def _send(
 ) -> Response[bytes]:
     """The shared tail of a send: injected 429/5xx/hang, number check, typing delay, record, receipts."""
     knobs = state.knobs_for(instance)
-    roll = state.rng.random()
+    roll = state.fault_rng.random()
     if roll < knobs.rate_limit_share:
         raise EvolutionError(429, ["Too Many Requests"], headers={"Retry-After": str(knobs.retry_after_s)})
     number = body["number"]

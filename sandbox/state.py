@@ -137,7 +137,10 @@ class SandboxState:
     inbound: list[dict[str, Any]] = field(default_factory=list)  # injected messages.upsert data
     webhook_log: list[dict[str, Any]] = field(default_factory=list)  # every delivery attempt
     lids: dict[str, str] = field(default_factory=dict)  # phone JID -> @lid, stable per sandbox
-    rng: random.Random = field(default_factory=random.Random)
+    rng: random.Random = field(default_factory=random.Random)  # ids and payload bytes
+    # Fault rolls get their own generator: background receipts draw ids from `rng`, and must not shift the
+    # sequence of injected failures a seed promises to reproduce.
+    fault_rng: random.Random = field(default_factory=random.Random)
     tasks: set[asyncio.Task[None]] = field(default_factory=set)
 
     def __post_init__(self) -> None:
@@ -156,6 +159,7 @@ class SandboxState:
         self.tasks.clear()
         self.knobs = Knobs()
         self.rng = random.Random()
+        self.fault_rng = random.Random()
         self.instances.clear()
         self._create_initial()
         for log in (self.requests, self.messages, self.statuses, self.inbound, self.webhook_log):
@@ -166,6 +170,7 @@ class SandboxState:
         self.knobs = self.knobs.updated(changes)
         if "seed" in changes:
             self.rng = random.Random(self.knobs.seed)
+            self.fault_rng = random.Random(self.knobs.seed)
         return self.knobs
 
     def knobs_for(self, instance: Instance) -> Knobs:
