@@ -71,14 +71,19 @@ async def announce_setup_link(settings: Settings, clock: Clock) -> None:
         print(f"\n  No user exists yet. Create the first account here (one-time link):\n\n    {link}\n", flush=True)
 
 
-def first_user_hook(settings: Settings) -> Callable[[CurrentUser], Any]:
-    """After setup: give the first user a sandbox instance when `make run` started one."""
+def first_user_hook(settings: Settings) -> Callable[[CurrentUser, State], Any]:
+    """After setup: give the first user a sandbox instance when `make run` started one, checked and with
+    Arauto's webhook registered (so receipts flow back), exactly as if it had been added through the form."""
 
-    async def on_first_user(user: CurrentUser) -> None:
+    async def on_first_user(user: CurrentUser, state: State) -> None:
         if settings.sandbox_url:
             from models.instances import create_sandbox_instance
+            from scheduler.instance_setup import check_instance
 
-            await create_sandbox_instance(user.id, settings.sandbox_url)
+            instance_id = await create_sandbox_instance(user.id, settings.sandbox_url)
+            await check_instance(
+                state.evolution, instance_id, user.id, base_url=settings.base_url, now=state.clock.now()
+            )
 
     return on_first_user
 

@@ -133,7 +133,7 @@ class AuthPages(Controller):
             form = SetupForm(email=data.email)
             context = {"token": token, "valid": valid, "form": form, "errors": errors}
             return Template("auth/setup.html", context=context, status_code=422 if valid else 404)
-        await request.app.state.on_first_user(user)
+        await request.app.state.on_first_user(user, request.app.state)
         start_session(request, user)
         flash(request, _("Welcome! Your administrator account is ready."), category="success")
         return Redirect("/campaigns", status_code=303)

@@ -172,3 +172,26 @@ async def test_unknown_api_route_answers_json_404(client) -> None:
     response = await client.get("/api/no-such-thing")
     assert response.status_code == 404
     assert response.json()["status_code"] == 404
+
+
+async def test_first_user_gets_a_checked_sandbox_instance_when_make_run_started_one(db, clock, sandbox) -> None:
+    from asgi_lifespan import LifespanManager
+
+    from app import create_app
+    from models.tables import Instance
+    from settings import load_settings
+
+    settings = load_settings(
+        environ={}, database_url=db, secret_key="k" * 20, scheduler_enabled=False, sandbox_url=sandbox.url
+    )
+    app = create_app(settings, clock=clock)
+    async with LifespanManager(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+            token = await users.issue_setup_token(now=clock.now())
+            data = {"email": "first@example.com", "password": "s3cret-pass", "password_confirm": "s3cret-pass"}
+            created = await post_form(http, f"/setup/{token}", data, page=f"/setup/{token}")
+    assert created.status_code == 303
+    instance = await Instance.objects().first()
+    assert instance.server_url == sandbox.url and instance.state == "open"
+    assert instance.webhook_registered
