@@ -1,4 +1,5 @@
-"""Run every `bench/*_bench.py` module's `main()` in name order (or only those named on the command line)."""
+"""Run every `bench/*_bench.py` module's `main()` in name order (or only those named on the command line,
+with or without the `_bench` suffix: `python -m bench import dispatch`)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,9 @@ from pathlib import Path
 
 
 def main(argv: list[str]) -> int:
-    names = argv or sorted(path.stem for path in Path(__file__).parent.glob("*_bench.py"))
+    names = [name if name.endswith("_bench") else f"{name}_bench" for name in argv] or sorted(
+        path.stem for path in Path(__file__).parent.glob("*_bench.py")
+    )
     for name in names:
         print(f"== bench.{name}", flush=True)
         importlib.import_module(f"bench.{name}").main()

@@ -17,7 +17,7 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from bench.import_bench import REPO, database_urls, migrate
+from bench.import_bench import REPO, bind_empty_database, database_urls, migrate
 
 CAMPAIGNS = 2_000
 RECIPIENTS = 100_000
@@ -26,17 +26,10 @@ CALLS = 20
 
 async def seed(url: str) -> tuple[int, int]:
     """A user with CAMPAIGNS campaigns; the last one holds RECIPIENTS recipients (every 10th lacks `city`)."""
-    from models.db import all_tables, use_engine
-    from models.engines import engine_from_url, open_pool
     from models.tables import Campaign, CampaignMessage
     from models.users import create_user
 
-    engine = engine_from_url(url)
-    use_engine(engine)
-    await open_pool(engine)
-    if url.startswith("postgres"):
-        names = ", ".join(f'"{t._meta.tablename}"' for t in all_tables())
-        await Campaign.raw(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
+    await bind_empty_database(url)
     user = await create_user("bench@example.com", "bench password", iterations=1_000)
     now = datetime.now(UTC)
     rows = [

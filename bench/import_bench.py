@@ -83,12 +83,11 @@ async def idle_stall(seconds: float) -> float:
     return meter.worst
 
 
-async def prepare(url: str) -> tuple[int, int]:
-    """A user and an empty DRAFT campaign in a database bound to `url`."""
+async def bind_empty_database(url: str) -> None:
+    """Point the tables at the (migrated) database `url`, emptied first on PostgreSQL (SQLite files are new)."""
     from models.db import all_tables, use_engine
     from models.engines import engine_from_url, open_pool
     from models.tables import Campaign
-    from models.users import create_user
 
     engine = engine_from_url(url)
     use_engine(engine)
@@ -96,6 +95,14 @@ async def prepare(url: str) -> tuple[int, int]:
     if url.startswith("postgres"):
         names = ", ".join(f'"{t._meta.tablename}"' for t in all_tables())
         await Campaign.raw(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
+
+
+async def prepare(url: str) -> tuple[int, int]:
+    """A user and an empty DRAFT campaign in a database bound to `url`."""
+    from models.tables import Campaign
+    from models.users import create_user
+
+    await bind_empty_database(url)
     user = await create_user("bench@example.com", "bench password", iterations=1_000)
     now = datetime.now(UTC)
     campaign = Campaign(owner=user.id, name="Bench", message="Oi {{Nome}}", created_at=now, updated_at=now)

@@ -67,18 +67,31 @@ async def seed(database_url: str, email: str, recipients: int, sandbox_url: str 
     now = datetime.now(UTC)
     sent = recipients * 6 // 10
     campaign = await make_campaign(
-        user.id, instance.id, status=_running(), name="Bench", rate_limit=60, started_at=now - timedelta(hours=30),
-        total_recipients=recipients, pending_count=recipients - sent, sent_count=sent, delivered_count=sent // 2,
+        user.id,
+        instance.id,
+        status=_running(),
+        name="Bench",
+        rate_limit=60,
+        started_at=now - timedelta(hours=30),
+        total_recipients=recipients,
+        pending_count=recipients - sent,
+        sent_count=sent,
+        delivered_count=sent // 2,
     )
     for start in range(0, recipients, CHUNK):
-        await CampaignMessage.insert(*[
-            CampaignMessage(
-                campaign=campaign.id, row_number=n + 1, phone=f"55119{n:08d}", variables='{"Nome": "Cliente"}',
-                status="SENT" if n < sent else "PENDING",
-                sent_at=now - timedelta(seconds=(sent - n) * 1.0) if n < sent else None,
-            )
-            for n in range(start, min(start + CHUNK, recipients))
-        ])
+        await CampaignMessage.insert(
+            *[
+                CampaignMessage(
+                    campaign=campaign.id,
+                    row_number=n + 1,
+                    phone=f"55119{n:08d}",
+                    variables='{"Nome": "Cliente"}',
+                    status="SENT" if n < sent else "PENDING",
+                    sent_at=now - timedelta(seconds=(sent - n) * 1.0) if n < sent else None,
+                )
+                for n in range(start, min(start + CHUNK, recipients))
+            ]
+        )
     assert await Campaign.count().where(Campaign.id == campaign.id) == 1
     return int(campaign.id)
 
@@ -163,8 +176,10 @@ def sandbox_server() -> Iterator[str]:
         return
     port = free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "cli", "sandbox", "--port", str(port)], cwd=REPO,
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [sys.executable, "-m", "cli", "sandbox", "--port", str(port)],
+        cwd=REPO,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     try:
         deadline = time.monotonic() + 15

@@ -70,7 +70,10 @@ async def run(database_url: str, messages: int) -> dict[str, float]:
     use_engine(engine_from_url(database_url))
     instance, key_ids = await _arrange(messages)
     settings = load_settings(
-        environ={}, database_url=database_url, secret_key="bench-secret", scheduler_enabled=False  # noqa: S106
+        environ={},
+        database_url=database_url,
+        secret_key="bench-secret",  # noqa: S106
+        scheduler_enabled=False,
     )
     app = create_app(settings, clock=FakeClock())
     url = f"/webhooks/evolution/{instance.id}"
