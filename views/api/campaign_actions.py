@@ -12,22 +12,12 @@ from litestar.params import FromPath, JSONBody
 from models import campaign_actions
 from models.users import CurrentUser
 from scheduler.clock import Clock
+from views.api.schemas import campaign_json
 from views.guards import requires_login
 
 
 class ActionBody(msgspec.Struct, forbid_unknown_fields=True):
     action: str
-
-
-def campaign_json(campaign: Any) -> dict[str, Any]:
-    return {
-        "id": campaign.id,
-        "name": campaign.name,
-        "status": campaign.status,
-        "pauseReason": campaign.pause_reason,
-        "startedAt": campaign.started_at.isoformat() if campaign.started_at else None,
-        "completedAt": campaign.completed_at.isoformat() if campaign.completed_at else None,
-    }
 
 
 class CampaignActionsApi(Controller):
