@@ -17,9 +17,9 @@ from litestar.plugins.htmx import HTMXPlugin
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
+from models.accounts.users import CurrentUser, issue_setup_token
 from models.db import use_engine
 from models.engines import close_pool, engine_from_url, open_pool
-from models.users import CurrentUser, issue_setup_token
 from scheduler.clock import Clock, SystemClock
 from settings import BASE_DIR, Settings, load_settings
 from views import route_handlers
@@ -77,7 +77,7 @@ def first_user_hook(settings: Settings) -> Callable[[CurrentUser, State], Any]:
 
     async def on_first_user(user: CurrentUser, state: State) -> None:
         if settings.sandbox_url:
-            from models.instances import create_sandbox_instance
+            from models.instances.records import create_sandbox_instance
             from scheduler.instance_setup import check_instance
 
             instance_id = await create_sandbox_instance(user.id, settings.sandbox_url)

@@ -55,8 +55,8 @@ def _read_password(args: argparse.Namespace) -> str:
 
 
 def cmd_user_create(args: argparse.Namespace) -> int:
+    from models.accounts.users import create_user
     from models.errors import ValidationFailed
-    from models.users import create_user
 
     password = _read_password(args)
     settings = load_settings()
@@ -75,7 +75,7 @@ def cmd_user_create(args: argparse.Namespace) -> int:
 
 
 def cmd_token_create(args: argparse.Namespace) -> int:
-    from models.users import create_api_token, get_user_by_email
+    from models.accounts.users import create_api_token, get_user_by_email
 
     async def go() -> str | None:
         await _bind()

@@ -26,8 +26,8 @@ CALLS = 20
 
 async def seed(url: str) -> tuple[int, int]:
     """A user with CAMPAIGNS campaigns; the last one holds RECIPIENTS recipients (every 10th lacks `city`)."""
+    from models.accounts.users import create_user
     from models.tables import Campaign, CampaignMessage
-    from models.users import create_user
 
     await bind_empty_database(url)
     user = await create_user("bench@example.com", "bench password", iterations=1_000)
@@ -70,8 +70,9 @@ async def timed(call: Callable[[], Awaitable[object]]) -> str:
 
 
 async def run(url: str) -> None:
-    from models import campaign_preview, campaign_queries
-    from models.campaign_queries import CampaignFilter
+    from models.campaigns import preview as campaign_preview
+    from models.campaigns import queries as campaign_queries
+    from models.campaigns.queries import CampaignFilter
 
     owner_id, big = await seed(url)
     query = CampaignFilter(search="friday", sort_by="name", sort_order="asc")

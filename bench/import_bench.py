@@ -99,8 +99,8 @@ async def bind_empty_database(url: str) -> None:
 
 async def prepare(url: str) -> tuple[int, int]:
     """A user and an empty DRAFT campaign in a database bound to `url`."""
+    from models.accounts.users import create_user
     from models.tables import Campaign
-    from models.users import create_user
 
     await bind_empty_database(url)
     user = await create_user("bench@example.com", "bench password", iterations=1_000)

@@ -53,10 +53,10 @@ class Results:
 
 async def seed(database_url: str, email: str, recipients: int, sandbox_url: str = "") -> int:
     """A RUNNING campaign: 60% sent (the last 100 in the past five minutes), the rest pending; counters agree."""
+    from models.accounts.users import get_user_by_email
     from models.db import use_engine
     from models.engines import engine_from_url
     from models.tables import Campaign, CampaignMessage
-    from models.users import get_user_by_email
     from tests.factories import make_campaign, make_instance
 
     use_engine(engine_from_url(database_url))

@@ -21,11 +21,11 @@ import httpx
 from asgi_lifespan import LifespanManager
 
 from app import create_app
+from models.accounts.users import create_user
 from models.db import use_engine
 from models.engines import engine_from_url
 from models.statuses import CampaignStatus, MessageStatus
 from models.tables import Campaign, CampaignMessage, Instance
-from models.users import create_user
 from settings import load_settings
 from tests.clock import FakeClock
 from tests.factories import make_campaign, make_instance

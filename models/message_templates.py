@@ -8,7 +8,7 @@ from typing import Any
 
 from piccolo.columns import Column
 
-from models.campaign_rules import MAX_NAME_LENGTH, media_errors
+from models.campaigns.rules import MAX_NAME_LENGTH, media_errors
 from models.errors import ValidationFailed
 from models.ownership import get_own, owned_by
 from models.rendering import MAX_MESSAGE_LENGTH

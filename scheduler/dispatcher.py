@@ -22,7 +22,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from models import events, lifecycle, sending
+from models import events, sending
+from models.campaigns import lifecycle
 from models.errors import IllegalTransition
 from models.sending import Claimed
 from scheduler import outcomes
@@ -198,13 +199,13 @@ async def after_sent(message_id: int, campaign_id: int, key_id: str, *, now: dat
 @functools.cache
 def _receipts_module() -> Any:
     try:
-        return importlib.import_module("models.receipts")
+        return importlib.import_module("models.inbound.receipts")
     except ModuleNotFoundError:
         return None
 
 
 async def apply_pending_receipts(key_id: str, *, now: datetime) -> None:
-    """Receipts stored before we knew the key id (models.receipts, from the instances module, when present)."""
+    """Receipts stored before we knew the key id (models.inbound.receipts, from the instances module, when present)."""
     module = _receipts_module()
     if module is not None:
         await module.apply_pending_receipts(key_id, now=now)

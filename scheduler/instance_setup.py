@@ -14,11 +14,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from models import instances
 from models.errors import ValidationFailed
-from models.instances import InstanceFields
+from models.inbound.receipts import connection_changed
+from models.instances import records as instances
+from models.instances.records import InstanceFields
 from models.ownership import get_own
-from models.receipts import connection_changed
 from models.statuses import ConnectionState
 from models.tables import Instance
 from scheduler.evolution import (

@@ -9,7 +9,8 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from models import lifecycle, sending
+from models import sending
+from models.campaigns import lifecycle
 from models.errors import IllegalTransition
 from scheduler import recovery
 from scheduler.clock import Clock

@@ -7,7 +7,8 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
-from models import lifecycle, sending
+from models import sending
+from models.campaigns import lifecycle
 from models.errors import IllegalTransition
 from models.sending import StaleClaim
 from scheduler.dispatcher import record_sent

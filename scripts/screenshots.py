@@ -43,12 +43,12 @@ def demo_rows(count: int, *, sent: int) -> list[dict[str, Any]]:
 async def seed_demo(served: ServedApp) -> tuple[int, int]:
     """A campaign of 400 recipients, RUNNING, half sent over the last 20 minutes with receipts and a few failures;
     and a DRAFT of 50 recipients whose edit form shows the preview."""
-    from models import lifecycle
+    from models.accounts.users import get_user_by_email
+    from models.campaigns import lifecycle
     from models.db import use_engine
     from models.engines import engine_from_url
     from models.statuses import MessageStatus
     from models.tables import CampaignMessage
-    from models.users import get_user_by_email
     from tests.factories import make_campaign, make_instance
 
     use_engine(engine_from_url(served.database_url))

@@ -6,8 +6,8 @@ from litestar import Controller, get
 from litestar.di import NamedDependency
 from litestar.response import Template
 
-from models.dashboard import dashboard
-from models.users import CurrentUser
+from models.accounts.users import CurrentUser
+from models.campaigns.dashboard import dashboard
 from scheduler.clock import Clock
 from views.guards import requires_login
 

@@ -7,7 +7,7 @@ from typing import Any
 from litestar import Request
 from litestar.datastructures import State
 
-from models.users import CurrentUser
+from models.accounts.users import CurrentUser
 from scheduler.clock import Clock
 from scheduler.evolution import EvolutionClient
 from settings import Settings

@@ -14,8 +14,9 @@ from litestar import Controller, Request, Response, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath
 
-from models import receipts, webhook_events
-from models.webhook_events import BadSecret, MalformedEvent, UnknownInstance
+from models.inbound import events as webhook_events
+from models.inbound import receipts
+from models.inbound.events import BadSecret, MalformedEvent, UnknownInstance
 from scheduler.clock import Clock
 
 logger = logging.getLogger("arauto.webhooks")

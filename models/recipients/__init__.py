@@ -1,4 +1,5 @@
-"""Recipients of a campaign: CSV reading, column mapping, phone screening and the chunked, all-or-nothing insert."""
+"""Recipients of a campaign: CSV reading, column mapping, phone screening, the chunked all-or-nothing insert;
+the campaign page's recipients table and "retry failed" (`campaign_table`)."""
 
 from models.recipients._csv import DELIMITER_NAMES, CsvPreview, CsvSource, preview, too_large_message
 from models.recipients._importing import import_csv, import_inline

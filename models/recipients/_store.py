@@ -7,8 +7,8 @@ from typing import Any
 
 from piccolo.engine.sqlite import SQLiteEngine, TransactionType
 
+from models.campaigns.lifecycle import EDITABLE, can_edit
 from models.errors import IllegalTransition, ImportRejected, NotFoundOrNotYours
-from models.lifecycle import EDITABLE, can_edit
 from models.ownership import get_own, owned_by
 from models.recipients._report import OPTED_OUT_ERROR
 from models.recipients._screening import AcceptedRows

@@ -1,8 +1,7 @@
 """The whole journey in a real browser: sign in, add a sandbox instance, create a campaign from a CSV upload,
 preview, start, pause and resume, watch the progress reach 100% without a reload, download the report.
 
-It needs the instances, campaigns, recipients and dispatcher branches; until they are merged it is skipped with
-the missing piece named. The form labels used here are the ones DESIGN.md names; adjust the page objects
+The form labels used here are the ones DESIGN.md names; adjust the page objects
 (`tests/browser/pages.py`) rather than this test if a label differs.
 """
 
@@ -16,14 +15,6 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.pages import CampaignFormPage, CampaignPage, InstancesPage, LoginPage, RecipientsUploadPage
-from tests.browser.server import REPO
-
-NEEDS = {
-    "the recipients upload page (views/recipients.py)": REPO / "views" / "recipients.py",
-    "the campaign form (templates/campaigns/form.html)": REPO / "templates" / "campaigns" / "form.html",
-    "the sandbox server (sandbox/server.py)": REPO / "sandbox" / "server.py",
-}
-MISSING = [name for name, path in NEEDS.items() if not path.exists()]
 
 RECIPIENTS = 8
 
@@ -45,7 +36,6 @@ def test_a_sandbox_instance_added_through_the_form_shows_connected(live_page, se
     assert instances.state_of("Sandbox one") == "open"
 
 
-@pytest.mark.skipif(bool(MISSING), reason="waiting for " + ", ".join(MISSING))
 def test_the_whole_journey(live_page, served_live, sandbox_url, tmp_path) -> None:
     page, served = live_page, served_live
     if not sandbox_url:

@@ -8,10 +8,10 @@ from typing import Any
 
 from playwright.sync_api import expect
 
-from models import lifecycle
+from models.accounts.users import get_user_by_email
+from models.campaigns import lifecycle
 from models.statuses import MessageStatus
 from models.tables import Campaign, CampaignMessage
-from models.users import get_user_by_email
 from tests.browser.conftest import run_in_app_db
 from tests.browser.pages import CampaignPage, DashboardPage, LoginPage, OptOutsPage
 from tests.browser.server import ServedApp

@@ -7,7 +7,7 @@ from typing import Any
 
 import httpx
 
-from models.users import CurrentUser, create_api_token
+from models.accounts.users import CurrentUser, create_api_token
 from tests.factories import NOW, make_instance
 
 PHONES = ["+55 11 98888-0001", "+55 11 98888-0002", "+55 11 98888-0003"]

@@ -6,7 +6,7 @@ import re
 
 import httpx
 
-from models import users
+from models.accounts import users
 from tests.clock import FakeClock
 from tests.fixtures.web import TEST_PASSWORD, csrf_token, html, post_form
 

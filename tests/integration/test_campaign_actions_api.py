@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
+from models.accounts.users import create_api_token
 from models.statuses import CampaignStatus, MessageStatus
 from models.tables import Campaign, CampaignMessage
-from models.users import create_api_token
 from tests.factories import make_campaign, make_instance, recipient_rows
 
 

@@ -6,8 +6,8 @@ from datetime import timedelta
 
 import pytest
 
-from models import campaign_queries
-from models.campaign_queries import CampaignFilter
+from models.campaigns import queries as campaign_queries
+from models.campaigns.queries import CampaignFilter
 from models.errors import ValidationFailed
 from models.statuses import CampaignStatus, MessageStatus
 from tests.factories import NOW, make_campaign, make_instance, recipient_rows

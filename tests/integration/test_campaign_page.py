@@ -7,9 +7,9 @@ from typing import Any
 import httpx
 import pytest
 
+from models.accounts.users import CurrentUser
 from models.statuses import CampaignStatus, MessageStatus
 from models.tables import Campaign
-from models.users import CurrentUser
 from tests.factories import make_campaign, make_instance, recipient_rows
 from tests.fixtures.web import html, post_form
 

@@ -9,9 +9,9 @@ from typing import Any
 import httpx
 import pytest
 
+from models.accounts.users import CurrentUser
 from models.statuses import CampaignStatus, MessageStatus
 from models.tables import Campaign, CampaignMessage
-from models.users import CurrentUser
 from tests.factories import make_campaign, make_instance
 from tests.fixtures.web import html, post_form
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import httpx
 
-from models import users
+from models.accounts import users
 
 REPO = Path(__file__).resolve().parents[2]
 

@@ -90,7 +90,7 @@ async def test_resuming_after_a_long_pause_sends_no_burst(db, sandbox, clock, ev
     for _ in range(60):
         await sender.run_pass()
         clock.advance(1)
-    from models import lifecycle
+    from models.campaigns import lifecycle
 
     await lifecycle.apply(campaign.id, "pause", owner_id=owner.id, now=clock.now())
     clock.advance(3600)

@@ -7,7 +7,7 @@ import socket
 
 import pytest
 
-from models import users
+from models.accounts import users
 from models.statuses import CampaignStatus
 from models.tables import Instance
 from settings import Settings, load_settings

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from models import lifecycle
+from models.campaigns import lifecycle
 from models.errors import IllegalTransition, NotFoundOrNotYours
 from models.statuses import CampaignStatus
 from tests.factories import make_campaign, make_instance

@@ -6,9 +6,9 @@ from datetime import timedelta
 
 import pytest
 
-from models.campaign_view import campaign_view
+from models.campaigns.live_progress import live_view
+from models.campaigns.view import campaign_view
 from models.errors import NotFoundOrNotYours
-from models.live_progress import live_view
 from models.statuses import CampaignStatus, MessageStatus
 from models.tables import CampaignMessage, Instance
 from tests.factories import make_campaign, make_instance

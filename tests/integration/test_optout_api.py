@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from models import users
+from models.accounts import users
 from models.tables import OptOut
 
 

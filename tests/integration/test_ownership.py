@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from models import users
+from models.accounts import users
 from models.errors import NotFoundOrNotYours
 from models.ownership import get_own
 from models.tables import ApiToken, Instance

@@ -9,9 +9,9 @@ import pytest
 from litestar import Litestar
 
 from app import create_app
+from models.accounts.users import create_api_token
 from models.statuses import CampaignStatus
 from models.tables import Campaign, CampaignMessage
-from models.users import create_api_token
 from settings import Settings
 from tests.factories import NOW, make_campaign
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from models.send_history import fold, send_history
+from models.campaigns.send_history import fold, send_history
 from models.statuses import MessageStatus
 from models.tables import CampaignMessage
 from tests.factories import make_campaign

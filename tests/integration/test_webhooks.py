@@ -6,10 +6,10 @@ import json
 
 import pytest
 
-from models.receipts import NEGATIVE_ACK, apply_pending_receipts, reapply_unprocessed
+from models.inbound.events import parse_envelope, store_event
+from models.inbound.receipts import NEGATIVE_ACK, apply_pending_receipts, reapply_unprocessed
 from models.statuses import CampaignStatus, MessageStatus
 from models.tables import CampaignMessage, Instance, OptOut, WebhookEvent
-from models.webhook_events import parse_envelope, store_event
 from tests.factories import make_campaign, make_instance, recipient_rows
 from tests.webhooks import (
     KEY_ID,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from models import users
+from models.accounts import users
 from models.statuses import CampaignStatus, MessageStatus
 from models.tables import Instance, OptOut
 from scheduler.evolution import EvolutionClient, Sent

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from views.campaigns._forms import CampaignForm, field_errors, parse_campaign
+from views.campaigns.forms import CampaignForm, field_errors, parse_campaign
 
 
 def test_the_schedule_is_read_in_the_users_zone_and_kept_aware_in_utc() -> None:

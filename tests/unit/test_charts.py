@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from xml.etree import ElementTree  # our own markup, not untrusted input
 
-from models.charts import FunnelStep, funnel_svg, sends_per_minute_svg
-from models.send_history import Bucket
+from models.campaigns.charts import FunnelStep, funnel_svg, sends_per_minute_svg
+from models.campaigns.send_history import Bucket
 
 SVG = "{http://www.w3.org/2000/svg}"
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from models.errors import ValidationFailed
-from models.instances import api_key_hint, validate_fields
-from models.webhook_events import dedupe_key, parse_envelope
+from models.inbound.events import dedupe_key, parse_envelope
+from models.instances.records import api_key_hint, validate_fields
 from scheduler.evolution import InstanceDown, NotSent
 from scheduler.instance_setup import describe
 

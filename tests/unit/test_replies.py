@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from models.replies import is_stop, quoted_key_id, reply_text, sender_phone
+from models.inbound.replies import is_stop, quoted_key_id, reply_text, sender_phone
 
 
 @pytest.mark.parametrize(

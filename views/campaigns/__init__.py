@@ -1,11 +1,24 @@
-"""Campaign pages: the list and delete (`_list`), and the form for new and edit with its live preview (`_editor`).
+"""The campaign resource in one place: pages and fragments side by side with the JSON API.
 
-One controller for `/campaigns`, assembled from the two route sets, because Litestar registers one OPTIONS
-handler per path and controller (two controllers both owning `/campaigns/` would collide).
+- `pages` (list, delete) and `editor` (new/edit form, live preview), joined in `CampaignPages`;
+- `detail` (the page, its live block, actions), `recipients` (table fragment, retry failed), `reports` (CSV),
+  `test_send`, `recipient_upload` (the three-step CSV import);
+- `api`, `actions_api`, `recipients_api`: the same operations under `/api/campaigns`.
+
+`CampaignPages` joins two route sets into one controller because Litestar registers one OPTIONS handler per
+path and controller (two controllers both owning `/campaigns/` would collide).
 """
 
-from views.campaigns._editor import CampaignEditorRoutes
-from views.campaigns._list import CampaignListRoutes
+from views.campaigns.actions_api import CampaignActionsApi
+from views.campaigns.api import CampaignApi
+from views.campaigns.detail import CampaignDetailPages
+from views.campaigns.editor import CampaignEditorRoutes
+from views.campaigns.pages import CampaignListRoutes
+from views.campaigns.recipient_upload import RecipientPages
+from views.campaigns.recipients import CampaignRecipientPages
+from views.campaigns.recipients_api import RecipientsApi
+from views.campaigns.reports import CampaignReportPages
+from views.campaigns.test_send import CampaignTestSendPages
 from views.guards import requires_login
 
 
@@ -15,4 +28,16 @@ class CampaignPages(CampaignListRoutes, CampaignEditorRoutes):
     include_in_schema = False
 
 
-__all__ = ["CampaignPages"]
+CONTROLLERS = [
+    CampaignPages,
+    CampaignDetailPages,
+    CampaignRecipientPages,
+    CampaignReportPages,
+    CampaignTestSendPages,
+    RecipientPages,
+    CampaignApi,
+    CampaignActionsApi,
+    RecipientsApi,
+]
+
+__all__ = ["CONTROLLERS", "CampaignPages"]

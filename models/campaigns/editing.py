@@ -1,0 +1,131 @@
+"""Create, update and delete campaigns, enforcing the field rules and the status rules (edit, delete)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+from piccolo.columns import Column
+
+from models.campaigns import lifecycle
+from models.campaigns.rules import CampaignInput, checked
+from models.errors import IllegalTransition, ImportRejected, ValidationFailed
+from models.ownership import get_own
+from models.recipients import ImportReport, import_inline
+from models.statuses import CampaignStatus
+from models.tables import Campaign, CampaignMessage
+
+__all__ = ["CampaignInput", "create", "create_with_recipients", "delete", "get", "update"]
+
+
+def edit_refusal(status: str) -> str:
+    return f"Cannot edit a campaign that is {status}."
+
+
+def delete_refusal(status: str) -> str:
+    return f"Cannot delete a campaign that is {status}."
+
+
+def _status_for(data: CampaignInput) -> str:
+    """A schedule makes the campaign SCHEDULED; without one it waits, DRAFT, to be started by hand."""
+    return (CampaignStatus.SCHEDULED if data.scheduled_for else CampaignStatus.DRAFT).value
+
+
+def _columns(data: CampaignInput) -> dict[str, Any]:
+    return {
+        "instance": data.instance_id,
+        "template": data.template_id,
+        "name": data.name,
+        "message": data.message,
+        "media_url": data.media_url,
+        "media_type": data.media_type if data.media_url else "",
+        "media_filename": data.media_filename if data.media_url else "",
+        "rate_limit": data.rate_limit,
+        "max_retries": data.max_retries,
+        "scheduled_for": data.scheduled_for,
+        "status": _status_for(data),
+    }
+
+
+async def get(campaign_id: int, *, owner_id: int) -> Campaign:
+    return await get_own(Campaign, campaign_id, owner_id, label="Campaign")
+
+
+async def create(data: CampaignInput, *, owner_id: int, now: datetime, max_rate: int) -> Campaign:
+    """A new DRAFT (or SCHEDULED) campaign with no recipients yet."""
+    data = await checked(data, owner_id=owner_id, now=now, max_rate=max_rate)
+    campaign = Campaign(owner=owner_id, created_at=now, updated_at=now, **_columns(data))
+    await campaign.save()
+    return campaign
+
+
+async def create_with_recipients(
+    data: CampaignInput,
+    recipients: Sequence[Mapping[str, Any]],
+    *,
+    owner_id: int,
+    now: datetime,
+    max_rate: int,
+    max_recipients: int,
+    default_region: str,
+) -> tuple[Campaign, ImportReport]:
+    """The API's create: campaign and inline recipients together; if the recipients are refused, nothing stays."""
+    if not recipients:
+        raise ValidationFailed({"recipients": "Give at least 1 recipient."})
+    if len(recipients) > max_recipients:
+        raise ValidationFailed(
+            {"recipients": f"Too many recipients: {len(recipients)}; a campaign holds at most {max_recipients}."}
+        )
+    campaign = await create(data, owner_id=owner_id, now=now, max_rate=max_rate)
+    try:
+        report = await import_inline(
+            campaign.id,
+            recipients,
+            owner_id=owner_id,
+            default_region=default_region,
+            max_recipients=max_recipients,
+            now=now,
+        )
+    except (ImportRejected, ValidationFailed) as refused:
+        await Campaign.delete().where(Campaign.id == campaign.id)
+        if isinstance(refused, ValidationFailed):
+            raise
+        raise ValidationFailed({"recipients": refused.message}) from refused
+    return await get(campaign.id, owner_id=owner_id), report
+
+
+async def update(campaign_id: int, data: CampaignInput, *, owner_id: int, now: datetime, max_rate: int) -> Campaign:
+    """Change a DRAFT or SCHEDULED campaign; the schedule decides which of the two it is afterwards."""
+    current = await get(campaign_id, owner_id=owner_id)
+    if not lifecycle.can_edit(current.status):
+        raise IllegalTransition(edit_refusal(current.status))
+    data = await checked(data, owner_id=owner_id, now=now, max_rate=max_rate, stored_schedule=current.scheduled_for)
+    changes: dict[Column | str, Any] = {key: value for key, value in _columns(data).items()}
+    changes["updated_at"] = now
+    editable = [s.value for s in lifecycle.EDITABLE]
+    changed = (
+        await Campaign.update(changes)
+        .where((Campaign.id == campaign_id) & (Campaign.owner == owner_id) & Campaign.status.is_in(editable))
+        .returning(Campaign.id)
+    )
+    if not changed:  # the sender started it between the read and the write
+        raise IllegalTransition(edit_refusal((await get(campaign_id, owner_id=owner_id)).status))
+    return await get(campaign_id, owner_id=owner_id)
+
+
+async def delete(campaign_id: int, *, owner_id: int) -> None:
+    """Delete a campaign that is not live, with its recipients, in one transaction."""
+    current = await get(campaign_id, owner_id=owner_id)
+    if not lifecycle.can_delete(current.status):
+        raise IllegalTransition(delete_refusal(current.status))
+    deletable = [s.value for s in lifecycle.DELETABLE]
+    async with Campaign._meta.db.transaction():
+        gone = (
+            await Campaign.delete()
+            .where((Campaign.id == campaign_id) & (Campaign.owner == owner_id) & Campaign.status.is_in(deletable))
+            .returning(Campaign.id)
+        )
+        if not gone:
+            raise IllegalTransition(delete_refusal((await get(campaign_id, owner_id=owner_id)).status))
+        await CampaignMessage.delete().where(CampaignMessage.campaign == campaign_id)

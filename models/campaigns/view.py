@@ -1,0 +1,85 @@
+"""What the campaign page and its live block show: the campaign, its progress, and what the user may do now.
+
+Templates hold no state logic: the buttons (`actions`), `can_edit` and `can_retry` are decided here from the
+lifecycle rules, and the charts are drawn here from the counters and one grouped query.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from models.campaigns import lifecycle, progress
+from models.campaigns.charts import FunnelStep, funnel_svg, sends_per_minute_svg
+from models.campaigns.send_history import send_history
+from models.ownership import get_own
+from models.tables import Campaign, Instance
+
+ACTION_LABELS = {
+    lifecycle.Action.START: "Start",
+    lifecycle.Action.PAUSE: "Pause",
+    lifecycle.Action.RESUME: "Resume",
+    lifecycle.Action.CANCEL: "Cancel campaign",
+}
+
+
+@dataclass(frozen=True)
+class CampaignView:
+    campaign: Campaign
+    progress: progress.Progress
+    actions: list[str]
+    can_edit: bool
+    can_retry: bool
+    instance_name: str
+
+
+@dataclass(frozen=True)
+class CampaignCharts:
+    funnel: str
+    sends_per_minute: str
+
+
+async def campaign_view(campaign_id: int, *, owner_id: int, now: datetime) -> CampaignView:
+    """The owner's campaign with its progress (NotFoundOrNotYours otherwise)."""
+    campaign = await get_own(Campaign, campaign_id, owner_id, "Campaign")
+    return await view_of(campaign, now=now)
+
+
+async def view_of(campaign: Campaign, *, now: datetime) -> CampaignView:
+    """One read of the instance serves both its name and the progress's rate."""
+    instance = None
+    if campaign.instance is not None:
+        instance = await Instance.objects().where(Instance.id == campaign.instance).first()
+    return CampaignView(
+        campaign=campaign,
+        progress=await progress.compute(campaign, now=now, instance=instance),
+        actions=[action.value for action in lifecycle.allowed_actions(campaign.status)],
+        can_edit=lifecycle.can_edit(campaign.status),
+        can_retry=lifecycle.can_retry_failed(campaign.status) and campaign.failed_count > 0,
+        instance_name=instance.name if instance else "",
+    )
+
+
+def funnel_steps(current: progress.Progress, labels: dict[str, str]) -> list[FunnelStep]:
+    """Sent -> delivered -> read, with failed beside them (a funnel of counters from the campaign row)."""
+    values = {"sent": current.sent, "delivered": current.delivered, "read": current.read, "failed": current.failed}
+    return [FunnelStep(key=key, label=labels.get(key, key), value=value) for key, value in values.items()]
+
+
+async def campaign_charts(
+    view: CampaignView, *, labels: dict[str, str], timezone: str = "UTC"
+) -> CampaignCharts:
+    """Both charts of the campaign page; `labels` carries the translated words (models do not translate)."""
+    cid = view.campaign.id
+    return CampaignCharts(
+        funnel=funnel_svg(
+            funnel_steps(view.progress, labels), chart_id=f"funnel-{cid}", title=labels.get("funnel", "Funnel")
+        ),
+        sends_per_minute=sends_per_minute_svg(
+            await send_history(cid),
+            chart_id=f"rate-{cid}",
+            title=labels.get("per_minute", "Sends per minute"),
+            empty_text=labels.get("empty", "Nothing sent yet."),
+            timezone=timezone,
+        ),
+    )

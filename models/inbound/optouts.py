@@ -1,0 +1,99 @@
+"""Opt-outs kept by hand: list with search and pages, add (phone normalised), remove, CSV export.
+
+Numbers are stored as E.164 digits (no '+'), as recipients are, so the sender's skip check is an equality.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from models import phones
+from models.campaigns.reports import BOM, csv_text
+from models.errors import ValidationFailed
+from models.ownership import get_own, owned_by
+from models.tables import OptOut
+from models.timezones import format_local
+
+PAGE_SIZE = 50
+EXPORT_BATCH = 1000
+
+
+@dataclass(frozen=True)
+class OptOutPage:
+    rows: list[OptOut]
+    page: int
+    pages: int
+    total: int
+    search: str
+
+
+def normalise_phone(raw: str, region: str) -> str:
+    """E.164 digits (models/phones.py, the same rules as the recipients import), or ValidationFailed on `phone`."""
+    if not raw.strip():
+        raise ValidationFailed({"phone": "Enter a phone number."})
+    try:
+        return phones.normalise(raw, region)
+    except phones.PhoneError as error:
+        raise ValidationFailed({"phone": f"{raw.strip()!r}: {error.reason}."}) from None
+
+
+def _where(owner_id: int, search: str) -> Any:
+    where: Any = owned_by(OptOut, owner_id)
+    digits = "".join(ch for ch in search if ch.isdigit())
+    if digits:
+        where &= OptOut.phone.like(f"%{digits}%")
+    return where
+
+
+async def opt_out_page(owner_id: int, *, search: str = "", page: int = 1) -> OptOutPage:
+    where = _where(owner_id, search)
+    total = int(await OptOut.count().where(where))
+    pages = max(1, -(-total // PAGE_SIZE))
+    page = min(max(1, page), pages)
+    rows = (
+        await OptOut.objects()
+        .where(where)
+        .order_by(OptOut.created_at, ascending=False)
+        .order_by(OptOut.id, ascending=False)
+        .limit(PAGE_SIZE)
+        .offset((page - 1) * PAGE_SIZE)
+    )
+    return OptOutPage(rows=list(rows), page=page, pages=pages, total=total, search=search)
+
+
+async def add_opt_out(owner_id: int, raw_phone: str, *, region: str, note: str = "", now: datetime) -> OptOut:
+    """Record a number by hand; a number already opted out is refused with that reason (nothing is written)."""
+    phone = normalise_phone(raw_phone, region)
+    if await OptOut.exists().where(owned_by(OptOut, owner_id) & (OptOut.phone == phone)):
+        raise ValidationFailed({"phone": f"+{phone} is already on the opt-out list."})
+    row = OptOut(owner=owner_id, phone=phone, source="manual", note=note.strip()[:500], created_at=now)
+    await row.save()
+    return row
+
+
+async def remove_opt_out(owner_id: int, opt_out_id: int) -> str:
+    """Delete the owner's opt-out (NotFoundOrNotYours otherwise); returns the phone for the message."""
+    row = await get_own(OptOut, opt_out_id, owner_id, "Opt-out")
+    await OptOut.delete().where(OptOut.id == row.id)
+    return row.phone
+
+
+async def export_opt_outs(owner_id: int, *, timezone: str = "UTC") -> AsyncIterator[str]:
+    """The list as CSV (BOM, neutralised cells), read in keyset batches."""
+    yield BOM + csv_text([["phone", "source", "note", "created_at"]])
+    last_id = 0
+    while True:
+        batch = (
+            await OptOut.objects()
+            .where(owned_by(OptOut, owner_id) & (OptOut.id > last_id))
+            .order_by(OptOut.id)
+            .limit(EXPORT_BATCH)
+        )
+        if not batch:
+            return
+        yield csv_text([row.phone, row.source, row.note, format_local(row.created_at, timezone, "%Y-%m-%d %H:%M:%S")]
+                       for row in batch)
+        last_id = batch[-1].id

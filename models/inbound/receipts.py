@@ -1,0 +1,197 @@
+"""Apply stored Evolution events: delivery receipts, replies (opt-outs) and connection changes.
+
+Each event is applied once, in one transaction, and every step is a conditional UPDATE, so the same event twice,
+or events in any order, leave the same result. Receipts only move a message forward (SENT -> DELIVERED -> READ);
+counters move by single atomic `x = x + n` statements in the same transaction as the status.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from datetime import datetime
+from typing import Any
+
+from models.campaigns import lifecycle
+from models.db import atomic
+from models.errors import IllegalTransition
+from models.inbound.replies import apply_reply
+from models.instances.records import set_state
+from models.statuses import CampaignStatus, ConnectionState, MessageStatus
+from models.tables import Campaign, CampaignMessage, WebhookEvent
+
+logger = logging.getLogger("arauto.receipts")
+NEGATIVE_ACK = "WhatsApp reported an error (negative ack)"
+RECEIPT_TARGETS = {
+    "DELIVERY_ACK": MessageStatus.DELIVERED,
+    "READ": MessageStatus.READ,
+    "PLAYED": MessageStatus.READ,
+    "ERROR": MessageStatus.FAILED,
+}
+CLOSED_STATES = {"close": ConnectionState.CLOSE, "refused": ConnectionState.CLOSE}
+
+
+async def process_event(event_id: int, *, now: datetime) -> bool:
+    """Apply one stored event; False when it has to wait (a receipt whose key id no message holds yet)."""
+    async with atomic():
+        row = (
+            await WebhookEvent.select(WebhookEvent.instance, WebhookEvent.event, WebhookEvent.payload)
+            .where((WebhookEvent.id == event_id) & WebhookEvent.processed_at.is_null())
+            .first()
+        )
+        if row is None:
+            return True
+        payload = json.loads(row["payload"]) if isinstance(row["payload"], str) else row["payload"]
+        data = payload.get("data") if isinstance(payload, dict) else None
+        done = await _apply(int(row["instance"]), row["event"], data if isinstance(data, dict) else {}, now)
+        if done:
+            await WebhookEvent.update({WebhookEvent.processed_at: now}).where(WebhookEvent.id == event_id)
+        return done
+
+
+async def apply_pending_receipts(key_id: str, *, now: datetime) -> None:
+    """Receipts that arrived before the send recorded `key_id`; the dispatcher calls this right after SENT."""
+    rows = await WebhookEvent.select(WebhookEvent.id).where(
+        (WebhookEvent.key_id == key_id)
+        & (WebhookEvent.event == "messages.update")
+        & WebhookEvent.processed_at.is_null()
+    )
+    for row in rows:
+        await process_event(int(row["id"]), now=now)
+
+
+async def reapply_unprocessed(*, since: datetime, now: datetime, limit: int = 500) -> int:
+    """Retry events stored since `since` whose processing failed (a STOP must not be lost to a transient error).
+
+    For a periodic job; receipts still waiting for their key id simply stay waiting. Returns how many applied.
+    """
+    rows = (
+        await WebhookEvent.select(WebhookEvent.id)
+        .where(WebhookEvent.processed_at.is_null() & (WebhookEvent.received_at >= since))
+        .order_by(WebhookEvent.id)
+        .limit(limit)
+    )
+    applied = 0
+    for row in rows:
+        applied += int(await process_event(int(row["id"]), now=now))
+    return applied
+
+
+async def _apply(instance_id: int, event: str, data: dict[str, Any], now: datetime) -> bool:
+    if event == "messages.update":
+        return await apply_receipt(instance_id, data, now=now)
+    if event == "messages.upsert":
+        await apply_reply(instance_id, data, now=now)
+    elif event == "connection.update":
+        await apply_connection(instance_id, data, now=now)
+    return True
+
+
+# -- receipts -------------------------------------------------------------------------------------------------------
+
+
+async def apply_receipt(instance_id: int, data: dict[str, Any], *, now: datetime) -> bool:
+    """Move the matching message forward; False if no message of this instance holds the key id yet."""
+    key_id = data.get("keyId")
+    if not isinstance(key_id, str) or not key_id:
+        return True
+    messages = await CampaignMessage.select(CampaignMessage.id, CampaignMessage.campaign).where(
+        (CampaignMessage.evolution_id == key_id)
+        & CampaignMessage.campaign.is_in(Campaign.select(Campaign.id).where(Campaign.instance == instance_id))
+    )
+    if not messages:
+        return False
+    target = RECEIPT_TARGETS.get(str(data.get("status", "")).upper())
+    for message in messages:
+        if target is MessageStatus.DELIVERED:
+            await _deliver(message["id"], message["campaign"], now)
+        elif target is MessageStatus.READ:
+            await _read(message["id"], message["campaign"], now)
+        elif target is MessageStatus.FAILED:
+            await _fail(message["id"], message["campaign"], now)
+    return True
+
+
+async def _move(message_id: int, source: MessageStatus, changes: dict[Any, Any]) -> bool:
+    """One conditional UPDATE: True only for the caller that actually moved the message."""
+    moved = (
+        await CampaignMessage.update(changes)
+        .where((CampaignMessage.id == message_id) & (CampaignMessage.status == source.value))
+        .returning(CampaignMessage.id)
+    )
+    return bool(moved)
+
+
+async def _bump(campaign_id: int, **deltas: int) -> None:
+    columns = {name: getattr(Campaign, name) for name in deltas}
+    await Campaign.update({columns[name]: columns[name] + delta for name, delta in deltas.items()}).where(
+        Campaign.id == campaign_id
+    )
+
+
+async def _deliver(message_id: int, campaign_id: int, now: datetime) -> None:
+    changes = {CampaignMessage.status: MessageStatus.DELIVERED.value, CampaignMessage.delivered_at: now}
+    if await _move(message_id, MessageStatus.SENT, changes):
+        await _bump(campaign_id, delivered_count=1)
+
+
+async def _read(message_id: int, campaign_id: int, now: datetime) -> None:
+    read = {CampaignMessage.status: MessageStatus.READ.value, CampaignMessage.read_at: now}
+    if await _move(message_id, MessageStatus.SENT, {**read, CampaignMessage.delivered_at: now}):
+        await _bump(campaign_id, delivered_count=1, read_count=1)
+    elif await _move(message_id, MessageStatus.DELIVERED, read):
+        await _bump(campaign_id, read_count=1)
+
+
+async def _fail(message_id: int, campaign_id: int, now: datetime) -> None:
+    """A negative ack fails the message only while nothing later (delivered, read) arrived."""
+    changes = {
+        CampaignMessage.status: MessageStatus.FAILED.value,
+        CampaignMessage.failed_at: now,
+        CampaignMessage.error: NEGATIVE_ACK,
+    }
+    if await _move(message_id, MessageStatus.SENT, changes):
+        await _bump(campaign_id, sent_count=-1, failed_count=1)
+
+
+# -- connection state -----------------------------------------------------------------------------------------------
+
+
+async def apply_connection(instance_id: int, data: dict[str, Any], *, now: datetime) -> None:
+    """Record the state; on `close` pause the instance's running campaigns, on `open` resume what Arauto paused."""
+    raw_state = str(data.get("state", "")).lower()
+    code = data.get("statusReason")
+    state = CLOSED_STATES.get(raw_state) or (
+        ConnectionState(raw_state) if raw_state in {"open", "connecting"} else None
+    )
+    if state is None:
+        return
+    reason = "" if state is ConnectionState.OPEN else f"Instance disconnected ({raw_state}, {code})"
+    wuid = data.get("wuid")
+    phone = re.sub(r"\D", "", wuid.split("@", 1)[0]) if isinstance(wuid, str) else None
+    await connection_changed(instance_id, state, reason, now=now, phone_number=phone)
+
+
+async def connection_changed(
+    instance_id: int, state: ConnectionState, reason: str, *, now: datetime, phone_number: str | None = None
+) -> None:
+    """The one place a state change acts on campaigns (webhook and "check now" both come here)."""
+    await set_state(instance_id, state, reason, now, phone_number=phone_number)
+    if state is ConnectionState.OPEN:
+        await _act_on_campaigns(instance_id, CampaignStatus.PAUSED, lifecycle.Action.AUTO_RESUME, now, "")
+    elif state is ConnectionState.CLOSE:
+        await _act_on_campaigns(instance_id, CampaignStatus.RUNNING, lifecycle.Action.AUTO_PAUSE, now, reason)
+
+
+async def _act_on_campaigns(
+    instance_id: int, status: CampaignStatus, action: lifecycle.Action, now: datetime, reason: str
+) -> None:
+    where: Any = (Campaign.instance == instance_id) & (Campaign.status == status.value)
+    if action is lifecycle.Action.AUTO_RESUME:
+        where &= Campaign.auto_paused == True  # noqa: E712
+    for row in await Campaign.select(Campaign.id).where(where):
+        try:
+            await lifecycle.apply(row["id"], action, owner_id=None, now=now, reason=reason)
+        except IllegalTransition:
+            logger.info("campaign %s changed status meanwhile; %s skipped", row["id"], action.value)

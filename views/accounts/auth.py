@@ -1,0 +1,139 @@
+"""Log in, log out, and the one-time setup link that creates the first account."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Annotated, Any
+
+from litestar import Controller, Request, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, QueryParameter, URLEncodedBody
+from litestar.plugins.flash import flash
+from litestar.response import Redirect, Template
+
+from models.accounts import users
+from models.errors import ValidationFailed
+from scheduler.clock import Clock
+from settings import Settings
+from views.i18n import _
+
+AnyRequest = Request[Any, Any, Any]
+
+
+@dataclass
+class LoginForm:
+    email: str = ""
+    password: str = ""
+    next: str = ""
+
+
+@dataclass
+class SetupForm:
+    email: str = ""
+    password: str = ""
+    password_confirm: str = ""
+
+
+def safe_next(target: str) -> str:
+    """Only same-site paths: `next` must never send the user to another host."""
+    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return "/campaigns"
+
+
+def client_address(request: AnyRequest) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+def start_session(request: AnyRequest, user: users.CurrentUser) -> None:
+    request.set_session({"user_id": user.id})  # replaces the whole session: nothing of the anonymous one survives
+
+
+class AuthPages(Controller):
+    include_in_schema = False
+
+    @get("/login", name="login")
+    async def login_page(
+        self, request: AnyRequest, next_: Annotated[str, QueryParameter(name="next")] = "/campaigns"
+    ) -> Template | Redirect:
+        if request.user is not None:
+            return Redirect(safe_next(next_), status_code=303)
+        return Template("accounts/login.html", context={"form": LoginForm(next=safe_next(next_)), "error": ""})
+
+    @post("/login", name="login_submit")
+    async def login(
+        self,
+        request: AnyRequest,
+        data: URLEncodedBody[LoginForm],
+        settings: NamedDependency[Settings],
+        clock: NamedDependency[Clock],
+    ) -> Template | Redirect:
+        """Check the throttle first, then the password (hashed off the loop); failures are counted."""
+        now, address = clock.now(), client_address(request)
+        window = timedelta(seconds=settings.login_window_seconds)
+        wait = await users.throttle_wait(
+            data.email, address, now=now, max_failures=settings.login_max_failures, window=window
+        )
+        if wait:
+            minutes = max(1, round(wait / 60))
+            message = _("Too many failed attempts. Try again in %(minutes)s minute(s).") % {"minutes": minutes}
+            return self._login_error(data, message, 429, {"Retry-After": str(wait)})
+        user = await users.authenticate(data.email, data.password)
+        if user is None:
+            await users.record_login_failure(data.email, address, now=now)
+            return self._login_error(data, _("Wrong e-mail or password."), 400)
+        await users.clear_login_failures(data.email, now=now, window=window)
+        start_session(request, user)
+        return Redirect(safe_next(data.next or "/campaigns"), status_code=303)
+
+    @staticmethod
+    def _login_error(data: LoginForm, message: str, status: int, headers: dict[str, str] | None = None) -> Template:
+        form = LoginForm(email=data.email, next=safe_next(data.next or "/campaigns"))
+        return Template(
+            "accounts/login.html", context={"form": form, "error": message}, status_code=status, headers=headers
+        )
+
+    @post("/logout", name="logout")
+    async def logout(self, request: AnyRequest) -> Redirect:
+        request.set_session({})  # a fresh, empty session (it still carries the flash message below)
+        flash(request, _("You are signed out."), category="info")
+        return Redirect("/login", status_code=303)
+
+    @get("/setup/{token:str}", name="setup")
+    async def setup_page(self, token: FromPath[str]) -> Template:
+        valid = await users.setup_token_valid(token)
+        return Template(
+            "accounts/setup.html",
+            context={"token": token, "valid": valid, "form": SetupForm(), "errors": {}},
+            status_code=200 if valid else 404,
+        )
+
+    @post("/setup/{token:str}", name="setup_submit")
+    async def setup(
+        self,
+        request: AnyRequest,
+        token: FromPath[str],
+        data: URLEncodedBody[SetupForm],
+        settings: NamedDependency[Settings],
+        clock: NamedDependency[Clock],
+    ) -> Template | Redirect:
+        errors: dict[str, str] = {}
+        if data.password != data.password_confirm:
+            errors["password_confirm"] = _("The passwords do not match.")
+        else:
+            try:
+                user = await users.complete_setup(
+                    token, data.email, data.password, now=clock.now(), timezone=settings.default_timezone
+                )
+            except ValidationFailed as exc:
+                errors = exc.errors
+        if errors:
+            valid = await users.setup_token_valid(token)
+            form = SetupForm(email=data.email)
+            context = {"token": token, "valid": valid, "form": form, "errors": errors}
+            return Template("accounts/setup.html", context=context, status_code=422 if valid else 404)
+        await request.app.state.on_first_user(user, request.app.state)
+        start_session(request, user)
+        flash(request, _("Welcome! Your administrator account is ready."), category="success")
+        return Redirect("/campaigns", status_code=303)

@@ -1,1 +1,0 @@
-"""The JSON API under /api (Bearer token or the browser session for reads)."""

@@ -1,0 +1,133 @@
+"""The campaign and template page forms: permissive parsing of the posted strings into the domain's inputs.
+
+Field names in the HTML are snake_case; the domain names errors in the API's camelCase, so `field_errors()`
+translates them for the form.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from models.campaigns.rules import DEFAULT_RATE, DEFAULT_RETRIES, CampaignInput
+from models.message_templates import TemplateInput
+from models.tables import Campaign, MessageTemplate
+from views.i18n import _
+
+
+@dataclass
+class CampaignForm:
+    name: str = ""
+    instance_id: str = ""
+    template_id: str = ""
+    message: str = ""
+    media_url: str = ""
+    media_type: str = ""
+    media_filename: str = ""
+    rate_limit: str = str(DEFAULT_RATE)
+    max_retries: str = str(DEFAULT_RETRIES)
+    schedule_date: str = ""
+    schedule_time: str = ""
+    campaign_id: str = ""  # the preview's hint: which campaign's recipients to render for
+
+
+@dataclass
+class TemplateForm:
+    name: str = ""
+    body: str = ""
+    media_url: str = ""
+    media_type: str = ""
+
+    def as_input(self) -> TemplateInput:
+        return TemplateInput(name=self.name, body=self.body, media_url=self.media_url, media_type=self.media_type)
+
+    @classmethod
+    def of(cls, template: MessageTemplate) -> TemplateForm:
+        return cls(template.name, template.body, template.media_url, template.media_type)
+
+
+def field_errors(errors: dict[str, str]) -> dict[str, str]:
+    """`instanceId` -> `instance_id`; the schedule's error shows beside the date."""
+    named = {re.sub(r"(?<!^)([A-Z])", r"_\1", key).lower(): reason for key, reason in errors.items()}
+    if "scheduled_for" in named:
+        named["schedule_date"] = named.pop("scheduled_for")
+    return named
+
+
+def zone(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
+
+
+def _optional_id(raw: str, field: str, errors: dict[str, str]) -> int | None:
+    if not raw.strip():
+        return None
+    if raw.strip().isdigit():
+        return int(raw)
+    errors[field] = _("Choose one from the list.")
+    return None
+
+
+def _number(raw: str, field: str, errors: dict[str, str]) -> int:
+    try:
+        return int(raw.strip())
+    except ValueError:
+        errors[field] = _("Write a whole number.")
+        return 0
+
+
+def _schedule(form: CampaignForm, timezone: str, errors: dict[str, str]) -> datetime | None:
+    """Date and time typed in the user's zone, as an aware datetime (stored UTC); both empty = start by hand."""
+    day, hour = form.schedule_date.strip(), form.schedule_time.strip()
+    if not day and not hour:
+        return None
+    if not day or not hour:
+        errors["schedule_date"] = _("Give both the date and the time, or neither to start by hand.")
+        return None
+    try:
+        local = datetime.combine(date.fromisoformat(day), time.fromisoformat(hour), tzinfo=zone(timezone))
+    except ValueError:
+        errors["schedule_date"] = _("Use a date like 2026-01-31 and a time like 14:30.")
+        return None
+    return local.astimezone(ZoneInfo("UTC"))
+
+
+def parse_campaign(form: CampaignForm, timezone: str) -> tuple[CampaignInput, dict[str, str]]:
+    """The domain input, plus the errors found while reading the strings (the domain checks the rest)."""
+    errors: dict[str, str] = {}
+    data = CampaignInput(
+        name=form.name,
+        instance_id=_optional_id(form.instance_id, "instance_id", errors),
+        template_id=_optional_id(form.template_id, "template_id", errors),
+        message=form.message.replace("\r\n", "\n"),
+        media_url=form.media_url,
+        media_type=form.media_type,
+        media_filename=form.media_filename.strip(),
+        rate_limit=_number(form.rate_limit, "rate_limit", errors),
+        max_retries=_number(form.max_retries, "max_retries", errors),
+        scheduled_for=_schedule(form, timezone, errors),
+    )
+    return data, errors
+
+
+def campaign_form_of(campaign: Campaign, timezone: str) -> CampaignForm:
+    """The edit form, filled from the stored campaign (schedule shown in the user's zone)."""
+    local = campaign.scheduled_for.astimezone(zone(timezone)) if campaign.scheduled_for else None
+    return CampaignForm(
+        name=campaign.name,
+        instance_id=str(campaign.instance or ""),
+        template_id=str(campaign.template or ""),
+        message=campaign.message,
+        media_url=campaign.media_url,
+        media_type=campaign.media_type,
+        media_filename=campaign.media_filename,
+        rate_limit=str(campaign.rate_limit),
+        max_retries=str(campaign.max_retries),
+        schedule_date=local.strftime("%Y-%m-%d") if local else "",
+        schedule_time=local.strftime("%H:%M") if local else "",
+        campaign_id=str(campaign.id),
+    )

@@ -1,0 +1,60 @@
+"""The recipients table fragment (filter, search, pages) and "retry failed"."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, Request, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery
+from litestar.plugins.flash import flash
+from litestar.response import Redirect, Template
+
+from models.accounts.users import CurrentUser
+from models.ownership import get_own
+from models.recipients.campaign_table import recipient_page, retry_failed
+from models.tables import Campaign
+from scheduler.clock import Clock
+from views.guards import requires_login
+from views.i18n import ngettext
+
+
+class CampaignRecipientPages(Controller):
+    path = "/campaigns/{campaign_id:int}/recipients"
+    guards = [requires_login]
+    include_in_schema = False
+
+    @get("/rows", name="recipient_rows")
+    async def rows(
+        self,
+        campaign_id: FromPath[int],
+        current_user: NamedDependency[CurrentUser],
+        status: FromQuery[str] = "",
+        search: FromQuery[str] = "",
+        page: FromQuery[int] = 1,
+    ) -> Template:
+        """The table alone, for htmx filtering and paging (the page includes the same partial)."""
+        campaign = await get_own(Campaign, campaign_id, current_user.id, "Campaign")
+        recipients = await recipient_page(campaign.id, status=status, search=search, page=page)
+        return Template(
+            "partials/campaigns/recipients/table.html", context={"campaign": campaign, "recipients": recipients}
+        )
+
+    @post("/retry", name="recipient_retry")
+    async def retry(
+        self,
+        request: Request[Any, Any, Any],
+        campaign_id: FromPath[int],
+        current_user: NamedDependency[CurrentUser],
+        clock: NamedDependency[Clock],
+    ) -> Redirect:
+        """Failed recipients back to PENDING; the campaign waits paused until the user resumes it (a full reload:
+        the retry offer, the counters and the table all change)."""
+        moved = await retry_failed(campaign_id, owner_id=current_user.id, now=clock.now())
+        message = ngettext(
+            "%(n)d failed recipient will be retried: press resume.",
+            "%(n)d failed recipients will be retried: press resume.",
+            moved,
+        ) % {"n": moved}
+        flash(request, message, category="success")
+        return Redirect(request.app.route_reverse("campaign_detail", campaign_id=campaign_id), status_code=303)

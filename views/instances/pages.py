@@ -1,0 +1,190 @@
+"""Instance pages: list, add, edit, delete, "check now" (HTMX state fragment) and the server's instance list."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from litestar import Controller, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, URLEncodedBody
+from litestar.plugins.flash import flash
+from litestar.plugins.htmx import HTMXRequest
+from litestar.response import Redirect, Template
+
+from models.accounts.users import CurrentUser
+from models.errors import ValidationFailed
+from models.instances import records as instances
+from models.instances.overview import get_instance_view, list_instances
+from scheduler import instance_setup
+from scheduler.clock import Clock
+from scheduler.evolution import EvolutionClient
+from settings import Settings
+from views.guards import requires_login
+from views.i18n import _
+
+
+@dataclass
+class InstanceForm:
+    """The add/edit form; field names are stable (browser tests fill them)."""
+
+    name: str = ""
+    server_url: str = ""
+    api_key: str = ""
+    instance_name: str = ""
+    rate_per_minute: str = str(instances.DEFAULT_RATE_PER_MINUTE)
+    jitter_percent: str = str(instances.DEFAULT_JITTER_PERCENT)
+    daily_cap: str = str(instances.DEFAULT_DAILY_CAP)
+
+    def shown(self) -> dict[str, str]:
+        """What the form may render back: everything but the API key."""
+        return {key: value for key, value in asdict(self).items() if key != "api_key"}
+
+
+def _form(
+    values: dict[str, Any],
+    *,
+    instance: Any = None,
+    errors: dict[str, str] | None = None,
+    status: int = 200,
+    remote: list[Any] | None = None,
+    remote_error: str = "",
+) -> Template:
+    """The add/edit page; `values` never holds the API key."""
+    context = {"values": values, "instance": instance, "errors": errors or {}, "remote": remote}
+    context["remote_error"] = remote_error
+    return Template("instances/form.html", context=context, status_code=status)
+
+
+class InstancePages(Controller):
+    path = "/instances"
+    guards = [requires_login]
+    include_in_schema = False
+
+    @get("/", name="instance_list")
+    async def list_(self, current_user: NamedDependency[CurrentUser], clock: NamedDependency[Clock]) -> Template:
+        rows = await list_instances(current_user.id, clock.now().date())
+        return Template("instances/list.html", context={"instances": rows})
+
+    @get("/new", name="instance_new")
+    async def new(self) -> Template:
+        return _form(InstanceForm().shown())
+
+    @post("/", name="instance_create")
+    async def create(
+        self,
+        request: HTMXRequest,
+        data: URLEncodedBody[InstanceForm],
+        current_user: NamedDependency[CurrentUser],
+        evolution: NamedDependency[EvolutionClient],
+        settings: NamedDependency[Settings],
+        clock: NamedDependency[Clock],
+    ) -> Template | Redirect:
+        """Refused (422, input kept but the key) for a bad key, name or address; saved with a warning if unreachable."""
+        try:
+            saved = await instance_setup.save_instance(
+                evolution, asdict(data), owner_id=current_user.id, instance_id=None,
+                base_url=settings.base_url, max_rate=settings.max_rate, now=clock.now(),
+            )  # fmt: skip
+        except ValidationFailed as exc:
+            return _form(data.shown(), errors=exc.errors, status=422)
+        _flash_outcome(request, saved.warning, _("Instance added."))
+        return Redirect(request.app.route_reverse("instance_list"), status_code=303)
+
+    @get("/{instance_id:int}/edit", name="instance_edit")
+    async def edit(
+        self, instance_id: FromPath[int], current_user: NamedDependency[CurrentUser], clock: NamedDependency[Clock]
+    ) -> Template:
+        view = await get_instance_view(instance_id, current_user.id, clock.now().date())
+        values = {field: str(getattr(view, field)) for field in InstanceForm().shown()}
+        return _form(values, instance=view)
+
+    @post("/{instance_id:int}", name="instance_update")
+    async def update(
+        self,
+        request: HTMXRequest,
+        instance_id: FromPath[int],
+        data: URLEncodedBody[InstanceForm],
+        current_user: NamedDependency[CurrentUser],
+        evolution: NamedDependency[EvolutionClient],
+        settings: NamedDependency[Settings],
+        clock: NamedDependency[Clock],
+    ) -> Template | Redirect:
+        """An empty API key keeps the stored one."""
+        try:
+            saved = await instance_setup.save_instance(
+                evolution, asdict(data), owner_id=current_user.id, instance_id=instance_id,
+                base_url=settings.base_url, max_rate=settings.max_rate, now=clock.now(),
+            )  # fmt: skip
+        except ValidationFailed as exc:
+            view = await get_instance_view(instance_id, current_user.id, clock.now().date())
+            return _form(data.shown(), instance=view, errors=exc.errors, status=422)
+        _flash_outcome(request, saved.warning, _("Instance saved."))
+        return Redirect(request.app.route_reverse("instance_list"), status_code=303)
+
+    @post("/remote", name="instance_remote_list")
+    async def remote(
+        self,
+        request: HTMXRequest,
+        data: URLEncodedBody[InstanceForm],
+        evolution: NamedDependency[EvolutionClient],
+    ) -> Template:
+        """The server's instances to pick from, once URL and key are typed: a fragment for htmx, else the form."""
+        url, url_error = instances.clean_server_url(data.server_url)
+        reason, remote = url_error or "", None
+        if not reason and not data.api_key.strip():
+            reason = _("Enter the server address and the API key first.")
+        if not reason:
+            result = await evolution.fetch_instances(url, data.api_key.strip())
+            if isinstance(result, tuple):
+                remote = list(result)
+            else:
+                reason = instance_setup.describe(result, url, "")[1]
+        if request.htmx:
+            context = {"remote": remote, "remote_error": reason}
+            return Template("partials/instances/remote_choices.html", context=context)
+        return _form(data.shown(), remote=remote, remote_error=reason)
+
+    @post("/{instance_id:int}/check", name="instance_check")
+    async def check(
+        self,
+        request: HTMXRequest,
+        instance_id: FromPath[int],
+        current_user: NamedDependency[CurrentUser],
+        evolution: NamedDependency[EvolutionClient],
+        settings: NamedDependency[Settings],
+        clock: NamedDependency[Clock],
+    ) -> Template | Redirect:
+        """Refresh the connection state through Evolution; htmx swaps the state fragment."""
+        warning = await instance_setup.check_instance(
+            evolution, instance_id, current_user.id, base_url=settings.base_url, now=clock.now()
+        )
+        if request.htmx:
+            view = await get_instance_view(instance_id, current_user.id, clock.now().date())
+            return Template("partials/instances/state.html", context={"instance": view, "warning": warning})
+        _flash_outcome(request, warning, _("Connection state refreshed."))
+        return Redirect(request.app.route_reverse("instance_list"), status_code=303)
+
+    @get("/{instance_id:int}/delete", name="instance_delete_confirm")
+    async def confirm_delete(
+        self, instance_id: FromPath[int], current_user: NamedDependency[CurrentUser], clock: NamedDependency[Clock]
+    ) -> Template:
+        view = await get_instance_view(instance_id, current_user.id, clock.now().date())
+        in_use = await instances.campaigns_using(instance_id)
+        return Template("instances/delete.html", context={"instance": view, "in_use": in_use})
+
+    @post("/{instance_id:int}/delete", name="instance_delete")
+    async def delete(
+        self, request: HTMXRequest, instance_id: FromPath[int], current_user: NamedDependency[CurrentUser]
+    ) -> Redirect:
+        """Refused (flash on the list) while an unfinished campaign uses the instance."""
+        await instances.delete_instance(instance_id, current_user.id)
+        flash(request, _("Instance deleted."), category="success")
+        return Redirect(request.app.route_reverse("instance_list"), status_code=303)
+
+
+def _flash_outcome(request: HTMXRequest, warning: str, success: str) -> None:
+    if warning:
+        flash(request, warning, category="warning")
+    else:
+        flash(request, success, category="success")

@@ -1,0 +1,62 @@
+"""Opt-outs over the JSON API (the page's operations, for CRMs that sync their own unsubscribe lists)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+from litestar import Controller, delete, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery, JSONBody
+
+from models.accounts.users import CurrentUser
+from models.inbound import optouts
+from models.tables import OptOut
+from scheduler.clock import Clock
+from settings import Settings
+from views.guards import requires_login
+
+
+class OptOutIn(msgspec.Struct, forbid_unknown_fields=True):
+    phone: str
+    note: str = ""
+
+
+def as_json(row: OptOut) -> dict[str, Any]:
+    return {"id": row.id, "phone": row.phone, "source": row.source, "note": row.note, "createdAt": row.created_at}
+
+
+class OptOutApi(Controller):
+    path = "/api/opt-outs"
+    guards = [requires_login]
+    tags = ["opt-outs"]
+
+    @get("/", name="api_optout_list")
+    async def list_(
+        self, current_user: NamedDependency[CurrentUser], search: FromQuery[str] = "", page: FromQuery[int] = 1
+    ) -> dict[str, Any]:
+        listing = await optouts.opt_out_page(current_user.id, search=search, page=page)
+        return {
+            "items": [as_json(row) for row in listing.rows],
+            "total": listing.total,
+            "page": listing.page,
+            "pages": listing.pages,
+        }
+
+    @post("/", name="api_optout_create")
+    async def create(
+        self,
+        data: JSONBody[OptOutIn],
+        current_user: NamedDependency[CurrentUser],
+        settings: NamedDependency[Settings],
+        clock: NamedDependency[Clock],
+    ) -> dict[str, Any]:
+        """201 with the stored number; 400 with the `phone` field's reason when invalid or already there."""
+        row = await optouts.add_opt_out(
+            current_user.id, data.phone, region=settings.default_region, note=data.note, now=clock.now()
+        )
+        return as_json(row)
+
+    @delete("/{opt_out_id:int}", name="api_optout_delete")
+    async def delete(self, opt_out_id: FromPath[int], current_user: NamedDependency[CurrentUser]) -> None:
+        await optouts.remove_opt_out(current_user.id, opt_out_id)

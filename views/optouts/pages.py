@@ -1,0 +1,82 @@
+"""Opt-outs page: list, search, pages, add and remove by hand, CSV export."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import Any
+
+from litestar import Controller, Request, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery, URLEncodedBody
+from litestar.plugins.flash import flash
+from litestar.response import Redirect, Stream, Template
+
+from models.accounts.users import CurrentUser
+from models.errors import ValidationFailed
+from models.inbound import optouts
+from scheduler.clock import Clock
+from settings import Settings
+from views.guards import requires_login
+from views.i18n import _
+
+
+@dataclass
+class OptOutForm:
+    phone: str = ""
+    note: str = ""
+
+
+async def _encoded(chunks: AsyncIterator[str]) -> AsyncIterator[bytes]:
+    async for chunk in chunks:
+        yield chunk.encode("utf-8")
+
+
+class OptOutPages(Controller):
+    path = "/opt-outs"
+    guards = [requires_login]
+    include_in_schema = False
+
+    @get("/", name="optout_list")
+    async def list_(
+        self, current_user: NamedDependency[CurrentUser], search: FromQuery[str] = "", page: FromQuery[int] = 1
+    ) -> Template:
+        listing = await optouts.opt_out_page(current_user.id, search=search, page=page)
+        return Template("optouts/list.html", context={"listing": listing, "form": OptOutForm(), "errors": {}})
+
+    @post("/", name="optout_create")
+    async def create(
+        self,
+        request: Request[Any, Any, Any],
+        data: URLEncodedBody[OptOutForm],
+        current_user: NamedDependency[CurrentUser],
+        settings: NamedDependency[Settings],
+        clock: NamedDependency[Clock],
+    ) -> Template | Redirect:
+        """A bad or duplicate number re-renders the form (422) with the reason beside the field."""
+        try:
+            row = await optouts.add_opt_out(
+                current_user.id, data.phone, region=settings.default_region, note=data.note, now=clock.now()
+            )
+        except ValidationFailed as invalid:
+            listing = await optouts.opt_out_page(current_user.id)
+            context = {"listing": listing, "form": data, "errors": invalid.errors}
+            return Template("optouts/list.html", context=context, status_code=422)
+        flash(request, _("+%(phone)s will not be contacted again.") % {"phone": row.phone}, category="success")
+        return Redirect("/opt-outs", status_code=303)
+
+    @post("/{opt_out_id:int}/delete", name="optout_delete")
+    async def delete(
+        self, request: Request[Any, Any, Any], opt_out_id: FromPath[int], current_user: NamedDependency[CurrentUser]
+    ) -> Redirect:
+        phone = await optouts.remove_opt_out(current_user.id, opt_out_id)
+        flash(request, _("+%(phone)s removed from the opt-out list.") % {"phone": phone}, category="success")
+        return Redirect("/opt-outs", status_code=303)
+
+    @get("/export.csv", name="optout_export")
+    async def export(self, current_user: NamedDependency[CurrentUser]) -> Stream:
+        return Stream(
+            _encoded(optouts.export_opt_outs(current_user.id, timezone=current_user.timezone)),
+            media_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": 'attachment; filename="opt-outs.csv"'},
+        )

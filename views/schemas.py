@@ -1,0 +1,132 @@
+"""JSON shapes of the API (msgspec Structs, camelCase on the wire as in the original system)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+from typing import Any
+
+import msgspec
+from msgspec import UNSET, UnsetType
+
+from models.campaigns.rules import DEFAULT_RATE, DEFAULT_RETRIES, CampaignInput
+from models.tables import Campaign, MessageTemplate
+
+
+class RecipientIn(msgspec.Struct, forbid_unknown_fields=True):
+    phone: str | int
+    variables: dict[str, Any] = {}
+
+
+class CampaignCreate(msgspec.Struct, rename="camel", forbid_unknown_fields=True):
+    """Missing text fields default to empty so the domain rules name them (`name`: required) like the pages do."""
+
+    name: str = ""
+    instance_id: int | None = None
+    template_id: int | None = None
+    message: str = ""
+    media_url: str = ""
+    media_type: str = ""
+    media_filename: str = ""
+    rate_limit: int = DEFAULT_RATE
+    max_retries: int = DEFAULT_RETRIES
+    scheduled_for: datetime | None = None
+    recipients: list[RecipientIn] = []
+
+    def as_input(self) -> CampaignInput:
+        return CampaignInput(
+            name=self.name,
+            instance_id=self.instance_id,
+            template_id=self.template_id,
+            message=self.message,
+            media_url=self.media_url,
+            media_type=self.media_type,
+            media_filename=self.media_filename,
+            rate_limit=self.rate_limit,
+            max_retries=self.max_retries,
+            scheduled_for=self.scheduled_for,
+        )
+
+
+class CampaignUpdate(msgspec.Struct, rename="camel", forbid_unknown_fields=True):
+    """Only the fields sent change; `scheduledFor: null` clears the schedule (back to DRAFT)."""
+
+    name: str | UnsetType = UNSET
+    instance_id: int | UnsetType = UNSET
+    template_id: int | UnsetType | None = UNSET
+    message: str | UnsetType = UNSET
+    media_url: str | UnsetType = UNSET
+    media_type: str | UnsetType = UNSET
+    media_filename: str | UnsetType = UNSET
+    rate_limit: int | UnsetType = UNSET
+    max_retries: int | UnsetType = UNSET
+    scheduled_for: datetime | UnsetType | None = UNSET
+
+    def merged_into(self, campaign: Campaign) -> CampaignInput:
+        current = CampaignInput(
+            name=campaign.name,
+            instance_id=campaign.instance,
+            template_id=campaign.template,
+            message=campaign.message,
+            media_url=campaign.media_url,
+            media_type=campaign.media_type,
+            media_filename=campaign.media_filename,
+            rate_limit=campaign.rate_limit,
+            max_retries=campaign.max_retries,
+            scheduled_for=campaign.scheduled_for,
+        )
+        sent = {f: getattr(self, f) for f in self.__struct_fields__ if getattr(self, f) is not UNSET}
+        return replace(current, **sent)
+
+
+class TemplateWrite(msgspec.Struct, rename="camel", forbid_unknown_fields=True):
+    name: str = ""
+    body: str = ""
+    media_url: str = ""
+    media_type: str = ""
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def campaign_json(campaign: Campaign) -> dict[str, Any]:
+    """A campaign as the original system's API shows it."""
+    return {
+        "id": campaign.id,
+        "name": campaign.name,
+        "status": campaign.status,
+        "instanceId": campaign.instance,
+        "templateId": campaign.template,
+        "message": campaign.message,
+        "mediaUrl": campaign.media_url or None,
+        "mediaType": campaign.media_type or None,
+        "mediaFilename": campaign.media_filename or None,
+        "scheduledFor": _iso(campaign.scheduled_for),
+        "startedAt": _iso(campaign.started_at),
+        "completedAt": _iso(campaign.completed_at),
+        "totalRecipients": campaign.total_recipients,
+        "pendingCount": campaign.pending_count,
+        "sentCount": campaign.sent_count,
+        "deliveredCount": campaign.delivered_count,
+        "readCount": campaign.read_count,
+        "failedCount": campaign.failed_count,
+        "skippedCount": campaign.skipped_count,
+        "rateLimit": campaign.rate_limit,
+        "maxRetries": campaign.max_retries,
+        "pauseReason": campaign.pause_reason or None,
+        "createdAt": _iso(campaign.created_at),
+        "updatedAt": _iso(campaign.updated_at),
+    }
+
+
+def template_json(template: MessageTemplate) -> dict[str, Any]:
+    return {
+        "id": template.id,
+        "name": template.name,
+        "body": template.body,
+        "mediaUrl": template.media_url or None,
+        "mediaType": template.media_type or None,
+        "createdAt": _iso(template.created_at),
+        "updatedAt": _iso(template.updated_at),
+    }
