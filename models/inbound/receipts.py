@@ -13,12 +13,10 @@ import re
 from datetime import datetime
 from typing import Any
 
-from models.campaigns import lifecycle
 from models.db import atomic
-from models.errors import IllegalTransition
 from models.inbound.replies import apply_reply
-from models.instances.records import set_state
-from models.statuses import CampaignStatus, ConnectionState, MessageStatus
+from models.instances.connection import connection_changed, reported_state
+from models.statuses import ConnectionState, MessageStatus
 from models.tables import Campaign, CampaignMessage, WebhookEvent
 
 logger = logging.getLogger("arauto.receipts")
@@ -29,7 +27,6 @@ RECEIPT_TARGETS = {
     "PLAYED": MessageStatus.READ,
     "ERROR": MessageStatus.FAILED,
 }
-CLOSED_STATES = {"close": ConnectionState.CLOSE, "refused": ConnectionState.CLOSE}
 
 
 async def process_event(event_id: int, *, now: datetime) -> bool:
@@ -159,39 +156,12 @@ async def _fail(message_id: int, campaign_id: int, now: datetime) -> None:
 
 
 async def apply_connection(instance_id: int, data: dict[str, Any], *, now: datetime) -> None:
-    """Record the state; on `close` pause the instance's running campaigns, on `open` resume what Arauto paused."""
+    """A CONNECTION_UPDATE goes to the one rule for state changes (models/instances/connection.py)."""
     raw_state = str(data.get("state", "")).lower()
-    code = data.get("statusReason")
-    state = CLOSED_STATES.get(raw_state) or (
-        ConnectionState(raw_state) if raw_state in {"open", "connecting"} else None
-    )
-    if state is None:
+    state = reported_state(raw_state)
+    if state is ConnectionState.UNKNOWN:
         return
-    reason = "" if state is ConnectionState.OPEN else f"Instance disconnected ({raw_state}, {code})"
+    reason = "" if state is ConnectionState.OPEN else f"Instance disconnected ({raw_state}, {data.get('statusReason')})"
     wuid = data.get("wuid")
     phone = re.sub(r"\D", "", wuid.split("@", 1)[0]) if isinstance(wuid, str) else None
     await connection_changed(instance_id, state, reason, now=now, phone_number=phone)
-
-
-async def connection_changed(
-    instance_id: int, state: ConnectionState, reason: str, *, now: datetime, phone_number: str | None = None
-) -> None:
-    """The one place a state change acts on campaigns (webhook and "check now" both come here)."""
-    await set_state(instance_id, state, reason, now, phone_number=phone_number)
-    if state is ConnectionState.OPEN:
-        await _act_on_campaigns(instance_id, CampaignStatus.PAUSED, lifecycle.Action.AUTO_RESUME, now, "")
-    elif state is ConnectionState.CLOSE:
-        await _act_on_campaigns(instance_id, CampaignStatus.RUNNING, lifecycle.Action.AUTO_PAUSE, now, reason)
-
-
-async def _act_on_campaigns(
-    instance_id: int, status: CampaignStatus, action: lifecycle.Action, now: datetime, reason: str
-) -> None:
-    where: Any = (Campaign.instance == instance_id) & (Campaign.status == status.value)
-    if action is lifecycle.Action.AUTO_RESUME:
-        where &= Campaign.auto_paused == True  # noqa: E712
-    for row in await Campaign.select(Campaign.id).where(where):
-        try:
-            await lifecycle.apply(row["id"], action, owner_id=None, now=now, reason=reason)
-        except IllegalTransition:
-            logger.info("campaign %s changed status meanwhile; %s skipped", row["id"], action.value)
