@@ -186,4 +186,6 @@ class WebhookEvent(Table, tablename="arauto_webhook_event"):
     key_id = Varchar(length=64, null=True, default=None, index=True)
     payload = JSON(default="{}")
     received_at = Timestamptz()
-    processed_at = Timestamptz(null=True, default=None, index=True)
+    processed_at = Timestamptz(null=True, default=None, index=True)  # applied (NULL: not yet, or waiting)
+    apply_attempts = Integer(default=0)  # tries that did not apply it: failed, or a receipt still waiting
+    apply_error = Varchar(length=500, default="")  # why the last try failed (logs and support)

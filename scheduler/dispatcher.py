@@ -25,7 +25,9 @@ from typing import Any
 from models import events, sending
 from models.campaigns import lifecycle
 from models.errors import IllegalTransition
+from models.instances.connection import connection_changed
 from models.sending import Claimed
+from models.statuses import ConnectionState
 from scheduler import outcomes
 from scheduler.clock import Clock
 from scheduler.evolution import Ambiguous, EvolutionClient, InstanceDown, SendResult, Sent
@@ -212,18 +214,11 @@ async def apply_pending_receipts(key_id: str, *, now: datetime) -> None:
 
 
 async def pause_instance_campaigns(instance_id: int, *, reason: str, now: datetime) -> list[int]:
-    """Every RUNNING campaign on a down instance pauses itself (auto_pause resumes on reconnect)."""
-    paused: list[int] = []
-    for campaign_id in await sending.running_campaigns_on(instance_id):
-        try:
-            await lifecycle.apply(campaign_id, lifecycle.Action.AUTO_PAUSE, owner_id=None, now=now, reason=reason)
-        except IllegalTransition:
-            continue
-        paused.append(campaign_id)
-    if paused:
-        await sending.set_instance_state(instance_id, state="close", reason=reason, now=now)
-        log.warning("instance %s down (%s): paused campaigns %s", instance_id, reason, paused)
-    return paused
+    """An InstanceDown outcome is a state change like any other: the one rule records it and pauses the campaigns."""
+    change = await connection_changed(instance_id, ConnectionState.CLOSE, reason, now=now)
+    if change.paused:
+        log.warning("instance %s down (%s): paused campaigns %s", instance_id, reason, change.paused)
+    return change.paused
 
 
 async def complete_finished(now: datetime) -> list[int]:

@@ -15,8 +15,8 @@ from datetime import datetime
 from typing import Any
 
 from models.errors import ValidationFailed
-from models.inbound.receipts import connection_changed
 from models.instances import records as instances
+from models.instances.connection import connection_changed, reported_state
 from models.instances.records import InstanceFields
 from models.ownership import get_own
 from models.statuses import ConnectionState
@@ -34,7 +34,6 @@ from scheduler.evolution import ConnectionState as RemoteState
 
 WEBHOOK_EVENTS = ("MESSAGES_UPDATE", "MESSAGES_UPSERT", "CONNECTION_UPDATE", "SEND_MESSAGE")
 WEBHOOK_SECRET_HEADER = "x-arauto-secret"  # noqa: S105 (a header name)
-KNOWN_STATES = {state.value for state in ConnectionState}
 
 
 @dataclass(frozen=True)
@@ -76,6 +75,13 @@ def _phone_of(rows: tuple[InstanceInfo, ...] | Failure, instance_name: str) -> s
     return re.sub(r"\D", "", jid.split("@", 1)[0]) if jid else ""
 
 
+def read_state(result: RemoteState) -> tuple[ConnectionState, str]:
+    """The state connectionState reported, and the reason pages show when it is not open."""
+    state = reported_state(result.state)
+    reported = result.state or "not loaded"
+    return state, "" if state is ConnectionState.OPEN else f"Evolution reports the instance as {reported}."
+
+
 async def probe(client: EvolutionClient, server_url: str, api_key: str, instance_name: str) -> Probe:
     """Ask the connection state; ValidationFailed when the key, the name or the address is wrong."""
     result = await client.connection_state(server_url, api_key, instance_name)
@@ -86,9 +92,7 @@ async def probe(client: EvolutionClient, server_url: str, api_key: str, instance
         if field:
             raise ValidationFailed({field: message})
         return Probe(ConnectionState.UNKNOWN, message, reachable=False)
-    state = ConnectionState(result.state) if result.state in KNOWN_STATES else ConnectionState.UNKNOWN
-    reported = result.state or "not loaded"
-    reason = "" if state is ConnectionState.OPEN else f"Evolution reports the instance as {reported}."
+    state, reason = read_state(result)
     phone = _phone_of(await client.fetch_instances(server_url, api_key, instance_name), instance_name)
     return Probe(state, reason, reachable=True, phone_number=phone)
 

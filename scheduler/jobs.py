@@ -12,6 +12,7 @@ from typing import Any
 from models import sending
 from models.campaigns import lifecycle
 from models.errors import IllegalTransition
+from models.inbound import backlog
 from scheduler import recovery
 from scheduler.clock import Clock
 from scheduler.dispatcher import Dispatcher
@@ -82,3 +83,10 @@ async def reconcile_stale(sender: Sender) -> None:
 
 async def check_instances(sender: Sender) -> None:
     await recovery.check_instances(sender.client, now=sender.clock.now())
+
+
+async def apply_webhook_backlog(sender: Sender) -> None:
+    """Webhook events stored but not applied (a failure, a receipt ahead of its send) are tried again, idempotently."""
+    tally = await backlog.apply_unapplied(now=sender.clock.now())
+    if tally.applied or tally.failed:
+        log.info("webhook backlog: %s", tally)

@@ -29,6 +29,7 @@ SHUTDOWN_GRACE_SECONDS = 10.0
 SWEEP_SECONDS = 5.0
 RECONCILE_SECONDS = 30.0  # at most; a short lease is checked more often (lease / 4)
 CHECK_INSTANCES_SECONDS = 30.0
+WEBHOOK_BACKLOG_SECONDS = 30.0
 
 
 class SenderAlreadyRunning(RuntimeError):
@@ -84,6 +85,7 @@ async def add_jobs(scheduler: AsyncIOScheduler, sender: jobs.Sender, settings: S
         (jobs.dispatch, settings.dispatch_interval_seconds),
         (jobs.reconcile_stale, max(0.5, min(RECONCILE_SECONDS, settings.send_lease_seconds / 4))),
         (jobs.check_instances, CHECK_INSTANCES_SECONDS),
+        (jobs.apply_webhook_backlog, WEBHOOK_BACKLOG_SECONDS),
     ]
     for job, seconds in fixed:
         scheduler.add_job(

@@ -1,5 +1,6 @@
-"""Recovery jobs: stale claims are reconciled with Evolution; auto-paused campaigns resume when their instance is
-back. Both read everything from the database, so they work the same after a crash, a restart or in another process.
+"""Recovery jobs: stale claims are reconciled with Evolution; instances with live campaigns are checked, so their
+campaigns pause when the instance is down and resume when it is back. Both read everything from the database, so
+they work the same after a crash, a restart or in another process.
 """
 
 from __future__ import annotations
@@ -8,15 +9,16 @@ import logging
 from datetime import datetime
 
 from models import sending
-from models.campaigns import lifecycle
-from models.errors import IllegalTransition
+from models.instances.connection import connection_changed, watched_instances
 from models.sending import StaleClaim
+from models.statuses import ConnectionState
 from scheduler.dispatcher import record_sent
-from scheduler.evolution import ConnectionState, EvolutionClient, FoundMessage, Sent
+from scheduler.evolution import ConnectionState as RemoteState
+from scheduler.evolution import EvolutionClient, FoundMessage, InstanceDown, Sent
+from scheduler.instance_setup import read_state
 from scheduler.reconcile import find_our_send
 
 log = logging.getLogger("arauto.recovery")
-OPEN = "open"
 
 
 async def reconcile_stale(client: EvolutionClient, *, worker: str, now: datetime, lease: float) -> dict[str, int]:
@@ -51,23 +53,21 @@ async def _reconcile_one(client: EvolutionClient, claim: StaleClaim, *, worker: 
 
 
 async def check_instances(client: EvolutionClient, *, now: datetime) -> list[int]:
-    """Poll the connection state of instances with auto-paused campaigns; resume those whose instance is open."""
+    """Ask each instance with RUNNING or auto-paused campaigns for its state and hand what it says to the one rule
+    (a down instance pauses its campaigns, an open one resumes what Arauto paused). Returns the resumed campaigns."""
     resumed: list[int] = []
-    states: dict[int, bool] = {}
-    for row in await sending.auto_paused_campaigns():
-        instance_id = int(row["instance_id"])
-        if instance_id not in states:
-            state = await client.connection_state(row["server_url"], row["api_key"], row["instance_name"])
-            states[instance_id] = isinstance(state, ConnectionState) and state.state == OPEN
-            if states[instance_id]:
-                await sending.set_instance_state(instance_id, state=OPEN, reason="", now=now)
-        if not states[instance_id]:
-            continue
-        try:
-            await lifecycle.apply(row["id"], lifecycle.Action.AUTO_RESUME, owner_id=None, now=now)
-        except IllegalTransition:
-            continue
-        resumed.append(int(row["id"]))
+    for instance in await watched_instances():
+        result = await client.connection_state(instance.server_url, instance.api_key, instance.instance_name)
+        if isinstance(result, RemoteState):
+            state, reason = read_state(result)
+        elif isinstance(result, InstanceDown):
+            state, reason = ConnectionState.CLOSE, result.reason
+        else:
+            continue  # the server did not answer: that says nothing about the WhatsApp connection
+        change = await connection_changed(instance.id, state, reason, now=now)
+        if change.paused:
+            log.warning("instance %s down (%s): paused campaigns %s", instance.id, reason, change.paused)
+        resumed.extend(change.resumed)
     if resumed:
         log.info("instances back: resumed campaigns %s", resumed)
     return resumed

@@ -7,7 +7,6 @@ also for events Arauto does not act on and for a replay.
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from litestar import Controller, Request, Response, post
@@ -19,7 +18,6 @@ from models.inbound import receipts
 from models.inbound.events import BadSecret, MalformedEvent, UnknownInstance
 from scheduler.clock import Clock
 
-logger = logging.getLogger("arauto.webhooks")
 SECRET_HEADER = "x-arauto-secret"  # noqa: S105 (a header name, not a secret)
 
 
@@ -39,7 +37,8 @@ class EvolutionWebhooks(Controller):
         clock: NamedDependency[Clock],
         event_path: FromPath[str | None] = None,
     ) -> Response[dict[str, Any]]:
-        """Authenticate, store once, apply inline; processing problems are logged, never a 500 to Evolution."""
+        """Authenticate, store once, apply inline; an event that fails to apply is kept for the backlog job (a 500
+        would only make Evolution resend what is already stored)."""
         try:
             await webhook_events.authenticate(instance_id, request.headers.get(SECRET_HEADER, ""))
             envelope = webhook_events.parse_envelope(await request.body())
@@ -53,8 +52,5 @@ class EvolutionWebhooks(Controller):
         event_id = await webhook_events.store_event(instance_id, envelope, now=now)
         if event_id is None:
             return _answer(200, "duplicate")
-        try:
-            await receipts.process_event(event_id, now=now)
-        except Exception:
-            logger.exception("webhook event %s (%s) stored but not applied", event_id, envelope.event)
+        await receipts.apply_event(event_id, now=now)  # a failure is logged and left to the backlog job
         return _answer(200, "stored")

@@ -1,10 +1,13 @@
-"""Opt-outs kept by hand: list with search and pages, add (phone normalised), remove, CSV export.
+"""Opt-outs: the one rule that records one (`record_opt_out`, for a reply and a manual add alike) and the list
+kept by hand (search and pages, add with the phone normalised, remove, CSV export).
 
-Numbers are stored as E.164 digits (no '+'), as recipients are, so the sender's skip check is an equality.
+Numbers are stored as E.164 digits (no '+'), as recipients are, so every skip check is an equality. Every message
+skipped because of an opt-out (import, reply, manual add, the claim's safety net) carries the one text `OPTED_OUT`.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -12,9 +15,12 @@ from typing import Any
 
 from models import phones
 from models.campaigns.reports import BOM, csv_text
+from models.db import atomic
 from models.errors import ValidationFailed
+from models.inbound import OPTED_OUT
 from models.ownership import get_own, owned_by
-from models.tables import OptOut
+from models.statuses import MessageStatus
+from models.tables import Campaign, CampaignMessage, OptOut
 from models.timezones import format_local
 
 PAGE_SIZE = 50
@@ -64,13 +70,52 @@ async def opt_out_page(owner_id: int, *, search: str = "", page: int = 1) -> Opt
     return OptOutPage(rows=list(rows), page=page, pages=pages, total=total, search=search)
 
 
+@dataclass(frozen=True)
+class OptOutRecorded:
+    """What `record_opt_out` did: whether the number is new on the list, and how many messages it skipped."""
+
+    created: bool
+    skipped: int
+
+
+async def record_opt_out(owner_id: int, phone: str, *, source: str, note: str = "", now: datetime) -> OptOutRecorded:
+    """Put `phone` (E.164 digits) on the owner's list once and, in the same transaction, skip its PENDING messages
+    in every campaign of the owner, so no caller leaves them for the claimer; counters move atomically."""
+    async with atomic():
+        inserted = (
+            await OptOut.insert(OptOut(owner=owner_id, phone=phone, source=source, note=note[:500], created_at=now))
+            .on_conflict(target=(OptOut.owner, OptOut.phone), action="DO NOTHING")
+            .returning(OptOut.id)
+        )
+        skipped = (
+            await CampaignMessage.update(
+                {CampaignMessage.status: MessageStatus.SKIPPED.value, CampaignMessage.error: OPTED_OUT}
+            )
+            .where(
+                (CampaignMessage.phone == phone)
+                & (CampaignMessage.status == MessageStatus.PENDING.value)
+                & CampaignMessage.campaign.is_in(Campaign.select(Campaign.id).where(Campaign.owner == owner_id))
+            )
+            .returning(CampaignMessage.campaign)
+        )
+        for campaign_id, count in Counter(row["campaign"] for row in skipped).items():
+            await Campaign.update(
+                {
+                    Campaign.pending_count: Campaign.pending_count - count,
+                    Campaign.skipped_count: Campaign.skipped_count + count,
+                }
+            ).where(Campaign.id == campaign_id)
+    return OptOutRecorded(created=bool(inserted), skipped=len(skipped))
+
+
 async def add_opt_out(owner_id: int, raw_phone: str, *, region: str, note: str = "", now: datetime) -> OptOut:
-    """Record a number by hand; a number already opted out is refused with that reason (nothing is written)."""
+    """Record a number by hand (page and API); a number already opted out is refused with that reason."""
     phone = normalise_phone(raw_phone, region)
-    if await OptOut.exists().where(owned_by(OptOut, owner_id) & (OptOut.phone == phone)):
+    recorded = await record_opt_out(owner_id, phone, source="manual", note=note.strip(), now=now)
+    if not recorded.created:
         raise ValidationFailed({"phone": f"+{phone} is already on the opt-out list."})
-    row = OptOut(owner=owner_id, phone=phone, source="manual", note=note.strip()[:500], created_at=now)
-    await row.save()
+    row = await OptOut.objects().where(owned_by(OptOut, owner_id) & (OptOut.phone == phone)).first()
+    assert row is not None  # just inserted in a committed transaction; deleting it needs the owner's request
     return row
 
 

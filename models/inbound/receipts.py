@@ -1,6 +1,7 @@
 """Apply stored Evolution events: delivery receipts, replies (opt-outs) and connection changes.
 
-Each event is applied once, in one transaction, and every step is a conditional UPDATE, so the same event twice,
+Each event is applied once, in one transaction (`process_event`; `apply_event` keeps a failed one for the backlog
+job), and every step is a conditional UPDATE, so the same event twice,
 or events in any order, leave the same result. Receipts only move a message forward (SENT -> DELIVERED -> READ);
 counters move by single atomic `x = x + n` statements in the same transaction as the status.
 """
@@ -11,43 +12,79 @@ import json
 import logging
 import re
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
-from models.campaigns import lifecycle
 from models.db import atomic
-from models.errors import IllegalTransition
 from models.inbound.replies import apply_reply
-from models.instances.records import set_state
-from models.statuses import CampaignStatus, ConnectionState, MessageStatus
+from models.instances.connection import connection_changed, reported_state
+from models.statuses import ConnectionState, MessageStatus
 from models.tables import Campaign, CampaignMessage, WebhookEvent
 
 logger = logging.getLogger("arauto.receipts")
 NEGATIVE_ACK = "WhatsApp reported an error (negative ack)"
+WAITING = "Waiting: no message of this instance holds the key id yet"
 RECEIPT_TARGETS = {
     "DELIVERY_ACK": MessageStatus.DELIVERED,
     "READ": MessageStatus.READ,
     "PLAYED": MessageStatus.READ,
     "ERROR": MessageStatus.FAILED,
 }
-CLOSED_STATES = {"close": ConnectionState.CLOSE, "refused": ConnectionState.CLOSE}
+
+
+class Applied(StrEnum):
+    """What one try at a stored event did."""
+
+    APPLIED = "applied"
+    WAITING = "waiting"  # a receipt whose key id no message holds yet
+    FAILED = "failed"  # an error; the event stays for the backlog job (models/inbound/backlog.py)
 
 
 async def process_event(event_id: int, *, now: datetime) -> bool:
-    """Apply one stored event; False when it has to wait (a receipt whose key id no message holds yet)."""
+    """Apply one stored event once; False when it has to wait (a receipt whose key id no message holds yet).
+
+    The event is marked applied first, in the same transaction as its effects: the conditional UPDATE locks the row
+    on PostgreSQL, so the webhook and the backlog job (in any process) never both apply it, and a failure rolls the
+    mark back with everything else.
+    """
     async with atomic():
-        row = (
-            await WebhookEvent.select(WebhookEvent.instance, WebhookEvent.event, WebhookEvent.payload)
+        claimed = (
+            await WebhookEvent.update({WebhookEvent.processed_at: now})
             .where((WebhookEvent.id == event_id) & WebhookEvent.processed_at.is_null())
-            .first()
+            .returning(WebhookEvent.instance, WebhookEvent.event, WebhookEvent.payload)
         )
-        if row is None:
+        if not claimed:
             return True
+        row = claimed[0]
         payload = json.loads(row["payload"]) if isinstance(row["payload"], str) else row["payload"]
         data = payload.get("data") if isinstance(payload, dict) else None
         done = await _apply(int(row["instance"]), row["event"], data if isinstance(data, dict) else {}, now)
-        if done:
-            await WebhookEvent.update({WebhookEvent.processed_at: now}).where(WebhookEvent.id == event_id)
+        if not done:
+            await WebhookEvent.update({WebhookEvent.processed_at: None}).where(WebhookEvent.id == event_id)
         return done
+
+
+async def apply_event(event_id: int, *, now: datetime) -> Applied:
+    """Try once; an error is logged and counted on the event (never raised), so the backlog job tries it again."""
+    try:
+        done = await process_event(event_id, now=now)
+    except Exception as error:  # whatever failed, the event is kept for the backlog job
+        logger.exception("webhook event %s stored, not applied yet: the backlog job will try again", event_id)
+        await _count_attempt(event_id, f"{type(error).__name__}: {error}")
+        return Applied.FAILED
+    if done:
+        return Applied.APPLIED
+    await _count_attempt(event_id, WAITING)
+    return Applied.WAITING
+
+
+async def _count_attempt(event_id: int, error: str) -> None:
+    try:
+        await WebhookEvent.update(
+            {WebhookEvent.apply_attempts: WebhookEvent.apply_attempts + 1, WebhookEvent.apply_error: error[:500]}
+        ).where((WebhookEvent.id == event_id) & WebhookEvent.processed_at.is_null())
+    except Exception:  # the database may be what failed: the attempt goes uncounted
+        logger.warning("webhook event %s: could not count the failed attempt", event_id, exc_info=True)
 
 
 async def apply_pending_receipts(key_id: str, *, now: datetime) -> None:
@@ -58,24 +95,7 @@ async def apply_pending_receipts(key_id: str, *, now: datetime) -> None:
         & WebhookEvent.processed_at.is_null()
     )
     for row in rows:
-        await process_event(int(row["id"]), now=now)
-
-
-async def reapply_unprocessed(*, since: datetime, now: datetime, limit: int = 500) -> int:
-    """Retry events stored since `since` whose processing failed (a STOP must not be lost to a transient error).
-
-    For a periodic job; receipts still waiting for their key id simply stay waiting. Returns how many applied.
-    """
-    rows = (
-        await WebhookEvent.select(WebhookEvent.id)
-        .where(WebhookEvent.processed_at.is_null() & (WebhookEvent.received_at >= since))
-        .order_by(WebhookEvent.id)
-        .limit(limit)
-    )
-    applied = 0
-    for row in rows:
-        applied += int(await process_event(int(row["id"]), now=now))
-    return applied
+        await apply_event(int(row["id"]), now=now)
 
 
 async def _apply(instance_id: int, event: str, data: dict[str, Any], now: datetime) -> bool:
@@ -159,39 +179,12 @@ async def _fail(message_id: int, campaign_id: int, now: datetime) -> None:
 
 
 async def apply_connection(instance_id: int, data: dict[str, Any], *, now: datetime) -> None:
-    """Record the state; on `close` pause the instance's running campaigns, on `open` resume what Arauto paused."""
+    """A CONNECTION_UPDATE goes to the one rule for state changes (models/instances/connection.py)."""
     raw_state = str(data.get("state", "")).lower()
-    code = data.get("statusReason")
-    state = CLOSED_STATES.get(raw_state) or (
-        ConnectionState(raw_state) if raw_state in {"open", "connecting"} else None
-    )
-    if state is None:
+    state = reported_state(raw_state)
+    if state is ConnectionState.UNKNOWN:
         return
-    reason = "" if state is ConnectionState.OPEN else f"Instance disconnected ({raw_state}, {code})"
+    reason = "" if state is ConnectionState.OPEN else f"Instance disconnected ({raw_state}, {data.get('statusReason')})"
     wuid = data.get("wuid")
     phone = re.sub(r"\D", "", wuid.split("@", 1)[0]) if isinstance(wuid, str) else None
     await connection_changed(instance_id, state, reason, now=now, phone_number=phone)
-
-
-async def connection_changed(
-    instance_id: int, state: ConnectionState, reason: str, *, now: datetime, phone_number: str | None = None
-) -> None:
-    """The one place a state change acts on campaigns (webhook and "check now" both come here)."""
-    await set_state(instance_id, state, reason, now, phone_number=phone_number)
-    if state is ConnectionState.OPEN:
-        await _act_on_campaigns(instance_id, CampaignStatus.PAUSED, lifecycle.Action.AUTO_RESUME, now, "")
-    elif state is ConnectionState.CLOSE:
-        await _act_on_campaigns(instance_id, CampaignStatus.RUNNING, lifecycle.Action.AUTO_PAUSE, now, reason)
-
-
-async def _act_on_campaigns(
-    instance_id: int, status: CampaignStatus, action: lifecycle.Action, now: datetime, reason: str
-) -> None:
-    where: Any = (Campaign.instance == instance_id) & (Campaign.status == status.value)
-    if action is lifecycle.Action.AUTO_RESUME:
-        where &= Campaign.auto_paused == True  # noqa: E712
-    for row in await Campaign.select(Campaign.id).where(where):
-        try:
-            await lifecycle.apply(row["id"], action, owner_id=None, now=now, reason=reason)
-        except IllegalTransition:
-            logger.info("campaign %s changed status meanwhile; %s skipped", row["id"], action.value)

@@ -1,20 +1,18 @@
 """Incoming replies: the text of a WhatsApp message, who sent it, and opt-outs (STOP, SAIR, PARAR, ...).
 
-An opt-out skips the number's PENDING messages in every campaign of that user, counters moved atomically.
+A stop word is recorded by `optouts.record_opt_out`, the one rule every opt-out goes through.
 """
 
 from __future__ import annotations
 
 import re
-from collections import Counter
 from datetime import datetime
 from typing import Any
 
-from models.statuses import MessageStatus
-from models.tables import Campaign, CampaignMessage, Instance, OptOut
+from models.inbound.optouts import record_opt_out
+from models.tables import Campaign, CampaignMessage, Instance
 
 STOP_WORDS = frozenset({"STOP", "SAIR", "PARAR", "CANCELAR", "UNSUBSCRIBE"})
-OPTED_OUT = "Opted out"
 _CAPTIONED = ("imageMessage", "videoMessage", "documentMessage", "documentWithCaptionMessage")
 
 
@@ -89,37 +87,6 @@ async def phone_of_quoted(instance_id: int, key_id: str) -> str:
     return str(row["phone"]) if row else ""
 
 
-async def opt_out(owner_id: int, phone: str, *, now: datetime, source: str, note: str = "") -> int:
-    """Record the opt-out (once) and skip the number's pending messages in all the user's campaigns.
-
-    Returns how many messages were skipped. Call inside a transaction so the skip and the counters move together.
-    """
-    await (
-        OptOut.insert(OptOut(owner=owner_id, phone=phone, source=source, note=note[:500], created_at=now))
-        .on_conflict(target=(OptOut.owner, OptOut.phone), action="DO NOTHING")
-        .run()
-    )
-    skipped = (
-        await CampaignMessage.update(
-            {CampaignMessage.status: MessageStatus.SKIPPED.value, CampaignMessage.error: OPTED_OUT}
-        )
-        .where(
-            (CampaignMessage.phone == phone)
-            & (CampaignMessage.status == MessageStatus.PENDING.value)
-            & CampaignMessage.campaign.is_in(Campaign.select(Campaign.id).where(Campaign.owner == owner_id))
-        )
-        .returning(CampaignMessage.campaign)
-    )
-    for campaign_id, count in Counter(row["campaign"] for row in skipped).items():
-        await Campaign.update(
-            {
-                Campaign.pending_count: Campaign.pending_count - count,
-                Campaign.skipped_count: Campaign.skipped_count + count,
-            }
-        ).where(Campaign.id == campaign_id)
-    return len(skipped)
-
-
 async def apply_reply(instance_id: int, data: dict[str, Any], *, now: datetime) -> None:
     """A `messages.upsert`: if someone (not us) wrote a stop word, opt them out for the instance's owner."""
     key = data.get("key")
@@ -134,4 +101,5 @@ async def apply_reply(instance_id: int, data: dict[str, Any], *, now: datetime) 
         phone = await phone_of_quoted(instance_id, quoted)
     owner = await Instance.select(Instance.owner).where(Instance.id == instance_id).first()
     if phone and owner:
-        await opt_out(int(owner["owner"]), phone, now=now, source="reply", note=f"Replied {text.strip()[:40]}")
+        note = f"Replied {text.strip()[:40]}"
+        await record_opt_out(int(owner["owner"]), phone, source="reply", note=note, now=now)

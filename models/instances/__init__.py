@@ -1,2 +1,2 @@
-"""WhatsApp numbers on Evolution servers: validated create/update/delete and the connection state (`records`), and
-what the list and API show of them (`overview`)."""
+"""WhatsApp numbers on Evolution servers: validated create/update/delete and the stored state (`records`), what a
+state change does to their campaigns (`connection`), and what the list and API show of them (`overview`)."""

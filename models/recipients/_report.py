@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from models.inbound import OPTED_OUT
+
 
 class SkipKind(StrEnum):
     """Why a row did not become a PENDING recipient; the report counts rows per kind."""
@@ -18,7 +20,7 @@ class SkipKind(StrEnum):
     OPTED_OUT = "optedOut"
 
 
-OPTED_OUT_ERROR = "Opted out"
+OPTED_OUT_ERROR = OPTED_OUT  # the one text (models/inbound), whoever skips the number
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,14 +2,11 @@
 
 from models.sending._claims import claim_batch, interval_seconds
 from models.sending._recovery import (
-    auto_paused_campaigns,
     counts_by_status,
     due_scheduled_campaigns,
     finished_running_campaigns,
     known_key_ids,
-    running_campaigns_on,
     sent_since,
-    set_instance_state,
     stale_claims,
     take_over,
     upcoming_scheduled_campaigns,
@@ -23,7 +20,6 @@ __all__ = [
     "SentRecord",
     "SlotPlan",
     "StaleClaim",
-    "auto_paused_campaigns",
     "claim_batch",
     "counts_by_status",
     "due_scheduled_campaigns",
@@ -34,9 +30,7 @@ __all__ = [
     "record_retry",
     "record_sent",
     "record_sent_many",
-    "running_campaigns_on",
     "sent_since",
-    "set_instance_state",
     "stale_claims",
     "take_over",
     "upcoming_scheduled_campaigns",

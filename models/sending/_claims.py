@@ -9,13 +9,13 @@ import random
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from models.inbound import OPTED_OUT
 from models.sending._engine import rows_changed, skip_locked, write_transaction
 from models.sending._types import Claimed, Planner, SlotPlan
 from models.statuses import CampaignStatus, MessageStatus
 from models.tables import Campaign, CampaignMessage, Instance, OptOut
 
 EARLIEST = datetime.min.replace(tzinfo=UTC)
-OPTED_OUT = "Opted out: this number asked not to be contacted."
 CAMPAIGN_FIELDS = (
     Campaign.id,
     Campaign.owner,

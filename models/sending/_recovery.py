@@ -10,7 +10,7 @@ from piccolo.query.functions.aggregate import Count
 from models.sending._engine import rows_changed
 from models.sending._types import StaleClaim
 from models.statuses import CampaignStatus, MessageStatus
-from models.tables import Campaign, CampaignMessage, Instance
+from models.tables import Campaign, CampaignMessage
 
 SENDING = MessageStatus.SENDING.value
 
@@ -96,26 +96,6 @@ async def finished_running_campaigns() -> list[int]:
     return done
 
 
-async def running_campaigns_on(instance_id: int) -> list[int]:
-    rows = await Campaign.select(Campaign.id).where(
-        (Campaign.instance == instance_id) & (Campaign.status == CampaignStatus.RUNNING.value)
-    )
-    return [int(r["id"]) for r in rows]
-
-
-async def auto_paused_campaigns() -> list[dict[str, Any]]:
-    """Campaigns Arauto paused because their instance was down, with what is needed to ask the instance again."""
-    return list(
-        await Campaign.select(
-            Campaign.id,
-            Campaign.instance.as_alias("instance_id"),
-            Campaign.instance.server_url.as_alias("server_url"),
-            Campaign.instance.api_key.as_alias("api_key"),
-            Campaign.instance.instance_name.as_alias("instance_name"),
-        ).where((Campaign.status == CampaignStatus.PAUSED.value) & (Campaign.auto_paused == True))  # noqa: E712
-    )
-
-
 async def counts_by_status(campaign_id: int) -> dict[str, int]:
     """A count of a campaign's messages by status (tests and checks compare it with the counters)."""
     rows = (
@@ -124,13 +104,6 @@ async def counts_by_status(campaign_id: int) -> dict[str, int]:
         .group_by(CampaignMessage.status)
     )
     return {r["status"]: int(r["n"]) for r in rows}
-
-
-async def set_instance_state(instance_id: int, *, state: str, reason: str, now: datetime) -> None:
-    """What the sender learnt about an instance's connection (pages show it; progress uses it)."""
-    await Instance.update({Instance.state: state, Instance.state_reason: reason, Instance.state_checked_at: now}).where(
-        Instance.id == instance_id
-    )
 
 
 async def due_scheduled_campaigns(now: datetime) -> list[int]:

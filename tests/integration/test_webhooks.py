@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
-from models.inbound.events import parse_envelope, store_event
-from models.inbound.receipts import NEGATIVE_ACK, apply_pending_receipts, reapply_unprocessed
+from models.inbound.receipts import NEGATIVE_ACK, apply_pending_receipts
 from models.statuses import CampaignStatus, MessageStatus
 from models.tables import CampaignMessage, Instance, OptOut, WebhookEvent
 from tests.factories import make_campaign, make_instance, recipient_rows
@@ -239,13 +236,3 @@ async def test_events_are_kept_per_instance(client, owner, instance, campaign) -
     await post_event(client, instance, receipt("DELIVERY_ACK"))
     await post_event(client, other, receipt("DELIVERY_ACK"))
     assert await WebhookEvent.count() == 2
-
-
-async def test_a_stop_whose_processing_failed_is_applied_by_reapply_unprocessed(client, clock, owner, instance) -> None:
-    campaign = await make_campaign(owner.id, instance.id, recipients=recipient_rows([PHONE]))
-    body = example("messages-upsert.stop-reply")
-    envelope = parse_envelope(json.dumps(body).encode())
-    await store_event(instance.id, envelope, now=clock.now())  # stored, as if the process died before applying it
-    assert await OptOut.count() == 0
-    assert await reapply_unprocessed(since=clock.now(), now=clock.now()) == 1
-    assert (await message_row(campaign.id))["status"] == MessageStatus.SKIPPED
