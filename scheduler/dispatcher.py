@@ -24,13 +24,13 @@ from typing import Any
 
 from models import events, sending
 from models.campaigns import lifecycle
+from models.campaigns.message_text import recipient_text
 from models.errors import IllegalTransition
 from models.sending import Claimed
 from scheduler import outcomes
 from scheduler.clock import Clock
 from scheduler.evolution import Ambiguous, EvolutionClient, InstanceDown, SendResult, Sent
 from scheduler.group_commit import GroupCommit
-from scheduler.rendering import render
 from scheduler.slots import plan_slots
 
 log = logging.getLogger("arauto.dispatcher")
@@ -123,7 +123,7 @@ class Dispatcher:
         )
 
     async def _send(self, claim: Claimed) -> SendResult:
-        text = render(claim.text, claim.variables)
+        text = recipient_text(claim.text, claim.variables, campaign_id=claim.campaign_id, phone=claim.phone)
         if claim.media_url:
             return await self.client.send_media(
                 claim.server_url,
