@@ -18,7 +18,7 @@ def _setting(default: Any, env: str, help_text: str) -> Any:
 
 @dataclass(frozen=True)
 class Settings:
-    """Configuration; `docs_table()` renders the README's table from these declarations."""
+    """Configuration: each field names its environment variable and help text (the README's table lists them)."""
 
     database_url: str = _setting(
         DEFAULT_DATABASE_URL, "DATABASE_URL", "SQLite file (default, under var/) or postgresql://user@host/db"
@@ -89,12 +89,3 @@ def _local_secret_key() -> str:
         with os.fdopen(fd, "w") as handle:
             handle.write(secrets.token_hex(32))
     return path.read_text().strip()
-
-
-def docs_table() -> str:
-    """The README's configuration table."""
-    rows = ["| variable | default | what it does |", "|---|---|---|"]
-    for f in fields(Settings):
-        default = f.default if f.name != "database_url" else "sqlite:///var/arauto.sqlite3"
-        rows.append(f"| `{f.metadata['env']}` | `{default}` | {f.metadata['help']} |")
-    return "\n".join(rows)

@@ -24,6 +24,7 @@ from typing import Any
 
 from models import events, sending
 from models.campaigns import lifecycle
+from models.campaigns.message_text import recipient_text
 from models.errors import IllegalTransition
 from models.instances.connection import connection_changed
 from models.sending import Claimed
@@ -32,7 +33,6 @@ from scheduler import outcomes
 from scheduler.clock import Clock
 from scheduler.evolution import Ambiguous, EvolutionClient, InstanceDown, SendResult, Sent
 from scheduler.group_commit import GroupCommit
-from scheduler.rendering import render
 from scheduler.slots import plan_slots
 
 log = logging.getLogger("arauto.dispatcher")
@@ -125,7 +125,7 @@ class Dispatcher:
         )
 
     async def _send(self, claim: Claimed) -> SendResult:
-        text = render(claim.text, claim.variables)
+        text = recipient_text(claim.text, claim.variables, campaign_id=claim.campaign_id, phone=claim.phone)
         if claim.media_url:
             return await self.client.send_media(
                 claim.server_url,

@@ -13,6 +13,7 @@ from models import sending
 from models.campaigns import lifecycle
 from models.errors import IllegalTransition
 from models.inbound import backlog
+from models.statuses import CampaignStatus
 from scheduler import recovery
 from scheduler.clock import Clock
 from scheduler.dispatcher import Dispatcher
@@ -57,14 +58,18 @@ class Sender:
 
 
 async def start_due_campaigns(sender: Sender) -> None:
-    """SCHEDULED campaigns whose time has come start (a sweep: nothing depends on a trigger surviving downtime)."""
+    """SCHEDULED campaigns whose time has come start (a sweep: nothing depends on a trigger surviving downtime);
+    one that may not run goes back to DRAFT with the reason, so it is reported once, not on every pass."""
     now = sender.clock.now()
     for campaign_id in await sending.due_scheduled_campaigns(now):
         try:
-            await lifecycle.apply(campaign_id, lifecycle.Action.START, owner_id=None, now=now)
-            log.info("campaign %s started on schedule", campaign_id)
+            campaign = await lifecycle.start_when_due(campaign_id, now=now)
         except IllegalTransition:
-            continue
+            continue  # a user or another process moved it first
+        if campaign.status == CampaignStatus.RUNNING:
+            log.info("campaign %s started on schedule", campaign_id)
+        else:
+            log.warning("campaign %s not started on schedule: %s", campaign_id, campaign.pause_reason)
 
 
 async def dispatch(sender: Sender) -> None:

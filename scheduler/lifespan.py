@@ -32,6 +32,29 @@ CHECK_INSTANCES_SECONDS = 30.0
 WEBHOOK_BACKLOG_SECONDS = 30.0
 
 
+ROUTINE_LOGGERS = ("apscheduler.scheduler", "apscheduler.executors.default")
+
+
+class RoutineAtDebug(logging.Filter):
+    """APScheduler logs each job run ("Running job", "executed successfully") and each job added at INFO: two
+    lines a second with a 1 s dispatch, which push the one-time setup link off the console. Those records become
+    DEBUG, kept only when that logger is set to DEBUG; warnings and errors pass unchanged."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno != logging.INFO:
+            return True
+        record.levelno, record.levelname = logging.DEBUG, logging.getLevelName(logging.DEBUG)
+        return logging.getLogger(record.name).isEnabledFor(logging.DEBUG)
+
+
+def quiet_routine_logs() -> None:
+    """Install RoutineAtDebug once per logger (the lifespan may run several times in one process)."""
+    for name in ROUTINE_LOGGERS:
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, RoutineAtDebug) for f in logger.filters):
+            logger.addFilter(RoutineAtDebug())
+
+
 class SenderAlreadyRunning(RuntimeError):
     """On SQLite only one process may send: a second one refuses to start."""
 
@@ -93,6 +116,7 @@ async def add_jobs(scheduler: AsyncIOScheduler, sender: jobs.Sender, settings: S
             "interval",
             seconds=seconds,
             id=job.__name__,
+            name=job.__name__,
             replace_existing=True,
             max_instances=1,
             coalesce=True,
@@ -102,6 +126,7 @@ async def add_jobs(scheduler: AsyncIOScheduler, sender: jobs.Sender, settings: S
             sender.tracked(jobs.start_due_campaigns),
             DateTrigger(run_date=when, timezone=UTC),
             id=f"start_campaign_{campaign_id}",
+            name=f"start_campaign_{campaign_id}",
             replace_existing=True,
             misfire_grace_time=None,
         )
@@ -123,6 +148,7 @@ async def stop(scheduler: AsyncIOScheduler, sender: jobs.Sender, grace: float = 
 def scheduler_lifespan(settings: Settings) -> Callable[[Any], AbstractAsyncContextManager[None]]:
     @asynccontextmanager
     async def lifespan(app: Any) -> AsyncIterator[None]:
+        quiet_routine_logs()
         lock = acquire_sender_lock(settings)
         sender = build_sender(settings, app.state.clock)
         scheduler = AsyncIOScheduler(timezone=UTC)

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 
 from models.sending import SlotPlan, interval_seconds
 
-__all__ = ["SlotPlan", "interval_seconds", "jitter_offset", "next_slot", "plan_slots"]
+__all__ = ["SlotPlan", "interval_seconds", "jitter_offset", "plan_slots"]
 
 
 def jitter_offset(interval: float, jitter_percent: int, rng: random.Random | None = None) -> float:
@@ -21,13 +21,6 @@ def jitter_offset(interval: float, jitter_percent: int, rng: random.Random | Non
     if jitter_percent <= 0:
         return 0.0
     return (rng or random).uniform(0.0, interval * min(jitter_percent, 100) / 100)
-
-
-def next_slot(slot: datetime | None, now: datetime, interval: float) -> tuple[bool, datetime]:
-    """(may a message go now?, the following slot): never a catch-up burst, next = max(slot, now) + interval."""
-    if slot is not None and slot > now:
-        return False, slot
-    return True, now + timedelta(seconds=interval) if slot is None else max(slot, now) + timedelta(seconds=interval)
 
 
 def plan_slots(

@@ -1,11 +1,12 @@
-"""What a user may do to a campaign from the API or a page: the user actions, with start's preconditions."""
+"""What a user may do to a campaign from the API or a page: the user actions (start's preconditions live in the
+lifecycle transition itself, so the pages, the API and the scheduled sweep are refused the same way)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
 from models.campaigns import lifecycle, progress
-from models.errors import IllegalTransition, ValidationFailed
+from models.errors import ValidationFailed
 from models.ownership import get_own
 from models.tables import Campaign
 
@@ -20,19 +21,8 @@ def parse_action(raw: str) -> lifecycle.Action:
 
 
 async def perform(campaign_id: int, raw_action: str, *, owner_id: int, now: datetime) -> Campaign:
-    """Apply a user action to the user's own campaign; a start needs an instance and at least one recipient."""
-    action = parse_action(raw_action)
-    campaign = await get_own(Campaign, campaign_id, owner_id, label="Campaign")
-    if action in (lifecycle.Action.START, lifecycle.Action.RESUME):
-        _check_startable(campaign)
-    return await lifecycle.apply(campaign_id, action, owner_id=owner_id, now=now)
-
-
-def _check_startable(campaign: Campaign) -> None:
-    if campaign.instance is None:
-        raise IllegalTransition("Cannot start a campaign without a WhatsApp instance: choose one first.")
-    if campaign.total_recipients <= 0:
-        raise IllegalTransition("Cannot start a campaign without recipients: import some first.")
+    """Apply a user action to the user's own campaign (another user's is NotFoundOrNotYours)."""
+    return await lifecycle.apply(campaign_id, parse_action(raw_action), owner_id=owner_id, now=now)
 
 
 async def own_progress(campaign_id: int, *, owner_id: int, now: datetime) -> progress.Progress:

@@ -103,6 +103,7 @@ async def update(campaign_id: int, data: CampaignInput, *, owner_id: int, now: d
     data = await checked(data, owner_id=owner_id, now=now, max_rate=max_rate, stored_schedule=current.scheduled_for)
     changes: dict[Column | str, Any] = {key: value for key, value in _columns(data).items()}
     changes["updated_at"] = now
+    changes["pause_reason"] = ""  # a "not started at its scheduled time" note is answered by the edit
     editable = [s.value for s in lifecycle.EDITABLE]
     changed = (
         await Campaign.update(changes)

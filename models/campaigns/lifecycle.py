@@ -4,6 +4,9 @@ DRAFT -> SCHEDULED -> RUNNING -> COMPLETED; RUNNING <-> PAUSED; SCHEDULED/RUNNIN
 RUNNING -> FAILED; PAUSED/COMPLETED/FAILED -> PAUSED by "retry failed" (the failures go back to PENDING and the
 campaign waits, paused, for the user to press resume). Each transition is one conditional UPDATE
 (`... WHERE status IN (allowed)`), so two processes (or a click and the sender) can never both win.
+
+A move to RUNNING also needs an instance and at least one recipient, in the same UPDATE, so no caller (page, API,
+the scheduled sweep, a resume) can skip the check or race it.
 """
 
 from __future__ import annotations
@@ -49,6 +52,9 @@ TRANSITIONS: dict[Action, tuple[frozenset[S], S]] = {
     Action.RETRY_FAILED: (frozenset({S.PAUSED, S.COMPLETED, S.FAILED}), S.PAUSED),
 }
 RETRY_REASON = "Retrying failed recipients — press resume."
+NO_INSTANCE = "Cannot start a campaign without a WhatsApp instance: choose one first."
+NO_RECIPIENTS = "Cannot start a campaign without recipients: import some first."
+NOT_STARTED_ON_SCHEDULE = "Not started at its scheduled time."
 
 EVENT_BY_TARGET = {
     S.RUNNING: events.CAMPAIGN_STARTED,
@@ -99,6 +105,24 @@ def refusal(action: Action, status: S | str) -> str:
     return f"Cannot {VERBS[action]} a campaign that is {S(status).value}."
 
 
+class NotStartable(IllegalTransition):
+    """The status allows the move to RUNNING, but the campaign lacks what sending needs (409, like any refusal)."""
+
+
+def _startable() -> Any:
+    """The preconditions of RUNNING as a WHERE clause, so they hold at the moment of the UPDATE itself."""
+    return Campaign.instance.is_not_null() & (Campaign.total_recipients > 0)
+
+
+def start_refusal(campaign: Campaign) -> str | None:
+    """Why this campaign may not run (None when it may): the same words for every caller."""
+    if campaign.instance is None:
+        return NO_INSTANCE
+    if campaign.total_recipients <= 0:
+        return NO_RECIPIENTS
+    return None
+
+
 def _changes(action: Action, target: S, now: datetime, reason: str) -> dict[Any, Any]:
     changes: dict[Any, Any] = {Campaign.status: target.value, Campaign.updated_at: now}
     if target is S.RUNNING:
@@ -108,6 +132,8 @@ def _changes(action: Action, target: S, now: datetime, reason: str) -> dict[Any,
         changes[Campaign.auto_paused] = action is Action.AUTO_PAUSE
         if action is Action.RETRY_FAILED:
             changes[Campaign.completed_at] = None
+    if target is S.DRAFT:
+        changes[Campaign.pause_reason] = reason
     if target in (S.COMPLETED, S.CANCELLED, S.FAILED):
         changes[Campaign.completed_at] = now
         if reason:
@@ -138,6 +164,8 @@ async def apply(
         where &= Campaign.owner == owner_id
     if action is Action.AUTO_RESUME:
         where &= Campaign.auto_paused == True  # noqa: E712  (only what Arauto paused resumes by itself)
+    if target is S.RUNNING:
+        where &= _startable()
     changed = await Campaign.update(_changes(action, target, now, reason)).where(where).returning(Campaign.id)
     if action is Action.START and changed:
         await Campaign.update({Campaign.started_at: now}).where(
@@ -145,7 +173,8 @@ async def apply(
         )
     campaign = await _load(campaign_id, owner_id)
     if not changed:
-        raise IllegalTransition(refusal(action, campaign.status))
+        why = start_refusal(campaign) if target is S.RUNNING and S(campaign.status) in sources else None
+        raise NotStartable(why) if why else IllegalTransition(refusal(action, campaign.status))
     events.publish(
         EVENT_BY_TARGET.get(target, f"campaign.{target.value.lower()}"),
         campaign_id=campaign_id,
@@ -153,6 +182,16 @@ async def apply(
         reason=reason,
     )
     return campaign
+
+
+async def start_when_due(campaign_id: int, *, now: datetime) -> Campaign:
+    """The scheduled sweep's start. A campaign that may not run goes back to DRAFT with the reason (its page and
+    `pauseReason` show it), so nothing is sent, and the sweep meets it once rather than on every pass."""
+    try:
+        return await apply(campaign_id, Action.START, owner_id=None, now=now)
+    except NotStartable as refused:
+        reason = f"{NOT_STARTED_ON_SCHEDULE} {refused.message}"
+        return await apply(campaign_id, Action.UNSCHEDULE, owner_id=None, now=now, reason=reason)
 
 
 async def _load(campaign_id: int, owner_id: int | None) -> Campaign:

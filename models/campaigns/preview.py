@@ -6,13 +6,13 @@ Kept cheap for a big audience: only the first PREVIEW_SCAN recipients are read (
 from __future__ import annotations
 
 import json
-import random
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from models.campaigns.message_text import recipient_text
 from models.ownership import get_own
-from models.rendering import MAX_MESSAGE_LENGTH, missing_variables, render, variables_in
+from models.rendering import MAX_MESSAGE_LENGTH, missing_variables, variables_in
 from models.tables import Campaign, CampaignMessage
 
 PREVIEW_SAMPLES = 3
@@ -62,19 +62,20 @@ def sample_variables(text: str) -> dict[str, str]:
     return {name: f"[{name}]" for name in variables_in(text)}
 
 
-async def preview(
-    text: str, *, owner_id: int, campaign_id: int | None = None, rng: random.Random | None = None
-) -> Preview:
+async def preview(text: str, *, owner_id: int, campaign_id: int | None = None) -> Preview:
     """Render `text` for the campaign's first recipients (or sample values) and count the gaps."""
     recipients: list[dict[str, Any]] = []
     if campaign_id is not None:
         await get_own(Campaign, campaign_id, owner_id, label="Campaign")
         recipients = await _first_recipients(campaign_id)
     if not recipients:
-        sample = Sample(phone="", text=render(text, sample_variables(text), rng=rng))
+        sample = Sample(phone="", text=recipient_text(text, sample_variables(text), campaign_id=campaign_id, phone=""))
         return Preview(length=len(text), samples=[sample], scanned=0)
     missing: Counter[str] = Counter()
     for recipient in recipients:
         missing.update(missing_variables(text, recipient["variables"]))
-    samples = [Sample(r["phone"], render(text, r["variables"], rng=rng)) for r in recipients[:PREVIEW_SAMPLES]]
+    samples = [
+        Sample(r["phone"], recipient_text(text, r["variables"], campaign_id=campaign_id, phone=r["phone"]))
+        for r in recipients[:PREVIEW_SAMPLES]
+    ]
     return Preview(length=len(text), samples=samples, scanned=len(recipients), missing=dict(missing))

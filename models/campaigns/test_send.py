@@ -5,17 +5,15 @@ campaign's counters or recipients: the test message is not part of the campaign.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any
 
+from models.campaigns.message_text import recipient_text
 from models.errors import ValidationFailed
 from models.inbound.optouts import normalise_phone
 from models.ownership import get_own
 from models.recipients.campaign_table import parse_variables
 from models.tables import Campaign, CampaignMessage, Instance
-
-PLACEHOLDER = re.compile(r"\{\{\s*([^{}]+?)\s*\}\}")
 
 
 @dataclass(frozen=True)
@@ -30,24 +28,21 @@ class PreparedTestSend:
     instance_name: str
 
 
-def fill(text: str, variables: dict[str, Any]) -> str:
-    """{{name}} -> the variable's value; an unknown name stays visible so the tester notices it."""
-    return PLACEHOLDER.sub(lambda m: str(variables[m.group(1)]) if m.group(1) in variables else m.group(0), text)
-
-
-async def sample_variables(campaign_id: int, phone: str) -> dict[str, Any]:
-    """The entered number's own row when it is a recipient, else the first recipient's (else none)."""
-    row = await CampaignMessage.select(CampaignMessage.variables).where(
+async def sample_recipient(campaign_id: int, phone: str) -> tuple[str, dict[str, Any]]:
+    """(phone, variables) of the entered number's own row when it is a recipient, else of the first recipient,
+    else the entered number with no variables: the test shows exactly what that recipient will receive."""
+    columns = (CampaignMessage.phone, CampaignMessage.variables)
+    row = await CampaignMessage.select(*columns).where(
         (CampaignMessage.campaign == campaign_id) & (CampaignMessage.phone == phone)
     ).first()
     if row is None:
         row = await (
-            CampaignMessage.select(CampaignMessage.variables)
+            CampaignMessage.select(*columns)
             .where(CampaignMessage.campaign == campaign_id)
             .order_by(CampaignMessage.id)
             .first()
         )
-    return parse_variables(row["variables"]) if row else {}
+    return (row["phone"], parse_variables(row["variables"])) if row else (phone, {})
 
 
 async def prepare(campaign_id: int, raw_phone: str, *, owner_id: int, region: str) -> PreparedTestSend:
@@ -57,7 +52,8 @@ async def prepare(campaign_id: int, raw_phone: str, *, owner_id: int, region: st
     if campaign.instance is None:
         raise ValidationFailed({"instance": "Choose an instance for this campaign before a test send."})
     instance = await get_own(Instance, campaign.instance, owner_id, "Instance")
-    text = fill(campaign.message, await sample_variables(campaign.id, phone))
+    recipient, variables = await sample_recipient(campaign.id, phone)
+    text = recipient_text(campaign.message, variables, campaign_id=campaign.id, phone=recipient)
     return PreparedTestSend(
         phone=phone,
         text=text,

@@ -15,13 +15,6 @@ from models.campaigns.send_history import send_history
 from models.ownership import get_own
 from models.tables import Campaign, Instance
 
-ACTION_LABELS = {
-    lifecycle.Action.START: "Start",
-    lifecycle.Action.PAUSE: "Pause",
-    lifecycle.Action.RESUME: "Resume",
-    lifecycle.Action.CANCEL: "Cancel campaign",
-}
-
 
 @dataclass(frozen=True)
 class CampaignView:

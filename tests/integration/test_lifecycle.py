@@ -7,13 +7,13 @@ import pytest
 from models.campaigns import lifecycle
 from models.errors import IllegalTransition, NotFoundOrNotYours
 from models.statuses import CampaignStatus
-from tests.factories import make_campaign, make_instance
+from tests.factories import make_campaign, make_instance, recipient_rows
 
 
 async def test_start_then_pause_then_resume(make_user, clock) -> None:
     user = await make_user()
     instance = await make_instance(user.id)
-    campaign = await make_campaign(user.id, instance.id)
+    campaign = await make_campaign(user.id, instance.id, recipients=recipient_rows(["5511900000001"]))
     started = await lifecycle.apply(campaign.id, "start", owner_id=user.id, now=clock.now())
     assert started.status == CampaignStatus.RUNNING and started.started_at == clock.now()
     paused = await lifecycle.apply(campaign.id, "pause", owner_id=user.id, now=clock.advance(60))
@@ -49,8 +49,10 @@ async def test_another_users_campaign_is_not_found(make_user, clock) -> None:
 
 async def test_auto_resume_only_resumes_what_arauto_paused(make_user, clock) -> None:
     user = await make_user()
-    by_user = await make_campaign(user.id, None, status=CampaignStatus.RUNNING)
-    by_arauto = await make_campaign(user.id, None, status=CampaignStatus.RUNNING)
+    instance = await make_instance(user.id)
+    rows = recipient_rows(["5511900000001"])
+    by_user = await make_campaign(user.id, instance.id, recipients=rows, status=CampaignStatus.RUNNING)
+    by_arauto = await make_campaign(user.id, instance.id, recipients=rows, status=CampaignStatus.RUNNING)
     await lifecycle.apply(by_user.id, "pause", owner_id=user.id, now=clock.now())
     await lifecycle.apply(by_arauto.id, "auto_pause", owner_id=None, now=clock.now(), reason="Instance disconnected")
     with pytest.raises(IllegalTransition):

@@ -5,18 +5,9 @@ from __future__ import annotations
 import random
 from datetime import UTC, datetime, timedelta
 
-from scheduler.slots import next_slot, plan_slots
+from scheduler.slots import plan_slots
 
 NOW = datetime(2026, 1, 5, 12, 0, tzinfo=UTC)
-
-
-def test_a_due_slot_allows_a_send_and_moves_one_interval_on():
-    assert next_slot(NOW - timedelta(seconds=1), NOW, 3.0) == (True, NOW + timedelta(seconds=3))
-
-
-def test_a_future_slot_refuses_and_keeps_the_slot():
-    later = NOW + timedelta(seconds=2)
-    assert next_slot(later, NOW, 3.0) == (False, later)
 
 
 def test_an_old_slot_after_downtime_restarts_at_now_with_no_burst():
