@@ -11,6 +11,7 @@ path and controller (two controllers both owning `/campaigns/` would collide).
 
 from views.campaigns.actions_api import CampaignActionsApi
 from views.campaigns.api import CampaignApi
+from views.campaigns.deps import OWN_CAMPAIGN
 from views.campaigns.detail import CampaignDetailPages
 from views.campaigns.editor import CampaignEditorRoutes
 from views.campaigns.pages import CampaignListRoutes
@@ -26,6 +27,7 @@ class CampaignPages(CampaignListRoutes, CampaignEditorRoutes):
     path = "/campaigns"
     guards = [requires_login]
     include_in_schema = False
+    dependencies = OWN_CAMPAIGN
 
 
 CONTROLLERS = [

@@ -12,8 +12,10 @@ from models.accounts.users import CurrentUser
 from models.campaigns import editing as campaigns
 from models.campaigns import queries as campaign_queries
 from models.campaigns.queries import DEFAULT_LIMIT, CampaignFilter
+from models.tables import Campaign
 from scheduler.clock import Clock
 from settings import Settings
+from views.campaigns.deps import OWN_CAMPAIGN
 from views.guards import requires_login
 from views.schemas import CampaignCreate, CampaignUpdate, campaign_json
 
@@ -22,6 +24,7 @@ class CampaignApi(Controller):
     path = "/api/campaigns"
     guards = [requires_login]
     tags = ["campaigns"]
+    dependencies = OWN_CAMPAIGN
 
     @post("/", name="api_campaign_create", status_code=201)
     async def create(
@@ -69,23 +72,22 @@ class CampaignApi(Controller):
         return (await campaign_queries.stats(current_user.id)).as_json()
 
     @get("/{campaign_id:int}", name="api_campaign_detail")
-    async def detail(self, campaign_id: FromPath[int], current_user: NamedDependency[CurrentUser]) -> dict[str, Any]:
-        return campaign_json(await campaigns.get(campaign_id, owner_id=current_user.id))
+    async def detail(self, campaign: NamedDependency[Campaign]) -> dict[str, Any]:
+        return campaign_json(campaign)
 
     @put("/{campaign_id:int}", name="api_campaign_update")
     async def update(
         self,
-        campaign_id: FromPath[int],
+        campaign: NamedDependency[Campaign],
         data: JSONBody[CampaignUpdate],
         current_user: NamedDependency[CurrentUser],
         settings: NamedDependency[Settings],
         clock: NamedDependency[Clock],
     ) -> dict[str, Any]:
         """Fields left out keep their value; 409 unless DRAFT or SCHEDULED."""
-        current = await campaigns.get(campaign_id, owner_id=current_user.id)
         updated = await campaigns.update(
-            campaign_id,
-            data.merged_into(current),
+            campaign.id,
+            data.merged_into(campaign),
             owner_id=current_user.id,
             now=clock.now(),
             max_rate=settings.max_rate,

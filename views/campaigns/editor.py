@@ -7,7 +7,7 @@ from typing import Any
 
 from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
-from litestar.params import FromPath, URLEncodedBody
+from litestar.params import URLEncodedBody
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
@@ -101,9 +101,8 @@ class CampaignEditorRoutes(Controller):
         return Redirect(f"/campaigns/{result.id}", status_code=303)
 
     @get("/{campaign_id:int}/edit", name="campaign_edit")
-    async def edit(self, campaign_id: FromPath[int], current_user: NamedDependency[CurrentUser]) -> Template:
+    async def edit(self, campaign: NamedDependency[Campaign], current_user: NamedDependency[CurrentUser]) -> Template:
         """Only DRAFT and SCHEDULED campaigns open for editing; others flash why (naming the status)."""
-        campaign = await campaigns.get(campaign_id, owner_id=current_user.id)
         if not lifecycle.can_edit(campaign.status):
             raise IllegalTransition(campaigns.edit_refusal(campaign.status))
         form = campaign_form_of(campaign, current_user.timezone)
@@ -113,25 +112,23 @@ class CampaignEditorRoutes(Controller):
     async def update(
         self,
         request: AnyRequest,
-        campaign_id: FromPath[int],
+        campaign: NamedDependency[Campaign],
         data: URLEncodedBody[CampaignForm],
         current_user: NamedDependency[CurrentUser],
         settings: NamedDependency[Settings],
         clock: NamedDependency[Clock],
     ) -> Template | Redirect:
-        campaign = await campaigns.get(campaign_id, owner_id=current_user.id)
-
         async def save(values: CampaignInput) -> Campaign:
             return await campaigns.update(
-                campaign_id, values, owner_id=current_user.id, now=clock.now(), max_rate=settings.max_rate
+                campaign.id, values, owner_id=current_user.id, now=clock.now(), max_rate=settings.max_rate
             )
 
-        data.campaign_id = str(campaign_id)
+        data.campaign_id = str(campaign.id)
         result = await _submit(data, current_user, settings, clock, save)
         if isinstance(result, dict):
             return await _form_page(current_user.id, data, campaign=campaign, errors=result, status_code=422)
         flash(request, _("Campaign saved."), category="success")
-        return Redirect(f"/campaigns/{campaign_id}", status_code=303)
+        return Redirect(f"/campaigns/{campaign.id}", status_code=303)
 
     @post("/preview", name="campaign_preview")
     async def preview(self, data: URLEncodedBody[CampaignForm], current_user: NamedDependency[CurrentUser]) -> Template:

@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 
 from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
-from litestar.params import FromPath, QueryParameter
+from litestar.params import QueryParameter
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
@@ -17,6 +17,7 @@ from models.campaigns import lifecycle
 from models.campaigns import queries as campaign_queries
 from models.campaigns.queries import DEFAULT_LIMIT, SORT_COLUMNS, CampaignFilter
 from models.statuses import CampaignStatus
+from models.tables import Campaign
 from views.i18n import _
 
 AnyRequest = Request[Any, Any, Any]
@@ -120,17 +121,15 @@ class CampaignListRoutes(Controller):
         return Template("partials/campaigns/rows.html", context=context)
 
     @get("/{campaign_id:int}/delete", name="campaign_delete_confirm")
-    async def confirm_delete(self, campaign_id: FromPath[int], current_user: NamedDependency[CurrentUser]) -> Template:
+    async def confirm_delete(self, campaign: NamedDependency[Campaign]) -> Template:
         """The confirmation step: deleting also removes every recipient and cannot be undone."""
-        campaign = await campaigns.get(campaign_id, owner_id=current_user.id)
         return Template("campaigns/delete.html", context={"campaign": campaign})
 
     @post("/{campaign_id:int}/delete", name="campaign_delete")
     async def delete(
-        self, request: AnyRequest, campaign_id: FromPath[int], current_user: NamedDependency[CurrentUser]
+        self, request: AnyRequest, campaign: NamedDependency[Campaign], current_user: NamedDependency[CurrentUser]
     ) -> Redirect:
         """A refused delete (live campaign) flashes the reason naming the status (views/errors.py)."""
-        campaign = await campaigns.get(campaign_id, owner_id=current_user.id)
-        await campaigns.delete(campaign_id, owner_id=current_user.id)
+        await campaigns.delete(campaign.id, owner_id=current_user.id)
         flash(request, _("Campaign “%(name)s” deleted.") % {"name": campaign.name}, category="success")
         return Redirect(request.app.route_reverse("campaign_list"), status_code=303)

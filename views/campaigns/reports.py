@@ -6,13 +6,12 @@ from collections.abc import AsyncIterator
 
 from litestar import Controller, get
 from litestar.di import NamedDependency
-from litestar.params import FromPath
 from litestar.response import Stream
 
 from models.accounts.users import CurrentUser
 from models.campaigns.reports import export_csv
-from models.ownership import get_own
 from models.tables import Campaign
+from views.campaigns.deps import OWN_CAMPAIGN
 from views.guards import requires_login
 
 
@@ -31,11 +30,11 @@ class CampaignReportPages(Controller):
     path = "/campaigns"
     guards = [requires_login]
     include_in_schema = False
+    dependencies = OWN_CAMPAIGN
 
     @get("/{campaign_id:int}/export.csv", name="campaign_export")
-    async def export(self, campaign_id: FromPath[int], current_user: NamedDependency[CurrentUser]) -> Stream:
+    async def export(self, campaign: NamedDependency[Campaign], current_user: NamedDependency[CurrentUser]) -> Stream:
         """UTF-8 with BOM so Excel reads accents; formula-looking cells neutralised in models/reports.py."""
-        campaign = await get_own(Campaign, campaign_id, current_user.id, "Campaign")
         return Stream(
             _encoded(export_csv(campaign.id, timezone=current_user.timezone)),
             media_type="text/csv; charset=utf-8",
