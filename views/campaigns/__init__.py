@@ -9,12 +9,14 @@
 path and controller (two controllers both owning `/campaigns/` would collide).
 """
 
+from litestar.di import Provide
+
 from views.campaigns.actions_api import CampaignActionsApi
 from views.campaigns.api import CampaignApi
 from views.campaigns.deps import OWN_CAMPAIGN
 from views.campaigns.detail import CampaignDetailPages
 from views.campaigns.editor import CampaignEditorRoutes
-from views.campaigns.pages import CampaignListRoutes
+from views.campaigns.pages import CampaignListRoutes, provide_list_filter
 from views.campaigns.recipient_upload import RecipientPages
 from views.campaigns.recipients import CampaignRecipientPages
 from views.campaigns.recipients_api import RecipientsApi
@@ -27,7 +29,7 @@ class CampaignPages(CampaignListRoutes, CampaignEditorRoutes):
     path = "/campaigns"
     guards = [requires_login]
     include_in_schema = False
-    dependencies = OWN_CAMPAIGN
+    dependencies = {**OWN_CAMPAIGN, "list_filter": Provide(provide_list_filter)}
 
 
 CONTROLLERS = [
