@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
@@ -88,6 +89,11 @@ class TemplateWrite(msgspec.Struct, rename="camel", forbid_unknown_fields=True):
 
 def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value else None
+
+
+def listing_json(items: Iterable[dict[str, Any]], total: int, **paging: int) -> dict[str, Any]:
+    """A list answer: its items, how many match in all, and where this page is (`limit`/`offset` or `page`/`pages`)."""
+    return {"items": list(items), "total": total, **paging}
 
 
 def campaign_json(campaign: Campaign) -> dict[str, Any]:

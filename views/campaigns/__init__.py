@@ -3,7 +3,7 @@
 - `pages` (list, delete) and `editor` (new/edit form, live preview), joined in `CampaignPages`;
 - `detail` (the page, its live block, actions), `recipients` (table fragment, retry failed), `reports` (CSV),
   `test_send`, `recipient_upload` (the three-step CSV import);
-- `api`, `actions_api`, `recipients_api`: the same operations under `/api/campaigns`.
+- `api` (with actions and progress), `recipients_api`: the same operations under `/api/campaigns`.
 
 `CampaignPages` joins two route sets into one controller because Litestar registers one OPTIONS handler per
 path and controller (two controllers both owning `/campaigns/` would collide).
@@ -11,7 +11,6 @@ path and controller (two controllers both owning `/campaigns/` would collide).
 
 from litestar.di import Provide
 
-from views.campaigns.actions_api import CampaignActionsApi
 from views.campaigns.api import CampaignApi
 from views.campaigns.deps import OWN_CAMPAIGN
 from views.campaigns.detail import CampaignDetailPages
@@ -40,7 +39,6 @@ CONTROLLERS = [
     CampaignTestSendPages,
     RecipientPages,
     CampaignApi,
-    CampaignActionsApi,
     RecipientsApi,
 ]
 

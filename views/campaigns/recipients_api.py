@@ -18,6 +18,7 @@ from models.recipients import MAX_LIMIT, ImportOptions, import_csv, list_recipie
 from scheduler.clock import Clock
 from settings import BASE_DIR, Settings
 from views.guards import requires_login
+from views.schemas import listing_json
 from views.uploads import UploadLimitMiddleware, spool_csv
 
 
@@ -78,7 +79,7 @@ class RecipientsApi(Controller):
         page = await list_recipients(
             campaign_id, owner_id=current_user.id, status=status, search=search, limit=limit, offset=offset
         )
-        return {"items": [item.as_json() for item in page.items], "total": page.total, "limit": limit, "offset": offset}
+        return listing_json([item.as_json() for item in page.items], page.total, limit=limit, offset=offset)
 
 
 def _boolean(raw: str | None, field: str) -> bool | None:

@@ -13,7 +13,7 @@ from models.accounts.users import CurrentUser
 from models.message_templates import TemplateInput
 from scheduler.clock import Clock
 from views.guards import requires_login
-from views.schemas import TemplateWrite, template_json
+from views.schemas import TemplateWrite, listing_json, template_json
 
 
 def _input(data: TemplateWrite) -> TemplateInput:
@@ -28,7 +28,7 @@ class TemplateApi(Controller):
     @get("/", name="api_template_list")
     async def list_(self, current_user: NamedDependency[CurrentUser]) -> dict[str, Any]:
         items = await message_templates.list_templates(current_user.id)
-        return {"items": [template_json(t) for t in items], "total": len(items)}
+        return listing_json([template_json(t) for t in items], len(items))
 
     @post("/", name="api_template_create", status_code=201)
     async def create(

@@ -15,6 +15,7 @@ from models.tables import OptOut
 from scheduler.clock import Clock
 from settings import Settings
 from views.guards import requires_login
+from views.schemas import listing_json
 
 
 class OptOutIn(msgspec.Struct, forbid_unknown_fields=True):
@@ -36,12 +37,9 @@ class OptOutApi(Controller):
         self, current_user: NamedDependency[CurrentUser], search: FromQuery[str] = "", page: FromQuery[int] = 1
     ) -> dict[str, Any]:
         listing = await optouts.opt_out_page(current_user.id, search=search, page=page)
-        return {
-            "items": [as_json(row) for row in listing.rows],
-            "total": listing.total,
-            "page": listing.page,
-            "pages": listing.pages,
-        }
+        return listing_json(
+            [as_json(row) for row in listing.rows], listing.total, page=listing.page, pages=listing.pages
+        )
 
     @post("/", name="api_optout_create")
     async def create(
