@@ -21,13 +21,11 @@ from views.campaigns.recipients import CampaignRecipientPages
 from views.campaigns.recipients_api import RecipientsApi
 from views.campaigns.reports import CampaignReportPages
 from views.campaigns.test_send import CampaignTestSendPages
-from views.guards import requires_login
+from views.guards import SignedInPages
 
 
-class CampaignPages(CampaignListRoutes, CampaignEditorRoutes):
+class CampaignPages(CampaignListRoutes, CampaignEditorRoutes, SignedInPages):
     path = "/campaigns"
-    guards = [requires_login]
-    include_in_schema = False
     dependencies = {**OWN_CAMPAIGN, "list_filter": Provide(provide_list_filter)}
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import msgspec
-from litestar import Controller, Response, delete, get, post, put
+from litestar import Response, delete, get, post, put
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody, QueryParameter
 
@@ -18,7 +18,7 @@ from models.tables import Campaign
 from scheduler.clock import Clock
 from settings import Settings
 from views.campaigns.deps import OWN_CAMPAIGN
-from views.guards import requires_login
+from views.guards import SignedInApi
 from views.schemas import CampaignCreate, CampaignUpdate, campaign_json, listing_json
 
 
@@ -26,9 +26,8 @@ class ActionBody(msgspec.Struct, forbid_unknown_fields=True):
     action: str
 
 
-class CampaignApi(Controller):
+class CampaignApi(SignedInApi):
     path = "/api/campaigns"
-    guards = [requires_login]
     tags = ["campaigns"]
     dependencies = OWN_CAMPAIGN
 

@@ -6,7 +6,7 @@ import asyncio
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from litestar import Controller, Request, Response, get, post
+from litestar import Request, Response, get, post
 from litestar.datastructures import UploadFile
 from litestar.di import NamedDependency
 from litestar.params import MultipartBody, QueryParameter
@@ -20,7 +20,7 @@ from scheduler.clock import Clock
 from settings import Settings
 from views import upload_store
 from views.campaigns.deps import OWN_CAMPAIGN
-from views.guards import requires_login
+from views.guards import SignedInPages
 from views.i18n import _
 from views.uploads import UploadLimitMiddleware
 
@@ -34,10 +34,8 @@ class UploadForm:
     lines: str = ""
 
 
-class RecipientPages(Controller):
+class RecipientPages(SignedInPages):
     path = "/campaigns/{campaign_id:int}/recipients"
-    guards = [requires_login]
-    include_in_schema = False
     dependencies = OWN_CAMPAIGN
 
     @get("/upload", name="recipients_upload")

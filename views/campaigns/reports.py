@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 
-from litestar import Controller, get
+from litestar import get
 from litestar.di import NamedDependency
 from litestar.response import Stream
 
@@ -12,7 +12,7 @@ from models.accounts.users import CurrentUser
 from models.campaigns.reports import export_csv
 from models.tables import Campaign
 from views.campaigns.deps import OWN_CAMPAIGN
-from views.guards import requires_login
+from views.guards import SignedInPages
 
 
 def report_filename(campaign: Campaign) -> str:
@@ -26,10 +26,8 @@ async def _encoded(chunks: AsyncIterator[str]) -> AsyncIterator[bytes]:
         yield chunk.encode("utf-8")
 
 
-class CampaignReportPages(Controller):
+class CampaignReportPages(SignedInPages):
     path = "/campaigns"
-    guards = [requires_login]
-    include_in_schema = False
     dependencies = OWN_CAMPAIGN
 
     @get("/{campaign_id:int}/export.csv", name="campaign_export")

@@ -5,14 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 import msgspec
-from litestar import Controller, delete, get, post, put
+from litestar import delete, get, post, put
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
 
 from models.accounts.users import CurrentUser
 from models.instances import records as instances
 from models.instances.overview import InstanceView
-from views.guards import requires_login
+from views.guards import SignedInApi
 from views.instances.deps import OWN_INSTANCES, OwnInstances
 
 EDITABLE = ("name", "server_url", "instance_name", "rate_per_minute", "jitter_percent", "daily_cap")
@@ -57,9 +57,8 @@ def instance_json(view: InstanceView, warning: str = "") -> dict[str, Any]:
     return body
 
 
-class InstanceApi(Controller):
+class InstanceApi(SignedInApi):
     path = "/api/instances"
-    guards = [requires_login]
     tags = ["instances"]
     dependencies = OWN_INSTANCES
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from litestar import Controller, get, post
+from litestar import get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, URLEncodedBody
 from litestar.plugins.flash import flash
@@ -17,7 +17,7 @@ from models.errors import ValidationFailed
 from models.instances import records as instances
 from scheduler import instance_setup
 from scheduler.evolution import EvolutionClient
-from views.guards import requires_login
+from views.guards import SignedInPages
 from views.i18n import _
 from views.instances.deps import OWN_INSTANCES, OwnInstances
 
@@ -54,10 +54,8 @@ def _form(
     return Template("instances/form.html", context=context, status_code=status)
 
 
-class InstancePages(Controller):
+class InstancePages(SignedInPages):
     path = "/instances"
-    guards = [requires_login]
-    include_in_schema = False
     dependencies = OWN_INSTANCES
 
     @get("/", name="instance_list")

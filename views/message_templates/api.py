@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Controller, Response, delete, get, post, put
+from litestar import Response, delete, get, post, put
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
 
@@ -12,7 +12,7 @@ from models import message_templates
 from models.accounts.users import CurrentUser
 from models.message_templates import TemplateInput
 from scheduler.clock import Clock
-from views.guards import requires_login
+from views.guards import SignedInApi
 from views.schemas import TemplateWrite, listing_json, template_json
 
 
@@ -20,9 +20,8 @@ def _input(data: TemplateWrite) -> TemplateInput:
     return TemplateInput(name=data.name, body=data.body, media_url=data.media_url, media_type=data.media_type)
 
 
-class TemplateApi(Controller):
+class TemplateApi(SignedInApi):
     path = "/api/templates"
-    guards = [requires_login]
     tags = ["templates"]
 
     @get("/", name="api_template_list")

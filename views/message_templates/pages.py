@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Controller, Request, get, post
+from litestar import Request, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, URLEncodedBody
 from litestar.plugins.flash import flash
@@ -17,7 +17,7 @@ from models.errors import ValidationFailed
 from models.tables import MessageTemplate
 from scheduler.clock import Clock
 from views.campaigns.forms import TemplateForm, field_errors
-from views.guards import requires_login
+from views.guards import SignedInPages
 from views.i18n import _
 
 AnyRequest = Request[Any, Any, Any]
@@ -28,10 +28,8 @@ def _form(form: TemplateForm, template: MessageTemplate | None, errors: dict[str
     return Template("message_templates/form.html", context=context, status_code=status)
 
 
-class MessageTemplatePages(Controller):
+class MessageTemplatePages(SignedInPages):
     path = "/templates"
-    guards = [requires_login]
-    include_in_schema = False
 
     @get("/", name="template_list")
     async def list_(self, current_user: NamedDependency[CurrentUser]) -> Template:

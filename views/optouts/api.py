@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import msgspec
-from litestar import Controller, delete, get, post
+from litestar import delete, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody
 
@@ -14,7 +14,7 @@ from models.inbound import optouts
 from models.tables import OptOut
 from scheduler.clock import Clock
 from settings import Settings
-from views.guards import requires_login
+from views.guards import SignedInApi
 from views.schemas import listing_json
 
 
@@ -27,9 +27,8 @@ def as_json(row: OptOut) -> dict[str, Any]:
     return {"id": row.id, "phone": row.phone, "source": row.source, "note": row.note, "createdAt": row.created_at}
 
 
-class OptOutApi(Controller):
+class OptOutApi(SignedInApi):
     path = "/api/opt-outs"
-    guards = [requires_login]
     tags = ["opt-outs"]
 
     @get("/", name="api_optout_list")
