@@ -32,7 +32,7 @@ class CampaignReportPages(SignedInPages):
 
     @get("/{campaign_id:int}/export.csv", name="campaign_export")
     async def export(self, campaign: NamedDependency[Campaign], current_user: NamedDependency[CurrentUser]) -> Stream:
-        """UTF-8 with BOM so Excel reads accents; formula-looking cells neutralised in models/reports.py."""
+        """UTF-8 with BOM so Excel reads accents; formula-looking cells neutralised in models/campaigns/reports.py."""
         return Stream(
             _encoded(export_csv(campaign.id, timezone=current_user.timezone)),
             media_type="text/csv; charset=utf-8",
