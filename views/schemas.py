@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import replace
+from dataclasses import fields, replace
 from datetime import datetime
 from typing import Any
 
@@ -35,18 +35,7 @@ class CampaignCreate(msgspec.Struct, rename="camel", forbid_unknown_fields=True)
     recipients: list[RecipientIn] = []
 
     def as_input(self) -> CampaignInput:
-        return CampaignInput(
-            name=self.name,
-            instance_id=self.instance_id,
-            template_id=self.template_id,
-            message=self.message,
-            media_url=self.media_url,
-            media_type=self.media_type,
-            media_filename=self.media_filename,
-            rate_limit=self.rate_limit,
-            max_retries=self.max_retries,
-            scheduled_for=self.scheduled_for,
-        )
+        return CampaignInput(**{field.name: getattr(self, field.name) for field in fields(CampaignInput)})
 
 
 class CampaignUpdate(msgspec.Struct, rename="camel", forbid_unknown_fields=True):
@@ -64,20 +53,8 @@ class CampaignUpdate(msgspec.Struct, rename="camel", forbid_unknown_fields=True)
     scheduled_for: datetime | UnsetType | None = UNSET
 
     def merged_into(self, campaign: Campaign) -> CampaignInput:
-        current = CampaignInput(
-            name=campaign.name,
-            instance_id=campaign.instance,
-            template_id=campaign.template,
-            message=campaign.message,
-            media_url=campaign.media_url,
-            media_type=campaign.media_type,
-            media_filename=campaign.media_filename,
-            rate_limit=campaign.rate_limit,
-            max_retries=campaign.max_retries,
-            scheduled_for=campaign.scheduled_for,
-        )
         sent = {f: getattr(self, f) for f in self.__struct_fields__ if getattr(self, f) is not UNSET}
-        return replace(current, **sent)
+        return replace(CampaignInput.of(campaign), **sent)
 
 
 class TemplateWrite(msgspec.Struct, rename="camel", forbid_unknown_fields=True):
