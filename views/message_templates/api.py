@@ -11,8 +11,10 @@ from litestar.params import FromPath, JSONBody
 from models import message_templates
 from models.accounts.users import CurrentUser
 from models.message_templates import TemplateInput
+from models.tables import MessageTemplate
 from scheduler.clock import Clock
 from views.guards import SignedInApi
+from views.message_templates.deps import OWN_TEMPLATE
 from views.schemas import TemplateWrite, listing_json, template_json
 
 
@@ -22,6 +24,7 @@ def _input(data: TemplateWrite) -> TemplateInput:
 
 class TemplateApi(SignedInApi):
     path = "/api/templates"
+    dependencies = OWN_TEMPLATE
     tags = ["templates"]
 
     @get("/", name="api_template_list")
@@ -37,8 +40,8 @@ class TemplateApi(SignedInApi):
         return template_json(template)
 
     @get("/{template_id:int}", name="api_template_detail")
-    async def detail(self, template_id: FromPath[int], current_user: NamedDependency[CurrentUser]) -> dict[str, Any]:
-        return template_json(await message_templates.get(template_id, owner_id=current_user.id))
+    async def detail(self, template: NamedDependency[MessageTemplate]) -> dict[str, Any]:
+        return template_json(template)
 
     @put("/{template_id:int}", name="api_template_update")
     async def update(
