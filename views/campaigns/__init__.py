@@ -3,7 +3,10 @@
 - `pages` (list, delete) and `editor` (new/edit form, live preview), joined in `CampaignPages`;
 - `detail` (the page, its live block, actions), `recipients` (table fragment, retry failed), `reports` (CSV),
   `test_send`, `recipient_upload` (the three-step CSV import);
-- `api` (with actions and progress), `recipients_api`: the same operations under `/api/campaigns`.
+- `api` (with actions and progress), `recipients_api`: the same operations under `/api/campaigns`;
+- `deps`: `provide_own_campaign`, the one dependency that loads "the user's own campaign" (404 when missing or
+  not yours) for any handler that needs the row; handlers that only pass the id on call a model function that
+  scopes by owner the same way (models/ownership.get_own).
 
 `CampaignPages` joins two route sets into one controller because Litestar registers one OPTIONS handler per
 path and controller (two controllers both owning `/campaigns/` would collide).
