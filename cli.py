@@ -7,9 +7,13 @@ import asyncio
 import getpass
 import os
 import sys
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
+from typing import TypeVar
 
 from settings import load_settings
+
+T = TypeVar("T")
 
 
 def _prepare_database() -> None:
@@ -19,21 +23,28 @@ def _prepare_database() -> None:
     os.environ.setdefault("PICCOLO_CONF", "piccolo_conf")
 
 
-async def _bind() -> None:
-    import piccolo_conf
-    from models.db import use_engine
+def _with_database(work: Callable[[], Awaitable[T]]) -> T:
+    """Run `work` on a fresh event loop with the tables bound to piccolo_conf's engine (DATABASE_URL)."""
 
-    use_engine(piccolo_conf.DB)
+    async def bound() -> T:
+        import piccolo_conf
+        from models.db import use_engine
+
+        use_engine(piccolo_conf.DB)
+        return await work()
+
+    return asyncio.run(bound())
+
+
+def _fail(message: str) -> int:
+    print(f"error: {message}", file=sys.stderr)
+    return 1
 
 
 def cmd_migrate(_: argparse.Namespace) -> int:
     from models.db import run_migrations
 
-    async def go() -> None:
-        await _bind()
-        await run_migrations()
-
-    asyncio.run(go())
+    _with_database(run_migrations)
     print("Database is up to date.")
     return 0
 
@@ -60,16 +71,10 @@ def cmd_user_create(args: argparse.Namespace) -> int:
 
     password = _read_password(args)
     settings = load_settings()
-
-    async def go() -> None:
-        await _bind()
-        await create_user(args.email, password, admin=args.admin, timezone=settings.default_timezone)
-
     try:
-        asyncio.run(go())
+        _with_database(lambda: create_user(args.email, password, admin=args.admin, timezone=settings.default_timezone))
     except ValidationFailed as exc:
-        print(f"error: {exc.message}", file=sys.stderr)
-        return 1
+        return _fail(exc.message)
     print(f"Created {'administrator' if args.admin else 'user'} {args.email.strip().lower()}.")
     return 0
 
@@ -77,17 +82,15 @@ def cmd_user_create(args: argparse.Namespace) -> int:
 def cmd_token_create(args: argparse.Namespace) -> int:
     from models.accounts.users import create_api_token, get_user_by_email
 
-    async def go() -> str | None:
-        await _bind()
+    async def create() -> str | None:
         user = await get_user_by_email(args.email)
         if user is None:
             return None
         return await create_api_token(user.id, args.name, now=datetime.now(UTC))
 
-    token = asyncio.run(go())
+    token = _with_database(create)
     if token is None:
-        print(f"error: no user with e-mail {args.email}", file=sys.stderr)
-        return 1
+        return _fail(f"no user with e-mail {args.email}")
     print(f"API token for {args.email} (shown once): {token}")
     return 0
 

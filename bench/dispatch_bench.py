@@ -11,7 +11,6 @@ import json
 import logging
 import os
 import secrets
-import subprocess
 import sys
 import tempfile
 import threading
@@ -22,8 +21,8 @@ from pathlib import Path
 import uvicorn
 from piccolo.apps.user.tables import BaseUser
 
-from models.db import all_tables, use_engine
-from models.engines import close_pool, engine_from_url, open_pool
+from bench.import_bench import bind_empty_database, migrate
+from models.engines import close_pool
 from models.statuses import CampaignStatus
 from models.tables import Campaign, CampaignMessage, Instance
 from sandbox.app import create_sandbox_app
@@ -52,11 +51,6 @@ def start_sandbox() -> str:
     while not server.started:
         time.sleep(0.01)
     return state.server_url
-
-
-def migrate(url: str) -> None:
-    env = {**os.environ, "DATABASE_URL": url, "PYTHONPATH": str(REPO)}
-    subprocess.run([sys.executable, "-m", "cli", "migrate"], cwd=REPO, env=env, check=True, capture_output=True)
 
 
 async def seed(sandbox_url: str, messages: int) -> int:
@@ -103,9 +97,7 @@ async def seed(sandbox_url: str, messages: int) -> int:
 
 
 async def measure(url: str, sandbox_url: str, messages: int) -> tuple[float, float]:
-    engine = engine_from_url(url)
-    use_engine(engine)
-    await open_pool(engine)
+    engine = await bind_empty_database(url)
     try:
         campaign_id = await seed(sandbox_url, messages)
         async with EvolutionClient(max_connections=CONCURRENCY) as client:
@@ -125,17 +117,6 @@ async def measure(url: str, sandbox_url: str, messages: int) -> tuple[float, flo
         await close_pool(engine)
 
 
-async def truncate(url: str) -> None:
-    import asyncpg
-
-    connection = await asyncpg.connect(url)
-    try:
-        names = ", ".join(f'"{t._meta.tablename}"' for t in all_tables())
-        await connection.execute(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
-    finally:
-        await connection.close()
-
-
 def main(messages: int | None = None) -> None:
     messages = messages or int(sys.argv[1]) if len(sys.argv) > 1 and sys.argv[1].isdigit() else messages or 3000
     logging.disable(logging.INFO)  # the per-message event log would dominate the CPU figure
@@ -148,8 +129,6 @@ def main(messages: int | None = None) -> None:
             targets.append(("postgresql", postgres))
         for name, url in targets:
             migrate(url)
-            if name == "postgresql":
-                asyncio.run(truncate(url))
             rate, cpu_ms = asyncio.run(measure(url, sandbox_url, messages))
             print(f"dispatch {name}: {messages} messages, {rate:.0f} messages/s, {cpu_ms:.2f} ms CPU per message")
 

@@ -19,6 +19,10 @@ import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from piccolo.engine.base import Engine
 
 ROWS = int(os.environ.get("BENCH_ROWS", "100000"))
 INVALID_SHARE = 0.01
@@ -83,8 +87,9 @@ async def idle_stall(seconds: float) -> float:
     return meter.worst
 
 
-async def bind_empty_database(url: str) -> None:
-    """Point the tables at the (migrated) database `url`, emptied first on PostgreSQL (SQLite files are new)."""
+async def bind_empty_database(url: str) -> Engine[Any]:
+    """Point the tables at the (migrated) database `url`, emptied first on PostgreSQL (SQLite files are new); the
+    caller closes the engine's pool (`models.engines.close_pool`) when done. Every bench empties through here."""
     from models.db import all_tables, use_engine
     from models.engines import engine_from_url, open_pool
     from models.tables import Campaign
@@ -95,6 +100,14 @@ async def bind_empty_database(url: str) -> None:
     if url.startswith("postgres"):
         names = ", ".join(f'"{t._meta.tablename}"' for t in all_tables())
         await Campaign.raw(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
+    return engine
+
+
+async def empty_database(url: str) -> None:
+    """Empty the (migrated) database `url` and let go of it: for a bench whose app runs in another process."""
+    from models.engines import close_pool
+
+    await close_pool(await bind_empty_database(url))
 
 
 async def prepare(url: str) -> tuple[int, int]:

@@ -26,6 +26,7 @@ from typing import Any
 
 import httpx
 
+from bench.import_bench import empty_database, migrate
 from tests.browser.server import REPO, ServedApp, free_port, serve_app
 
 CLIENTS = int(os.environ.get("BENCH_CLIENTS", "200"))
@@ -143,21 +144,6 @@ async def load(app: ServedApp, campaign_id: int) -> Results:
     return results
 
 
-async def empty_postgres(url: str) -> None:
-    import asyncpg
-
-    from models.db import all_tables
-
-    connection = await asyncpg.connect(url)
-    try:
-        exists = await connection.fetchval("SELECT to_regclass('arauto_campaign') IS NOT NULL")
-        if exists:
-            names = ", ".join(f'"{table._meta.tablename}"' for table in all_tables())
-            await connection.execute(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
-    finally:
-        await connection.close()
-
-
 async def sent_count(database_url: str, campaign_id: int) -> int:
     from models.db import use_engine
     from models.engines import engine_from_url
@@ -197,7 +183,8 @@ def sandbox_server() -> Iterator[str]:
 
 def run_on(label: str, database_url: str = "") -> None:
     if database_url:
-        asyncio.run(empty_postgres(database_url))
+        migrate(database_url)
+        asyncio.run(empty_database(database_url))
     has_sender = (REPO / "scheduler" / "lifespan.py").exists()
     with (
         tempfile.TemporaryDirectory() as workdir,

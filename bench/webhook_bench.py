@@ -11,8 +11,6 @@ import asyncio
 import json
 import os
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -21,6 +19,7 @@ import httpx
 from asgi_lifespan import LifespanManager
 
 from app import create_app
+from bench.import_bench import migrate
 from models.accounts.users import create_user
 from models.db import use_engine
 from models.engines import engine_from_url
@@ -31,11 +30,6 @@ from tests.clock import FakeClock
 from tests.factories import make_campaign, make_instance
 
 REPO = Path(__file__).resolve().parents[1]
-
-
-def _migrate(url: str) -> None:
-    env = {**os.environ, "DATABASE_URL": url, "PYTHONPATH": str(REPO)}
-    subprocess.run([sys.executable, "-m", "cli", "migrate"], cwd=REPO, env=env, check=True, capture_output=True)
 
 
 async def _arrange(messages: int) -> tuple[Instance, list[str]]:
@@ -106,7 +100,7 @@ def main(argv: list[str] | None = None) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         if not url.startswith("postgres"):
             url = f"sqlite:///{Path(tmp) / 'bench.sqlite3'}"
-        _migrate(url)
+        migrate(url)
         figures = asyncio.run(run(url, args.messages))
     engine = "PostgreSQL" if url.startswith("postgres") else "SQLite"
     print(f"webhook receiver on {engine}, {args.messages} messages (2 receipts + 1 replay each):")

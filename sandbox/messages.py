@@ -140,12 +140,16 @@ async def find_messages(request: AnyRequest) -> Response[bytes]:
         if stamp < span.get("gte", -math.inf) or stamp > span.get("lte", math.inf):
             continue
         found.append(_public_record(stored))
-    offset = int(body.get("offset") or 50)
-    page = int(body.get("page") or 1)
-    records = found[(page - 1) * offset : page * offset]
-    total = len(found)
-    result = {"total": total, "pages": math.ceil(total / offset), "currentPage": page, "records": records}
+    records, page, size = _page(body, found)
+    result = {"total": len(found), "pages": math.ceil(len(found) / size), "currentPage": page, "records": records}
     return json_response({"messages": result})
+
+
+def _page(body: dict[str, Any], rows: list[Any]) -> tuple[list[Any], int, int]:
+    """Evolution's paging for both searches: `offset` is the page size (50 by default), `page` counts from 1."""
+    size = int(body.get("offset") or 50)
+    page = int(body.get("page") or 1)
+    return rows[(page - 1) * size : page * size], page, size
 
 
 def _public_record(stored: dict[str, Any]) -> dict[str, Any]:
@@ -170,6 +174,4 @@ async def find_status_message(request: AnyRequest) -> Response[bytes]:
         and (where.get("id") is None or row["keyId"] == where["id"])
         and (where.get("remoteJid") is None or row["remoteJid"] == where["remoteJid"])
     ]
-    offset = int(body.get("offset") or 50)
-    page = int(body.get("page") or 1)
-    return json_response(rows[(page - 1) * offset : page * offset])
+    return json_response(_page(body, rows)[0])

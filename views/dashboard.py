@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-from litestar import Controller, get
+from litestar import get
 from litestar.di import NamedDependency
 from litestar.response import Template
 
 from models.accounts.users import CurrentUser
 from models.campaigns.dashboard import dashboard
 from scheduler.clock import Clock
-from views.guards import requires_login
+from views.guards import SignedInPages
 
 
-class DashboardPages(Controller):
+class DashboardPages(SignedInPages):
     path = "/dashboard"
-    guards = [requires_login]
-    include_in_schema = False
 
     @get("/", name="dashboard")
     async def detail(self, current_user: NamedDependency[CurrentUser], clock: NamedDependency[Clock]) -> Template:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from litestar import Controller
 from litestar.connection import ASGIConnection
 from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
 from litestar.handlers.base import BaseRouteHandler
@@ -18,3 +19,16 @@ def requires_admin(connection: ASGIConnection[Any, Any, Any, Any], handler: Base
     requires_login(connection, handler)
     if not connection.user.is_admin:
         raise PermissionDeniedException("Only administrators can do this.")
+
+
+class SignedInPages(Controller):
+    """The base of every page controller: behind login, and left out of the OpenAPI schema (HTML, not API)."""
+
+    guards = [requires_login]
+    include_in_schema = False
+
+
+class SignedInApi(Controller):
+    """The base of every JSON API controller: behind login (a Bearer token, or the session for safe methods)."""
+
+    guards = [requires_login]

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+from collections.abc import Iterable
+from dataclasses import fields, replace
 from datetime import datetime
 from typing import Any
 
@@ -34,18 +35,7 @@ class CampaignCreate(msgspec.Struct, rename="camel", forbid_unknown_fields=True)
     recipients: list[RecipientIn] = []
 
     def as_input(self) -> CampaignInput:
-        return CampaignInput(
-            name=self.name,
-            instance_id=self.instance_id,
-            template_id=self.template_id,
-            message=self.message,
-            media_url=self.media_url,
-            media_type=self.media_type,
-            media_filename=self.media_filename,
-            rate_limit=self.rate_limit,
-            max_retries=self.max_retries,
-            scheduled_for=self.scheduled_for,
-        )
+        return CampaignInput(**{field.name: getattr(self, field.name) for field in fields(CampaignInput)})
 
 
 class CampaignUpdate(msgspec.Struct, rename="camel", forbid_unknown_fields=True):
@@ -63,20 +53,8 @@ class CampaignUpdate(msgspec.Struct, rename="camel", forbid_unknown_fields=True)
     scheduled_for: datetime | UnsetType | None = UNSET
 
     def merged_into(self, campaign: Campaign) -> CampaignInput:
-        current = CampaignInput(
-            name=campaign.name,
-            instance_id=campaign.instance,
-            template_id=campaign.template,
-            message=campaign.message,
-            media_url=campaign.media_url,
-            media_type=campaign.media_type,
-            media_filename=campaign.media_filename,
-            rate_limit=campaign.rate_limit,
-            max_retries=campaign.max_retries,
-            scheduled_for=campaign.scheduled_for,
-        )
         sent = {f: getattr(self, f) for f in self.__struct_fields__ if getattr(self, f) is not UNSET}
-        return replace(current, **sent)
+        return replace(CampaignInput.of(campaign), **sent)
 
 
 class TemplateWrite(msgspec.Struct, rename="camel", forbid_unknown_fields=True):
@@ -88,6 +66,11 @@ class TemplateWrite(msgspec.Struct, rename="camel", forbid_unknown_fields=True):
 
 def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value else None
+
+
+def listing_json(items: Iterable[dict[str, Any]], total: int, **paging: int) -> dict[str, Any]:
+    """A list answer: its items, how many match in all, and where this page is (`limit`/`offset` or `page`/`pages`)."""
+    return {"items": list(items), "total": total, **paging}
 
 
 def campaign_json(campaign: Campaign) -> dict[str, Any]:

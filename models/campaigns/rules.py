@@ -10,7 +10,7 @@ from models.errors import ValidationFailed
 from models.ownership import get_own
 from models.rendering import MAX_MESSAGE_LENGTH
 from models.statuses import MediaType
-from models.tables import Instance, MessageTemplate
+from models.tables import Campaign, Instance, MessageTemplate
 
 MAX_NAME_LENGTH = 200
 MAX_RETRIES_LIMIT = 10
@@ -35,6 +35,22 @@ class CampaignInput:
     rate_limit: int = DEFAULT_RATE
     max_retries: int = DEFAULT_RETRIES
     scheduled_for: datetime | None = None
+
+    @classmethod
+    def of(cls, campaign: Campaign) -> CampaignInput:
+        """What is stored now: the base a partial update changes."""
+        return cls(
+            name=campaign.name,
+            instance_id=campaign.instance,
+            message=campaign.message,
+            template_id=campaign.template,
+            media_url=campaign.media_url,
+            media_type=campaign.media_type,
+            media_filename=campaign.media_filename,
+            rate_limit=campaign.rate_limit,
+            max_retries=campaign.max_retries,
+            scheduled_for=campaign.scheduled_for,
+        )
 
 
 async def checked(

@@ -175,6 +175,13 @@ async def test_find_messages_filters_by_key_id_and_remote_jid(evo: httpx.AsyncCl
     assert everything.json()["messages"]["total"] == 2
 
 
+async def test_find_messages_pages_with_offset_as_the_page_size(evo: httpx.AsyncClient) -> None:
+    for phone in ("5511977770001", "5511977770002", "5511977770003"):
+        await evo.post("/message/sendText/sandbox", json=text_body(phone))
+    second = (await evo.post("/chat/findMessages/sandbox", json={"offset": 2, "page": 2})).json()["messages"]
+    assert (second["total"], second["pages"], second["currentPage"], len(second["records"])) == (3, 2, 2, 1)
+
+
 async def test_find_status_message_lists_the_receipts(sandbox: SandboxServer, evo: httpx.AsyncClient) -> None:
     sent = (await evo.post("/message/sendText/sandbox", json=text_body())).json()
     request = {**example("find-status-message.request.json"), "where": {"id": sent["key"]["id"]}}

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from litestar import Controller, get, post
+from litestar import get, post
 from litestar.di import NamedDependency
 
 from models.accounts.users import CurrentUser
-from views.guards import requires_login
+from views.guards import SignedInApi
 
 
-class AccountApi(Controller):
+class AccountApi(SignedInApi):
     path = "/api/whoami"
-    guards = [requires_login]
     tags = ["account"]
 
     @get("/", name="api_whoami")

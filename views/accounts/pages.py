@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from litestar import Controller, Request, get, post
+from litestar import Request, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, URLEncodedBody
 from litestar.plugins.flash import flash
@@ -14,7 +14,7 @@ from litestar.response import Redirect, Template
 from models.accounts import users
 from models.accounts.users import CurrentUser
 from scheduler.clock import Clock
-from views.guards import requires_login
+from views.guards import SignedInPages
 from views.i18n import _
 
 
@@ -23,10 +23,8 @@ class TokenForm:
     name: str = ""
 
 
-class AccountPages(Controller):
+class AccountPages(SignedInPages):
     path = "/account"
-    guards = [requires_login]
-    include_in_schema = False
 
     @get("/", name="account")
     async def detail(self, current_user: NamedDependency[CurrentUser]) -> Template:

@@ -3,29 +3,33 @@
 - `pages` (list, delete) and `editor` (new/edit form, live preview), joined in `CampaignPages`;
 - `detail` (the page, its live block, actions), `recipients` (table fragment, retry failed), `reports` (CSV),
   `test_send`, `recipient_upload` (the three-step CSV import);
-- `api`, `actions_api`, `recipients_api`: the same operations under `/api/campaigns`.
+- `api` (with actions and progress), `recipients_api`: the same operations under `/api/campaigns`;
+- `deps`: `provide_own_campaign`, the one dependency that loads "the user's own campaign" (404 when missing or
+  not yours) for any handler that needs the row; handlers that only pass the id on call a model function that
+  scopes by owner the same way (models/ownership.get_own).
 
 `CampaignPages` joins two route sets into one controller because Litestar registers one OPTIONS handler per
 path and controller (two controllers both owning `/campaigns/` would collide).
 """
 
-from views.campaigns.actions_api import CampaignActionsApi
+from litestar.di import Provide
+
 from views.campaigns.api import CampaignApi
+from views.campaigns.deps import OWN_CAMPAIGN
 from views.campaigns.detail import CampaignDetailPages
 from views.campaigns.editor import CampaignEditorRoutes
-from views.campaigns.pages import CampaignListRoutes
+from views.campaigns.pages import CampaignListRoutes, provide_list_filter
 from views.campaigns.recipient_upload import RecipientPages
 from views.campaigns.recipients import CampaignRecipientPages
 from views.campaigns.recipients_api import RecipientsApi
 from views.campaigns.reports import CampaignReportPages
 from views.campaigns.test_send import CampaignTestSendPages
-from views.guards import requires_login
+from views.guards import SignedInPages
 
 
-class CampaignPages(CampaignListRoutes, CampaignEditorRoutes):
+class CampaignPages(CampaignListRoutes, CampaignEditorRoutes, SignedInPages):
     path = "/campaigns"
-    guards = [requires_login]
-    include_in_schema = False
+    dependencies = {**OWN_CAMPAIGN, "list_filter": Provide(provide_list_filter)}
 
 
 CONTROLLERS = [
@@ -36,7 +40,6 @@ CONTROLLERS = [
     CampaignTestSendPages,
     RecipientPages,
     CampaignApi,
-    CampaignActionsApi,
     RecipientsApi,
 ]
 

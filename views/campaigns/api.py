@@ -1,27 +1,35 @@
-"""JSON API for campaigns: create (with inline recipients), list, stats, read, update, delete."""
+"""JSON API for campaigns: create (with inline recipients), list, stats, read, update, delete, act, progress."""
 
 from __future__ import annotations
 
 from typing import Annotated, Any
 
-from litestar import Controller, Response, delete, get, post, put
+import msgspec
+from litestar import Response, delete, get, post, put
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody, QueryParameter
 
 from models.accounts.users import CurrentUser
+from models.campaigns import actions as campaign_actions
 from models.campaigns import editing as campaigns
 from models.campaigns import queries as campaign_queries
 from models.campaigns.queries import DEFAULT_LIMIT, CampaignFilter
+from models.tables import Campaign
 from scheduler.clock import Clock
 from settings import Settings
-from views.guards import requires_login
-from views.schemas import CampaignCreate, CampaignUpdate, campaign_json
+from views.campaigns.deps import OWN_CAMPAIGN
+from views.guards import SignedInApi
+from views.schemas import CampaignCreate, CampaignUpdate, campaign_json, listing_json
 
 
-class CampaignApi(Controller):
+class ActionBody(msgspec.Struct, forbid_unknown_fields=True):
+    action: str
+
+
+class CampaignApi(SignedInApi):
     path = "/api/campaigns"
-    guards = [requires_login]
     tags = ["campaigns"]
+    dependencies = OWN_CAMPAIGN
 
     @post("/", name="api_campaign_create", status_code=201)
     async def create(
@@ -57,35 +65,29 @@ class CampaignApi(Controller):
     ) -> dict[str, Any]:
         query = CampaignFilter(status.upper(), instance_id, search, sort_by, sort_order, limit, offset)
         page = await campaign_queries.list_campaigns(current_user.id, query)
-        return {
-            "items": [campaign_json(c) for c in page.items],
-            "total": page.total,
-            "limit": page.limit,
-            "offset": page.offset,
-        }
+        return listing_json([campaign_json(c) for c in page.items], page.total, limit=page.limit, offset=page.offset)
 
     @get("/stats", name="api_campaign_stats")
     async def stats(self, current_user: NamedDependency[CurrentUser]) -> dict[str, Any]:
         return (await campaign_queries.stats(current_user.id)).as_json()
 
     @get("/{campaign_id:int}", name="api_campaign_detail")
-    async def detail(self, campaign_id: FromPath[int], current_user: NamedDependency[CurrentUser]) -> dict[str, Any]:
-        return campaign_json(await campaigns.get(campaign_id, owner_id=current_user.id))
+    async def detail(self, campaign: NamedDependency[Campaign]) -> dict[str, Any]:
+        return campaign_json(campaign)
 
     @put("/{campaign_id:int}", name="api_campaign_update")
     async def update(
         self,
-        campaign_id: FromPath[int],
+        campaign: NamedDependency[Campaign],
         data: JSONBody[CampaignUpdate],
         current_user: NamedDependency[CurrentUser],
         settings: NamedDependency[Settings],
         clock: NamedDependency[Clock],
     ) -> dict[str, Any]:
         """Fields left out keep their value; 409 unless DRAFT or SCHEDULED."""
-        current = await campaigns.get(campaign_id, owner_id=current_user.id)
         updated = await campaigns.update(
-            campaign_id,
-            data.merged_into(current),
+            campaign.id,
+            data.merged_into(campaign),
             owner_id=current_user.id,
             now=clock.now(),
             max_rate=settings.max_rate,
@@ -97,3 +99,26 @@ class CampaignApi(Controller):
         """204; 409 while SCHEDULED, RUNNING or PAUSED."""
         await campaigns.delete(campaign_id, owner_id=current_user.id)
         return Response(None, status_code=204)
+
+    @post("/{campaign_id:int}/actions", name="api_campaign_act", status_code=200)
+    async def act(
+        self,
+        campaign: NamedDependency[Campaign],
+        data: JSONBody[ActionBody],
+        current_user: NamedDependency[CurrentUser],
+        clock: NamedDependency[Clock],
+    ) -> dict[str, Any]:
+        """409 when the status refuses the action, 404 when missing or not yours, 400 for an unknown action."""
+        updated = await campaign_actions.perform(campaign.id, data.action, owner_id=current_user.id, now=clock.now())
+        return campaign_json(updated)
+
+    @get("/{campaign_id:int}/progress", name="api_campaign_progress")
+    async def progress(
+        self,
+        campaign: NamedDependency[Campaign],
+        current_user: NamedDependency[CurrentUser],
+        clock: NamedDependency[Clock],
+    ) -> dict[str, Any]:
+        """Percent, counters, current rate (msg/min over 5 minutes) and ETA (seconds)."""
+        result = await campaign_actions.own_progress(campaign.id, owner_id=current_user.id, now=clock.now())
+        return result.as_json()

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
-from litestar.params import FromPath, URLEncodedBody
+from litestar.params import URLEncodedBody
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
@@ -17,7 +16,7 @@ from models.campaigns import editing as campaigns
 from models.campaigns import lifecycle
 from models.campaigns import preview as campaign_preview
 from models.campaigns import queries as campaign_queries
-from models.campaigns.rules import MEDIA_TYPES, CampaignInput, checked
+from models.campaigns.rules import MEDIA_TYPES, checked
 from models.errors import IllegalTransition, NotFoundOrNotYours, ValidationFailed
 from models.tables import Campaign
 from scheduler.clock import Clock
@@ -26,7 +25,6 @@ from views.campaigns.forms import CampaignForm, campaign_form_of, field_errors, 
 from views.i18n import _
 
 AnyRequest = Request[Any, Any, Any]
-Save = Callable[[CampaignInput], Awaitable[Campaign]]
 
 
 async def _form_page(
@@ -60,18 +58,32 @@ async def _preview_for(owner_id: int, form: CampaignForm) -> campaign_preview.Pr
         return await campaign_preview.preview(text, owner_id=owner_id)
 
 
-async def _submit(
-    form: CampaignForm, user: CurrentUser, settings: Settings, clock: Clock, save: Save
-) -> Campaign | dict[str, str]:
-    """The saved campaign, or every field error (from reading the strings and from the domain's rules)."""
+async def _save(
+    request: AnyRequest,
+    form: CampaignForm,
+    campaign: Campaign | None,
+    user: CurrentUser,
+    settings: Settings,
+    clock: Clock,
+) -> Template | Redirect:
+    """New (no campaign) and edit alike: the saved campaign's page, or the form again (422) with every field error,
+    from reading the strings and from the domain's rules."""
+    form.campaign_id = str(campaign.id) if campaign else ""
     data, errors = parse_campaign(form, user.timezone)
+    owner_id, now, max_rate = user.id, clock.now(), settings.max_rate
     try:
         if not errors:
-            return await save(data)
-        await checked(data, owner_id=user.id, now=clock.now(), max_rate=settings.max_rate)
+            if campaign is None:
+                saved = await campaigns.create(data, owner_id=owner_id, now=now, max_rate=max_rate)
+                flash(request, _("Campaign created. Add its recipients next."), category="success")
+            else:
+                saved = await campaigns.update(campaign.id, data, owner_id=owner_id, now=now, max_rate=max_rate)
+                flash(request, _("Campaign saved."), category="success")
+            return Redirect(f"/campaigns/{saved.id}", status_code=303)
+        await checked(data, owner_id=owner_id, now=now, max_rate=max_rate)
     except ValidationFailed as invalid:
         errors = {**field_errors(invalid.errors), **errors}
-    return errors
+    return await _form_page(user.id, form, campaign=campaign, errors=errors, status_code=422)
 
 
 class CampaignEditorRoutes(Controller):
@@ -90,20 +102,11 @@ class CampaignEditorRoutes(Controller):
         settings: NamedDependency[Settings],
         clock: NamedDependency[Clock],
     ) -> Template | Redirect:
-        async def save(values: CampaignInput) -> Campaign:
-            return await campaigns.create(values, owner_id=current_user.id, now=clock.now(), max_rate=settings.max_rate)
-
-        data.campaign_id = ""
-        result = await _submit(data, current_user, settings, clock, save)
-        if isinstance(result, dict):
-            return await _form_page(current_user.id, data, campaign=None, errors=result, status_code=422)
-        flash(request, _("Campaign created. Add its recipients next."), category="success")
-        return Redirect(f"/campaigns/{result.id}", status_code=303)
+        return await _save(request, data, None, current_user, settings, clock)
 
     @get("/{campaign_id:int}/edit", name="campaign_edit")
-    async def edit(self, campaign_id: FromPath[int], current_user: NamedDependency[CurrentUser]) -> Template:
+    async def edit(self, campaign: NamedDependency[Campaign], current_user: NamedDependency[CurrentUser]) -> Template:
         """Only DRAFT and SCHEDULED campaigns open for editing; others flash why (naming the status)."""
-        campaign = await campaigns.get(campaign_id, owner_id=current_user.id)
         if not lifecycle.can_edit(campaign.status):
             raise IllegalTransition(campaigns.edit_refusal(campaign.status))
         form = campaign_form_of(campaign, current_user.timezone)
@@ -113,25 +116,13 @@ class CampaignEditorRoutes(Controller):
     async def update(
         self,
         request: AnyRequest,
-        campaign_id: FromPath[int],
+        campaign: NamedDependency[Campaign],
         data: URLEncodedBody[CampaignForm],
         current_user: NamedDependency[CurrentUser],
         settings: NamedDependency[Settings],
         clock: NamedDependency[Clock],
     ) -> Template | Redirect:
-        campaign = await campaigns.get(campaign_id, owner_id=current_user.id)
-
-        async def save(values: CampaignInput) -> Campaign:
-            return await campaigns.update(
-                campaign_id, values, owner_id=current_user.id, now=clock.now(), max_rate=settings.max_rate
-            )
-
-        data.campaign_id = str(campaign_id)
-        result = await _submit(data, current_user, settings, clock, save)
-        if isinstance(result, dict):
-            return await _form_page(current_user.id, data, campaign=campaign, errors=result, status_code=422)
-        flash(request, _("Campaign saved."), category="success")
-        return Redirect(f"/campaigns/{campaign_id}", status_code=303)
+        return await _save(request, data, campaign, current_user, settings, clock)
 
     @post("/preview", name="campaign_preview")
     async def preview(self, data: URLEncodedBody[CampaignForm], current_user: NamedDependency[CurrentUser]) -> Template:

@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 
 from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
-from litestar.params import FromPath, QueryParameter
+from litestar.params import QueryParameter
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
@@ -17,6 +17,7 @@ from models.campaigns import lifecycle
 from models.campaigns import queries as campaign_queries
 from models.campaigns.queries import DEFAULT_LIMIT, SORT_COLUMNS, CampaignFilter
 from models.statuses import CampaignStatus
+from models.tables import Campaign
 from views.i18n import _
 
 AnyRequest = Request[Any, Any, Any]
@@ -70,8 +71,19 @@ def _list_url(query: CampaignFilter, *, sort_by: str = "", order: str = "", page
     return "/campaigns/?" + urlencode(params)
 
 
-def _filter(status: str, instance: str, search: str, sort: str, order: str, page: int) -> CampaignFilter:
-    """Page links and filter forms send strings; anything unknown falls back to the default view."""
+Text = Annotated[str, QueryParameter()]
+
+
+async def provide_list_filter(
+    status: Text = "",
+    instance: Text = "",
+    search: Text = "",
+    sort: Text = "createdAt",
+    order: Text = "desc",
+    page: Annotated[int, QueryParameter(ge=1)] = 1,
+) -> CampaignFilter:
+    """The list's filters from the query string, for the page and its rows fragment alike; page links and filter
+    forms send strings, and anything unknown falls back to the default view."""
     return CampaignFilter(
         status=status if status in CampaignStatus.__members__ else "",
         instance_id=int(instance) if instance.isdigit() else None,
@@ -79,12 +91,8 @@ def _filter(status: str, instance: str, search: str, sort: str, order: str, page
         sort_by=sort if sort in SORT_COLUMNS else "createdAt",
         sort_order=order if order in ("asc", "desc") else "desc",
         limit=DEFAULT_LIMIT,
-        offset=(max(page, 1) - 1) * DEFAULT_LIMIT,
+        offset=(page - 1) * DEFAULT_LIMIT,
     )
-
-
-Status = Annotated[str, QueryParameter()]
-Page = Annotated[int, QueryParameter(ge=1)]
 
 
 class CampaignListRoutes(Controller):
@@ -92,45 +100,27 @@ class CampaignListRoutes(Controller):
 
     @get("/", name="campaign_list")
     async def list_(
-        self,
-        current_user: NamedDependency[CurrentUser],
-        status: Status = "",
-        instance: Status = "",
-        search: Status = "",
-        sort: Status = "createdAt",
-        order: Status = "desc",
-        page: Page = 1,
+        self, current_user: NamedDependency[CurrentUser], list_filter: NamedDependency[CampaignFilter]
     ) -> Template:
         """The full page (works without JS); the filter form re-fetches only the rows through `campaign_rows`."""
-        context = await _listing(current_user.id, _filter(status, instance, search, sort, order, page))
-        return Template("campaigns/list.html", context=context)
+        return Template("campaigns/list.html", context=await _listing(current_user.id, list_filter))
 
     @get("/rows", name="campaign_rows")
     async def rows(
-        self,
-        current_user: NamedDependency[CurrentUser],
-        status: Status = "",
-        instance: Status = "",
-        search: Status = "",
-        sort: Status = "createdAt",
-        order: Status = "desc",
-        page: Page = 1,
+        self, current_user: NamedDependency[CurrentUser], list_filter: NamedDependency[CampaignFilter]
     ) -> Template:
-        context = await _listing(current_user.id, _filter(status, instance, search, sort, order, page))
-        return Template("partials/campaigns/rows.html", context=context)
+        return Template("partials/campaigns/rows.html", context=await _listing(current_user.id, list_filter))
 
     @get("/{campaign_id:int}/delete", name="campaign_delete_confirm")
-    async def confirm_delete(self, campaign_id: FromPath[int], current_user: NamedDependency[CurrentUser]) -> Template:
+    async def confirm_delete(self, campaign: NamedDependency[Campaign]) -> Template:
         """The confirmation step: deleting also removes every recipient and cannot be undone."""
-        campaign = await campaigns.get(campaign_id, owner_id=current_user.id)
         return Template("campaigns/delete.html", context={"campaign": campaign})
 
     @post("/{campaign_id:int}/delete", name="campaign_delete")
     async def delete(
-        self, request: AnyRequest, campaign_id: FromPath[int], current_user: NamedDependency[CurrentUser]
+        self, request: AnyRequest, campaign: NamedDependency[Campaign], current_user: NamedDependency[CurrentUser]
     ) -> Redirect:
         """A refused delete (live campaign) flashes the reason naming the status (views/errors.py)."""
-        campaign = await campaigns.get(campaign_id, owner_id=current_user.id)
-        await campaigns.delete(campaign_id, owner_id=current_user.id)
+        await campaigns.delete(campaign.id, owner_id=current_user.id)
         flash(request, _("Campaign “%(name)s” deleted.") % {"name": campaign.name}, category="success")
         return Redirect(request.app.route_reverse("campaign_list"), status_code=303)

@@ -6,21 +6,21 @@ import asyncio
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from litestar import Controller, Request, Response, get, post
+from litestar import Request, Response, get, post
 from litestar.datastructures import UploadFile
 from litestar.di import NamedDependency
-from litestar.params import FromPath, MultipartBody, QueryParameter
+from litestar.params import MultipartBody, QueryParameter
 from litestar.response import Redirect, Template
 
 from models.accounts.users import CurrentUser
 from models.errors import ImportRejected, ValidationFailed
-from models.ownership import get_own
 from models.recipients import ImportOptions, ImportReport, default_phone_column, import_csv, preview
 from models.tables import Campaign
 from scheduler.clock import Clock
 from settings import Settings
 from views import upload_store
-from views.guards import requires_login
+from views.campaigns.deps import OWN_CAMPAIGN
+from views.guards import SignedInPages
 from views.i18n import _
 from views.uploads import UploadLimitMiddleware
 
@@ -34,15 +34,13 @@ class UploadForm:
     lines: str = ""
 
 
-class RecipientPages(Controller):
+class RecipientPages(SignedInPages):
     path = "/campaigns/{campaign_id:int}/recipients"
-    guards = [requires_login]
-    include_in_schema = False
+    dependencies = OWN_CAMPAIGN
 
     @get("/upload", name="recipients_upload")
-    async def upload(self, campaign_id: FromPath[int], current_user: NamedDependency[CurrentUser]) -> Template:
+    async def upload(self, campaign: NamedDependency[Campaign]) -> Template:
         """Step 1: a CSV file, or lines pasted into a box."""
-        campaign = await get_own(Campaign, campaign_id, current_user.id, label="Campaign")
         return Template("campaigns/recipients/upload.html", context={"campaign": campaign, "error": "", "lines": ""})
 
     @post(
@@ -53,13 +51,12 @@ class RecipientPages(Controller):
     )
     async def store(
         self,
-        campaign_id: FromPath[int],
+        campaign: NamedDependency[Campaign],
         current_user: NamedDependency[CurrentUser],
         settings: NamedDependency[Settings],
         data: MultipartBody[UploadForm],
     ) -> Template | Redirect:
         """Keep the file server-side and go to the mapping step; an unreadable file stays on step 1 with why."""
-        campaign = await get_own(Campaign, campaign_id, current_user.id, label="Campaign")
         source: Any = data.file.file if data.file and data.file.filename else data.lines.strip().encode("utf-8")
         if not source:
             return self._upload_error(campaign, _("Choose a CSV file, or paste one recipient per line."), data.lines)
@@ -80,33 +77,33 @@ class RecipientPages(Controller):
     @get("/mapping", name="recipients_mapping")
     async def mapping(
         self,
-        campaign_id: FromPath[int],
+        campaign: NamedDependency[Campaign],
         current_user: NamedDependency[CurrentUser],
         settings: NamedDependency[Settings],
         upload: Upload,
     ) -> Template:
         """Step 2: which column is the phone, which become variables, with the first rows to judge by."""
-        context = await _mapping_context(campaign_id, current_user, settings, upload, None)
+        context = await _mapping_context(campaign, current_user, settings, upload, None)
         return Template("campaigns/recipients/mapping.html", context=context)
 
     @get("/mapping/form", name="recipients_mapping_form")
     async def mapping_form(
         self,
-        campaign_id: FromPath[int],
+        campaign: NamedDependency[Campaign],
         current_user: NamedDependency[CurrentUser],
         settings: NamedDependency[Settings],
         upload: Upload,
         has_header: Annotated[str | None, QueryParameter(name="has_header")] = None,
     ) -> Template:
         """The mapping form alone, redrawn when the header checkbox changes (absent = unchecked)."""
-        context = await _mapping_context(campaign_id, current_user, settings, upload, has_header == "true")
+        context = await _mapping_context(campaign, current_user, settings, upload, has_header == "true")
         return Template("partials/campaigns/recipients/mapping.html", context=context)
 
     @post("/import", name="recipients_import")
     async def import_(
         self,
         request: AnyRequest,
-        campaign_id: FromPath[int],
+        campaign: NamedDependency[Campaign],
         current_user: NamedDependency[CurrentUser],
         settings: NamedDependency[Settings],
         clock: NamedDependency[Clock],
@@ -120,24 +117,23 @@ class RecipientPages(Controller):
             variable_columns=[str(v) for v in form.getall("variable_columns", [])],
             default_region=str(form.get("default_region", "")).strip() or None,
         )
-        path = await upload_store.upload_path(current_user.id, campaign_id, token)
+        path = await upload_store.upload_path(current_user.id, campaign.id, token)
         try:
             report = await import_csv(
-                campaign_id, path, options, owner_id=current_user.id, settings=settings, now=clock.now()
+                campaign.id, path, options, owner_id=current_user.id, settings=settings, now=clock.now()
             )
         except (ImportRejected, ValidationFailed) as exc:
-            context = await _mapping_context(campaign_id, current_user, settings, token, options.has_header)
+            context = await _mapping_context(campaign, current_user, settings, token, options.has_header)
             context.update(error=exc.message, region=options.default_region or settings.default_region)
             return Template("campaigns/recipients/mapping.html", context=context, status_code=400)
-        await upload_store.finish_upload(current_user.id, campaign_id, token, report.as_json())
-        return Redirect(f"/campaigns/{campaign_id}/recipients/report?upload={token}", status_code=303)
+        await upload_store.finish_upload(current_user.id, campaign.id, token, report.as_json())
+        return Redirect(f"/campaigns/{campaign.id}/recipients/report?upload={token}", status_code=303)
 
     @get("/report", name="recipients_report")
     async def report(
-        self, campaign_id: FromPath[int], current_user: NamedDependency[CurrentUser], upload: Upload
+        self, campaign: NamedDependency[Campaign], current_user: NamedDependency[CurrentUser], upload: Upload
     ) -> Template:
         """What the import did: the count that went in, and every row left out with its number and reason."""
-        campaign = await get_own(Campaign, campaign_id, current_user.id, label="Campaign")
         report = ImportReport.from_json(await upload_store.load_report(current_user.id, campaign.id, upload))
         return Template(
             "campaigns/recipients/report.html", context={"campaign": campaign, "report": report, "token": upload}
@@ -145,20 +141,19 @@ class RecipientPages(Controller):
 
     @get("/report.csv", name="recipients_report_csv")
     async def report_csv(
-        self, campaign_id: FromPath[int], current_user: NamedDependency[CurrentUser], upload: Upload
+        self, campaign: NamedDependency[Campaign], current_user: NamedDependency[CurrentUser], upload: Upload
     ) -> Response[str]:
         """The skipped rows as a CSV, to fix in a spreadsheet and import again."""
-        report = ImportReport.from_json(await upload_store.load_report(current_user.id, campaign_id, upload))
-        disposition = f'attachment; filename="import-report-campaign-{campaign_id}.csv"'
+        report = ImportReport.from_json(await upload_store.load_report(current_user.id, campaign.id, upload))
+        disposition = f'attachment; filename="import-report-campaign-{campaign.id}.csv"'
         return Response(
             report.as_csv(), media_type="text/csv; charset=utf-8", headers={"Content-Disposition": disposition}
         )
 
 
 async def _mapping_context(
-    campaign_id: int, user: CurrentUser, settings: Settings, token: str, has_header: bool | None
+    campaign: Campaign, user: CurrentUser, settings: Settings, token: str, has_header: bool | None
 ) -> dict[str, Any]:
-    campaign = await get_own(Campaign, campaign_id, user.id, label="Campaign")
     path = await upload_store.upload_path(user.id, campaign.id, token)
     found = await asyncio.to_thread(preview, path, has_header=has_header, max_bytes=settings.max_upload_bytes)
     return {

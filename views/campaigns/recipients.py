@@ -11,10 +11,10 @@ from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
 from models.accounts.users import CurrentUser
-from models.ownership import get_own
 from models.recipients.campaign_table import recipient_page, retry_failed
 from models.tables import Campaign
 from scheduler.clock import Clock
+from views.campaigns.deps import OWN_CAMPAIGN
 from views.guards import requires_login
 from views.i18n import ngettext
 
@@ -23,18 +23,17 @@ class CampaignRecipientPages(Controller):
     path = "/campaigns/{campaign_id:int}/recipients"
     guards = [requires_login]
     include_in_schema = False
+    dependencies = OWN_CAMPAIGN
 
     @get("/rows", name="recipient_rows")
     async def rows(
         self,
-        campaign_id: FromPath[int],
-        current_user: NamedDependency[CurrentUser],
+        campaign: NamedDependency[Campaign],
         status: FromQuery[str] = "",
         search: FromQuery[str] = "",
         page: FromQuery[int] = 1,
     ) -> Template:
         """The table alone, for htmx filtering and paging (the page includes the same partial)."""
-        campaign = await get_own(Campaign, campaign_id, current_user.id, "Campaign")
         recipients = await recipient_page(campaign.id, status=status, search=search, page=page)
         return Template(
             "partials/campaigns/recipients/table.html", context={"campaign": campaign, "recipients": recipients}

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import anyio
-from litestar import Controller, Request, get, post
+from litestar import Request, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, QueryParameter
 from litestar.status_codes import HTTP_201_CREATED
@@ -17,13 +17,13 @@ from models.errors import ValidationFailed
 from models.recipients import MAX_LIMIT, ImportOptions, import_csv, list_recipients
 from scheduler.clock import Clock
 from settings import BASE_DIR, Settings
-from views.guards import requires_login
+from views.guards import SignedInApi
+from views.schemas import listing_json
 from views.uploads import UploadLimitMiddleware, spool_csv
 
 
-class RecipientsApi(Controller):
+class RecipientsApi(SignedInApi):
     path = "/api/campaigns/{campaign_id:int}/recipients"
-    guards = [requires_login]
     tags = ["recipients"]
 
     @post(
@@ -78,7 +78,7 @@ class RecipientsApi(Controller):
         page = await list_recipients(
             campaign_id, owner_id=current_user.id, status=status, search=search, limit=limit, offset=offset
         )
-        return {"items": [item.as_json() for item in page.items], "total": page.total, "limit": limit, "offset": offset}
+        return listing_json([item.as_json() for item in page.items], page.total, limit=limit, offset=offset)
 
 
 def _boolean(raw: str | None, field: str) -> bool | None:

@@ -4,16 +4,15 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 
-from litestar import Controller, get
+from litestar import get
 from litestar.di import NamedDependency
-from litestar.params import FromPath
 from litestar.response import Stream
 
 from models.accounts.users import CurrentUser
 from models.campaigns.reports import export_csv
-from models.ownership import get_own
 from models.tables import Campaign
-from views.guards import requires_login
+from views.campaigns.deps import OWN_CAMPAIGN
+from views.guards import SignedInPages
 
 
 def report_filename(campaign: Campaign) -> str:
@@ -27,15 +26,13 @@ async def _encoded(chunks: AsyncIterator[str]) -> AsyncIterator[bytes]:
         yield chunk.encode("utf-8")
 
 
-class CampaignReportPages(Controller):
+class CampaignReportPages(SignedInPages):
     path = "/campaigns"
-    guards = [requires_login]
-    include_in_schema = False
+    dependencies = OWN_CAMPAIGN
 
     @get("/{campaign_id:int}/export.csv", name="campaign_export")
-    async def export(self, campaign_id: FromPath[int], current_user: NamedDependency[CurrentUser]) -> Stream:
-        """UTF-8 with BOM so Excel reads accents; formula-looking cells neutralised in models/reports.py."""
-        campaign = await get_own(Campaign, campaign_id, current_user.id, "Campaign")
+    async def export(self, campaign: NamedDependency[Campaign], current_user: NamedDependency[CurrentUser]) -> Stream:
+        """UTF-8 with BOM so Excel reads accents; formula-looking cells neutralised in models/campaigns/reports.py."""
         return Stream(
             _encoded(export_csv(campaign.id, timezone=current_user.timezone)),
             media_type="text/csv; charset=utf-8",

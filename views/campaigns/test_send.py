@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, cast
 
-from litestar import Controller, post
+from litestar import post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, URLEncodedBody
 from litestar.plugins.flash import flash
@@ -17,7 +17,7 @@ from models.campaigns import test_send
 from models.errors import ValidationFailed
 from scheduler.evolution import EvolutionClient, MediaType, SendResult, Sent
 from settings import Settings
-from views.guards import requires_login
+from views.guards import SignedInPages
 from views.i18n import _
 
 
@@ -46,10 +46,8 @@ def outcome(result: SendResult, message: test_send.PreparedTestSend) -> tuple[bo
     return False, _("Not sent to +%(phone)s: %(reason)s") % {"phone": message.phone, "reason": reason}
 
 
-class CampaignTestSendPages(Controller):
+class CampaignTestSendPages(SignedInPages):
     path = "/campaigns"
-    guards = [requires_login]
-    include_in_schema = False
 
     @post("/{campaign_id:int}/test-send", name="campaign_test_send")
     async def test_send(

@@ -1,4 +1,5 @@
-"""Instances (WhatsApp numbers): the pages and HTMX fragments (`pages`) and `/api/instances` (`api`)."""
+"""Instances (WhatsApp numbers): the pages and HTMX fragments (`pages`) and `/api/instances` (`api`), which save,
+check and show the user's own instances through one dependency (`deps.OwnInstances`)."""
 
 from views.instances.api import InstanceApi
 from views.instances.pages import InstancePages

@@ -5,18 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 import msgspec
-from litestar import Controller, delete, get, post, put
+from litestar import delete, get, post, put
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
 
 from models.accounts.users import CurrentUser
 from models.instances import records as instances
-from models.instances.overview import InstanceView, get_instance_view, list_instances
-from scheduler import instance_setup
-from scheduler.clock import Clock
-from scheduler.evolution import EvolutionClient
-from settings import Settings
-from views.guards import requires_login
+from models.instances.overview import InstanceView
+from views.guards import SignedInApi
+from views.instances.deps import OWN_INSTANCES, OwnInstances
 
 EDITABLE = ("name", "server_url", "instance_name", "rate_per_minute", "jitter_percent", "daily_cap")
 
@@ -60,55 +57,36 @@ def instance_json(view: InstanceView, warning: str = "") -> dict[str, Any]:
     return body
 
 
-class InstanceApi(Controller):
+class InstanceApi(SignedInApi):
     path = "/api/instances"
-    guards = [requires_login]
     tags = ["instances"]
+    dependencies = OWN_INSTANCES
 
     @get("/", name="api_instance_list")
-    async def list_(self, current_user: NamedDependency[CurrentUser], clock: NamedDependency[Clock]) -> list[Any]:
-        return [instance_json(view) for view in await list_instances(current_user.id, clock.now().date())]
+    async def list_(self, own_instances: NamedDependency[OwnInstances]) -> list[Any]:
+        return [instance_json(view) for view in await own_instances.all()]
 
     @get("/{instance_id:int}", name="api_instance_detail")
-    async def detail(
-        self, instance_id: FromPath[int], current_user: NamedDependency[CurrentUser], clock: NamedDependency[Clock]
-    ) -> dict[str, Any]:
-        return instance_json(await get_instance_view(instance_id, current_user.id, clock.now().date()))
+    async def detail(self, instance_id: FromPath[int], own_instances: NamedDependency[OwnInstances]) -> dict[str, Any]:
+        return instance_json(await own_instances.view(instance_id))
 
     @post("/", name="api_instance_create", status_code=201)
     async def create(
-        self,
-        data: JSONBody[InstanceInput],
-        current_user: NamedDependency[CurrentUser],
-        evolution: NamedDependency[EvolutionClient],
-        settings: NamedDependency[Settings],
-        clock: NamedDependency[Clock],
+        self, data: JSONBody[InstanceInput], own_instances: NamedDependency[OwnInstances]
     ) -> dict[str, Any]:
         """400 for a bad field, a refused key or an unknown instance; an unreachable server saves with a warning."""
-        saved = await instance_setup.save_instance(
-            evolution, data.given(), owner_id=current_user.id, instance_id=None,
-            base_url=settings.base_url, max_rate=settings.max_rate, now=clock.now(),
-        )  # fmt: skip
-        view = await get_instance_view(int(saved.instance.id), current_user.id, clock.now().date())
-        return instance_json(view, saved.warning)
+        saved = await own_instances.save(data.given())
+        return instance_json(await own_instances.view(int(saved.instance.id)), saved.warning)
 
     @put("/{instance_id:int}", name="api_instance_update")
     async def update(
-        self,
-        instance_id: FromPath[int],
-        data: JSONBody[InstanceInput],
-        current_user: NamedDependency[CurrentUser],
-        evolution: NamedDependency[EvolutionClient],
-        settings: NamedDependency[Settings],
-        clock: NamedDependency[Clock],
+        self, instance_id: FromPath[int], data: JSONBody[InstanceInput], own_instances: NamedDependency[OwnInstances]
     ) -> dict[str, Any]:
-        current = await get_instance_view(instance_id, current_user.id, clock.now().date())
+        """Fields left out keep their value."""
+        current = await own_instances.view(instance_id)
         merged = {**{field: getattr(current, field) for field in EDITABLE}, **data.given()}
-        saved = await instance_setup.save_instance(
-            evolution, merged, owner_id=current_user.id, instance_id=instance_id,
-            base_url=settings.base_url, max_rate=settings.max_rate, now=clock.now(),
-        )  # fmt: skip
-        return instance_json(await get_instance_view(instance_id, current_user.id, clock.now().date()), saved.warning)
+        saved = await own_instances.save(merged, instance_id)
+        return instance_json(await own_instances.view(instance_id), saved.warning)
 
     @delete("/{instance_id:int}", name="api_instance_delete", status_code=204)
     async def delete_(self, instance_id: FromPath[int], current_user: NamedDependency[CurrentUser]) -> None:
@@ -116,16 +94,7 @@ class InstanceApi(Controller):
         await instances.delete_instance(instance_id, current_user.id)
 
     @post("/{instance_id:int}/check", name="api_instance_check", status_code=200)
-    async def check(
-        self,
-        instance_id: FromPath[int],
-        current_user: NamedDependency[CurrentUser],
-        evolution: NamedDependency[EvolutionClient],
-        settings: NamedDependency[Settings],
-        clock: NamedDependency[Clock],
-    ) -> dict[str, Any]:
+    async def check(self, instance_id: FromPath[int], own_instances: NamedDependency[OwnInstances]) -> dict[str, Any]:
         """Refresh the connection state through Evolution (and register the webhook if it is missing)."""
-        warning = await instance_setup.check_instance(
-            evolution, instance_id, current_user.id, base_url=settings.base_url, now=clock.now()
-        )
-        return instance_json(await get_instance_view(instance_id, current_user.id, clock.now().date()), warning)
+        warning = await own_instances.check(instance_id)
+        return instance_json(await own_instances.view(instance_id), warning)

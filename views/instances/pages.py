@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from litestar import Controller, get, post
+from litestar import get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, URLEncodedBody
 from litestar.plugins.flash import flash
@@ -15,13 +15,11 @@ from litestar.response import Redirect, Template
 from models.accounts.users import CurrentUser
 from models.errors import ValidationFailed
 from models.instances import records as instances
-from models.instances.overview import get_instance_view, list_instances
 from scheduler import instance_setup
-from scheduler.clock import Clock
 from scheduler.evolution import EvolutionClient
-from settings import Settings
-from views.guards import requires_login
+from views.guards import SignedInPages
 from views.i18n import _
+from views.instances.deps import OWN_INSTANCES, OwnInstances
 
 
 @dataclass
@@ -56,15 +54,13 @@ def _form(
     return Template("instances/form.html", context=context, status_code=status)
 
 
-class InstancePages(Controller):
+class InstancePages(SignedInPages):
     path = "/instances"
-    guards = [requires_login]
-    include_in_schema = False
+    dependencies = OWN_INSTANCES
 
     @get("/", name="instance_list")
-    async def list_(self, current_user: NamedDependency[CurrentUser], clock: NamedDependency[Clock]) -> Template:
-        rows = await list_instances(current_user.id, clock.now().date())
-        return Template("instances/list.html", context={"instances": rows})
+    async def list_(self, own_instances: NamedDependency[OwnInstances]) -> Template:
+        return Template("instances/list.html", context={"instances": await own_instances.all()})
 
     @get("/new", name="instance_new")
     async def new(self) -> Template:
@@ -72,30 +68,14 @@ class InstancePages(Controller):
 
     @post("/", name="instance_create")
     async def create(
-        self,
-        request: HTMXRequest,
-        data: URLEncodedBody[InstanceForm],
-        current_user: NamedDependency[CurrentUser],
-        evolution: NamedDependency[EvolutionClient],
-        settings: NamedDependency[Settings],
-        clock: NamedDependency[Clock],
+        self, request: HTMXRequest, data: URLEncodedBody[InstanceForm], own_instances: NamedDependency[OwnInstances]
     ) -> Template | Redirect:
         """Refused (422, input kept but the key) for a bad key, name or address; saved with a warning if unreachable."""
-        try:
-            saved = await instance_setup.save_instance(
-                evolution, asdict(data), owner_id=current_user.id, instance_id=None,
-                base_url=settings.base_url, max_rate=settings.max_rate, now=clock.now(),
-            )  # fmt: skip
-        except ValidationFailed as exc:
-            return _form(data.shown(), errors=exc.errors, status=422)
-        _flash_outcome(request, saved.warning, _("Instance added."))
-        return Redirect(request.app.route_reverse("instance_list"), status_code=303)
+        return await _save(request, data, own_instances, None, _("Instance added."))
 
     @get("/{instance_id:int}/edit", name="instance_edit")
-    async def edit(
-        self, instance_id: FromPath[int], current_user: NamedDependency[CurrentUser], clock: NamedDependency[Clock]
-    ) -> Template:
-        view = await get_instance_view(instance_id, current_user.id, clock.now().date())
+    async def edit(self, instance_id: FromPath[int], own_instances: NamedDependency[OwnInstances]) -> Template:
+        view = await own_instances.view(instance_id)
         values = {field: str(getattr(view, field)) for field in InstanceForm().shown()}
         return _form(values, instance=view)
 
@@ -105,22 +85,10 @@ class InstancePages(Controller):
         request: HTMXRequest,
         instance_id: FromPath[int],
         data: URLEncodedBody[InstanceForm],
-        current_user: NamedDependency[CurrentUser],
-        evolution: NamedDependency[EvolutionClient],
-        settings: NamedDependency[Settings],
-        clock: NamedDependency[Clock],
+        own_instances: NamedDependency[OwnInstances],
     ) -> Template | Redirect:
         """An empty API key keeps the stored one."""
-        try:
-            saved = await instance_setup.save_instance(
-                evolution, asdict(data), owner_id=current_user.id, instance_id=instance_id,
-                base_url=settings.base_url, max_rate=settings.max_rate, now=clock.now(),
-            )  # fmt: skip
-        except ValidationFailed as exc:
-            view = await get_instance_view(instance_id, current_user.id, clock.now().date())
-            return _form(data.shown(), instance=view, errors=exc.errors, status=422)
-        _flash_outcome(request, saved.warning, _("Instance saved."))
-        return Redirect(request.app.route_reverse("instance_list"), status_code=303)
+        return await _save(request, data, own_instances, instance_id, _("Instance saved."))
 
     @post("/remote", name="instance_remote_list")
     async def remote(
@@ -147,29 +115,21 @@ class InstancePages(Controller):
 
     @post("/{instance_id:int}/check", name="instance_check")
     async def check(
-        self,
-        request: HTMXRequest,
-        instance_id: FromPath[int],
-        current_user: NamedDependency[CurrentUser],
-        evolution: NamedDependency[EvolutionClient],
-        settings: NamedDependency[Settings],
-        clock: NamedDependency[Clock],
+        self, request: HTMXRequest, instance_id: FromPath[int], own_instances: NamedDependency[OwnInstances]
     ) -> Template | Redirect:
         """Refresh the connection state through Evolution; htmx swaps the state fragment."""
-        warning = await instance_setup.check_instance(
-            evolution, instance_id, current_user.id, base_url=settings.base_url, now=clock.now()
-        )
+        warning = await own_instances.check(instance_id)
         if request.htmx:
-            view = await get_instance_view(instance_id, current_user.id, clock.now().date())
+            view = await own_instances.view(instance_id)
             return Template("partials/instances/state.html", context={"instance": view, "warning": warning})
         _flash_outcome(request, warning, _("Connection state refreshed."))
         return Redirect(request.app.route_reverse("instance_list"), status_code=303)
 
     @get("/{instance_id:int}/delete", name="instance_delete_confirm")
     async def confirm_delete(
-        self, instance_id: FromPath[int], current_user: NamedDependency[CurrentUser], clock: NamedDependency[Clock]
+        self, instance_id: FromPath[int], own_instances: NamedDependency[OwnInstances]
     ) -> Template:
-        view = await get_instance_view(instance_id, current_user.id, clock.now().date())
+        view = await own_instances.view(instance_id)
         in_use = await instances.campaigns_using(instance_id)
         return Template("instances/delete.html", context={"instance": view, "in_use": in_use})
 
@@ -181,6 +141,19 @@ class InstancePages(Controller):
         await instances.delete_instance(instance_id, current_user.id)
         flash(request, _("Instance deleted."), category="success")
         return Redirect(request.app.route_reverse("instance_list"), status_code=303)
+
+
+async def _save(
+    request: HTMXRequest, data: InstanceForm, own: OwnInstances, instance_id: int | None, done: str
+) -> Template | Redirect:
+    """Create and update alike: the form again with 422 and the fields' errors, or a flash and the list."""
+    try:
+        saved = await own.save(asdict(data), instance_id)
+    except ValidationFailed as exc:
+        view = await own.view(instance_id) if instance_id is not None else None
+        return _form(data.shown(), instance=view, errors=exc.errors, status=422)
+    _flash_outcome(request, saved.warning, done)
+    return Redirect(request.app.route_reverse("instance_list"), status_code=303)
 
 
 def _flash_outcome(request: HTMXRequest, warning: str, success: str) -> None:

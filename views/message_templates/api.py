@@ -4,31 +4,33 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Controller, Response, delete, get, post, put
+from litestar import Response, delete, get, post, put
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
 
 from models import message_templates
 from models.accounts.users import CurrentUser
 from models.message_templates import TemplateInput
+from models.tables import MessageTemplate
 from scheduler.clock import Clock
-from views.guards import requires_login
-from views.schemas import TemplateWrite, template_json
+from views.guards import SignedInApi
+from views.message_templates.deps import OWN_TEMPLATE
+from views.schemas import TemplateWrite, listing_json, template_json
 
 
 def _input(data: TemplateWrite) -> TemplateInput:
     return TemplateInput(name=data.name, body=data.body, media_url=data.media_url, media_type=data.media_type)
 
 
-class TemplateApi(Controller):
+class TemplateApi(SignedInApi):
     path = "/api/templates"
-    guards = [requires_login]
+    dependencies = OWN_TEMPLATE
     tags = ["templates"]
 
     @get("/", name="api_template_list")
     async def list_(self, current_user: NamedDependency[CurrentUser]) -> dict[str, Any]:
         items = await message_templates.list_templates(current_user.id)
-        return {"items": [template_json(t) for t in items], "total": len(items)}
+        return listing_json([template_json(t) for t in items], len(items))
 
     @post("/", name="api_template_create", status_code=201)
     async def create(
@@ -38,8 +40,8 @@ class TemplateApi(Controller):
         return template_json(template)
 
     @get("/{template_id:int}", name="api_template_detail")
-    async def detail(self, template_id: FromPath[int], current_user: NamedDependency[CurrentUser]) -> dict[str, Any]:
-        return template_json(await message_templates.get(template_id, owner_id=current_user.id))
+    async def detail(self, template: NamedDependency[MessageTemplate]) -> dict[str, Any]:
+        return template_json(template)
 
     @put("/{template_id:int}", name="api_template_update")
     async def update(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Controller, Request, get, post
+from litestar import Request, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, URLEncodedBody
 from litestar.plugins.flash import flash
@@ -17,8 +17,9 @@ from models.errors import ValidationFailed
 from models.tables import MessageTemplate
 from scheduler.clock import Clock
 from views.campaigns.forms import TemplateForm, field_errors
-from views.guards import requires_login
+from views.guards import SignedInPages
 from views.i18n import _
+from views.message_templates.deps import OWN_TEMPLATE
 
 AnyRequest = Request[Any, Any, Any]
 
@@ -28,10 +29,9 @@ def _form(form: TemplateForm, template: MessageTemplate | None, errors: dict[str
     return Template("message_templates/form.html", context=context, status_code=status)
 
 
-class MessageTemplatePages(Controller):
+class MessageTemplatePages(SignedInPages):
     path = "/templates"
-    guards = [requires_login]
-    include_in_schema = False
+    dependencies = OWN_TEMPLATE
 
     @get("/", name="template_list")
     async def list_(self, current_user: NamedDependency[CurrentUser]) -> Template:
@@ -58,22 +58,20 @@ class MessageTemplatePages(Controller):
         return Redirect(request.app.route_reverse("template_list"), status_code=303)
 
     @get("/{template_id:int}/edit", name="template_edit")
-    async def edit(self, template_id: FromPath[int], current_user: NamedDependency[CurrentUser]) -> Template:
-        template = await message_templates.get(template_id, owner_id=current_user.id)
+    async def edit(self, template: NamedDependency[MessageTemplate]) -> Template:
         return _form(TemplateForm.of(template), template, {})
 
     @post("/{template_id:int}/edit", name="template_update")
     async def update(
         self,
         request: AnyRequest,
-        template_id: FromPath[int],
+        template: NamedDependency[MessageTemplate],
         data: URLEncodedBody[TemplateForm],
         current_user: NamedDependency[CurrentUser],
         clock: NamedDependency[Clock],
     ) -> Template | Redirect:
-        template = await message_templates.get(template_id, owner_id=current_user.id)
         try:
-            await message_templates.update(template_id, data.as_input(), owner_id=current_user.id, now=clock.now())
+            await message_templates.update(template.id, data.as_input(), owner_id=current_user.id, now=clock.now())
         except ValidationFailed as invalid:
             return _form(data, template, field_errors(invalid.errors), status=422)
         flash(request, _("Template saved."), category="success")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import msgspec
-from litestar import Controller, delete, get, post
+from litestar import delete, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody
 
@@ -14,7 +14,8 @@ from models.inbound import optouts
 from models.tables import OptOut
 from scheduler.clock import Clock
 from settings import Settings
-from views.guards import requires_login
+from views.guards import SignedInApi
+from views.schemas import listing_json
 
 
 class OptOutIn(msgspec.Struct, forbid_unknown_fields=True):
@@ -26,9 +27,8 @@ def as_json(row: OptOut) -> dict[str, Any]:
     return {"id": row.id, "phone": row.phone, "source": row.source, "note": row.note, "createdAt": row.created_at}
 
 
-class OptOutApi(Controller):
+class OptOutApi(SignedInApi):
     path = "/api/opt-outs"
-    guards = [requires_login]
     tags = ["opt-outs"]
 
     @get("/", name="api_optout_list")
@@ -36,12 +36,9 @@ class OptOutApi(Controller):
         self, current_user: NamedDependency[CurrentUser], search: FromQuery[str] = "", page: FromQuery[int] = 1
     ) -> dict[str, Any]:
         listing = await optouts.opt_out_page(current_user.id, search=search, page=page)
-        return {
-            "items": [as_json(row) for row in listing.rows],
-            "total": listing.total,
-            "page": listing.page,
-            "pages": listing.pages,
-        }
+        return listing_json(
+            [as_json(row) for row in listing.rows], listing.total, page=listing.page, pages=listing.pages
+        )
 
     @post("/", name="api_optout_create")
     async def create(

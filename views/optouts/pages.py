@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
 
-from litestar import Controller, Request, get, post
+from litestar import Request, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, URLEncodedBody
 from litestar.plugins.flash import flash
@@ -17,7 +17,7 @@ from models.errors import ValidationFailed
 from models.inbound import optouts
 from scheduler.clock import Clock
 from settings import Settings
-from views.guards import requires_login
+from views.guards import SignedInPages
 from views.i18n import _
 
 
@@ -32,10 +32,8 @@ async def _encoded(chunks: AsyncIterator[str]) -> AsyncIterator[bytes]:
         yield chunk.encode("utf-8")
 
 
-class OptOutPages(Controller):
+class OptOutPages(SignedInPages):
     path = "/opt-outs"
-    guards = [requires_login]
-    include_in_schema = False
 
     @get("/", name="optout_list")
     async def list_(

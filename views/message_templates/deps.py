@@ -1,0 +1,20 @@
+"""The dependency that loads "the user's own message template" (404 when missing or not yours)."""
+
+from __future__ import annotations
+
+from litestar.di import NamedDependency, Provide
+from litestar.params import FromPath
+
+from models import message_templates
+from models.accounts.users import CurrentUser
+from models.tables import MessageTemplate
+
+
+async def provide_own_template(
+    template_id: FromPath[int], current_user: NamedDependency[CurrentUser]
+) -> MessageTemplate:
+    return await message_templates.get(template_id, owner_id=current_user.id)
+
+
+OWN_TEMPLATE = {"template": Provide(provide_own_template)}
+"""A template controller's `dependencies`: handlers ask for `template: NamedDependency[MessageTemplate]`."""
