@@ -36,6 +36,7 @@ class Preview:
     scanned: int  # recipients whose variables were checked
     missing: dict[str, int] = field(default_factory=dict)  # variable -> how many scanned recipients lack it
     limit: int = MAX_MESSAGE_LENGTH
+    refused: bool = False  # longer than the message may be: nothing rendered, the fragment says why
 
     @property
     def over_limit(self) -> bool:
@@ -65,7 +66,12 @@ def sample_variables(text: str) -> dict[str, str]:
 async def preview(
     text: str, *, owner_id: int, campaign_id: int | None = None, rng: random.Random | None = None
 ) -> Preview:
-    """Render `text` for the campaign's first recipients (or sample values) and count the gaps."""
+    """Render `text` for the campaign's first recipients (or sample values) and count the gaps.
+
+    A text over the message limit is not rendered at all: the preview answers as fast for 10 MB as for 10 bytes.
+    """
+    if len(text) > MAX_MESSAGE_LENGTH:
+        return Preview(length=len(text), samples=[], scanned=0, refused=True)
     recipients: list[dict[str, Any]] = []
     if campaign_id is not None:
         await get_own(Campaign, campaign_id, owner_id, label="Campaign")

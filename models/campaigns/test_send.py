@@ -5,7 +5,6 @@ campaign's counters or recipients: the test message is not part of the campaign.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,9 +12,8 @@ from models.errors import ValidationFailed
 from models.inbound.optouts import normalise_phone
 from models.ownership import get_own
 from models.recipients.campaign_table import parse_variables
+from models.rendering import placeholders
 from models.tables import Campaign, CampaignMessage, Instance
-
-PLACEHOLDER = re.compile(r"\{\{\s*([^{}]+?)\s*\}\}")
 
 
 @dataclass(frozen=True)
@@ -31,8 +29,14 @@ class PreparedTestSend:
 
 
 def fill(text: str, variables: dict[str, Any]) -> str:
-    """{{name}} -> the variable's value; an unknown name stays visible so the tester notices it."""
-    return PLACEHOLDER.sub(lambda m: str(variables[m.group(1)]) if m.group(1) in variables else m.group(0), text)
+    """{{name}} -> the variable's value; an unknown name stays visible so the tester notices it (linear scan)."""
+    parts: list[str] = []
+    position = 0
+    for found in placeholders(text):
+        value = str(variables[found.name]) if found.name in variables else text[found.start : found.end]
+        parts.append(text[position : found.start] + value)
+        position = found.end
+    return "".join([*parts, text[position:]])
 
 
 async def sample_variables(campaign_id: int, phone: str) -> dict[str, Any]:

@@ -26,6 +26,8 @@ from views.campaigns.forms import CampaignForm, campaign_form_of, field_errors, 
 from views.i18n import _
 
 AnyRequest = Request[Any, Any, Any]
+# The form's fields URL-encoded: a 4,096-character message takes at most ~36 KB (emoji as %XX%XX%XX%XX).
+PREVIEW_MAX_BODY_BYTES = 64 * 1024
 Save = Callable[[CampaignInput], Awaitable[Campaign]]
 
 
@@ -133,9 +135,12 @@ class CampaignEditorRoutes(Controller):
         flash(request, _("Campaign saved."), category="success")
         return Redirect(f"/campaigns/{campaign_id}", status_code=303)
 
-    @post("/preview", name="campaign_preview")
+    @post("/preview", name="campaign_preview", request_max_body_size=PREVIEW_MAX_BODY_BYTES)
     async def preview(self, data: URLEncodedBody[CampaignForm], current_user: NamedDependency[CurrentUser]) -> Template:
-        """The live preview fragment the form refreshes as the user types (htmx, 400 ms after the last key)."""
+        """The live preview fragment the form refreshes as the user types (htmx, 400 ms after the last key).
+
+        A message over the 4,096-character limit is refused in the fragment, unrendered (models/campaigns/preview.py).
+        """
         result = await _preview_for(current_user.id, data)
         return Template("partials/campaigns/preview.html", context={"preview": result})
 
