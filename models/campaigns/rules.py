@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from urllib.parse import urlparse
 
 from models.errors import ValidationFailed
@@ -19,6 +19,8 @@ MAX_FILE_NAME_LENGTH = 255
 MEDIA_TYPES = tuple(t.value for t in MediaType)
 DEFAULT_RATE = 20
 DEFAULT_RETRIES = 3
+# A schedule further out is a typo (or a probe): 9999-12-31 cannot even be shown in every time zone.
+MAX_SCHEDULE_AHEAD = timedelta(days=366)
 
 
 @dataclass(frozen=True)
@@ -124,4 +126,6 @@ def schedule_errors(scheduled_for: datetime | None, now: datetime) -> dict[str, 
         return {"scheduledFor": "The schedule needs a time zone (for example 2026-01-05T12:00:00Z)."}
     if scheduled_for <= now:
         return {"scheduledFor": "The schedule must be in the future."}
+    if scheduled_for - now > MAX_SCHEDULE_AHEAD:
+        return {"scheduledFor": "The schedule must be within a year from now."}
     return {}
