@@ -2,38 +2,23 @@
 
 Excel: UTF-8 with a BOM, one column per variable (the first recipient's variable names: a CSV import gives every
 row the same ones; names seen only later land in an "other variables" JSON column). Cells a spreadsheet would run
-as a formula (starting with = + - @ tab or CR) are prefixed with an apostrophe.
+as a formula are made inert by models/spreadsheet.py, as in every CSV Arauto writes.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import json
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator
 from typing import Any
 
 from models.recipients.campaign_table import parse_variables
+from models.spreadsheet import BOM, csv_text, neutralise
 from models.tables import CampaignMessage
 from models.timezones import format_local
 
 BATCH_SIZE = 1000
-BOM = "\ufeff"
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+__all__ = ["BOM", "csv_text", "export_csv", "neutralise"]  # BOM, csv_text, neutralise: kept for older imports
 FIXED_HEADER = ("phone", "status", "error", "sent_at", "delivered_at", "read_at")
-
-
-def neutralise(cell: Any) -> str:
-    """The cell as text, made inert for spreadsheets (OWASP CSV injection)."""
-    text = "" if cell is None else str(cell)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
-
-
-def csv_text(rows: Iterable[Iterable[Any]]) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerows([neutralise(cell) for cell in row] for row in rows)
-    return buffer.getvalue()
 
 
 async def _batches(campaign_id: int) -> AsyncIterator[list[dict[str, Any]]]:

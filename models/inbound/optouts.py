@@ -11,9 +11,9 @@ from datetime import datetime
 from typing import Any
 
 from models import phones
-from models.campaigns.reports import BOM, csv_text
 from models.errors import ValidationFailed
 from models.ownership import get_own, owned_by
+from models.spreadsheet import BOM, csv_text
 from models.tables import OptOut
 from models.timezones import format_local
 
