@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from urllib.parse import urlparse
@@ -20,6 +21,7 @@ MEDIA_TYPES = tuple(t.value for t in MediaType)
 DEFAULT_RATE = 20
 DEFAULT_RETRIES = 3
 # A schedule further out is a typo (or a probe): 9999-12-31 cannot even be shown in every time zone.
+NUL_REFUSAL = "The text holds a NUL character (\\0), which cannot be stored: remove it."
 MAX_SCHEDULE_AHEAD = timedelta(days=366)
 
 
@@ -60,12 +62,19 @@ async def checked(
         **media_errors(data.media_url, data.media_type, data.media_filename),
         **number_errors(data.rate_limit, data.max_retries, max_rate),
         **({} if keeps_schedule else schedule_errors(data.scheduled_for, now)),
+        **nul_errors(_text_fields(data)),
     }
     if data.instance_id is None:
         errors["instanceId"] = "Choose the instance (WhatsApp number) that sends this campaign."
     if errors:
         raise ValidationFailed(errors)
     return data
+
+
+def _text_fields(data: CampaignInput) -> dict[str, str]:
+    """The free-text fields by their API name."""
+    texts = (data.name, data.message, data.media_url, data.media_filename)
+    return dict(zip(("name", "message", "mediaUrl", "mediaFilename"), texts, strict=True))
 
 
 def with_template(data: CampaignInput, template: MessageTemplate) -> CampaignInput:
@@ -108,6 +117,11 @@ def media_errors(url: str, media_type: str, file_name: str) -> dict[str, str]:
     if len(file_name) > MAX_FILE_NAME_LENGTH:
         errors["mediaFilename"] = f"The file name is longer than {MAX_FILE_NAME_LENGTH} characters."
     return errors
+
+
+def nul_errors(fields: Mapping[str, str]) -> dict[str, str]:
+    """A NUL character (invisible, and refused by PostgreSQL) in any text field is refused, naming the field."""
+    return {name: NUL_REFUSAL for name, value in fields.items() if "\x00" in value}
 
 
 def number_errors(rate: int, retries: int, max_rate: int) -> dict[str, str]:

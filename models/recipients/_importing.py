@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
+from models.campaigns.rules import NUL_REFUSAL
 from models.errors import ImportRejected, ValidationFailed
 from models.phones import is_known_region
 from models.recipients._csv import CsvSource, open_source
@@ -70,7 +71,12 @@ def _inline_row(index: int, item: Mapping[str, Any]) -> RawRecipient:
         raise ValidationFailed({f"{field}.phone": "must be a string"})
     if not isinstance(variables, Mapping):
         raise ValidationFailed({f"{field}.variables": "must be an object of name: value"})
-    return RawRecipient(index, str(phone), {str(k): _text(v) for k, v in variables.items()})
+    texts = {str(k): _text(v) for k, v in variables.items()}
+    if "\x00" in str(phone):
+        raise ValidationFailed({f"{field}.phone": NUL_REFUSAL})
+    if any("\x00" in name or "\x00" in value for name, value in texts.items()):
+        raise ValidationFailed({f"{field}.variables": NUL_REFUSAL})
+    return RawRecipient(index, str(phone), texts)
 
 
 def _text(value: Any) -> str:
