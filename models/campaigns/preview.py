@@ -5,7 +5,6 @@ Kept cheap for a big audience: only the first PREVIEW_SCAN recipients are read (
 
 from __future__ import annotations
 
-import json
 import random
 from collections import Counter
 from dataclasses import dataclass, field
@@ -14,6 +13,7 @@ from typing import Any
 from models.ownership import get_own
 from models.rendering import MAX_MESSAGE_LENGTH, missing_variables, render, variables_in
 from models.tables import Campaign, CampaignMessage
+from models.variables import decode, parse_names
 
 PREVIEW_SAMPLES = 3
 PREVIEW_SCAN = 500
@@ -43,19 +43,15 @@ class Preview:
         return self.length > self.limit or any(s.length > self.limit for s in self.samples)
 
 
-def _variables(raw: Any) -> dict[str, Any]:
-    value = json.loads(raw) if isinstance(raw, str) else raw
-    return value if isinstance(value, dict) else {}
-
-
-async def _first_recipients(campaign_id: int) -> list[dict[str, Any]]:
+async def _first_recipients(campaign: Campaign) -> list[dict[str, Any]]:
     rows = (
         await CampaignMessage.select(CampaignMessage.phone, CampaignMessage.variables)
-        .where(CampaignMessage.campaign == campaign_id)
+        .where(CampaignMessage.campaign == campaign.id)
         .order_by(CampaignMessage.id)
         .limit(PREVIEW_SCAN)
     )
-    return [{"phone": row["phone"], "variables": _variables(row["variables"])} for row in rows]
+    names = parse_names(campaign.variable_names)
+    return [{"phone": row["phone"], "variables": decode(names, row["variables"])} for row in rows]
 
 
 def sample_variables(text: str) -> dict[str, str]:
@@ -74,8 +70,7 @@ async def preview(
         return Preview(length=len(text), samples=[], scanned=0, refused=True)
     recipients: list[dict[str, Any]] = []
     if campaign_id is not None:
-        await get_own(Campaign, campaign_id, owner_id, label="Campaign")
-        recipients = await _first_recipients(campaign_id)
+        recipients = await _first_recipients(await get_own(Campaign, campaign_id, owner_id, label="Campaign"))
     if not recipients:
         sample = Sample(phone="", text=render(text, sample_variables(text), rng=rng))
         return Preview(length=len(text), samples=[sample], scanned=0)

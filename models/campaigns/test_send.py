@@ -11,9 +11,10 @@ from typing import Any
 from models.errors import ValidationFailed
 from models.inbound.optouts import normalise_phone
 from models.ownership import get_own
-from models.recipients.campaign_table import parse_variables
+from models.recipients.campaign_table import variable_names
 from models.rendering import placeholders
 from models.tables import Campaign, CampaignMessage, Instance
+from models.variables import decode
 
 
 @dataclass(frozen=True)
@@ -51,7 +52,7 @@ async def sample_variables(campaign_id: int, phone: str) -> dict[str, Any]:
             .order_by(CampaignMessage.id)
             .first()
         )
-    return parse_variables(row["variables"]) if row else {}
+    return decode(await variable_names(campaign_id), row["variables"]) if row else {}
 
 
 async def prepare(campaign_id: int, raw_phone: str, *, owner_id: int, region: str) -> PreparedTestSend:

@@ -10,7 +10,7 @@ import csv
 import io
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import chain, islice
@@ -140,7 +140,7 @@ def _detect_delimiter(sample: str) -> str:
     return best
 
 
-def records(stream: BinaryIO, fmt: CsvFormat) -> Iterator[tuple[int, list[str]]]:
+def records(stream: BinaryIO, fmt: CsvFormat) -> Generator[tuple[int, list[str]], None, None]:
     """(row number as in the file, cells) for every non-blank record; bad CSV becomes ImportRejected.
 
     The csv module reads a quote left open as a value running to the end of the file, silently swallowing every

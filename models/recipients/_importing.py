@@ -15,6 +15,7 @@ from models.recipients._mapping import ImportOptions, RecipientRows
 from models.recipients._report import ImportReport
 from models.recipients._screening import RawRecipient, Screener
 from models.recipients._store import editable_campaign, existing_phones, opted_out_phones, store
+from models.variables import NameTable, name_problem, parse_names
 from settings import Settings
 
 # Rows screened per trip to the worker thread: ~0.1 s of CPU, and the loop keeps running meanwhile.
@@ -76,6 +77,9 @@ def _inline_row(index: int, item: Mapping[str, Any]) -> RawRecipient:
         raise ValidationFailed({f"{field}.phone": NUL_REFUSAL})
     if any("\x00" in name or "\x00" in value for name, value in texts.items()):
         raise ValidationFailed({f"{field}.variables": NUL_REFUSAL})
+    for name in texts:
+        if problem := name_problem(name):
+            raise ValidationFailed({f"{field}.variables": problem})
     return RawRecipient(index, str(phone), texts)
 
 
@@ -86,10 +90,13 @@ def _text(value: Any) -> str:
 async def _screener(campaign_id: int, owner_id: int, region: str, limit: int) -> Screener:
     if not is_known_region(region):
         raise ValidationFailed({"defaultRegion": f"Unknown region {region!r}: use a two-letter code such as BR or PT."})
-    await editable_campaign(campaign_id, owner_id)
+    campaign = await editable_campaign(campaign_id, owner_id)
     existing = await existing_phones(campaign_id)
     opted_out = await opted_out_phones(owner_id)
-    return Screener(region=region, limit=limit, existing_count=len(existing), existing=existing, opted_out=opted_out)
+    names = NameTable(parse_names(campaign.variable_names))
+    return Screener(
+        region=region, limit=limit, existing_count=len(existing), existing=existing, opted_out=opted_out, names=names
+    )
 
 
 async def _finish(campaign_id: int, owner_id: int, screener: Screener, now: datetime) -> ImportReport:
@@ -97,7 +104,9 @@ async def _finish(campaign_id: int, owner_id: int, screener: Screener, now: date
     report = ImportReport(imported=imported, skipped=screener.skipped)
     if report.imported == 0:
         raise ImportRejected(_nothing_to_import(report))
-    report.total_recipients = await store(campaign_id, owner_id, screener.accepted, limit=screener.limit, now=now)
+    report.total_recipients = await store(
+        campaign_id, owner_id, screener.accepted, names=screener.names, limit=screener.limit, now=now
+    )
     return report
 
 
