@@ -8,7 +8,7 @@ from typing import Any
 
 from piccolo.columns import Column
 
-from models.campaigns.rules import MAX_NAME_LENGTH, media_errors
+from models.campaigns.rules import MAX_NAME_LENGTH, media_errors, nul_errors
 from models.errors import ValidationFailed
 from models.ownership import get_own, owned_by
 from models.rendering import MAX_MESSAGE_LENGTH
@@ -36,6 +36,7 @@ def _checked(data: TemplateInput) -> TemplateInput:
     elif len(data.body) > MAX_MESSAGE_LENGTH:
         errors["body"] = f"The message has {len(data.body)} characters; WhatsApp allows {MAX_MESSAGE_LENGTH}."
     errors.update(media_errors(data.media_url, data.media_type, ""))
+    errors.update(nul_errors({"name": data.name, "body": data.body, "media_url": data.media_url}))
     if errors:
         raise ValidationFailed(errors)
     return data

@@ -120,6 +120,8 @@ class Campaign(Table, tablename="arauto_campaign"):
     media_url = Varchar(length=2000, default="")
     media_type = Varchar(length=16, default="")
     media_filename = Varchar(length=255, default="")
+    # The recipients' variable names, once (a JSON list); each CampaignMessage.variables holds values in this order.
+    variable_names = Text(default="[]")
     status = Varchar(length=16, default=CampaignStatus.DRAFT.value, choices=CampaignStatus, index=True)
     pause_reason = Text(default="")
     auto_paused = Boolean(default=False)  # paused by Arauto (instance down): resumes by itself on reconnect
@@ -148,7 +150,7 @@ class CampaignMessage(Table, tablename="arauto_campaign_message"):
     row_number = Integer(default=0)
     phone = Varchar(length=20)
     raw_phone = Varchar(length=64, default="")
-    variables = JSON(default="{}")
+    variables = JSON(default="[]")  # values in Campaign.variable_names' order (models/variables.py decodes)
     status = Varchar(length=16, default=MessageStatus.PENDING.value, choices=MessageStatus)
     attempts = Integer(default=0)
     next_attempt_at = Timestamptz(null=True, default=None)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import secrets
 from collections.abc import Iterable
 from datetime import UTC, datetime
@@ -10,6 +9,7 @@ from typing import Any
 
 from models.statuses import CampaignStatus, MessageStatus
 from models.tables import Campaign, CampaignMessage, Instance
+from models.variables import NameTable
 
 INSERT_CHUNK = 1000
 NOW = datetime(2026, 1, 5, 12, 0, tzinfo=UTC)
@@ -77,7 +77,9 @@ async def make_campaign(
         "updated_at": NOW,
         **counters,
     }
-    values.update(fields)
+    names = NameTable()  # stored as the app stores them: names once on the campaign, values per recipient
+    stored = [names.encode(row.get("variables", {})) for row in recipients]
+    values.update(variable_names=names.as_json(), **fields)
     campaign = Campaign(**values)
     await campaign.save()
     messages = [
@@ -86,7 +88,7 @@ async def make_campaign(
             row_number=index + 1,
             phone=row["phone"],
             raw_phone=row.get("raw_phone", row["phone"]),
-            variables=json.dumps(row.get("variables", {})),
+            variables=stored[index],
             status=MessageStatus(row.get("status", MessageStatus.PENDING)).value,
             evolution_id=row.get("evolution_id"),
         )

@@ -31,6 +31,7 @@ from models.errors import (
     ResourceInUse,
     ValidationFailed,
 )
+from views.i18n import _
 
 logger = logging.getLogger("arauto.errors")
 AnyRequest = Request[Any, Any, Any]
@@ -45,6 +46,7 @@ def _json(status: int, detail: str, extra: dict[str, Any] | None = None) -> Resp
 
 
 def _page(request: AnyRequest, status: int, title: str, detail: str) -> Template:
+    """The error page; `title` and `detail` arrive translated and are shown as text (never formatted again)."""
     return Template(
         "errors/error.html",
         context={"status": status, "title": title, "detail": detail},
@@ -66,14 +68,14 @@ def not_authorized(request: AnyRequest, exc: NotAuthorizedException) -> Response
 def permission_denied(request: AnyRequest, exc: PermissionDeniedException) -> Response[Any]:
     if is_api(request):
         return _json(403, exc.detail)
-    return _page(request, 403, "Not allowed", exc.detail)
+    return _page(request, 403, _("Not allowed"), exc.detail)
 
 
 def not_found(request: AnyRequest, exc: Exception) -> Response[Any]:
-    detail = exc.message if isinstance(exc, DomainError) else "Not found"
+    detail = exc.message if isinstance(exc, DomainError) else _("Not found")
     if is_api(request):
         return _json(HTTP_404_NOT_FOUND, detail)
-    return _page(request, 404, "Page not found", detail)
+    return _page(request, 404, _("Page not found"), detail)
 
 
 def illegal_transition(request: AnyRequest, exc: IllegalTransition) -> Response[Any]:
@@ -95,13 +97,13 @@ def validation_failed(request: AnyRequest, exc: ValidationFailed) -> Response[An
     errors = [{"field": field, "message": reason} for field, reason in exc.errors.items()]
     if is_api(request):
         return _json(HTTP_400_BAD_REQUEST, "Validation failed", {"errors": errors})
-    return _page(request, 400, "Invalid input", exc.message)
+    return _page(request, 400, _("Invalid input"), exc.message)
 
 
 def import_rejected(request: AnyRequest, exc: ImportRejected) -> Response[Any]:
     if is_api(request):
         return _json(HTTP_400_BAD_REQUEST, exc.message)
-    return _page(request, 400, "Import refused", exc.message)
+    return _page(request, 400, _("Import refused"), exc.message)
 
 
 def litestar_validation(request: AnyRequest, exc: ValidationException) -> Response[Any]:
@@ -109,7 +111,7 @@ def litestar_validation(request: AnyRequest, exc: ValidationException) -> Respon
     errors = [{"field": e.get("key", ""), "message": e.get("message", "")} for e in extra if isinstance(e, dict)]
     if is_api(request):
         return _json(HTTP_400_BAD_REQUEST, exc.detail, {"errors": errors})
-    return _page(request, 400, "Invalid input", exc.detail)
+    return _page(request, 400, _("Invalid input"), exc.detail)
 
 
 def http_error(request: AnyRequest, exc: HTTPException) -> Response[Any]:
@@ -124,7 +126,7 @@ def server_error(request: AnyRequest, exc: Exception) -> Response[Any]:
     logger.exception("Unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     if is_api(request):
         return _json(HTTP_500_INTERNAL_SERVER_ERROR, "Internal server error")
-    return _page(request, 500, "Something went wrong", "The error was logged. Please try again.")
+    return _page(request, 500, _("Something went wrong"), _("The error was logged. Please try again."))
 
 
 EXCEPTION_HANDLERS: dict[Any, Any] = {

@@ -13,6 +13,7 @@ from piccolo.apps.user.tables import BaseUser
 
 from models.errors import ValidationFailed
 from models.tables import ApiToken, LoginFailure, SetupToken, UserProfile
+from models.timezones import checked_zone
 
 TOKEN_PREFIX = "arauto_"  # noqa: S105 (a public prefix, not a secret)
 MIN_PASSWORD_LENGTH = 8
@@ -59,6 +60,7 @@ async def create_user(
     """Create an active user; the password is hashed (PBKDF2-SHA256) off the event loop."""
     email = normalise_email(email)
     validate_credentials(email, password)
+    checked_zone(timezone)
     if await BaseUser.exists().where(BaseUser.username == email):
         raise ValidationFailed({"email": "A user with this e-mail already exists."})
     hashed = await asyncio.to_thread(BaseUser.hash_password, password, "", iterations)

@@ -5,7 +5,6 @@ Kept cheap for a big audience: only the first PREVIEW_SCAN recipients are read (
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -14,6 +13,7 @@ from models.campaigns.message_text import recipient_text
 from models.ownership import get_own
 from models.rendering import MAX_MESSAGE_LENGTH, missing_variables, variables_in
 from models.tables import Campaign, CampaignMessage
+from models.variables import decode, parse_names
 
 PREVIEW_SAMPLES = 3
 PREVIEW_SCAN = 500
@@ -36,25 +36,22 @@ class Preview:
     scanned: int  # recipients whose variables were checked
     missing: dict[str, int] = field(default_factory=dict)  # variable -> how many scanned recipients lack it
     limit: int = MAX_MESSAGE_LENGTH
+    refused: bool = False  # longer than the message may be: nothing rendered, the fragment says why
 
     @property
     def over_limit(self) -> bool:
         return self.length > self.limit or any(s.length > self.limit for s in self.samples)
 
 
-def _variables(raw: Any) -> dict[str, Any]:
-    value = json.loads(raw) if isinstance(raw, str) else raw
-    return value if isinstance(value, dict) else {}
-
-
-async def _first_recipients(campaign_id: int) -> list[dict[str, Any]]:
+async def _first_recipients(campaign: Campaign) -> list[dict[str, Any]]:
     rows = (
         await CampaignMessage.select(CampaignMessage.phone, CampaignMessage.variables)
-        .where(CampaignMessage.campaign == campaign_id)
+        .where(CampaignMessage.campaign == campaign.id)
         .order_by(CampaignMessage.id)
         .limit(PREVIEW_SCAN)
     )
-    return [{"phone": row["phone"], "variables": _variables(row["variables"])} for row in rows]
+    names = parse_names(campaign.variable_names)
+    return [{"phone": row["phone"], "variables": decode(names, row["variables"])} for row in rows]
 
 
 def sample_variables(text: str) -> dict[str, str]:
@@ -63,11 +60,15 @@ def sample_variables(text: str) -> dict[str, str]:
 
 
 async def preview(text: str, *, owner_id: int, campaign_id: int | None = None) -> Preview:
-    """Render `text` for the campaign's first recipients (or sample values) and count the gaps."""
+    """Render `text` for the campaign's first recipients (or sample values) and count the gaps.
+
+    A text over the message limit is not rendered at all: the preview answers as fast for 10 MB as for 10 bytes.
+    """
+    if len(text) > MAX_MESSAGE_LENGTH:
+        return Preview(length=len(text), samples=[], scanned=0, refused=True)
     recipients: list[dict[str, Any]] = []
     if campaign_id is not None:
-        await get_own(Campaign, campaign_id, owner_id, label="Campaign")
-        recipients = await _first_recipients(campaign_id)
+        recipients = await _first_recipients(await get_own(Campaign, campaign_id, owner_id, label="Campaign"))
     if not recipients:
         sample = Sample(phone="", text=recipient_text(text, sample_variables(text), campaign_id=campaign_id, phone=""))
         return Preview(length=len(text), samples=[sample], scanned=0)

@@ -1,39 +1,25 @@
 """Per-campaign CSV report, streamed in keyset-paginated batches so 100,000 rows never sit in memory.
 
-Excel: UTF-8 with a BOM, one column per variable (the first recipient's variable names: a CSV import gives every
-row the same ones; names seen only later land in an "other variables" JSON column). Cells a spreadsheet would run
-as a formula (starting with = + - @ tab or CR) are prefixed with an apostrophe.
+Excel: UTF-8 with a BOM, one column per variable (the campaign's variable names; "other_variables" holds, as JSON,
+names a row stored before names moved to the campaign may carry). Cells a spreadsheet would run
+as a formula are made inert by models/spreadsheet.py, as in every CSV Arauto writes.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import json
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator
 from typing import Any
 
-from models.recipients.campaign_table import parse_variables
+from models.recipients.campaign_table import variable_names
+from models.spreadsheet import BOM, csv_text, neutralise
 from models.tables import CampaignMessage
 from models.timezones import format_local
+from models.variables import decode
 
 BATCH_SIZE = 1000
-BOM = "\ufeff"
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+__all__ = ["BOM", "csv_text", "export_csv", "neutralise"]  # BOM, csv_text, neutralise: kept for older imports
 FIXED_HEADER = ("phone", "status", "error", "sent_at", "delivered_at", "read_at")
-
-
-def neutralise(cell: Any) -> str:
-    """The cell as text, made inert for spreadsheets (OWASP CSV injection)."""
-    text = "" if cell is None else str(cell)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
-
-
-def csv_text(rows: Iterable[Iterable[Any]]) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerows([neutralise(cell) for cell in row] for row in rows)
-    return buffer.getvalue()
 
 
 async def _batches(campaign_id: int) -> AsyncIterator[list[dict[str, Any]]]:
@@ -62,7 +48,7 @@ async def _batches(campaign_id: int) -> AsyncIterator[list[dict[str, Any]]]:
 
 
 def _row(record: dict[str, Any], names: list[str], timezone: str) -> list[Any]:
-    variables = parse_variables(record["variables"])
+    variables = decode(names, record["variables"])
     extra = {key: value for key, value in variables.items() if key not in names}
     times = [format_local(record[key], timezone, "%Y-%m-%d %H:%M:%S") for key in ("sent_at", "delivered_at", "read_at")]
     return [
@@ -77,14 +63,10 @@ def _row(record: dict[str, Any], names: list[str], timezone: str) -> list[Any]:
 
 async def export_csv(campaign_id: int, *, timezone: str = "UTC") -> AsyncIterator[str]:
     """The report as CSV text chunks (the first starts with the BOM); times in the user's time zone."""
-    names: list[str] | None = None
+    names = await variable_names(campaign_id)
+    yield BOM + csv_text([_header(names)])
     async for batch in _batches(campaign_id):
-        if names is None:
-            names = list(parse_variables(batch[0]["variables"]).keys())
-            yield BOM + csv_text([_header(names)])
         yield csv_text(_row(record, names, timezone) for record in batch)
-    if names is None:
-        yield BOM + csv_text([_header([])])
 
 
 def _header(names: list[str]) -> list[str]:

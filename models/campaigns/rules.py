@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from urllib.parse import urlparse
 
 from models.errors import ValidationFailed
@@ -19,6 +20,9 @@ MAX_FILE_NAME_LENGTH = 255
 MEDIA_TYPES = tuple(t.value for t in MediaType)
 DEFAULT_RATE = 20
 DEFAULT_RETRIES = 3
+# A schedule further out is a typo (or a probe): 9999-12-31 cannot even be shown in every time zone.
+NUL_REFUSAL = "The text holds a NUL character (\\0), which cannot be stored: remove it."
+MAX_SCHEDULE_AHEAD = timedelta(days=366)
 
 
 @dataclass(frozen=True)
@@ -74,12 +78,19 @@ async def checked(
         **media_errors(data.media_url, data.media_type, data.media_filename),
         **number_errors(data.rate_limit, data.max_retries, max_rate),
         **({} if keeps_schedule else schedule_errors(data.scheduled_for, now)),
+        **nul_errors(_text_fields(data)),
     }
     if data.instance_id is None:
         errors["instanceId"] = "Choose the instance (WhatsApp number) that sends this campaign."
     if errors:
         raise ValidationFailed(errors)
     return data
+
+
+def _text_fields(data: CampaignInput) -> dict[str, str]:
+    """The free-text fields by their API name."""
+    texts = (data.name, data.message, data.media_url, data.media_filename)
+    return dict(zip(("name", "message", "mediaUrl", "mediaFilename"), texts, strict=True))
 
 
 def with_template(data: CampaignInput, template: MessageTemplate) -> CampaignInput:
@@ -124,6 +135,11 @@ def media_errors(url: str, media_type: str, file_name: str) -> dict[str, str]:
     return errors
 
 
+def nul_errors(fields: Mapping[str, str]) -> dict[str, str]:
+    """A NUL character (invisible, and refused by PostgreSQL) in any text field is refused, naming the field."""
+    return {name: NUL_REFUSAL for name, value in fields.items() if "\x00" in value}
+
+
 def number_errors(rate: int, retries: int, max_rate: int) -> dict[str, str]:
     errors: dict[str, str] = {}
     if not 1 <= rate <= max_rate:
@@ -140,4 +156,6 @@ def schedule_errors(scheduled_for: datetime | None, now: datetime) -> dict[str, 
         return {"scheduledFor": "The schedule needs a time zone (for example 2026-01-05T12:00:00Z)."}
     if scheduled_for <= now:
         return {"scheduledFor": "The schedule must be in the future."}
+    if scheduled_for - now > MAX_SCHEDULE_AHEAD:
+        return {"scheduledFor": "The schedule must be within a year from now."}
     return {}

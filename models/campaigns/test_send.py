@@ -12,8 +12,9 @@ from models.campaigns.message_text import recipient_text
 from models.errors import ValidationFailed
 from models.inbound.optouts import normalise_phone
 from models.ownership import get_own
-from models.recipients.campaign_table import parse_variables
+from models.recipients.campaign_table import variable_names
 from models.tables import Campaign, CampaignMessage, Instance
+from models.variables import decode
 
 
 @dataclass(frozen=True)
@@ -42,7 +43,7 @@ async def sample_recipient(campaign_id: int, phone: str) -> tuple[str, dict[str,
             .order_by(CampaignMessage.id)
             .first()
         )
-    return (row["phone"], parse_variables(row["variables"])) if row else (phone, {})
+    return (row["phone"], decode(await variable_names(campaign_id), row["variables"])) if row else (phone, {})
 
 
 async def prepare(campaign_id: int, raw_phone: str, *, owner_id: int, region: str) -> PreparedTestSend:

@@ -10,10 +10,10 @@ import csv
 import io
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from itertools import islice
+from itertools import chain, islice
 from typing import BinaryIO
 
 from models.errors import ImportRejected
@@ -24,6 +24,7 @@ DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab"}
 SAMPLE_BYTES = 64 * 1024
 SCAN_BYTES = 1024 * 1024
 PREVIEW_ROWS = 5
+_END_OF_FILE = "\x00arauto: end of file\x00"
 _PHONE_LIKE = re.compile(r"\d[\d\s().+-]{6,}")
 
 
@@ -126,7 +127,10 @@ def _detect_delimiter(sample: str) -> str:
         sample = sample[: sample.rfind("\n")]  # drop a line cut by the sample's end
     best, best_score = ",", (0.0, 0)
     for delimiter in DELIMITERS:
-        widths = [len(r) for r in islice(csv.reader(io.StringIO(sample), delimiter=delimiter), 50) if r]
+        try:
+            widths = [len(r) for r in islice(csv.reader(io.StringIO(sample, newline=""), delimiter=delimiter), 50) if r]
+        except csv.Error:  # the sample cut a quoted value: this delimiter gets no score
+            continue
         if not widths:
             continue
         common = max(set(widths), key=widths.count)
@@ -136,20 +140,36 @@ def _detect_delimiter(sample: str) -> str:
     return best
 
 
-def records(stream: BinaryIO, fmt: CsvFormat) -> Iterator[tuple[int, list[str]]]:
-    """(row number as in the file, cells) for every non-blank record; bad CSV becomes ImportRejected."""
+def records(stream: BinaryIO, fmt: CsvFormat) -> Generator[tuple[int, list[str]], None, None]:
+    """(row number as in the file, cells) for every non-blank record; bad CSV becomes ImportRejected.
+
+    The csv module reads a quote left open as a value running to the end of the file, silently swallowing every
+    row after it. A sentinel line (with NUL, which `detect_format` never lets through) follows the file: it stays
+    a record of its own unless an open quote swallowed it too, which is then refused naming the row.
+    """
     text = io.TextIOWrapper(stream, encoding=fmt.encoding, newline="")
     try:
-        reader = csv.reader(text, delimiter=fmt.delimiter)
+        reader = csv.reader(chain(text, [_END_OF_FILE + "\n"]), delimiter=fmt.delimiter)
         number = 0
         try:
             for number, record in enumerate(reader, start=1):
+                if record == [_END_OF_FILE]:
+                    return
+                if any(_END_OF_FILE in cell for cell in record):
+                    raise ImportRejected(_unclosed_quote(number))
                 if any(cell.strip() for cell in record):
                     yield number, record
         except csv.Error as exc:
             raise ImportRejected(f"Row {number + 1} cannot be read as CSV: {exc}.") from None
     finally:
         text.detach()
+
+
+def _unclosed_quote(row: int) -> str:
+    return (
+        f"Row {row} opens a quote (\") that is never closed, so every row after it would be read as one value: "
+        "close the quote or remove it, then upload the file again."
+    )
 
 
 def guess_header(first: list[str], following: list[list[str]]) -> bool:

@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
+from models.campaigns.rules import NUL_REFUSAL
 from models.errors import ImportRejected, ValidationFailed
 from models.phones import is_known_region
 from models.recipients._csv import CsvSource, open_source
@@ -14,6 +15,7 @@ from models.recipients._mapping import ImportOptions, RecipientRows
 from models.recipients._report import ImportReport
 from models.recipients._screening import RawRecipient, Screener
 from models.recipients._store import editable_campaign, existing_phones, opted_out_phones, store
+from models.variables import NameTable, name_problem, parse_names
 from settings import Settings
 
 # Rows screened per trip to the worker thread: ~0.1 s of CPU, and the loop keeps running meanwhile.
@@ -70,7 +72,15 @@ def _inline_row(index: int, item: Mapping[str, Any]) -> RawRecipient:
         raise ValidationFailed({f"{field}.phone": "must be a string"})
     if not isinstance(variables, Mapping):
         raise ValidationFailed({f"{field}.variables": "must be an object of name: value"})
-    return RawRecipient(index, str(phone), {str(k): _text(v) for k, v in variables.items()})
+    texts = {str(k): _text(v) for k, v in variables.items()}
+    if "\x00" in str(phone):
+        raise ValidationFailed({f"{field}.phone": NUL_REFUSAL})
+    if any("\x00" in name or "\x00" in value for name, value in texts.items()):
+        raise ValidationFailed({f"{field}.variables": NUL_REFUSAL})
+    for name in texts:
+        if problem := name_problem(name):
+            raise ValidationFailed({f"{field}.variables": problem})
+    return RawRecipient(index, str(phone), texts)
 
 
 def _text(value: Any) -> str:
@@ -80,10 +90,13 @@ def _text(value: Any) -> str:
 async def _screener(campaign_id: int, owner_id: int, region: str, limit: int) -> Screener:
     if not is_known_region(region):
         raise ValidationFailed({"defaultRegion": f"Unknown region {region!r}: use a two-letter code such as BR or PT."})
-    await editable_campaign(campaign_id, owner_id)
+    campaign = await editable_campaign(campaign_id, owner_id)
     existing = await existing_phones(campaign_id)
     opted_out = await opted_out_phones(owner_id)
-    return Screener(region=region, limit=limit, existing_count=len(existing), existing=existing, opted_out=opted_out)
+    names = NameTable(parse_names(campaign.variable_names))
+    return Screener(
+        region=region, limit=limit, existing_count=len(existing), existing=existing, opted_out=opted_out, names=names
+    )
 
 
 async def _finish(campaign_id: int, owner_id: int, screener: Screener, now: datetime) -> ImportReport:
@@ -91,7 +104,9 @@ async def _finish(campaign_id: int, owner_id: int, screener: Screener, now: date
     report = ImportReport(imported=imported, skipped=screener.skipped)
     if report.imported == 0:
         raise ImportRejected(_nothing_to_import(report))
-    report.total_recipients = await store(campaign_id, owner_id, screener.accepted, limit=screener.limit, now=now)
+    report.total_recipients = await store(
+        campaign_id, owner_id, screener.accepted, names=screener.names, limit=screener.limit, now=now
+    )
     return report
 
 

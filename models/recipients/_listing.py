@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -11,6 +10,7 @@ from models.errors import ValidationFailed
 from models.ownership import get_own
 from models.statuses import MessageStatus
 from models.tables import Campaign, CampaignMessage
+from models.variables import decode, parse_names
 
 MAX_LIMIT = 500
 
@@ -55,7 +55,7 @@ async def list_recipients(
     campaign_id: int, *, owner_id: int, status: str | None = None, search: str = "", limit: int = 50, offset: int = 0
 ) -> RecipientPage:
     """One page of the campaign's recipients in file order; `search` matches digits anywhere in the phone."""
-    await get_own(Campaign, campaign_id, owner_id, label="Campaign")
+    campaign = await get_own(Campaign, campaign_id, owner_id, label="Campaign")
     where: Any = CampaignMessage.campaign == campaign_id
     if status:
         if status.upper() not in MessageStatus.__members__:
@@ -70,15 +70,15 @@ async def list_recipients(
         raise ValidationFailed({"offset": "must be 0 or more"})
     total = await CampaignMessage.count().where(where)
     rows = await CampaignMessage.select().where(where).order_by(CampaignMessage.id).limit(limit).offset(offset)
-    return RecipientPage([_view(row) for row in rows], total)
+    names = parse_names(campaign.variable_names)
+    return RecipientPage([_view(row, names) for row in rows], total)
 
 
-def _view(row: dict[str, Any]) -> RecipientView:
-    variables = row["variables"]
+def _view(row: dict[str, Any], names: list[str]) -> RecipientView:
     return RecipientView(
         phone=row["phone"],
         raw_phone=row["raw_phone"],
-        variables=json.loads(variables) if isinstance(variables, str) else dict(variables or {}),
+        variables=decode(names, row["variables"]),
         status=row["status"],
         error=row["error"],
         attempts=row["attempts"],

@@ -17,6 +17,7 @@ from models.recipients._csv import (
     records,
 )
 from models.recipients._screening import RawRecipient
+from models.variables import MAX_VARIABLES, name_problem
 
 PHONE_HEADERS = frozenset(
     {"phone", "telefone", "celular", "whatsapp", "numero", "número", "number", "mobile", "fone", "tel", "phone_number"}
@@ -66,7 +67,12 @@ class RecipientRows:
         self.has_header = guessed if options.has_header is None else options.has_header
         width = max(len(cells) for _, cells in head)
         self.columns = column_names(first, self.has_header, width)
-        self.phone_index, self.variable_indexes = _mapping(self.columns, options)
+        try:
+            self.phone_index, self.variable_indexes = _mapping(self.columns, options)
+            _check_variable_columns(self.columns, self.variable_indexes)
+        except ValidationFailed:
+            self._records.close()  # detach from the stream now, while it is still open
+            raise
         self._rows: Iterator[tuple[int, list[str]]] = chain(head[1:] if self.has_header else head, self._records)
 
     def next_chunk(self, size: int) -> list[RawRecipient]:
@@ -78,6 +84,20 @@ class RecipientRows:
         phone = cells[self.phone_index] if self.phone_index < width else ""
         variables = {self.columns[i]: (cells[i].strip() if i < width else "") for i in self.variable_indexes}
         return RawRecipient(number, phone, variables)
+
+
+def _check_variable_columns(columns: Sequence[str], indexes: Sequence[int]) -> None:
+    """Bounded before a row is read: so many columns, or such long names, are refused naming the column."""
+    if len(indexes) > MAX_VARIABLES:
+        raise ValidationFailed(
+            {
+                "variableColumns": f"The file has {len(indexes)} columns besides the phone; at most {MAX_VARIABLES} "
+                "can be variables: choose the columns the message uses."
+            }
+        )
+    for index in indexes:
+        if problem := name_problem(columns[index]):
+            raise ValidationFailed({"variableColumns": f"Column {index + 1}: {problem}"})
 
 
 def _mapping(columns: Sequence[str], options: ImportOptions) -> tuple[int, list[int]]:

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from collections import Counter
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
 from models.inbound import OPTED_OUT
+from models.spreadsheet import csv_text
 
 
 class SkipKind(StrEnum):
@@ -68,14 +67,5 @@ class ImportReport:
 
     def as_csv(self) -> str:
         """The skipped rows as a CSV a spreadsheet opens (row, value, kind, reason)."""
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\r\n")
-        writer.writerow(["row", "value", "kind", "reason"])
-        for skipped in self.skipped:
-            writer.writerow([skipped.row, _defuse(skipped.raw), skipped.kind.value, skipped.reason])
-        return buffer.getvalue()
-
-
-def _defuse(value: str) -> str:
-    """Keep a spreadsheet from running a value as a formula (CSV injection)."""
-    return f"'{value}" if value[:1] in ("=", "+", "-", "@") and not value[1:2].isdigit() else value
+        header = ["row", "value", "kind", "reason"]
+        return csv_text([header, *([s.row, s.raw, s.kind.value, s.reason] for s in self.skipped)])

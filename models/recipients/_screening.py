@@ -5,13 +5,13 @@ Pure and synchronous, so the import runs it in a worker thread, one chunk at a t
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 from models.errors import ImportRejected
 from models.phones import PhoneError, normalise
 from models.recipients._report import OPTED_OUT_ERROR, SkipKind, SkippedRow
+from models.variables import NameTable, value_problem
 
 RAW_PHONE_MAX = 64  # CampaignMessage.raw_phone's length
 
@@ -27,7 +27,7 @@ class RawRecipient:
 
 @dataclass
 class AcceptedRows:
-    """Rows ready for insertion, kept column by column (variables already JSON).
+    """Rows ready for insertion, kept column by column (variables already JSON: values in the name table's order).
 
     Columns of plain str/int/bool, not one object per row: the garbage collector does not track str or int, so
     100,000 rows add a handful of tracked lists instead of 100,000 objects that would make every full collection
@@ -69,13 +69,14 @@ class AcceptedRows:
 
 @dataclass
 class Screener:
-    """Remembers the numbers seen so far (this import and the campaign's existing recipients)."""
+    """Remembers the numbers seen so far (this import and the campaign's existing recipients) and the names."""
 
     region: str
     limit: int
     existing_count: int = 0
     existing: set[str] = field(default_factory=set)
     opted_out: frozenset[str] = frozenset()
+    names: NameTable = field(default_factory=NameTable)
     accepted: AcceptedRows = field(default_factory=AcceptedRows)
     skipped: list[SkippedRow] = field(default_factory=list)
 
@@ -90,6 +91,9 @@ class Screener:
             )
 
     def _screen_one(self, raw: RawRecipient) -> None:
+        if problem := value_problem(raw.variables):
+            self.skipped.append(SkippedRow(raw.row, raw.phone, problem, SkipKind.INVALID))
+            return
         try:
             phone = normalise(raw.phone, self.region)
         except PhoneError as exc:
@@ -102,5 +106,5 @@ class Screener:
         opted_out = phone in self.opted_out
         if opted_out:
             self.skipped.append(SkippedRow(raw.row, raw.phone, OPTED_OUT_ERROR, SkipKind.OPTED_OUT))
-        variables = json.dumps(dict(raw.variables), ensure_ascii=False)
+        variables = self.names.encode(raw.variables)
         self.accepted.add(raw.row, phone, raw.phone.strip()[:RAW_PHONE_MAX], variables, opted_out)

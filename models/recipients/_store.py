@@ -14,6 +14,7 @@ from models.recipients._report import OPTED_OUT_ERROR
 from models.recipients._screening import AcceptedRows
 from models.statuses import MessageStatus
 from models.tables import Campaign, CampaignMessage, OptOut
+from models.variables import NameTable, decode, parse_names
 
 _COLUMNS = (
     "campaign",
@@ -54,11 +55,14 @@ async def opted_out_phones(owner_id: int) -> frozenset[str]:
     return frozenset(row["phone"] for row in rows)
 
 
-async def store(campaign_id: int, owner_id: int, accepted: AcceptedRows, *, limit: int, now: datetime) -> int:
-    """Insert every accepted row and move the counters in ONE transaction; returns the new total.
+async def store(
+    campaign_id: int, owner_id: int, accepted: AcceptedRows, *, names: NameTable, limit: int, now: datetime
+) -> int:
+    """Insert every accepted row, save the campaign's names and move the counters in ONE transaction.
 
     The counter UPDATE comes first and only matches an editable campaign of the owner, so it also locks the row
-    (PostgreSQL) and re-checks the status a concurrent start may have changed since the import began.
+    (PostgreSQL) and re-checks the status a concurrent start may have changed since the import began. Returns
+    the new total.
     """
     engine = Campaign._meta.db
     transaction: Any = (
@@ -72,9 +76,22 @@ async def store(campaign_id: int, owner_id: int, accepted: AcceptedRows, *, limi
             raise ImportRejected(
                 f"Too many recipients: a campaign holds at most {limit}; this import would make {total}."
             )
+        await _save_names(campaign_id, accepted, names)
         for start in range(0, len(accepted), CHUNK_ROWS):
             await _insert_chunk(current.connection, _records(campaign_id, accepted, start, start + CHUNK_ROWS))
     return total
+
+
+async def _save_names(campaign_id: int, accepted: AcceptedRows, names: NameTable) -> None:
+    """The campaign's names after this import; under the row lock, so an import that added names meanwhile is
+    kept: our names then follow its names, and our rows' values are re-encoded in that order."""
+    rows = await Campaign.select(Campaign.variable_names).where(Campaign.id == campaign_id)
+    stored = parse_names(rows[0]["variable_names"]) if rows else []
+    if stored != names.names[: len(stored)]:
+        merged = NameTable(stored)
+        accepted.variables_json = [merged.encode(decode(names.names, row)) for row in accepted.variables_json]
+        names = merged
+    await Campaign.update({Campaign.variable_names: names.as_json()}).where(Campaign.id == campaign_id)
 
 
 async def _add_to_counters(campaign_id: int, owner_id: int, accepted: AcceptedRows, now: datetime) -> int:

@@ -7,7 +7,6 @@ RUNNING, never for CANCELLED), and the campaign is left PAUSED with a reason, so
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -19,6 +18,7 @@ from models.engines import is_postgres
 from models.errors import IllegalTransition
 from models.statuses import MessageStatus
 from models.tables import Campaign, CampaignMessage
+from models.variables import decode, parse_names
 
 PAGE_SIZE = 50
 
@@ -53,15 +53,10 @@ class RecipientPage:
         return self.page < self.pages
 
 
-def parse_variables(raw: Any) -> dict[str, Any]:
-    """JSON columns come back as text on both engines; a bad value shows as no variables, not a crash."""
-    if isinstance(raw, dict):
-        return raw
-    try:
-        value = json.loads(raw or "{}")
-    except (TypeError, ValueError):
-        return {}
-    return value if isinstance(value, dict) else {}
+async def variable_names(campaign_id: int) -> list[str]:
+    """The campaign's variable names, to decode its recipients' values (models/variables.py)."""
+    row = await Campaign.select(Campaign.variable_names).where(Campaign.id == campaign_id).first()
+    return parse_names(row["variable_names"]) if row else []
 
 
 def _filters(campaign_id: int, status: str, search: str) -> Any:
@@ -97,8 +92,9 @@ async def recipient_page(campaign_id: int, *, status: str = "", search: str = ""
         .limit(PAGE_SIZE)
         .offset((page - 1) * PAGE_SIZE)
     )
+    names = await variable_names(campaign_id)
     return RecipientPage(
-        rows=[RecipientRow(**{**row, "variables": parse_variables(row["variables"])}) for row in rows],
+        rows=[RecipientRow(**{**row, "variables": decode(names, row["variables"])}) for row in rows],
         page=page,
         pages=pages,
         total=total,

@@ -3,7 +3,6 @@ before any HTTP call. Slots move by compare-and-swap UPDATEs, so they hold acros
 
 from __future__ import annotations
 
-import json
 import math
 import random
 from datetime import UTC, date, datetime, timedelta
@@ -14,6 +13,7 @@ from models.sending._engine import rows_changed, skip_locked, write_transaction
 from models.sending._types import Claimed, Planner, SlotPlan
 from models.statuses import CampaignStatus, MessageStatus
 from models.tables import Campaign, CampaignMessage, Instance, OptOut
+from models.variables import decode
 
 EARLIEST = datetime.min.replace(tzinfo=UTC)
 CAMPAIGN_FIELDS = (
@@ -24,6 +24,7 @@ CAMPAIGN_FIELDS = (
     Campaign.media_url,
     Campaign.media_type,
     Campaign.media_filename,
+    Campaign.variable_names,
     Campaign.rate_limit,
     Campaign.max_retries,
     Campaign.next_send_at,
@@ -263,15 +264,12 @@ def _unchanged(column: Any, value: Any) -> Any:
 
 
 def _claimed(row: dict[str, Any], message: dict[str, Any], now: datetime, send_at: datetime) -> Claimed:
-    variables = message["variables"]
-    if isinstance(variables, str):
-        variables = json.loads(variables or "{}")
     return Claimed(
         message_id=message["id"],
         campaign_id=row["id"],
         owner_id=row["owner"],
         phone=message["phone"],
-        variables=dict(variables or {}),
+        variables=decode(row["variable_names"], message["variables"]),
         attempts=message["attempts"],
         max_retries=row["max_retries"],
         text=row["message"],

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
+import time
+
 import pytest
 
 from tests.factories import make_campaign, make_instance
-from tests.fixtures.web import html, post_form
+from tests.fixtures.web import csrf_token, html, post_form
 
 
 @pytest.fixture
@@ -92,3 +95,28 @@ async def test_choosing_a_template_fills_the_message_fields_fragment(client, use
     assert fragment.select_one("#message").get_text() == "Body"
     assert fragment.select_one("#media_url")["value"] == "https://x.test/a.pdf"
     assert fragment.select_one("#media_type option[selected]")["value"] == "document"
+
+
+async def test_a_message_over_the_limit_is_refused_in_the_preview_without_rendering(client, user):
+    block = await preview(client, message="{a|b}" * 900)
+    assert block.select_one(".char-count")["data-length"] == "4500"
+    assert block.select_one(".preview-refused") is not None
+    assert block.select("pre.message") == []
+
+
+async def test_a_preview_body_far_beyond_the_message_limit_answers_413(client, user):
+    response = await post_form(client, "/campaigns/preview", {"message": "x" * 200_000}, page="/campaigns/new")
+    assert response.status_code == 413
+
+
+async def test_healthz_answers_while_the_adversarial_message_is_previewed(client, user):
+    """Issue 10, finding 1: `{{` and spaces used to hold the event loop for seconds, and every request waited."""
+    token = await csrf_token(client, "/campaigns/new")
+    adversarial = {"message": "{{" + " " * 4000, "_csrf_token": token}
+    started = time.perf_counter()
+    previewing = asyncio.create_task(client.post("/campaigns/preview", data=adversarial))
+    await asyncio.sleep(0.05)  # the preview is under way (or, if it held the loop, this returns only after it)
+    health = await client.get("/healthz")
+    health_seconds = time.perf_counter() - started
+    assert ((await previewing).status_code, health.status_code) == (200, 200)
+    assert health_seconds < 1.0

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -12,8 +11,10 @@ import pytest
 from models.errors import IllegalTransition, ImportRejected, NotFoundOrNotYours, ValidationFailed
 from models.recipients import ImportOptions, ImportReport, import_csv, preview
 from models.recipients._csv import CsvSource
+from models.recipients.campaign_table import variable_names
 from models.statuses import CampaignStatus
 from models.tables import Campaign, CampaignMessage, OptOut
+from models.variables import decode
 from settings import Settings
 from tests.factories import NOW, make_campaign, recipient_rows
 
@@ -41,7 +42,8 @@ async def stored(campaign: Campaign) -> list[dict[str, Any]]:
         .where(CampaignMessage.campaign == campaign.id)
         .order_by(CampaignMessage.row_number)
     )
-    return [{**row, "variables": json.loads(row["variables"])} for row in rows]
+    names = await variable_names(campaign.id)
+    return [{**row, "variables": decode(names, row["variables"])} for row in rows]
 
 
 async def counters(campaign: Campaign) -> Any:

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import pytest
 
 from models.errors import IllegalTransition, ImportRejected, NotFoundOrNotYours, ValidationFailed
 from models.recipients import ImportReport, import_inline
+from models.recipients.campaign_table import variable_names
 from models.statuses import CampaignStatus
 from models.tables import Campaign, CampaignMessage
+from models.variables import decode
 from tests.factories import NOW, make_campaign, recipient_rows
 
 
@@ -33,7 +34,8 @@ async def test_inline_recipients_are_stored_normalised_with_their_variables(make
     report = await inline(campaign, [{"phone": "(11) 98888-7777", "variables": {"Nome": "Ana"}}])
     row = await CampaignMessage.select().where(CampaignMessage.campaign == campaign.id).first()
     assert report.imported == 1
-    assert (row["phone"], row["raw_phone"], json.loads(row["variables"])) == (
+    variables = decode(await variable_names(campaign.id), row["variables"])
+    assert (row["phone"], row["raw_phone"], variables) == (
         "5511988887777",
         "(11) 98888-7777",
         {"Nome": "Ana"},

@@ -25,6 +25,8 @@ from views.campaigns.forms import CampaignForm, campaign_form_of, field_errors, 
 from views.i18n import _
 
 AnyRequest = Request[Any, Any, Any]
+# The form's fields URL-encoded: a 4,096-character message takes at most ~36 KB (emoji as %XX%XX%XX%XX).
+PREVIEW_MAX_BODY_BYTES = 64 * 1024
 
 
 async def _form_page(
@@ -124,9 +126,12 @@ class CampaignEditorRoutes(Controller):
     ) -> Template | Redirect:
         return await _save(request, data, campaign, current_user, settings, clock)
 
-    @post("/preview", name="campaign_preview")
+    @post("/preview", name="campaign_preview", request_max_body_size=PREVIEW_MAX_BODY_BYTES)
     async def preview(self, data: URLEncodedBody[CampaignForm], current_user: NamedDependency[CurrentUser]) -> Template:
-        """The live preview fragment the form refreshes as the user types (htmx, 400 ms after the last key)."""
+        """The live preview fragment the form refreshes as the user types (htmx, 400 ms after the last key).
+
+        A message over the 4,096-character limit is refused in the fragment, unrendered (models/campaigns/preview.py).
+        """
         result = await _preview_for(current_user.id, data)
         return Template("partials/campaigns/preview.html", context={"preview": result})
 

@@ -9,11 +9,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from models.campaigns.rules import DEFAULT_RATE, DEFAULT_RETRIES, CampaignInput
 from models.message_templates import TemplateInput
 from models.tables import Campaign, MessageTemplate
+from models.timezones import in_zone, zone
 from views.i18n import _
 
 
@@ -56,13 +57,6 @@ def field_errors(errors: dict[str, str]) -> dict[str, str]:
     return named
 
 
-def zone(name: str) -> ZoneInfo:
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")
-
-
 def _optional_id(raw: str, field: str, errors: dict[str, str]) -> int | None:
     if not raw.strip():
         return None
@@ -90,10 +84,10 @@ def _schedule(form: CampaignForm, timezone: str, errors: dict[str, str]) -> date
         return None
     try:
         local = datetime.combine(date.fromisoformat(day), time.fromisoformat(hour), tzinfo=zone(timezone))
-    except ValueError:
+        return local.astimezone(ZoneInfo("UTC"))
+    except (ValueError, OverflowError):  # 9999-12-31 23:59 west of UTC has no UTC time
         errors["schedule_date"] = _("Use a date like 2026-01-31 and a time like 14:30.")
         return None
-    return local.astimezone(ZoneInfo("UTC"))
 
 
 def parse_campaign(form: CampaignForm, timezone: str) -> tuple[CampaignInput, dict[str, str]]:
@@ -116,7 +110,7 @@ def parse_campaign(form: CampaignForm, timezone: str) -> tuple[CampaignInput, di
 
 def campaign_form_of(campaign: Campaign, timezone: str) -> CampaignForm:
     """The edit form, filled from the stored campaign (schedule shown in the user's zone)."""
-    local = campaign.scheduled_for.astimezone(zone(timezone)) if campaign.scheduled_for else None
+    local = in_zone(campaign.scheduled_for, timezone) if campaign.scheduled_for else None
     return CampaignForm(
         name=campaign.name,
         instance_id=str(campaign.instance or ""),

@@ -1,0 +1,94 @@
+"""A recipient's variables as stored: the names once per campaign (`Campaign.variable_names`, a JSON list), each
+recipient holding only its values in the same order (`CampaignMessage.variables`, a JSON list, null = absent).
+
+Every reader goes through `decode`; every writer through `NameTable.encode`. Names and values are bounded, so a
+CSV of 1,000 columns with 1,000-character headers cannot store 100 MB of repeated names (issue 10, finding 2).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from models.errors import ImportRejected
+
+MAX_VARIABLES = 50  # names one campaign may use
+MAX_NAME_LENGTH = 100
+MAX_VALUE_LENGTH = 1000
+
+
+def parse_names(raw: Any) -> list[str]:
+    """A campaign's `variable_names` column as a list (text on both engines; anything malformed is none)."""
+    value = _json(raw, "[]")
+    return [str(name) for name in value] if isinstance(value, list) else []
+
+
+def decode(names: Sequence[str] | str | None, stored: Any) -> dict[str, Any]:
+    """One recipient's variables as {name: value}, from its stored values and its campaign's names.
+
+    A stored JSON object (rows written before names moved to the campaign) is read as it is.
+    """
+    value = _json(stored, "[]")
+    if isinstance(value, dict):
+        return {str(key): item for key, item in value.items()}
+    if not isinstance(value, list):
+        return {}
+    labels = parse_names(names) if isinstance(names, str) or names is None else names
+    return {name: str(item) for name, item in zip(labels, value, strict=False) if item is not None}
+
+
+def name_problem(name: str) -> str | None:
+    """Why `name` cannot be a variable name, or None."""
+    if len(name) > MAX_NAME_LENGTH:
+        return f"The variable name has {len(name)} characters; at most {MAX_NAME_LENGTH}."
+    return None
+
+
+def value_problem(variables: Mapping[str, str]) -> str | None:
+    """Why these values cannot be stored (the first too long one, naming its column), or None."""
+    for name, value in variables.items():
+        if len(value) > MAX_VALUE_LENGTH:
+            return f"the value of {name!r} has {len(value)} characters; at most {MAX_VALUE_LENGTH}"
+    return None
+
+
+class NameTable:
+    """A campaign's names while recipients are added: known names keep their place, new ones go at the end."""
+
+    def __init__(self, names: Iterable[str] = ()) -> None:
+        self.names: list[str] = []
+        self._index: dict[str, int] = {}
+        self.extend(names)
+
+    def extend(self, names: Iterable[str]) -> None:
+        """Add the names not known yet; ImportRejected when the campaign would pass MAX_VARIABLES."""
+        new = [name for name in dict.fromkeys(names) if name not in self._index]
+        if len(self.names) + len(new) > MAX_VARIABLES:
+            raise ImportRejected(
+                f"Too many variables: a campaign uses at most {MAX_VARIABLES} and this would make "
+                f"{len(self.names) + len(new)}. Keep only the variables the message uses."
+            )
+        for name in new:
+            self._index[name] = len(self.names)
+            self.names.append(name)
+
+    def encode(self, variables: Mapping[str, str]) -> str:
+        """The values as stored: a JSON list in the campaign's name order, null where a name is absent."""
+        self.extend(variables)
+        values: list[str | None] = [None] * max((self._index[name] + 1 for name in variables), default=0)
+        for name, value in variables.items():
+            values[self._index[name]] = value
+        return json.dumps(values, ensure_ascii=False, separators=(",", ":"))
+
+    def as_json(self) -> str:
+        return json.dumps(self.names, ensure_ascii=False)
+
+
+def _json(raw: Any, empty: str) -> Any:
+    if not isinstance(raw, (str, bytes)):
+        return raw
+    try:
+        return json.loads(raw or empty)
+    except ValueError:
+        return None
