@@ -13,14 +13,8 @@ from models.campaigns import lifecycle, progress
 from models.campaigns.charts import FunnelStep, funnel_svg, sends_per_minute_svg
 from models.campaigns.send_history import send_history
 from models.ownership import get_own
+from models.recipients.campaign_table import retryable_failures
 from models.tables import Campaign, Instance
-
-ACTION_LABELS = {
-    lifecycle.Action.START: "Start",
-    lifecycle.Action.PAUSE: "Pause",
-    lifecycle.Action.RESUME: "Resume",
-    lifecycle.Action.CANCEL: "Cancel campaign",
-}
 
 
 @dataclass(frozen=True)
@@ -28,8 +22,10 @@ class CampaignView:
     campaign: Campaign
     progress: progress.Progress
     actions: list[str]
-    can_edit: bool
+    can_edit: bool  # every field and the recipients
+    can_edit_message: bool  # the message and the rate (also while PAUSED)
     can_retry: bool
+    retryable: int  # failed recipients a retry could reach (not those that are not on WhatsApp)
     instance_name: str
 
 
@@ -50,13 +46,24 @@ async def view_of(campaign: Campaign, *, now: datetime) -> CampaignView:
     instance = None
     if campaign.instance is not None:
         instance = await Instance.objects().where(Instance.id == campaign.instance).first()
+    current = await progress.compute(campaign, now=now, instance=instance)
+    retryable = await retryable_failures(campaign.id) if campaign.failed_count else 0
+    return assemble_view(campaign, current, retryable=retryable, instance_name=instance.name if instance else "")
+
+
+def assemble_view(
+    campaign: Campaign, current: progress.Progress, *, retryable: int, instance_name: str
+) -> CampaignView:
+    """The view from what was read (shared by the one-query live path)."""
     return CampaignView(
         campaign=campaign,
-        progress=await progress.compute(campaign, now=now, instance=instance),
+        progress=current,
         actions=[action.value for action in lifecycle.allowed_actions(campaign.status)],
         can_edit=lifecycle.can_edit(campaign.status),
-        can_retry=lifecycle.can_retry_failed(campaign.status) and campaign.failed_count > 0,
-        instance_name=instance.name if instance else "",
+        can_edit_message=lifecycle.can_edit_message(campaign.status),
+        can_retry=lifecycle.can_retry_failed(campaign.status) and retryable > 0,
+        retryable=retryable,
+        instance_name=instance_name,
     )
 
 
@@ -66,9 +73,7 @@ def funnel_steps(current: progress.Progress, labels: dict[str, str]) -> list[Fun
     return [FunnelStep(key=key, label=labels.get(key, key), value=value) for key, value in values.items()]
 
 
-async def campaign_charts(
-    view: CampaignView, *, labels: dict[str, str], timezone: str = "UTC"
-) -> CampaignCharts:
+async def campaign_charts(view: CampaignView, *, labels: dict[str, str], timezone: str = "UTC") -> CampaignCharts:
     """Both charts of the campaign page; `labels` carries the translated words (models do not translate)."""
     cid = view.campaign.id
     return CampaignCharts(

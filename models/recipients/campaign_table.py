@@ -1,8 +1,11 @@
 """The recipients table of a campaign page (filter, search, pages of 50) and "retry failed".
 
-Retry puts FAILED recipients back to PENDING with their attempts reset and moves the counters in the same
+Retry puts the retryable FAILED recipients back to PENDING with their attempts reset and moves the counters in the same
 transaction, through the lifecycle's RETRY_FAILED transition: allowed from PAUSED, COMPLETED or FAILED (never while
 RUNNING, never for CANCELLED), and the campaign is left PAUSED with a reason, so the user decides when to resume.
+A failure that cannot succeed on a second try (the number is not on WhatsApp: Evolution answered `exists: false`,
+which is also how it answers an invalid number) is neither offered nor moved. A failure Evolution refused for what
+we sent (bad media, empty text) stays retryable: the message can be edited while the campaign is paused.
 """
 
 from __future__ import annotations
@@ -21,6 +24,9 @@ from models.statuses import MessageStatus
 from models.tables import Campaign, CampaignMessage
 
 PAGE_SIZE = 50
+# The dispatcher records a number Evolution does not know as "<number> is not on WhatsApp" (scheduler's
+# RecipientRejected); a SQL LIKE pattern, matched on our own text, never on user input.
+NOT_ON_WHATSAPP_LIKE = "%is not on WhatsApp"
 
 
 @dataclass(frozen=True)
@@ -116,19 +122,30 @@ def _write_transaction() -> Any:
     return engine.transaction(transaction_type=TransactionType.immediate)
 
 
+def _retryable(campaign_id: int) -> Any:
+    return (
+        (CampaignMessage.campaign == campaign_id)
+        & (CampaignMessage.status == MessageStatus.FAILED.value)
+        & CampaignMessage.error.not_like(NOT_ON_WHATSAPP_LIKE)
+    )
+
+
+async def retryable_failures(campaign_id: int) -> int:
+    """How many failed recipients a retry would put back (the retry card's count)."""
+    return int(await CampaignMessage.count().where(_retryable(campaign_id)))
+
+
 async def retry_failed(campaign_id: int, *, owner_id: int, now: datetime) -> int:
-    """Failed recipients back to PENDING (attempts reset) and the counters moved, in one transaction.
+    """Retryable failed recipients back to PENDING (attempts reset) and the counters moved, in one transaction.
 
     Returns how many were put back; raises IllegalTransition when the campaign is running or cancelled, or when
-    nothing failed (the campaign is then left as it was).
+    nothing retryable failed (the campaign is then left as it was).
     """
     async with _write_transaction():
-        failed = await CampaignMessage.count().where(
-            (CampaignMessage.campaign == campaign_id) & (CampaignMessage.status == MessageStatus.FAILED.value)
-        )
         campaign = await Campaign.objects().where((Campaign.id == campaign_id) & (Campaign.owner == owner_id)).first()
-        if campaign is not None and lifecycle.can_retry_failed(campaign.status) and not failed:
-            raise IllegalTransition("There are no failed recipients to retry.")
+        startable = campaign is not None and lifecycle.can_retry_failed(campaign.status)
+        if startable and not await retryable_failures(campaign_id):
+            raise IllegalTransition("There are no failed recipients that a retry could reach.")
         campaign = await lifecycle.apply(
             campaign_id, lifecycle.Action.RETRY_FAILED, owner_id=owner_id, now=now, reason=lifecycle.RETRY_REASON
         )
@@ -142,7 +159,7 @@ async def retry_failed(campaign_id: int, *, owner_id: int, now: datetime) -> int
                     CampaignMessage.next_attempt_at: None,
                 }
             )
-            .where((CampaignMessage.campaign == campaign.id) & (CampaignMessage.status == MessageStatus.FAILED.value))
+            .where(_retryable(campaign.id))
             .returning(CampaignMessage.id)
         )
         await Campaign.update(

@@ -81,7 +81,7 @@ class CampaignApi(Controller):
         settings: NamedDependency[Settings],
         clock: NamedDependency[Clock],
     ) -> dict[str, Any]:
-        """Fields left out keep their value; 409 unless DRAFT or SCHEDULED."""
+        """Fields left out keep their value; 409 unless DRAFT or SCHEDULED (PAUSED: message and rateLimit only)."""
         current = await campaigns.get(campaign_id, owner_id=current_user.id)
         updated = await campaigns.update(
             campaign_id,
