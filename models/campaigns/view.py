@@ -11,7 +11,7 @@ from datetime import datetime
 
 from models.campaigns import lifecycle, progress
 from models.campaigns.charts import FunnelStep, funnel_svg, sends_per_minute_svg
-from models.campaigns.send_history import send_history
+from models.campaigns.send_history import Remembered, send_history
 from models.ownership import get_own
 from models.recipients.campaign_table import retryable_failures
 from models.tables import Campaign, Instance
@@ -73,15 +73,18 @@ def funnel_steps(current: progress.Progress, labels: dict[str, str]) -> list[Fun
     return [FunnelStep(key=key, label=labels.get(key, key), value=value) for key, value in values.items()]
 
 
-async def campaign_charts(view: CampaignView, *, labels: dict[str, str], timezone: str = "UTC") -> CampaignCharts:
-    """Both charts of the campaign page; `labels` carries the translated words (models do not translate)."""
+async def campaign_charts(
+    view: CampaignView, *, labels: dict[str, str], timezone: str = "UTC", memory: Remembered | None = None
+) -> CampaignCharts:
+    """Both charts of the campaign page; `labels` carries the translated words (models do not translate); `memory`
+    spares re-reading the whole send history on every poll."""
     cid = view.campaign.id
     return CampaignCharts(
         funnel=funnel_svg(
             funnel_steps(view.progress, labels), chart_id=f"funnel-{cid}", title=labels.get("funnel", "Funnel")
         ),
         sends_per_minute=sends_per_minute_svg(
-            await send_history(cid),
+            await send_history(cid, sent_count=view.progress.sent, memory=memory),
             chart_id=f"rate-{cid}",
             title=labels.get("per_minute", "Sends per minute"),
             empty_text=labels.get("empty", "Nothing sent yet."),

@@ -219,3 +219,16 @@ async def test_list_page_dashboard_and_api_show_the_same_percent(client, login, 
         "66.7",
         66.7,
     )
+
+
+async def test_a_refused_action_is_read_out_by_the_status_line(client, login, make_user) -> None:
+    user = await make_user()
+    campaign = await make_campaign(user.id, None, status=CampaignStatus.CANCELLED)
+    await login(user)
+    response = await client.post(
+        f"/campaigns/{campaign.id}/actions",
+        data={"action": "pause", "shown": "CANCELLED:0:0:0:0:0:0:0"},
+        headers={"HX-Request": "true", "x-csrftoken": await _htmx_token(client, campaign)},
+    )
+    said = html(response).select_one(f"#campaign-{campaign.id}-announcer")
+    assert said.get_text(strip=True) == "Cannot pause a campaign that is CANCELLED."

@@ -41,6 +41,6 @@ class CampaignActionsApi(Controller):
     async def progress(
         self, campaign_id: FromPath[int], current_user: NamedDependency[CurrentUser], clock: NamedDependency[Clock]
     ) -> dict[str, Any]:
-        """Percent, counters, current rate (msg/min over 5 minutes) and ETA (seconds)."""
+        """Percent, counters, current rate (msg/min over the last minute), effective rate (and what limits it), ETA."""
         result = await campaign_actions.own_progress(campaign_id, owner_id=current_user.id, now=clock.now())
         return result.as_json()

@@ -35,7 +35,9 @@ class CampaignRecipientPages(Controller):
     ) -> Template:
         """The table alone, for htmx filtering and paging (the page includes the same partial)."""
         campaign = await get_own(Campaign, campaign_id, current_user.id, "Campaign")
-        recipients = await recipient_page(campaign.id, status=status, search=search, page=page)
+        recipients = await recipient_page(
+            campaign.id, status=status, search=search, page=page, total=campaign.total_recipients
+        )
         return Template(
             "partials/campaigns/recipients/table.html", context={"campaign": campaign, "recipients": recipients}
         )
