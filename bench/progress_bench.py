@@ -114,17 +114,27 @@ async def signed_in_cookies(app: ServedApp) -> httpx.Cookies:
         return http.cookies
 
 
+def shown_in(text: str) -> str:
+    """The fingerprint the block carries (`hx-vals='{"shown": "..."}'`), which htmx sends back on the next poll."""
+    marker = '"shown": "'
+    start = text.find(marker)
+    return text[start + len(marker) : text.find('"', start + len(marker))] if start >= 0 else ""
+
+
 async def poll(http: httpx.AsyncClient, url: str, deadline: float, results: Results) -> None:
-    """One browser tab: a request every 2 s (on a fixed cadence, like htmx's `every 2s`) until the deadline."""
+    """One browser tab: a request every 2 s (on a fixed cadence, like htmx's `every 2s`) until the deadline, sending
+    back what it shows, as htmx does; the blocks beside the progress come back only when something changed."""
     next_at = time.perf_counter() + random.uniform(0, INTERVAL)  # tabs were opened at different moments
+    shown = ""
     while next_at < deadline:
         await asyncio.sleep(max(0.0, next_at - time.perf_counter()))
         started = time.perf_counter()
         try:
-            response = await http.get(url)
+            response = await http.get(url, params={"shown": shown})
             elapsed = (time.perf_counter() - started) * 1000
             if response.status_code == 200 and 'id="campaign-' in response.text:
                 results.latencies_ms.append(elapsed)
+                shown = shown_in(response.text) or shown
             else:
                 results.errors.append(f"HTTP {response.status_code}")
         except httpx.HTTPError as error:

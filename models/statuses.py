@@ -46,3 +46,8 @@ SENT_MESSAGE_STATUSES = frozenset({MessageStatus.SENT, MessageStatus.DELIVERED, 
 FINAL_MESSAGE_STATUSES = frozenset(
     {MessageStatus.SENT, MessageStatus.DELIVERED, MessageStatus.READ, MessageStatus.FAILED, MessageStatus.SKIPPED}
 )
+
+
+def is_live(status: CampaignStatus | str) -> bool:
+    """SCHEDULED, RUNNING or PAUSED: its figures may still change (the page polls; the dashboard counts it active)."""
+    return CampaignStatus(status) in LIVE_CAMPAIGN_STATUSES

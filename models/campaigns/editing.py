@@ -9,7 +9,7 @@ from typing import Any
 from piccolo.columns import Column
 
 from models.campaigns import lifecycle
-from models.campaigns.rules import CampaignInput, checked
+from models.campaigns.rules import CampaignInput, checked, message_errors, number_errors
 from models.errors import IllegalTransition, ImportRejected, ValidationFailed
 from models.ownership import get_own
 from models.recipients import ImportReport, import_inline
@@ -95,9 +95,70 @@ async def create_with_recipients(
     return await get(campaign.id, owner_id=owner_id), report
 
 
+def paused_refusal(fields: list[str]) -> str:
+    return f"While a campaign is PAUSED only its message and rate can change, not: {', '.join(fields)}."
+
+
+def _minute(value: datetime | None) -> datetime | None:
+    return value.replace(second=0, microsecond=0) if value else None
+
+
+def _fixed_fields_changed(current: Campaign, data: CampaignInput) -> list[str]:
+    """The fields outside PAUSED_EDITABLE_FIELDS that `data` changes (the page form shows the schedule to the
+    minute, so the schedule is compared to the minute)."""
+    stored = {
+        "name": current.name,
+        "instance_id": current.instance,
+        "template_id": current.template,
+        "media_url": current.media_url,
+        "media_type": current.media_type,
+        "media_filename": current.media_filename,
+        "max_retries": current.max_retries,
+        "scheduled_for": _minute(current.scheduled_for),
+    }
+    given = {
+        "name": data.name.strip(),
+        "instance_id": data.instance_id,
+        "template_id": data.template_id,
+        "media_url": data.media_url.strip(),
+        "media_type": data.media_type.strip() if data.media_url.strip() else "",
+        "media_filename": data.media_filename if data.media_url.strip() else "",
+        "max_retries": data.max_retries,
+        "scheduled_for": _minute(data.scheduled_for),
+    }
+    return [name for name, value in given.items() if value != stored[name]]
+
+
+async def _update_paused(current: Campaign, data: CampaignInput, *, now: datetime, max_rate: int) -> Campaign:
+    """A PAUSED campaign takes a new message and rate; the claim reads both from the campaign row, so every
+    message still pending goes out with them after resume."""
+    changed = _fixed_fields_changed(current, data)
+    if changed:
+        raise IllegalTransition(paused_refusal(changed))
+    errors = {
+        **message_errors(data.message, has_media=bool(current.media_url)),
+        **number_errors(data.rate_limit, current.max_retries, max_rate),
+    }
+    if errors:
+        raise ValidationFailed(errors)
+    done = (
+        await Campaign.update(
+            {Campaign.message: data.message, Campaign.rate_limit: data.rate_limit, Campaign.updated_at: now}
+        )
+        .where((Campaign.id == current.id) & (Campaign.status == CampaignStatus.PAUSED.value))
+        .returning(Campaign.id)
+    )
+    if not done:  # resumed (or cancelled) between the read and the write
+        raise IllegalTransition(edit_refusal((await get(current.id, owner_id=current.owner)).status))
+    return await get(current.id, owner_id=current.owner)
+
+
 async def update(campaign_id: int, data: CampaignInput, *, owner_id: int, now: datetime, max_rate: int) -> Campaign:
-    """Change a DRAFT or SCHEDULED campaign; the schedule decides which of the two it is afterwards."""
+    """Change a DRAFT or SCHEDULED campaign (the schedule decides which of the two it is afterwards), or the
+    message and rate of a PAUSED one."""
     current = await get(campaign_id, owner_id=owner_id)
+    if current.status == CampaignStatus.PAUSED.value:
+        return await _update_paused(current, data, now=now, max_rate=max_rate)
     if not lifecycle.can_edit(current.status):
         raise IllegalTransition(edit_refusal(current.status))
     data = await checked(data, owner_id=owner_id, now=now, max_rate=max_rate, stored_schedule=current.scheduled_for)

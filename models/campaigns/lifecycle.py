@@ -64,7 +64,10 @@ EVENT_BY_TARGET = {
     S.FAILED: events.CAMPAIGN_FAILED,
 }
 
-EDITABLE = frozenset({S.DRAFT, S.SCHEDULED})
+EDITABLE = frozenset({S.DRAFT, S.SCHEDULED})  # every field, and the recipients
+# While PAUSED only what the sender reads from the campaign at claim time may change: pending messages render from
+# the campaign's message then, and the slots follow its rate.
+PAUSED_EDITABLE_FIELDS = frozenset({"message", "rate_limit"})
 DELETABLE = frozenset({S.DRAFT, S.COMPLETED, S.FAILED, S.CANCELLED})
 VERBS = {
     Action.START: "start",
@@ -89,7 +92,13 @@ def allowed_actions(status: S | str) -> list[Action]:
 
 
 def can_edit(status: S | str) -> bool:
+    """Every field and the recipients (DRAFT, SCHEDULED)."""
     return S(status) in EDITABLE
+
+
+def can_edit_message(status: S | str) -> bool:
+    """The message and the rate: also while PAUSED (see PAUSED_EDITABLE_FIELDS)."""
+    return S(status) in EDITABLE or S(status) is S.PAUSED
 
 
 def can_delete(status: S | str) -> bool:

@@ -1,8 +1,9 @@
-"""The polled progress block in ONE query: the owner's campaign, its instance, its sends in the last five minutes
-and how many running campaigns share the instance.
+"""The polled progress block in ONE query: the owner's campaign, its instance, its sends in the last minute,
+its retryable failures and how many other running campaigns share the instance.
 
 The block is polled every 2 s by every open tab, so its cost is what matters under load (bench/progress_bench.py):
-one round trip instead of four. The arithmetic is shared with models/campaigns/progress.py (`assemble`, `rate_allowed`).
+one round trip instead of five. The arithmetic is shared with models/campaigns/progress.py (`assemble`,
+`rate_allowed`) and models/campaigns/view.py (`assemble_view`).
 """
 
 from __future__ import annotations
@@ -10,10 +11,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from models.campaigns import lifecycle
-from models.campaigns.progress import RATE_WINDOW, assemble, rate_allowed
-from models.campaigns.view import CampaignView
+from models.campaigns.progress import RATE_NO_INSTANCE, RATE_WINDOW, RateLimit, assemble, is_finished, rate_allowed
+from models.campaigns.view import CampaignView, assemble_view
 from models.errors import NotFoundOrNotYours
+from models.recipients.campaign_table import NOT_ON_WHATSAPP_LIKE
 from models.statuses import CampaignStatus
 from models.tables import Campaign
 
@@ -21,21 +22,26 @@ CAMPAIGN_COLUMNS = [column._meta.db_column_name for column in Campaign._meta.col
 _LIVE_TAIL = """, i.name AS i_name, i.state AS i_state, i.rate_per_minute AS i_rate, i.daily_cap AS i_cap,
       i.sent_today AS i_sent_today, i.sent_day AS i_sent_day,
       (SELECT count(*) FROM arauto_campaign_message m WHERE m.campaign = c.id AND m.sent_at >= {}) AS recent,
-      (SELECT count(*) FROM arauto_campaign r WHERE r.instance = c.instance AND r.status = 'RUNNING') AS sharing
+      (SELECT count(*) FROM arauto_campaign_message f WHERE f.campaign = c.id AND f.status = 'FAILED'
+         AND f.error NOT LIKE {}) AS retryable,
+      (SELECT count(*) FROM arauto_campaign r
+         WHERE r.instance = c.instance AND r.status = 'RUNNING' AND r.id <> c.id) AS others
     FROM arauto_campaign c LEFT JOIN arauto_instance i ON i.id = c.instance
     WHERE c.id = {} AND c.owner = {}"""
 # Column names come from the table declaration; every value is a bound parameter ({} placeholders).
 LIVE_SQL = "SELECT " + ", ".join(f'c."{name}" AS "{name}"' for name in CAMPAIGN_COLUMNS) + _LIVE_TAIL
 
 
-def _rate(row: dict[str, Any], campaign: Campaign, now: datetime) -> float:
-    if campaign.status != CampaignStatus.RUNNING.value or row["i_state"] is None:
-        return 0.0
+def _limit(row: dict[str, Any], campaign: Campaign, now: datetime) -> RateLimit:
+    if is_finished(campaign.status):
+        return RateLimit(0.0)
+    if row["i_state"] is None:
+        return RateLimit(0.0, RATE_NO_INSTANCE)
     return rate_allowed(
         campaign_rate=campaign.rate_limit,
         instance_state=row["i_state"],
         rate_per_minute=int(row["i_rate"]),
-        sharing=int(row["sharing"]),
+        sharing=int(row["others"]) + 1,
         sent_today=int(row["i_sent_today"]) if _same_day(row["i_sent_day"], now) else 0,
         daily_cap=int(row["i_cap"]),
     )
@@ -47,17 +53,11 @@ def _same_day(value: Any, now: datetime) -> bool:
 
 async def live_view(campaign_id: int, *, owner_id: int, now: datetime) -> CampaignView:
     """The same CampaignView as `campaign_view`, read in one query (NotFoundOrNotYours when not the owner's)."""
-    rows = await Campaign.raw(LIVE_SQL, now - RATE_WINDOW, campaign_id, owner_id)
+    rows = await Campaign.raw(LIVE_SQL, now - RATE_WINDOW, NOT_ON_WHATSAPP_LIKE, campaign_id, owner_id)
     if not rows:
         raise NotFoundOrNotYours(f"Campaign {campaign_id} not found")
     row = rows[0]
     campaign = Campaign(**{name: row[name] for name in CAMPAIGN_COLUMNS})
-    live = CampaignStatus(campaign.status) in (CampaignStatus.SCHEDULED, CampaignStatus.RUNNING, CampaignStatus.PAUSED)
-    return CampaignView(
-        campaign=campaign,
-        progress=assemble(campaign, recent=int(row["recent"]) if live else 0, rate=_rate(row, campaign, now)),
-        actions=[action.value for action in lifecycle.allowed_actions(campaign.status)],
-        can_edit=lifecycle.can_edit(campaign.status),
-        can_retry=lifecycle.can_retry_failed(campaign.status) and campaign.failed_count > 0,
-        instance_name=row["i_name"] or "",
-    )
+    running = campaign.status == CampaignStatus.RUNNING.value
+    current = assemble(campaign, recent=int(row["recent"]) if running else 0, limit=_limit(row, campaign, now), now=now)
+    return assemble_view(campaign, current, retryable=int(row["retryable"]), instance_name=row["i_name"] or "")

@@ -1,7 +1,9 @@
-"""A campaign's progress: percent, counters (from the campaign row), current rate and ETA.
+"""A campaign's progress: percent, counters (from the campaign row), current rate, effective rate and ETA.
 
-The counters are read from the campaign row, never counted per request; the current rate is one indexed range
-query over the last five minutes of sends (at most 5 x rate rows).
+The counters are read from the campaign row, never counted per request. The current rate is what the campaign
+really did: its sends over the last minute (one indexed range query), or since it started when it is younger.
+The effective rate is what it may go at: the lower of its own rate and its share of the number's per-minute cap,
+with the reason when that is not its own rate.
 """
 
 from __future__ import annotations
@@ -10,11 +12,30 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from models.statuses import CampaignStatus, ConnectionState
+from models.statuses import FINISHED_CAMPAIGN_STATUSES, CampaignStatus, ConnectionState, is_live
 from models.tables import Campaign, CampaignMessage, Instance
 
-RATE_WINDOW = timedelta(minutes=5)
-LIVE_STATUSES = frozenset({CampaignStatus.SCHEDULED, CampaignStatus.RUNNING, CampaignStatus.PAUSED})
+RATE_WINDOW = timedelta(minutes=1)
+# A campaign a few seconds old is measured over at least this long, so one send does not read as a burst.
+MIN_RATE_SPAN = timedelta(seconds=10)
+
+# Why the effective rate is below the campaign's own rate ("" when it is not).
+RATE_OWN = ""
+RATE_SHARED = "shared"  # the number's cap is split between the running campaigns on it
+RATE_CAPPED = "capped"  # the number's cap alone is below the campaign's rate
+RATE_OFFLINE = "offline"  # the number is not connected
+RATE_DAILY_CAP = "daily_cap"  # the number reached its daily cap
+RATE_NO_INSTANCE = "no_instance"
+
+
+@dataclass(frozen=True)
+class RateLimit:
+    """The rate a campaign may go at now, and why when it is not the campaign's own."""
+
+    rate: float
+    reason: str = RATE_OWN
+    cap: int = 0  # the number's per-minute cap
+    sharing: int = 1  # running campaigns on the number, this one counted
 
 
 @dataclass(frozen=True)
@@ -29,19 +50,41 @@ class Progress:
     failed: int
     skipped: int
     percent: float
-    current_rate: float  # messages per minute over the last 5 minutes
-    effective_rate: float  # messages per minute the sender can go at now (campaign rate, instance share, cap)
+    current_rate: float  # messages per minute actually sent over the last minute (or since start when younger)
+    effective_rate: float  # messages per minute the campaign may go at (its rate or its share of the number's cap)
+    rate_limit: int  # the campaign's own rate
+    rate_reason: str  # why effective_rate is below rate_limit ("" when it is not): one of the RATE_* codes
+    instance_cap: int
+    sharing: int
     eta_seconds: int | None
     pause_reason: str
 
     @property
     def is_live(self) -> bool:
         """While true, the page's progress block keeps polling."""
-        return CampaignStatus(self.status) in LIVE_STATUSES
+        return is_live(self.status)
+
+    @property
+    def is_finished(self) -> bool:
+        return is_finished(self.status)
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == CampaignStatus.DRAFT.value
 
     @property
     def done(self) -> int:
         return self.sent + self.failed + self.skipped
+
+    @property
+    def fingerprint(self) -> str:
+        """Changes whenever anything but the rates and ETA changes: the page re-renders its other blocks then."""
+        counters = (self.total, self.pending, self.sent, self.delivered, self.read, self.failed, self.skipped)
+        return ":".join([self.status, *map(str, counters)])
+
+    def changed_since(self, shown: str) -> tuple[bool, bool]:
+        """(anything but the rates changed, the status changed) since the page drew the `fingerprint` `shown`."""
+        return shown != self.fingerprint, shown.split(":", 1)[0] != self.status
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -57,13 +100,27 @@ class Progress:
             "skippedCount": self.skipped,
             "currentRate": self.current_rate,
             "effectiveRate": self.effective_rate,
+            "rateLimitedBy": self.rate_reason or None,
             "etaSeconds": self.eta_seconds,
             "pauseReason": self.pause_reason,
         }
 
 
+def is_finished(status: str) -> bool:
+    return CampaignStatus(status) in FINISHED_CAMPAIGN_STATUSES
+
+
 def percent_done(total: int, done: int) -> float:
-    return round(100.0 * done / total, 1) if total else 0.0
+    """THE percent-done of the app (list, page, dashboard, API): one decimal, never above 100."""
+    return min(100.0, round(100.0 * done / total, 1)) if total > 0 else 0.0
+
+
+def done_count(campaign: Campaign) -> int:
+    return int(campaign.sent_count + campaign.failed_count + campaign.skipped_count)
+
+
+def campaign_percent(campaign: Campaign) -> float:
+    return percent_done(campaign.total_recipients, done_count(campaign))
 
 
 async def sent_since(campaign_id: int, since: datetime) -> int:
@@ -71,6 +128,14 @@ async def sent_since(campaign_id: int, since: datetime) -> int:
         (CampaignMessage.campaign == campaign_id) & (CampaignMessage.sent_at >= since)
     )
     return int(count)
+
+
+def current_rate(sends: int, *, started_at: datetime | None, now: datetime) -> float:
+    """Messages per minute from the sends of the last RATE_WINDOW, over the time since start when shorter."""
+    span = RATE_WINDOW
+    if started_at is not None:
+        span = max(MIN_RATE_SPAN, min(RATE_WINDOW, now - started_at))
+    return round(sends * 60 / span.total_seconds(), 1)
 
 
 def rate_allowed(
@@ -81,30 +146,40 @@ def rate_allowed(
     sharing: int,
     sent_today: int,
     daily_cap: int,
-) -> float:
-    """Messages per minute a campaign can go at: its own rate, its share of the instance cap, zero past the daily cap
-    or while the instance is not connected (pure, so the one-query live path shares it)."""
-    if instance_state != ConnectionState.OPEN.value or sent_today >= daily_cap:
-        return 0.0
-    return float(min(campaign_rate, rate_per_minute / max(1, sharing)))
+) -> RateLimit:
+    """What a campaign may go at: its own rate, or its share of the number's cap; zero past the daily cap or while
+    the number is not connected (pure, so the one-query live path shares it). `sharing` counts this campaign."""
+    sharing = max(1, sharing)
+    if instance_state != ConnectionState.OPEN.value:
+        return RateLimit(0.0, RATE_OFFLINE, rate_per_minute, sharing)
+    if sent_today >= daily_cap:
+        return RateLimit(0.0, RATE_DAILY_CAP, rate_per_minute, sharing)
+    share = rate_per_minute / sharing
+    if share >= campaign_rate:
+        return RateLimit(float(campaign_rate), RATE_OWN, rate_per_minute, sharing)
+    return RateLimit(round(share, 1), RATE_SHARED if sharing > 1 else RATE_CAPPED, rate_per_minute, sharing)
 
 
-async def effective_rate(campaign: Campaign, now: datetime, instance: Instance | None = None) -> float:
-    """`instance` may be passed when the caller already loaded it (saves a query)."""
+async def effective_rate(campaign: Campaign, now: datetime, instance: Instance | None = None) -> RateLimit:
+    """`instance` may be passed when the caller already loaded it (saves a query). A campaign that is not running
+    (a draft, a scheduled or paused one) is measured as if it were: its share counts it beside the campaigns
+    running on the number now."""
     if campaign.instance is None:
-        return 0.0
+        return RateLimit(0.0, RATE_NO_INSTANCE)
     if instance is None:
         instance = await Instance.objects().where(Instance.id == campaign.instance).first()
     if instance is None:
-        return 0.0
-    sharing = await Campaign.count().where(
-        (Campaign.instance == instance.id) & (Campaign.status == CampaignStatus.RUNNING.value)
+        return RateLimit(0.0, RATE_NO_INSTANCE)
+    others = await Campaign.count().where(
+        (Campaign.instance == instance.id)
+        & (Campaign.status == CampaignStatus.RUNNING.value)
+        & (Campaign.id != campaign.id)
     )
     return rate_allowed(
         campaign_rate=campaign.rate_limit,
         instance_state=instance.state,
         rate_per_minute=instance.rate_per_minute,
-        sharing=int(sharing),
+        sharing=int(others) + 1,
         sent_today=instance.sent_today if instance.sent_day == now.date() else 0,
         daily_cap=instance.daily_cap,
     )
@@ -121,16 +196,17 @@ def eta_seconds(pending: int, rate_per_minute: float) -> int | None:
 async def compute(campaign: Campaign, *, now: datetime, instance: Instance | None = None) -> Progress:
     """Progress of `campaign` (already loaded and owned): one read for the rate, one for the instance (none when
     the caller passes the campaign's `instance` row)."""
-    live = CampaignStatus(campaign.status) in LIVE_STATUSES
-    recent = await sent_since(campaign.id, now - RATE_WINDOW) if live else 0
-    rate = await effective_rate(campaign, now, instance) if campaign.status == CampaignStatus.RUNNING.value else 0.0
-    return assemble(campaign, recent=recent, rate=rate)
+    running = campaign.status == CampaignStatus.RUNNING.value
+    recent = await sent_since(campaign.id, now - RATE_WINDOW) if running else 0
+    limit = RateLimit(0.0) if is_finished(campaign.status) else await effective_rate(campaign, now, instance)
+    return assemble(campaign, recent=recent, limit=limit, now=now)
 
 
-def assemble(campaign: Campaign, *, recent: int, rate: float) -> Progress:
-    """The Progress of a campaign row, given its sends in the last RATE_WINDOW and the rate it may go at."""
-    live = CampaignStatus(campaign.status) in LIVE_STATUSES
-    done = campaign.sent_count + campaign.failed_count + campaign.skipped_count
+def assemble(campaign: Campaign, *, recent: int, limit: RateLimit, now: datetime) -> Progress:
+    """The Progress of a campaign row, given its sends in the last RATE_WINDOW and the rate it may go at.
+
+    Only a RUNNING campaign has a current rate and an ETA: a paused or scheduled one is not sending."""
+    running = campaign.status == CampaignStatus.RUNNING.value
     return Progress(
         campaign_id=campaign.id,
         status=campaign.status,
@@ -141,9 +217,13 @@ def assemble(campaign: Campaign, *, recent: int, rate: float) -> Progress:
         read=campaign.read_count,
         failed=campaign.failed_count,
         skipped=campaign.skipped_count,
-        percent=percent_done(campaign.total_recipients, done),
-        current_rate=round(recent / RATE_WINDOW.total_seconds() * 60, 1) if live else 0.0,
-        effective_rate=round(rate, 1),
-        eta_seconds=eta_seconds(campaign.pending_count, rate) if live else None,
+        percent=campaign_percent(campaign),
+        current_rate=current_rate(recent, started_at=campaign.started_at, now=now) if running else 0.0,
+        effective_rate=limit.rate,
+        rate_limit=campaign.rate_limit,
+        rate_reason=limit.reason,
+        instance_cap=limit.cap,
+        sharing=limit.sharing,
+        eta_seconds=eta_seconds(campaign.pending_count, limit.rate) if running else None,
         pause_reason=campaign.pause_reason,
     )

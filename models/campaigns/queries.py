@@ -142,14 +142,6 @@ async def stats(owner_id: int) -> CampaignStats:
     )
 
 
-def done_percent(campaign: Campaign) -> int:
-    """How far a campaign got (sent, failed or skipped over total), for the list's small progress bar."""
-    if not campaign.total_recipients:
-        return 0
-    done = campaign.sent_count + campaign.failed_count + campaign.skipped_count
-    return min(100, round(100 * done / campaign.total_recipients))
-
-
 async def instance_choices(owner_id: int) -> list[dict[str, Any]]:
     """The user's instances as (id, name) for the form's and the filter's select."""
     rows = await Instance.select(Instance.id, Instance.name).where(owned_by(Instance, owner_id)).order_by(Instance.name)

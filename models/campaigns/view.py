@@ -11,8 +11,9 @@ from datetime import datetime
 
 from models.campaigns import lifecycle, progress
 from models.campaigns.charts import FunnelStep, funnel_svg, sends_per_minute_svg
-from models.campaigns.send_history import send_history
+from models.campaigns.send_history import Remembered, send_history
 from models.ownership import get_own
+from models.recipients.campaign_table import retryable_failures
 from models.tables import Campaign, Instance
 
 
@@ -21,8 +22,10 @@ class CampaignView:
     campaign: Campaign
     progress: progress.Progress
     actions: list[str]
-    can_edit: bool
+    can_edit: bool  # every field and the recipients
+    can_edit_message: bool  # the message and the rate (also while PAUSED)
     can_retry: bool
+    retryable: int  # failed recipients a retry could reach (not those that are not on WhatsApp)
     instance_name: str
 
 
@@ -43,13 +46,24 @@ async def view_of(campaign: Campaign, *, now: datetime) -> CampaignView:
     instance = None
     if campaign.instance is not None:
         instance = await Instance.objects().where(Instance.id == campaign.instance).first()
+    current = await progress.compute(campaign, now=now, instance=instance)
+    retryable = await retryable_failures(campaign.id) if campaign.failed_count else 0
+    return assemble_view(campaign, current, retryable=retryable, instance_name=instance.name if instance else "")
+
+
+def assemble_view(
+    campaign: Campaign, current: progress.Progress, *, retryable: int, instance_name: str
+) -> CampaignView:
+    """The view from what was read (shared by the one-query live path)."""
     return CampaignView(
         campaign=campaign,
-        progress=await progress.compute(campaign, now=now, instance=instance),
+        progress=current,
         actions=[action.value for action in lifecycle.allowed_actions(campaign.status)],
         can_edit=lifecycle.can_edit(campaign.status),
-        can_retry=lifecycle.can_retry_failed(campaign.status) and campaign.failed_count > 0,
-        instance_name=instance.name if instance else "",
+        can_edit_message=lifecycle.can_edit_message(campaign.status),
+        can_retry=lifecycle.can_retry_failed(campaign.status) and retryable > 0,
+        retryable=retryable,
+        instance_name=instance_name,
     )
 
 
@@ -60,16 +74,17 @@ def funnel_steps(current: progress.Progress, labels: dict[str, str]) -> list[Fun
 
 
 async def campaign_charts(
-    view: CampaignView, *, labels: dict[str, str], timezone: str = "UTC"
+    view: CampaignView, *, labels: dict[str, str], timezone: str = "UTC", memory: Remembered | None = None
 ) -> CampaignCharts:
-    """Both charts of the campaign page; `labels` carries the translated words (models do not translate)."""
+    """Both charts of the campaign page; `labels` carries the translated words (models do not translate); `memory`
+    spares re-reading the whole send history on every poll."""
     cid = view.campaign.id
     return CampaignCharts(
         funnel=funnel_svg(
             funnel_steps(view.progress, labels), chart_id=f"funnel-{cid}", title=labels.get("funnel", "Funnel")
         ),
         sends_per_minute=sends_per_minute_svg(
-            await send_history(cid),
+            await send_history(cid, sent_count=view.progress.sent, memory=memory),
             chart_id=f"rate-{cid}",
             title=labels.get("per_minute", "Sends per minute"),
             empty_text=labels.get("empty", "Nothing sent yet."),

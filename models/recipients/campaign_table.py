@@ -1,8 +1,11 @@
 """The recipients table of a campaign page (filter, search, pages of 50) and "retry failed".
 
-Retry puts FAILED recipients back to PENDING with their attempts reset and moves the counters in the same
+Retry puts the retryable FAILED recipients back to PENDING with their attempts reset and moves the counters in the same
 transaction, through the lifecycle's RETRY_FAILED transition: allowed from PAUSED, COMPLETED or FAILED (never while
 RUNNING, never for CANCELLED), and the campaign is left PAUSED with a reason, so the user decides when to resume.
+A failure that cannot succeed on a second try (the number is not on WhatsApp: Evolution answered `exists: false`,
+which is also how it answers an invalid number) is neither offered nor moved. A failure Evolution refused for what
+we sent (bad media, empty text) stays retryable: the message can be edited while the campaign is paused.
 """
 
 from __future__ import annotations
@@ -16,11 +19,15 @@ from piccolo.engine.sqlite import TransactionType
 from models.campaigns import lifecycle
 from models.engines import is_postgres
 from models.errors import IllegalTransition
+from models.recent import Recent
 from models.statuses import MessageStatus
 from models.tables import Campaign, CampaignMessage
 from models.variables import decode, parse_names
 
 PAGE_SIZE = 50
+# The dispatcher records a number Evolution does not know as "<number> is not on WhatsApp" (scheduler's
+# RecipientRejected); a SQL LIKE pattern, matched on our own text, never on user input.
+NOT_ON_WHATSAPP_LIKE = "%is not on WhatsApp"
 
 
 @dataclass(frozen=True)
@@ -69,11 +76,18 @@ def _filters(campaign_id: int, status: str, search: str) -> Any:
     return where
 
 
-async def recipient_page(campaign_id: int, *, status: str = "", search: str = "", page: int = 1) -> RecipientPage:
-    """One page of a campaign's recipients in import order; an unknown status filter shows every status."""
+async def recipient_page(
+    campaign_id: int, *, status: str = "", search: str = "", page: int = 1, total: int | None = None
+) -> RecipientPage:
+    """One page of a campaign's recipients in import order; an unknown status filter shows every status.
+
+    `total` is the campaign's `total_recipients`: unfiltered, it is the count (the counters equal a count by
+    status), which spares counting 100,000 rows on every refresh of the live page."""
     status = status if status in MessageStatus.__members__ else ""
     where = _filters(campaign_id, status, search)
-    total = int(await CampaignMessage.count().where(where))
+    unfiltered = not status and not any(ch.isdigit() for ch in search)
+    if total is None or not unfiltered:
+        total = int(await CampaignMessage.count().where(where))
     pages = max(1, -(-total // PAGE_SIZE))
     page = min(max(1, page), pages)
     rows = (
@@ -103,6 +117,25 @@ async def recipient_page(campaign_id: int, *, status: str = "", search: str = ""
     )
 
 
+# Recipient pages as a live page last drew them: (campaign id, created at, as_of, status, search, page) -> page.
+LivePages = Recent[tuple[int, Any, str, str, str, int], RecipientPage]
+
+
+async def live_recipient_page(
+    campaign: Campaign, *, as_of: str, memory: LivePages, status: str = "", search: str = "", page: int = 1
+) -> RecipientPage:
+    """The page every open tab of a running campaign re-reads after each send: read once per `as_of` (a
+    fingerprint of the campaign's status and counters) and filter, then shared."""
+    key = (campaign.id, campaign.created_at, as_of, status, search, page)
+    found = memory.get(key)
+    if found is None:
+        found = await recipient_page(
+            campaign.id, status=status, search=search, page=page, total=campaign.total_recipients
+        )
+        memory.put(key, found)
+    return found
+
+
 def _write_transaction() -> Any:
     """SQLite: take the write lock at BEGIN (a deferred transaction that reads first fails at once when the sender
     holds the lock); PostgreSQL: an ordinary transaction."""
@@ -112,19 +145,30 @@ def _write_transaction() -> Any:
     return engine.transaction(transaction_type=TransactionType.immediate)
 
 
+def _retryable(campaign_id: int) -> Any:
+    return (
+        (CampaignMessage.campaign == campaign_id)
+        & (CampaignMessage.status == MessageStatus.FAILED.value)
+        & CampaignMessage.error.not_like(NOT_ON_WHATSAPP_LIKE)
+    )
+
+
+async def retryable_failures(campaign_id: int) -> int:
+    """How many failed recipients a retry would put back (the retry card's count)."""
+    return int(await CampaignMessage.count().where(_retryable(campaign_id)))
+
+
 async def retry_failed(campaign_id: int, *, owner_id: int, now: datetime) -> int:
-    """Failed recipients back to PENDING (attempts reset) and the counters moved, in one transaction.
+    """Retryable failed recipients back to PENDING (attempts reset) and the counters moved, in one transaction.
 
     Returns how many were put back; raises IllegalTransition when the campaign is running or cancelled, or when
-    nothing failed (the campaign is then left as it was).
+    nothing retryable failed (the campaign is then left as it was).
     """
     async with _write_transaction():
-        failed = await CampaignMessage.count().where(
-            (CampaignMessage.campaign == campaign_id) & (CampaignMessage.status == MessageStatus.FAILED.value)
-        )
         campaign = await Campaign.objects().where((Campaign.id == campaign_id) & (Campaign.owner == owner_id)).first()
-        if campaign is not None and lifecycle.can_retry_failed(campaign.status) and not failed:
-            raise IllegalTransition("There are no failed recipients to retry.")
+        startable = campaign is not None and lifecycle.can_retry_failed(campaign.status)
+        if startable and not await retryable_failures(campaign_id):
+            raise IllegalTransition("There are no failed recipients that a retry could reach.")
         campaign = await lifecycle.apply(
             campaign_id, lifecycle.Action.RETRY_FAILED, owner_id=owner_id, now=now, reason=lifecycle.RETRY_REASON
         )
@@ -138,7 +182,7 @@ async def retry_failed(campaign_id: int, *, owner_id: int, now: datetime) -> int
                     CampaignMessage.next_attempt_at: None,
                 }
             )
-            .where((CampaignMessage.campaign == campaign.id) & (CampaignMessage.status == MessageStatus.FAILED.value))
+            .where(_retryable(campaign.id))
             .returning(CampaignMessage.id)
         )
         await Campaign.update(

@@ -172,3 +172,30 @@ class CampaignPage:
     def next_recipients_page(self) -> None:
         self.page.locator(f'#campaign-{self.campaign_id}-recipients a[rel="next"]').click()
         settle(self.page)
+
+    def header_links(self) -> list[str]:
+        links = self.page.locator(f"#campaign-{self.campaign_id}-header a.button")
+        return [str(links.nth(index).get_attribute("id")) for index in range(links.count())]
+
+    def buttons(self) -> list[str]:
+        found = self.block.locator("button[data-action]")
+        return [str(found.nth(index).get_attribute("data-action")) for index in range(found.count())]
+
+    def snapshot(self) -> dict[str, int]:
+        """Counters, funnel bars and the sends-per-minute total, read in one go (no swap can land in between)."""
+        return dict(self.page.evaluate(SNAPSHOT_JS, self.campaign_id))
+
+
+SNAPSHOT_JS = """(id) => {
+  const number = (text) => parseInt(String(text).replace(/[^0-9]/g, '') || '0', 10);
+  const one = (selector) => document.querySelector(selector);
+  const counter = (key) => number(one(`#campaign-${id}-progress [data-counter="${key}"] .value`).textContent);
+  const bar = (key) => number(one(`#campaign-${id}-charts rect.bar-${key}`).getAttribute('data-value'));
+  const perMinute = [...document.querySelectorAll(`#campaign-${id}-charts svg[aria-labelledby^="rate-"] rect.bar`)];
+  return {
+    total: counter('total'), sent: counter('sent'), failed: counter('failed'), read: counter('read'),
+    funnel_sent: bar('sent'), funnel_failed: bar('failed'), funnel_read: bar('read'),
+    chart_sends: perMinute.reduce((sum, rect) => sum + number(rect.getAttribute('data-value')), 0),
+  };
+}"""
+

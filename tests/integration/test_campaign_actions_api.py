@@ -79,10 +79,20 @@ async def test_progress_reports_counters_current_rate_and_eta(client, owner, aut
     rows = recipient_rows([f"55119000000{n:02d}" for n in range(20)])
     for row in rows[:10]:
         row["status"] = MessageStatus.SENT
-    campaign = await make_campaign(owner.id, instance.id, recipients=rows, status=CampaignStatus.RUNNING, rate_limit=10)
-    await CampaignMessage.update({CampaignMessage.sent_at: clock.now() - timedelta(minutes=1)}).where(
+    campaign = await make_campaign(
+        owner.id, instance.id, recipients=rows, status=CampaignStatus.RUNNING, rate_limit=10,
+        started_at=clock.now() - timedelta(minutes=10),
+    )
+    sent_ids = [r["id"] for r in await CampaignMessage.select(CampaignMessage.id).where(
         CampaignMessage.status == MessageStatus.SENT.value
+    )]
+    await CampaignMessage.update({CampaignMessage.sent_at: clock.now() - timedelta(minutes=5)}).where(
+        CampaignMessage.id.is_in(sent_ids[:4])
+    )
+    await CampaignMessage.update({CampaignMessage.sent_at: clock.now() - timedelta(seconds=30)}).where(
+        CampaignMessage.id.is_in(sent_ids[4:])
     )
     body = (await client.get(f"/api/campaigns/{campaign.id}/progress", headers=auth)).json()
     assert (body["percent"], body["sentCount"], body["pendingCount"]) == (50.0, 10, 10)
-    assert (body["currentRate"], body["effectiveRate"], body["etaSeconds"]) == (2.0, 10.0, 60)
+    assert (body["currentRate"], body["effectiveRate"], body["etaSeconds"]) == (6.0, 10.0, 60)
+    assert body["rateLimitedBy"] is None

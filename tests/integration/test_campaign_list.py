@@ -173,7 +173,7 @@ async def test_the_list_page_shows_badge_and_progress_per_row(client, make_user,
     campaign = await make_campaign(user.id, None, status=CampaignStatus.RUNNING, recipients=recipients)
     row = html(await client.get("/campaigns")).select_one(f'tr[data-id="{campaign.id}"]')
     assert row.select_one(".badge")["class"] == ["badge", "badge-running"]
-    assert row.select_one('[role="progressbar"]')["aria-valuenow"] == "50"
+    assert row.select_one('[role="progressbar"]')["aria-valuenow"] == "50.0"
 
 
 async def test_the_rows_fragment_is_one_tbody_filtered_by_the_query(client, make_user, login):

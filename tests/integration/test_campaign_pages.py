@@ -122,12 +122,12 @@ async def test_editing_a_running_campaign_is_refused_with_a_flash_naming_the_sta
 
 async def test_saving_a_campaign_that_started_meanwhile_is_refused_naming_the_status(client, signed_in):
     user, instance = signed_in
-    campaign = await make_campaign(user.id, instance.id, status=CampaignStatus.PAUSED)
+    campaign = await make_campaign(user.id, instance.id, status=CampaignStatus.RUNNING)
     token_page = "/campaigns/new"
     response = await post_form(client, f"/campaigns/{campaign.id}/edit", form_data(instance.id), page=token_page)
     assert response.status_code == 303
     flashes = [p.get_text() for p in html(await client.get("/campaigns")).select(".flash-error")]
-    assert flashes == ["Cannot edit a campaign that is PAUSED."]
+    assert flashes == ["Cannot edit a campaign that is RUNNING."]
 
 
 async def test_delete_asks_for_confirmation_then_removes_campaign_and_recipients(client, signed_in):

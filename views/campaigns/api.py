@@ -84,7 +84,7 @@ class CampaignApi(SignedInApi):
         settings: NamedDependency[Settings],
         clock: NamedDependency[Clock],
     ) -> dict[str, Any]:
-        """Fields left out keep their value; 409 unless DRAFT or SCHEDULED."""
+        """Fields left out keep their value; 409 unless DRAFT or SCHEDULED (PAUSED: message and rateLimit only)."""
         updated = await campaigns.update(
             campaign.id,
             data.merged_into(campaign),
@@ -119,6 +119,6 @@ class CampaignApi(SignedInApi):
         current_user: NamedDependency[CurrentUser],
         clock: NamedDependency[Clock],
     ) -> dict[str, Any]:
-        """Percent, counters, current rate (msg/min over 5 minutes) and ETA (seconds)."""
+        """Percent, counters, current rate (msg/min over the last minute), effective rate (and what limits it), ETA."""
         result = await campaign_actions.own_progress(campaign.id, owner_id=current_user.id, now=clock.now())
         return result.as_json()

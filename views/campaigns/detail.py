@@ -1,11 +1,16 @@
-"""GET the campaign page, GET its live progress block, POST an action (start, pause, resume, cancel)."""
+"""GET the campaign page, GET its live block (polled), POST an action (start, pause, resume, cancel).
+
+The polled block answers with the progress block and, out of band, every other block that depends on the
+campaign's state (header buttons, retry card, charts, the recipients table as the user filtered it), but only
+when the page's `shown` fingerprint says something changed: a quiet poll stays one query.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
 
-from litestar import Controller, get, post
+from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, URLEncodedBody
 from litestar.plugins.flash import flash
@@ -15,9 +20,10 @@ from litestar.response import Redirect, Template
 from models.accounts.users import CurrentUser
 from models.campaigns import actions as campaign_actions
 from models.campaigns.live_progress import live_view
+from models.campaigns.send_history import Remembered
 from models.campaigns.view import CampaignView, campaign_charts, campaign_view
 from models.errors import IllegalTransition
-from models.recipients.campaign_table import recipient_page
+from models.recipients.campaign_table import LivePages, live_recipient_page, recipient_page
 from scheduler.clock import Clock
 from views.guards import requires_login
 from views.i18n import _
@@ -28,11 +34,29 @@ DONE_MESSAGES = {
     "resume": "Campaign resumed.",
     "cancel": "Campaign cancelled.",
 }
+AnyRequest = Request[Any, Any, Any]
+MAX_SHOWN_LENGTH = 200  # a fingerprint is a status and seven counters; anything longer is not one of ours
 
 
 @dataclass
 class ActionForm:
+    """The action, plus what the page shows (its fingerprint and the recipients table's filter and page)."""
+
     action: str = ""
+    shown: str = ""
+    status: str = ""
+    search: str = ""
+    page: int = 1
+
+
+@dataclass(frozen=True)
+class Shown:
+    """What the page drew: the progress fingerprint and the recipients table's filter and page."""
+
+    fingerprint: str = ""
+    status: str = ""
+    search: str = ""
+    page: int = 1
 
 
 def chart_labels() -> dict[str, str]:
@@ -47,8 +71,40 @@ def chart_labels() -> dict[str, str]:
     }
 
 
-def progress_block(view: CampaignView, notice: str = "") -> Template:
-    return Template("partials/campaigns/progress.html", context={"view": view, "notice": notice})
+def chart_memory(request: AnyRequest) -> Remembered:
+    """One per app: the send histories its pages drew lately, so a poll reads only the newest minutes."""
+    memory: Remembered = request.app.state.setdefault("send_history_memory", Remembered())
+    return memory
+
+
+def recipients_memory(request: AnyRequest) -> LivePages:
+    """One per app: the recipient pages the live blocks drew lately, read once per change, not once per tab."""
+    memory: LivePages = request.app.state.setdefault("live_recipient_pages", LivePages())
+    return memory
+
+
+async def live_block(
+    request: AnyRequest, view: CampaignView, shown: Shown, user: CurrentUser, notice: str = ""
+) -> Template:
+    """The progress block, with the other blocks out of band when anything but the rates changed, and words for
+    the screen reader when the status changed (or an action was refused)."""
+    changed, status_changed = view.progress.changed_since(shown.fingerprint[:MAX_SHOWN_LENGTH])
+    context: dict[str, Any] = {"view": view, "notice": notice, "changed": changed, "announcement": notice}
+    if status_changed and not notice:
+        context["announcement"] = _("Campaign status: %(status)s") % {"status": _(view.progress.status)}
+    if changed:
+        context["charts"] = await campaign_charts(
+            view, labels=chart_labels(), timezone=user.timezone, memory=chart_memory(request)
+        )
+        context["recipients"] = await live_recipient_page(
+            view.campaign,
+            as_of=view.progress.fingerprint,
+            memory=recipients_memory(request),
+            status=shown.status,
+            search=shown.search,
+            page=shown.page,
+        )
+    return Template("partials/campaigns/live.html", context=context)
 
 
 class CampaignDetailPages(Controller):
@@ -59,6 +115,7 @@ class CampaignDetailPages(Controller):
     @get("/{campaign_id:int}", name="campaign_detail")
     async def detail(
         self,
+        request: AnyRequest,
         campaign_id: FromPath[int],
         current_user: NamedDependency[CurrentUser],
         clock: NamedDependency[Clock],
@@ -66,19 +123,38 @@ class CampaignDetailPages(Controller):
         search: FromQuery[str] = "",
         page: FromQuery[int] = 1,
     ) -> Template:
-        """The whole page; its blocks are the same partials the fragment routes answer with."""
+        """The whole page; its blocks are the same partials the polled route answers with."""
         view = await campaign_view(campaign_id, owner_id=current_user.id, now=clock.now())
-        charts = await campaign_charts(view, labels=chart_labels(), timezone=current_user.timezone)
-        recipients = await recipient_page(campaign_id, status=status, search=search, page=page)
-        context: dict[str, Any] = {"view": view, "charts": charts, "recipients": recipients, "notice": ""}
+        charts = await campaign_charts(
+            view, labels=chart_labels(), timezone=current_user.timezone, memory=chart_memory(request)
+        )
+        recipients = await recipient_page(
+            campaign_id, status=status, search=search, page=page, total=view.campaign.total_recipients
+        )
+        context: dict[str, Any] = {
+            "view": view,
+            "charts": charts,
+            "recipients": recipients,
+            "notice": "",
+            "announcement": "",
+        }
         return Template("campaigns/detail.html", context=context)
 
     @get("/{campaign_id:int}/progress", name="campaign_progress")
     async def progress(
-        self, campaign_id: FromPath[int], current_user: NamedDependency[CurrentUser], clock: NamedDependency[Clock]
+        self,
+        request: AnyRequest,
+        campaign_id: FromPath[int],
+        current_user: NamedDependency[CurrentUser],
+        clock: NamedDependency[Clock],
+        shown: FromQuery[str] = "",
+        status: FromQuery[str] = "",
+        search: FromQuery[str] = "",
+        page: FromQuery[int] = 1,
     ) -> Template:
         """Polled every 2 s while the campaign is live; rendered without the polling attributes once it is not."""
-        return progress_block(await live_view(campaign_id, owner_id=current_user.id, now=clock.now()))
+        view = await live_view(campaign_id, owner_id=current_user.id, now=clock.now())
+        return await live_block(request, view, Shown(shown, status, search, page), current_user)
 
     @post("/{campaign_id:int}/actions", name="campaign_act")
     async def act(
@@ -89,7 +165,7 @@ class CampaignDetailPages(Controller):
         current_user: NamedDependency[CurrentUser],
         clock: NamedDependency[Clock],
     ) -> Template | Redirect:
-        """htmx gets the re-rendered live block (with the refusal inside it); a plain form gets flash + 303."""
+        """htmx gets the re-rendered live blocks (with the refusal inside); a plain form gets flash + 303."""
         notice = ""
         try:
             await campaign_actions.perform(campaign_id, data.action, owner_id=current_user.id, now=clock.now())
@@ -98,6 +174,8 @@ class CampaignDetailPages(Controller):
                 raise
             notice = refused.message
         if request.htmx:
-            return progress_block(await live_view(campaign_id, owner_id=current_user.id, now=clock.now()), notice)
+            view = await live_view(campaign_id, owner_id=current_user.id, now=clock.now())
+            shown = Shown(data.shown, data.status, data.search, data.page)
+            return await live_block(request, view, shown, current_user, notice)
         flash(request, _(DONE_MESSAGES[data.action]), category="success")
         return Redirect(request.app.route_reverse("campaign_detail", campaign_id=campaign_id), status_code=303)

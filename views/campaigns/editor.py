@@ -42,6 +42,7 @@ async def _form_page(
         "templates": await message_templates.list_templates(owner_id),
         "media_types": MEDIA_TYPES,
         "preview": preview,
+        "message_and_rate_only": campaign is not None and not lifecycle.can_edit(campaign.status),
     }
     return Template("campaigns/form.html", context=context, status_code=status_code)
 
@@ -108,8 +109,9 @@ class CampaignEditorRoutes(Controller):
 
     @get("/{campaign_id:int}/edit", name="campaign_edit")
     async def edit(self, campaign: NamedDependency[Campaign], current_user: NamedDependency[CurrentUser]) -> Template:
-        """Only DRAFT and SCHEDULED campaigns open for editing; others flash why (naming the status)."""
-        if not lifecycle.can_edit(campaign.status):
+        """DRAFT and SCHEDULED campaigns open for editing, PAUSED ones for their message and rate; others flash why
+        (naming the status)."""
+        if not lifecycle.can_edit_message(campaign.status):
             raise IllegalTransition(campaigns.edit_refusal(campaign.status))
         form = campaign_form_of(campaign, current_user.timezone)
         return await _form_page(current_user.id, form, campaign=campaign, errors={})

@@ -15,6 +15,7 @@ from models.accounts.users import CurrentUser
 from models.campaigns import editing as campaigns
 from models.campaigns import lifecycle
 from models.campaigns import queries as campaign_queries
+from models.campaigns.progress import campaign_percent
 from models.campaigns.queries import DEFAULT_LIMIT, SORT_COLUMNS, CampaignFilter
 from models.statuses import CampaignStatus
 from models.tables import Campaign
@@ -28,7 +29,7 @@ async def _listing(owner_id: int, query: CampaignFilter) -> dict[str, Any]:
     rows = [
         {
             "campaign": c,
-            "percent": campaign_queries.done_percent(c),
+            "percent": campaign_percent(c),
             "can_edit": lifecycle.can_edit(c.status),
             "can_delete": lifecycle.can_delete(c.status),
         }

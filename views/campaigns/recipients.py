@@ -34,7 +34,9 @@ class CampaignRecipientPages(Controller):
         page: FromQuery[int] = 1,
     ) -> Template:
         """The table alone, for htmx filtering and paging (the page includes the same partial)."""
-        recipients = await recipient_page(campaign.id, status=status, search=search, page=page)
+        recipients = await recipient_page(
+            campaign.id, status=status, search=search, page=page, total=campaign.total_recipients
+        )
         return Template(
             "partials/campaigns/recipients/table.html", context={"campaign": campaign, "recipients": recipients}
         )
