@@ -12,10 +12,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from piccolo.engine.sqlite import TransactionType
-
 from models.campaigns import lifecycle
-from models.engines import is_postgres
+from models.db import atomic
 from models.errors import IllegalTransition
 from models.statuses import MessageStatus
 from models.tables import Campaign, CampaignMessage
@@ -107,22 +105,13 @@ async def recipient_page(campaign_id: int, *, status: str = "", search: str = ""
     )
 
 
-def _write_transaction() -> Any:
-    """SQLite: take the write lock at BEGIN (a deferred transaction that reads first fails at once when the sender
-    holds the lock); PostgreSQL: an ordinary transaction."""
-    engine = Campaign._meta.db
-    if is_postgres(engine):
-        return engine.transaction()
-    return engine.transaction(transaction_type=TransactionType.immediate)
-
-
 async def retry_failed(campaign_id: int, *, owner_id: int, now: datetime) -> int:
     """Failed recipients back to PENDING (attempts reset) and the counters moved, in one transaction.
 
     Returns how many were put back; raises IllegalTransition when the campaign is running or cancelled, or when
     nothing failed (the campaign is then left as it was).
     """
-    async with _write_transaction():
+    async with atomic():
         failed = await CampaignMessage.count().where(
             (CampaignMessage.campaign == campaign_id) & (CampaignMessage.status == MessageStatus.FAILED.value)
         )

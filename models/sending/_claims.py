@@ -9,7 +9,8 @@ import random
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from models.sending._engine import rows_changed, skip_locked, write_transaction
+from models.db import atomic
+from models.sending._engine import rows_changed, skip_locked
 from models.sending._types import Claimed, Planner, SlotPlan
 from models.statuses import CampaignStatus, MessageStatus
 from models.tables import Campaign, CampaignMessage, Instance, OptOut
@@ -121,7 +122,7 @@ async def _claim_campaign(
     planner: Planner,
     rng: random.Random | None,
 ) -> list[Claimed]:
-    async with write_transaction():
+    async with atomic():
         rows = await Campaign.select(*CAMPAIGN_FIELDS).where(_running_where(campaign_id))
         if not rows:
             return []
