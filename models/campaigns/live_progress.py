@@ -14,6 +14,7 @@ from models.campaigns import lifecycle
 from models.campaigns.progress import RATE_WINDOW, assemble, rate_allowed
 from models.campaigns.view import CampaignView
 from models.errors import NotFoundOrNotYours
+from models.instances.daily_cap import cap_day, sends_today
 from models.statuses import CampaignStatus
 from models.tables import Campaign
 
@@ -36,13 +37,9 @@ def _rate(row: dict[str, Any], campaign: Campaign, now: datetime) -> float:
         instance_state=row["i_state"],
         rate_per_minute=int(row["i_rate"]),
         sharing=int(row["sharing"]),
-        sent_today=int(row["i_sent_today"]) if _same_day(row["i_sent_day"], now) else 0,
+        sent_today=sends_today(row["i_sent_today"], row["i_sent_day"], today=cap_day(now)),
         daily_cap=int(row["i_cap"]),
     )
-
-
-def _same_day(value: Any, now: datetime) -> bool:
-    return value is not None and str(value)[:10] == now.date().isoformat()
 
 
 async def live_view(campaign_id: int, *, owner_id: int, now: datetime) -> CampaignView:
