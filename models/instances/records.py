@@ -1,4 +1,4 @@
-"""WhatsApp instances: validated create/update/delete, the connection state and today's sends against the cap.
+"""WhatsApp instances: validated create/update/delete and the connection state (today's sends: `daily_cap`).
 
 The API key and the webhook secret are stored but never rendered back: pages and JSON show `api_key_hint()`.
 """
