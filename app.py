@@ -56,7 +56,8 @@ def evolution_lifespan(settings: Settings) -> Lifespan:
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         from scheduler.evolution import EvolutionClient
 
-        async with EvolutionClient(read_timeout=settings.evolution_timeout_seconds) as client:
+        # Room for the sender's concurrent sends (Dispatcher.concurrency, 20) plus pages' test sends and checks.
+        async with EvolutionClient(read_timeout=settings.evolution_timeout_seconds, max_connections=40) as client:
             app.state.evolution = client
             yield
 

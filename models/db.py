@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from contextlib import AbstractAsyncContextManager
+from typing import Any, cast
 
 from piccolo.apps.user.tables import BaseUser
 from piccolo.engine.base import Engine
+from piccolo.engine.sqlite import TransactionType
 from piccolo.table import Table
 
 from models import tables
+from models.engines import is_postgres
 
 
 def all_tables() -> list[type[Table]]:
@@ -40,11 +43,14 @@ async def run_migrations() -> None:
         raise RuntimeError(f"Migrations failed: {response.message}")
 
 
-def atomic() -> Any:
-    """A transaction that takes SQLite's write lock up front (no upgrade deadlock); a plain one on PostgreSQL."""
-    engine = current_engine()
-    if engine.engine_type == "sqlite":
-        from piccolo.engine.sqlite import TransactionType
+def atomic() -> AbstractAsyncContextManager[Any]:
+    """The one write transaction; it yields Piccolo's transaction (its `.connection` for raw statements).
 
-        return engine.transaction(transaction_type=TransactionType.immediate)
-    return engine.transaction()
+    SQLite: BEGIN IMMEDIATE (the write lock up front, so a read-then-write never fails on upgrade), queued behind
+    this process's other writers (models.engines.QueuedSQLiteEngine). PostgreSQL: a plain transaction whose row
+    locks (FOR UPDATE SKIP LOCKED, conditional UPDATEs) do the work. Inside another one it joins the outer one.
+    """
+    engine: Any = current_engine()
+    if is_postgres(engine):
+        return cast(AbstractAsyncContextManager[Any], engine.transaction())
+    return cast(AbstractAsyncContextManager[Any], engine.transaction(transaction_type=TransactionType.immediate))

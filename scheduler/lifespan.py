@@ -1,6 +1,7 @@
 """scheduler_lifespan(settings): the sender inside the web process (the one place here that knows Litestar's
 lifespan shape). Start-up: take the SQLite sender lock, reconcile stale claims, start the fixed jobs. Exit: stop
-claiming, await in-flight sends up to a timeout, shut the scheduler down, close the Evolution client."""
+claiming, await in-flight sends up to a timeout, shut the scheduler down. The Evolution client is the app's own
+(`app.state.evolution`, opened and closed by its lifespan in app.py): one connection pool for pages and sender."""
 
 from __future__ import annotations
 
@@ -93,8 +94,8 @@ def release_sender_lock(handle: TextIO | None) -> None:
         handle.close()
 
 
-def build_sender(settings: Settings, clock: Clock) -> jobs.Sender:
-    client = EvolutionClient(read_timeout=settings.evolution_timeout_seconds)
+def build_sender(settings: Settings, clock: Clock, client: EvolutionClient) -> jobs.Sender:
+    """The jobs' shared state around the app's one Evolution client (never a second pool)."""
     dispatcher = Dispatcher(
         client=client, clock=clock, horizon=settings.dispatch_interval_seconds, lease=settings.send_lease_seconds
     )
@@ -142,7 +143,6 @@ async def stop(scheduler: AsyncIOScheduler, sender: jobs.Sender, grace: float = 
         if late:
             log.warning("%d job(s) still running after %.0fs; their claims are covered by the lease", len(late), grace)
     scheduler.shutdown(wait=False)
-    await sender.client.aclose()
 
 
 def scheduler_lifespan(settings: Settings) -> Callable[[Any], AbstractAsyncContextManager[None]]:
@@ -150,7 +150,8 @@ def scheduler_lifespan(settings: Settings) -> Callable[[Any], AbstractAsyncConte
     async def lifespan(app: Any) -> AsyncIterator[None]:
         quiet_routine_logs()
         lock = acquire_sender_lock(settings)
-        sender = build_sender(settings, app.state.clock)
+        sender = build_sender(settings, app.state.clock, app.state.evolution)
+        app.state.sender = sender
         scheduler = AsyncIOScheduler(timezone=UTC)
         try:
             await jobs.reconcile_stale(sender)
@@ -161,8 +162,6 @@ def scheduler_lifespan(settings: Settings) -> Callable[[Any], AbstractAsyncConte
         finally:
             if scheduler.running:
                 await stop(scheduler, sender)
-            else:
-                await sender.client.aclose()
             release_sender_lock(lock)
 
     return lifespan

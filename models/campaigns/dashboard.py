@@ -13,6 +13,7 @@ from datetime import datetime
 from models.campaigns.progress import percent_done
 from models.campaigns.queries import CampaignStats
 from models.campaigns.queries import stats as campaign_stats
+from models.instances.daily_cap import cap_day, sends_today
 from models.ownership import owned_by
 from models.statuses import CampaignStatus
 from models.tables import Campaign, Instance
@@ -54,12 +55,13 @@ class Dashboard:
 async def instances_today(owner_id: int, *, now: datetime) -> list[InstanceToday]:
     """Sends today against the daily cap; a counter from an earlier day counts as zero (the sender resets it)."""
     rows = await Instance.objects().where(owned_by(Instance, owner_id)).order_by(Instance.name)
+    today = cap_day(now)
     return [
         InstanceToday(
             id=row.id,
             name=row.name,
             state=row.state,
-            sent_today=row.sent_today if row.sent_day == now.date() else 0,
+            sent_today=sends_today(row.sent_today, row.sent_day, today=today),
             daily_cap=row.daily_cap,
             rate_per_minute=row.rate_per_minute,
         )

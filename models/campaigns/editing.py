@@ -10,6 +10,7 @@ from piccolo.columns import Column
 
 from models.campaigns import lifecycle
 from models.campaigns.rules import CampaignInput, checked, message_errors, number_errors
+from models.db import atomic
 from models.errors import IllegalTransition, ImportRejected, ValidationFailed
 from models.ownership import get_own
 from models.recipients import ImportReport, import_inline
@@ -182,7 +183,7 @@ async def delete(campaign_id: int, *, owner_id: int) -> None:
     if not lifecycle.can_delete(current.status):
         raise IllegalTransition(delete_refusal(current.status))
     deletable = [s.value for s in lifecycle.DELETABLE]
-    async with Campaign._meta.db.transaction():
+    async with atomic():
         gone = (
             await Campaign.delete()
             .where((Campaign.id == campaign_id) & (Campaign.owner == owner_id) & Campaign.status.is_in(deletable))

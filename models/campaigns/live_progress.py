@@ -14,6 +14,7 @@ from typing import Any
 from models.campaigns.progress import RATE_NO_INSTANCE, RATE_WINDOW, RateLimit, assemble, is_finished, rate_allowed
 from models.campaigns.view import CampaignView, assemble_view
 from models.errors import NotFoundOrNotYours
+from models.instances.daily_cap import cap_day, sends_today
 from models.recipients.campaign_table import NOT_ON_WHATSAPP_LIKE
 from models.statuses import CampaignStatus
 from models.tables import Campaign
@@ -42,13 +43,9 @@ def _limit(row: dict[str, Any], campaign: Campaign, now: datetime) -> RateLimit:
         instance_state=row["i_state"],
         rate_per_minute=int(row["i_rate"]),
         sharing=int(row["others"]) + 1,
-        sent_today=int(row["i_sent_today"]) if _same_day(row["i_sent_day"], now) else 0,
+        sent_today=sends_today(row["i_sent_today"], row["i_sent_day"], today=cap_day(now)),
         daily_cap=int(row["i_cap"]),
     )
-
-
-def _same_day(value: Any, now: datetime) -> bool:
-    return value is not None and str(value)[:10] == now.date().isoformat()
 
 
 async def live_view(campaign_id: int, *, owner_id: int, now: datetime) -> CampaignView:

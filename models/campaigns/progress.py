@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from models.instances.daily_cap import cap_day, sends_today
 from models.statuses import FINISHED_CAMPAIGN_STATUSES, CampaignStatus, ConnectionState, is_live
 from models.tables import Campaign, CampaignMessage, Instance
 
@@ -180,7 +181,7 @@ async def effective_rate(campaign: Campaign, now: datetime, instance: Instance |
         instance_state=instance.state,
         rate_per_minute=instance.rate_per_minute,
         sharing=int(others) + 1,
-        sent_today=instance.sent_today if instance.sent_day == now.date() else 0,
+        sent_today=sends_today(instance.sent_today, instance.sent_day, today=cap_day(now)),
         daily_cap=instance.daily_cap,
     )
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from models.instances.records import api_key_hint, sends_today
+from models.instances.daily_cap import sends_today
+from models.instances.records import api_key_hint
 from models.ownership import get_own, owned_by
 from models.statuses import FINISHED_CAMPAIGN_STATUSES
 from models.tables import Campaign, Instance
@@ -56,7 +57,7 @@ def _view(instance: Instance, today: date, campaigns: int) -> InstanceView:
         state_checked_at=instance.state_checked_at,
         phone_number=instance.phone_number,
         webhook_registered=bool(instance.webhook_registered),
-        sent_today=sends_today(instance, today),
+        sent_today=sends_today(instance.sent_today, instance.sent_day, today=today),
         campaigns_using=campaigns,
         created_at=instance.created_at,
         updated_at=instance.updated_at,

@@ -1,4 +1,4 @@
-"""WhatsApp instances: validated create/update/delete, the connection state and today's sends against the cap.
+"""WhatsApp instances: validated create/update/delete and the connection state (today's sends: `daily_cap`).
 
 The API key and the webhook secret are stored but never rendered back: pages and JSON show `api_key_hint()`.
 """
@@ -8,7 +8,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -203,13 +203,6 @@ async def mark_webhook_registered(instance_id: int, registered: bool, now: datet
     await Instance.update({Instance.webhook_registered: registered, Instance.updated_at: now}).where(
         Instance.id == instance_id
     )
-
-
-def sends_today(instance: Instance | Mapping[str, Any], today: date) -> int:
-    """Messages counted against the daily cap today (the counter resets when the day changes)."""
-    sent_day = instance["sent_day"] if isinstance(instance, Mapping) else instance.sent_day
-    sent = instance["sent_today"] if isinstance(instance, Mapping) else instance.sent_today
-    return int(sent) if sent_day == today else 0
 
 
 async def create_sandbox_instance(owner_id: int, server_url: str) -> int:

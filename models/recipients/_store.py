@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from piccolo.engine.sqlite import SQLiteEngine, TransactionType
+from piccolo.engine.sqlite import SQLiteEngine
 
 from models.campaigns.lifecycle import EDITABLE, can_edit
+from models.db import atomic
 from models.errors import IllegalTransition, ImportRejected, NotFoundOrNotYours
 from models.ownership import get_own, owned_by
 from models.recipients._report import OPTED_OUT_ERROR
@@ -64,13 +65,7 @@ async def store(
     (PostgreSQL) and re-checks the status a concurrent start may have changed since the import began. Returns
     the new total.
     """
-    engine = Campaign._meta.db
-    transaction: Any = (
-        engine.transaction(transaction_type=TransactionType.immediate)
-        if isinstance(engine, SQLiteEngine)
-        else engine.transaction()
-    )
-    async with transaction as current:
+    async with atomic() as current:
         total = await _add_to_counters(campaign_id, owner_id, accepted, now)
         if total > limit:
             raise ImportRejected(

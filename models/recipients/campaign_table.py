@@ -14,10 +14,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from piccolo.engine.sqlite import TransactionType
-
 from models.campaigns import lifecycle
-from models.engines import is_postgres
+from models.db import atomic
 from models.errors import IllegalTransition
 from models.recent import Recent
 from models.statuses import MessageStatus
@@ -136,15 +134,6 @@ async def live_recipient_page(
     return found
 
 
-def _write_transaction() -> Any:
-    """SQLite: take the write lock at BEGIN (a deferred transaction that reads first fails at once when the sender
-    holds the lock); PostgreSQL: an ordinary transaction."""
-    engine = Campaign._meta.db
-    if is_postgres(engine):
-        return engine.transaction()
-    return engine.transaction(transaction_type=TransactionType.immediate)
-
-
 def _retryable(campaign_id: int) -> Any:
     return (
         (CampaignMessage.campaign == campaign_id)
@@ -164,7 +153,7 @@ async def retry_failed(campaign_id: int, *, owner_id: int, now: datetime) -> int
     Returns how many were put back; raises IllegalTransition when the campaign is running or cancelled, or when
     nothing retryable failed (the campaign is then left as it was).
     """
-    async with _write_transaction():
+    async with atomic():
         campaign = await Campaign.objects().where((Campaign.id == campaign_id) & (Campaign.owner == owner_id)).first()
         startable = campaign is not None and lifecycle.can_retry_failed(campaign.status)
         if startable and not await retryable_failures(campaign_id):

@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from models.sending._engine import rows_changed, write_transaction
+from models.db import atomic
+from models.sending._engine import rows_changed
 from models.statuses import MessageStatus
 from models.tables import Campaign, CampaignMessage
 
@@ -40,7 +41,7 @@ async def record_sent_many(records: Sequence[SentRecord], *, worker: str | None)
     """Several SENT outcomes in one transaction (a group commit): each row's update, then one counter UPDATE per
     campaign. Per record: its campaign id, or None when the claim was no longer this worker's."""
     campaigns: list[int | None] = []
-    async with write_transaction():
+    async with atomic():
         for record in records:
             changed = (
                 await CampaignMessage.update(
@@ -69,7 +70,7 @@ async def record_sent_many(records: Sequence[SentRecord], *, worker: str | None)
 
 async def record_failed(message_id: int, *, error: str, now: datetime, worker: str | None) -> int | None:
     """SENDING -> FAILED with the reason (failed_count + 1, pending_count - 1)."""
-    async with write_transaction():
+    async with atomic():
         changed = (
             await CampaignMessage.update(
                 {
@@ -113,7 +114,7 @@ async def record_retry(
     }
     if spend_attempt:
         changes[CampaignMessage.attempts] = CampaignMessage.attempts + 1
-    async with write_transaction():  # one statement, queued with the other SQLite writers of this process
+    async with atomic():  # one statement, queued with the other SQLite writers of this process
         changed = (
             await CampaignMessage.update(changes).where(_still_mine(message_id, worker)).returning(CampaignMessage.id)
         )

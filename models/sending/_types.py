@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any, Protocol
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Claimed:
     """One message reserved for this worker (status SENDING), with its send time inside its slot."""
 
@@ -34,7 +34,7 @@ class Claimed:
         return f"Claimed(message_id={self.message_id}, campaign_id={self.campaign_id}, phone={self.phone!r})"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class StaleClaim:
     """A message left in SENDING past its lease (a crash, or a lost DB write after the send)."""
 
@@ -51,7 +51,7 @@ class StaleClaim:
         return f"StaleClaim(message_id={self.message_id}, campaign_id={self.campaign_id}, phone={self.phone!r})"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SlotPlan:
     """The send times granted now (possibly a few, within the look-ahead horizon) and the next free grid point."""
 
