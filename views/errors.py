@@ -31,6 +31,7 @@ from models.errors import (
     ResourceInUse,
     ValidationFailed,
 )
+from views.security import referer_path
 
 logger = logging.getLogger("arauto.errors")
 AnyRequest = Request[Any, Any, Any]
@@ -80,7 +81,7 @@ def illegal_transition(request: AnyRequest, exc: IllegalTransition) -> Response[
     if is_api(request):
         return _json(HTTP_409_CONFLICT, exc.message)
     flash(request, exc.message, category="error")
-    return Redirect(request.headers.get("referer") or "/campaigns", status_code=303)
+    return Redirect(referer_path(request, "/campaigns"), status_code=303)
 
 
 def resource_in_use(request: AnyRequest, exc: ResourceInUse) -> Response[Any]:
@@ -88,7 +89,7 @@ def resource_in_use(request: AnyRequest, exc: ResourceInUse) -> Response[Any]:
     if is_api(request):
         return _json(HTTP_409_CONFLICT, exc.message)
     flash(request, exc.message, category="error")
-    return Redirect(request.headers.get("referer") or "/", status_code=303)
+    return Redirect(referer_path(request, "/"), status_code=303)
 
 
 def validation_failed(request: AnyRequest, exc: ValidationFailed) -> Response[Any]:

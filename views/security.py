@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from typing import Any
+from urllib.parse import urlsplit
 
 from litestar.connection import ASGIConnection
 from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
@@ -15,6 +16,32 @@ from settings import Settings
 
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 SESSION_MAX_AGE = 14 * 24 * 3600
+MAX_REDIRECT_LENGTH = 2000
+
+
+def local_path(target: str, fallback: str = "/campaigns") -> str:
+    """`target` if it is a path on this site, else `fallback`: a redirect must never send the user to another host
+    (`//host`, `/\\host` and control characters, which browsers strip, all lead elsewhere)."""
+    if (
+        not target.startswith("/")
+        or target.startswith("//")
+        or len(target) > MAX_REDIRECT_LENGTH
+        or "\\" in target
+        or any(ord(char) < 33 or ord(char) == 127 for char in target)
+    ):
+        return fallback
+    return target
+
+
+def referer_path(connection: ASGIConnection[Any, Any, Any, Any], fallback: str) -> str:
+    """The page the request came from, as a local path, when it is a page of this site; else `fallback`."""
+    referer = connection.headers.get("referer", "")[:MAX_REDIRECT_LENGTH]
+    parts = urlsplit(referer)
+    if parts.scheme or parts.netloc:
+        if parts.scheme not in {"http", "https"} or parts.netloc != connection.url.netloc:
+            return fallback
+        referer = parts.path + (f"?{parts.query}" if parts.query else "")
+    return local_path(referer, fallback)
 
 
 def session_config(settings: Settings) -> CookieBackendConfig:

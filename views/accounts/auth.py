@@ -17,6 +17,7 @@ from models.errors import ValidationFailed
 from scheduler.clock import Clock
 from settings import Settings
 from views.i18n import _
+from views.security import local_path
 
 AnyRequest = Request[Any, Any, Any]
 
@@ -35,13 +36,6 @@ class SetupForm:
     password_confirm: str = ""
 
 
-def safe_next(target: str) -> str:
-    """Only same-site paths: `next` must never send the user to another host."""
-    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return "/campaigns"
-
-
 def client_address(request: AnyRequest) -> str:
     return request.client.host if request.client else "unknown"
 
@@ -58,8 +52,8 @@ class AuthPages(Controller):
         self, request: AnyRequest, next_: Annotated[str, QueryParameter(name="next")] = "/campaigns"
     ) -> Template | Redirect:
         if request.user is not None:
-            return Redirect(safe_next(next_), status_code=303)
-        return Template("accounts/login.html", context={"form": LoginForm(next=safe_next(next_)), "error": ""})
+            return Redirect(local_path(next_), status_code=303)
+        return Template("accounts/login.html", context={"form": LoginForm(next=local_path(next_)), "error": ""})
 
     @post("/login", name="login_submit")
     async def login(
@@ -85,11 +79,11 @@ class AuthPages(Controller):
             return self._login_error(data, _("Wrong e-mail or password."), 400)
         await users.clear_login_failures(data.email, now=now, window=window)
         start_session(request, user)
-        return Redirect(safe_next(data.next or "/campaigns"), status_code=303)
+        return Redirect(local_path(data.next or "/campaigns"), status_code=303)
 
     @staticmethod
     def _login_error(data: LoginForm, message: str, status: int, headers: dict[str, str] | None = None) -> Template:
-        form = LoginForm(email=data.email, next=safe_next(data.next or "/campaigns"))
+        form = LoginForm(email=data.email, next=local_path(data.next or "/campaigns"))
         return Template(
             "accounts/login.html", context={"form": form, "error": message}, status_code=status, headers=headers
         )
