@@ -25,6 +25,7 @@ from views import route_handlers
 from views.csrf import csrf_middleware
 from views.deps import provide_clock, provide_current_user, provide_evolution, provide_settings
 from views.errors import EXCEPTION_HANDLERS
+from views.headers import openapi_config, security_headers
 from views.security import authentication_middleware, csrf_config, session_config
 from views.templating import configure_jinja
 
@@ -114,6 +115,8 @@ def create_app(
         plugins=[HTMXPlugin(), FlashPlugin(config=FlashConfig(template_config=template_config))],
         middleware=[session.middleware, authentication_middleware(), csrf_middleware(csrf_config(settings))],
         exception_handlers=EXCEPTION_HANDLERS,
+        before_send=[security_headers(https=settings.base_url.startswith("https://"))],
+        openapi_config=openapi_config(),
         lifespan=lifespans,
         state=State(
             {"settings": settings, "clock": clock or SystemClock(), "on_first_user": first_user_hook(settings)}
