@@ -64,6 +64,11 @@ class Settings:
         return self.database_url.startswith(("postgres://", "postgresql://"))
 
     @property
+    def evolution_host_list(self) -> tuple[str, ...]:
+        """ARAUTO_EVOLUTION_HOSTS as lowercase `host` or `host:port` entries (empty: any host)."""
+        return tuple(entry.strip().lower() for entry in self.evolution_hosts.split(",") if entry.strip())
+
+    @property
     def cookies_secure(self) -> bool:
         return self.secure_cookies or self.base_url.startswith("https://")
 

@@ -87,7 +87,8 @@ class InstanceApi(Controller):
         """400 for a bad field, a refused key or an unknown instance; an unreachable server saves with a warning."""
         saved = await instance_setup.save_instance(
             evolution, data.given(), owner_id=current_user.id, instance_id=None,
-            base_url=settings.base_url, max_rate=settings.max_rate, now=clock.now(),
+            base_url=settings.base_url, max_rate=settings.max_rate,
+            allowed_hosts=settings.evolution_host_list, now=clock.now(),
         )  # fmt: skip
         view = await get_instance_view(int(saved.instance.id), current_user.id, clock.now().date())
         return instance_json(view, saved.warning)
@@ -106,7 +107,8 @@ class InstanceApi(Controller):
         merged = {**{field: getattr(current, field) for field in EDITABLE}, **data.given()}
         saved = await instance_setup.save_instance(
             evolution, merged, owner_id=current_user.id, instance_id=instance_id,
-            base_url=settings.base_url, max_rate=settings.max_rate, now=clock.now(),
+            base_url=settings.base_url, max_rate=settings.max_rate,
+            allowed_hosts=settings.evolution_host_list, now=clock.now(),
         )  # fmt: skip
         return instance_json(await get_instance_view(instance_id, current_user.id, clock.now().date()), saved.warning)
 

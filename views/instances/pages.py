@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -22,6 +23,8 @@ from scheduler.evolution import EvolutionClient
 from settings import Settings
 from views.guards import requires_login
 from views.i18n import _
+
+logger = logging.getLogger("arauto.instances")
 
 
 @dataclass
@@ -84,7 +87,8 @@ class InstancePages(Controller):
         try:
             saved = await instance_setup.save_instance(
                 evolution, asdict(data), owner_id=current_user.id, instance_id=None,
-                base_url=settings.base_url, max_rate=settings.max_rate, now=clock.now(),
+                base_url=settings.base_url, max_rate=settings.max_rate,
+                allowed_hosts=settings.evolution_host_list, now=clock.now(),
             )  # fmt: skip
         except ValidationFailed as exc:
             return _form(data.shown(), errors=exc.errors, status=422)
@@ -114,7 +118,8 @@ class InstancePages(Controller):
         try:
             saved = await instance_setup.save_instance(
                 evolution, asdict(data), owner_id=current_user.id, instance_id=instance_id,
-                base_url=settings.base_url, max_rate=settings.max_rate, now=clock.now(),
+                base_url=settings.base_url, max_rate=settings.max_rate,
+                allowed_hosts=settings.evolution_host_list, now=clock.now(),
             )  # fmt: skip
         except ValidationFailed as exc:
             view = await get_instance_view(instance_id, current_user.id, clock.now().date())
@@ -128,10 +133,13 @@ class InstancePages(Controller):
         request: HTMXRequest,
         data: URLEncodedBody[InstanceForm],
         evolution: NamedDependency[EvolutionClient],
+        settings: NamedDependency[Settings],
     ) -> Template:
-        """The server's instances to pick from, once URL and key are typed: a fragment for htmx, else the form."""
+        """The server's instances to pick from, once URL and key are typed: a fragment for htmx, else the form.
+        Whatever went wrong with the server, the page gets one message (the detail goes to the log): different
+        messages for refused, dropped or 404 connections would turn this form into a port scanner."""
         url, url_error = instances.clean_server_url(data.server_url)
-        reason, remote = url_error or "", None
+        reason, remote = url_error or instance_setup.host_refusal(url, settings.evolution_host_list) or "", None
         if not reason and not data.api_key.strip():
             reason = _("Enter the server address and the API key first.")
         if not reason:
@@ -139,7 +147,8 @@ class InstancePages(Controller):
             if isinstance(result, tuple):
                 remote = list(result)
             else:
-                reason = instance_setup.describe(result, url, "")[1]
+                logger.info("loading instances from %s failed: %s", url, instance_setup.describe(result, url, "")[1])
+                reason = _("Could not load the instances from this server. Check the address and the API key.")
         if request.htmx:
             context = {"remote": remote, "remote_error": reason}
             return Template("partials/instances/remote_choices.html", context=context)
