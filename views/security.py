@@ -115,10 +115,8 @@ async def _session_user(connection: ASGIConnection[Any, Any, Any, Any]) -> users
     key = session.get(SESSION_KEY) if isinstance(session, dict) else None
     if not isinstance(key, str):
         return None
-    settings: Settings = connection.app.state.settings
-    idle = timedelta(minutes=settings.session_idle_minutes)
-    user_id = await sessions.session_owner(key, now=connection.app.state.clock.now(), idle=idle)
-    return await users.get_user(user_id) if user_id is not None else None
+    idle = timedelta(minutes=connection.app.state.settings.session_idle_minutes)
+    return await users.user_for_session(key, now=connection.app.state.clock.now(), idle=idle)
 
 
 def authentication_middleware() -> DefineMiddleware:

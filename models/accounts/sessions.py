@@ -10,12 +10,18 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import datetime, timedelta
+from typing import Any
 
 from models.tables import UserSession
 
 TOUCH_EVERY = timedelta(minutes=1)
 MAX_LIFETIME = timedelta(days=14)
 MAX_KEY_LENGTH = 100
+LIVE_SQL = (
+    "SELECT s.owner, s.created_at, s.last_seen_at, u.email, u.admin, p.timezone FROM arauto_session s "
+    "JOIN piccolo_user u ON u.id = s.owner AND u.active = {} "
+    'LEFT JOIN arauto_user_profile p ON p."user" = s.owner WHERE s.key_hash = {}'
+)
 
 
 def _hash(key: str) -> str:
@@ -29,24 +35,22 @@ async def start_session(user_id: int, *, now: datetime) -> str:
     return key
 
 
-async def session_owner(key: str, *, now: datetime, idle: timedelta) -> int | None:
-    """The user id behind a live session (touching it); None when it was ended, idled out or is too old."""
+async def live_session(key: str, *, now: datetime, idle: timedelta) -> dict[str, Any] | None:
+    """The account behind a live session of an active user (`owner, email, admin, timezone`), touching the
+    session; None when it was ended, idled out or is too old. One query on the way in: it runs on every request."""
     if not key or len(key) > MAX_KEY_LENGTH:
         return None
     key_hash = _hash(key)
-    row = (
-        await UserSession.select(UserSession.owner, UserSession.created_at, UserSession.last_seen_at)
-        .where(UserSession.key_hash == key_hash)
-        .first()
-    )
-    if row is None:
+    rows = await UserSession.raw(LIVE_SQL, True, key_hash)
+    if not rows:
         return None
+    row: dict[str, Any] = rows[0]
     if row["last_seen_at"] <= now - idle or row["created_at"] <= now - MAX_LIFETIME:
         await UserSession.delete().where(UserSession.key_hash == key_hash)
         return None
     if now - row["last_seen_at"] >= TOUCH_EVERY:
         await UserSession.update({UserSession.last_seen_at: now}).where(UserSession.key_hash == key_hash)
-    return int(row["owner"])
+    return row
 
 
 async def end_session(key: str) -> None:

@@ -7,12 +7,12 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from piccolo.apps.user.tables import BaseUser
 
 from models.accounts.passwords import password_problem
-from models.accounts.sessions import end_user_sessions
+from models.accounts.sessions import end_user_sessions, live_session
 from models.errors import ValidationFailed
 from models.tables import ApiToken, SetupToken, UserProfile
 
@@ -83,6 +83,16 @@ async def get_user(user_id: int) -> CurrentUser | None:
     profile = await UserProfile.select(UserProfile.timezone).where(UserProfile.user == user_id).first()
     return CurrentUser(
         id=row["id"], email=row["email"], is_admin=row["admin"], timezone=profile["timezone"] if profile else "UTC"
+    )
+
+
+async def user_for_session(key: str, *, now: datetime, idle: timedelta) -> CurrentUser | None:
+    """The active user signed in by this server-side session key, or None (see `sessions.live_session`)."""
+    row = await live_session(key, now=now, idle=idle)
+    if row is None:
+        return None
+    return CurrentUser(
+        id=row["owner"], email=row["email"], is_admin=bool(row["admin"]), timezone=row["timezone"] or "UTC"
     )
 
 
