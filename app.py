@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 from litestar import Litestar
-from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.plugins.flash import FlashConfig, FlashPlugin
@@ -23,9 +22,11 @@ from models.engines import close_pool, engine_from_url, open_pool
 from scheduler.clock import Clock, SystemClock
 from settings import BASE_DIR, Settings, load_settings
 from views import route_handlers
+from views.csrf import csrf_middleware
 from views.deps import provide_clock, provide_current_user, provide_evolution, provide_settings
 from views.errors import EXCEPTION_HANDLERS
-from views.security import authentication_middleware, session_config
+from views.headers import openapi_config, security_headers
+from views.security import authentication_middleware, csrf_config, session_config
 from views.templating import configure_jinja
 
 logger = logging.getLogger("arauto")
@@ -113,15 +114,10 @@ def create_app(
         ],
         template_config=template_config,
         plugins=[HTMXPlugin(), FlashPlugin(config=FlashConfig(template_config=template_config))],
-        csrf_config=CSRFConfig(
-            secret=settings.secret_key,
-            cookie_secure=settings.cookies_secure,
-            cookie_samesite="lax",
-            cookie_httponly=True,
-            exclude=["^/api/", "^/webhooks/"],
-        ),
-        middleware=[session.middleware, authentication_middleware()],
+        middleware=[session.middleware, authentication_middleware(), csrf_middleware(csrf_config(settings))],
         exception_handlers=EXCEPTION_HANDLERS,
+        before_send=[security_headers(https=settings.base_url.startswith("https://"))],
+        openapi_config=openapi_config(),
         lifespan=lifespans,
         state=State(
             {"settings": settings, "clock": clock or SystemClock(), "on_first_user": first_user_hook(settings)}

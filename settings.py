@@ -39,20 +39,34 @@ class Settings:
     secure_cookies: bool = _setting(
         False, "ARAUTO_SECURE_COOKIES", "Mark cookies Secure (on automatically when ARAUTO_BASE_URL is https)"
     )
-    login_max_failures: int = _setting(5, "ARAUTO_LOGIN_MAX_FAILURES", "Failed logins per e-mail or IP before a pause")
+    login_max_failures: int = _setting(5, "ARAUTO_LOGIN_MAX_FAILURES", "Failed logins per e-mail before a pause")
+    login_max_address_failures: int = _setting(
+        50, "ARAUTO_LOGIN_MAX_ADDRESS_FAILURES", "Failed logins from one IP address (any e-mail) before a pause"
+    )
     login_window_seconds: int = _setting(900, "ARAUTO_LOGIN_WINDOW_SECONDS", "Window and pause of the login throttle")
+    session_idle_minutes: int = _setting(
+        120, "ARAUTO_SESSION_IDLE_MINUTES", "Sign a browser out after this many minutes without a request"
+    )
     scheduler_enabled: bool = _setting(True, "ARAUTO_SCHEDULER", "Run the sender inside this web process")
     dispatch_interval_seconds: float = _setting(1.0, "ARAUTO_DISPATCH_INTERVAL", "How often the sender looks for work")
     send_lease_seconds: int = _setting(
         120, "ARAUTO_SEND_LEASE_SECONDS", "A claimed message older than this is reconciled"
     )
     evolution_timeout_seconds: float = _setting(30.0, "ARAUTO_EVOLUTION_TIMEOUT", "Read timeout of calls to Evolution")
+    evolution_hosts: str = _setting(
+        "", "ARAUTO_EVOLUTION_HOSTS", "Comma-separated hosts (or host:port) instances may use; empty: any host"
+    )
     sandbox_url: str = _setting("", "ARAUTO_SANDBOX_URL", "make run: the sandbox Evolution server to wire up")
     debug: bool = _setting(False, "ARAUTO_DEBUG", "Tracebacks in pages (never in production)")
 
     @property
     def is_postgres(self) -> bool:
         return self.database_url.startswith(("postgres://", "postgresql://"))
+
+    @property
+    def evolution_host_list(self) -> tuple[str, ...]:
+        """ARAUTO_EVOLUTION_HOSTS as lowercase `host` or `host:port` entries (empty: any host)."""
+        return tuple(entry.strip().lower() for entry in self.evolution_hosts.split(",") if entry.strip())
 
     @property
     def cookies_secure(self) -> bool:

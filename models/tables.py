@@ -9,6 +9,7 @@ from __future__ import annotations
 from piccolo.apps.user.tables import BaseUser
 from piccolo.columns import (
     JSON,
+    BigInt,
     BigSerial,
     Boolean,
     Date,
@@ -44,14 +45,23 @@ class SetupToken(Table, tablename="arauto_setup_token"):
     used_at = Timestamptz(null=True, default=None)
 
 
-class LoginFailure(Table, tablename="arauto_login_failure"):
-    """One failed login; recent rows per e-mail or address throttle further attempts."""
+class UserSession(Table, tablename="arauto_session"):
+    """A signed-in browser; the cookie names it by a random key (stored hashed). Deleting the row ends the session
+    at once, in every process; `last_seen_at` makes it expire after inactivity."""
 
-    id = Serial(primary_key=True)
+    key_hash = Varchar(length=64, primary_key=True)
+    owner = ForeignKey(BaseUser, on_delete=OnDelete.cascade, null=False, index=True)
+    created_at = Timestamptz()
+    last_seen_at = Timestamptz(index=True)
 
-    email = Varchar(length=254, index=True)
-    address = Varchar(length=64, index=True)
-    at = Timestamptz(index=True)
+
+class LoginThrottle(Table, tablename="arauto_login_throttle"):
+    """Login attempts per key (`email:<e-mail>` or `address:<ip>`) in a fixed window starting at `window_start`
+    (epoch seconds); one atomic upsert counts an attempt before its password is checked."""
+
+    key = Varchar(length=300, primary_key=True)
+    attempts = Integer(default=0)
+    window_start = BigInt(default=0)
 
 
 class ApiToken(Table, tablename="arauto_api_token"):

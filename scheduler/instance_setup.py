@@ -4,6 +4,9 @@ Save policy: a refused API key (401), an unknown instance name (404) or an addre
 server refuse the save (ValidationFailed on that field: nothing written, the form keeps its input). A server
 that cannot be reached (or does not answer) does not: the instance is saved with state `unknown` and the
 reason, and "check now" registers the webhook once the server answers.
+
+`ARAUTO_EVOLUTION_HOSTS` (optional) lists the hosts (or host:port) instances may use: any other address is refused
+before Arauto connects to it, so the server cannot be pointed at the rest of its network.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 from models.errors import ValidationFailed
 from models.instances import records as instances
@@ -44,6 +48,23 @@ class Probe:
     reason: str
     reachable: bool
     phone_number: str = ""
+
+
+def host_refusal(server_url: str, allowed_hosts: tuple[str, ...]) -> str | None:
+    """Why `server_url` may not be used for an instance (its host is not in `allowed_hosts`), or None; an empty
+    `allowed_hosts` allows every host."""
+    if not allowed_hosts:
+        return None
+    try:
+        parts = urlsplit(server_url)
+        host, port = (parts.hostname or "").lower(), parts.port or (443 if parts.scheme == "https" else 80)
+    except ValueError:
+        host, port = "", 0
+    for entry in allowed_hosts:
+        allowed = urlsplit(f"//{entry}")
+        if host and allowed.hostname == host and allowed.port in (None, port):
+            return None
+    return "This address is not one of the Evolution servers Arauto may use: " + ", ".join(allowed_hosts) + "."
 
 
 @dataclass(frozen=True)
@@ -135,10 +156,14 @@ async def save_instance(
     instance_id: int | None,
     base_url: str,
     max_rate: int,
+    allowed_hosts: tuple[str, ...],
     now: datetime,
 ) -> Saved:
     """Validate, ask the server, then create or update and register the webhook (see the module's save policy)."""
     fields: InstanceFields = instances.validate_fields(raw, max_rate=max_rate, creating=instance_id is None)
+    refusal = host_refusal(fields.server_url, allowed_hosts)
+    if refusal:
+        raise ValidationFailed({"server_url": refusal})
     current = await get_own(Instance, instance_id, owner_id, "Instance") if instance_id is not None else None
     api_key = fields.api_key or (current.api_key if current else "")
     found = await probe(client, fields.server_url, api_key, fields.instance_name)

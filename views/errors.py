@@ -32,6 +32,7 @@ from models.errors import (
     ValidationFailed,
 )
 from views.i18n import _
+from views.security import referer_path
 
 logger = logging.getLogger("arauto.errors")
 AnyRequest = Request[Any, Any, Any]
@@ -82,7 +83,7 @@ def illegal_transition(request: AnyRequest, exc: IllegalTransition) -> Response[
     if is_api(request):
         return _json(HTTP_409_CONFLICT, exc.message)
     flash(request, exc.message, category="error")
-    return Redirect(request.headers.get("referer") or "/campaigns", status_code=303)
+    return Redirect(referer_path(request, "/campaigns"), status_code=303)
 
 
 def resource_in_use(request: AnyRequest, exc: ResourceInUse) -> Response[Any]:
@@ -90,7 +91,7 @@ def resource_in_use(request: AnyRequest, exc: ResourceInUse) -> Response[Any]:
     if is_api(request):
         return _json(HTTP_409_CONFLICT, exc.message)
     flash(request, exc.message, category="error")
-    return Redirect(request.headers.get("referer") or "/", status_code=303)
+    return Redirect(referer_path(request, "/"), status_code=303)
 
 
 def validation_failed(request: AnyRequest, exc: ValidationFailed) -> Response[Any]:

@@ -1,12 +1,14 @@
 """POST /webhooks/evolution/{instance_id}[/{event-path}]: Evolution's events, trusted only with the instance secret.
 
 No session and no CSRF (both excluded for /webhooks/); the secret Arauto registered travels in `x-arauto-secret`.
-Answers: 401 wrong/missing secret, 404 unknown instance, 400 not an envelope (each changes nothing), else 200,
-also for events Arauto does not act on and for a replay.
+Answers: 401 for a wrong or missing secret *and* for an unknown instance (the same status and body, so instance
+ids cannot be enumerated), 400 not an envelope (each changes nothing), else 200, also for events Arauto does not
+act on and for a replay.
 """
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from litestar import Controller, Request, Response, post
@@ -18,7 +20,10 @@ from models.inbound import receipts
 from models.inbound.events import BadSecret, MalformedEvent, UnknownInstance
 from scheduler.clock import Clock
 
+logger = logging.getLogger("arauto.webhooks")
+
 SECRET_HEADER = "x-arauto-secret"  # noqa: S105 (a header name, not a secret)
+REFUSED = "Missing or wrong webhook secret."
 
 
 def _answer(status: int, detail: str) -> Response[dict[str, Any]]:
@@ -42,10 +47,9 @@ class EvolutionWebhooks(Controller):
         try:
             await webhook_events.authenticate(instance_id, request.headers.get(SECRET_HEADER, ""))
             envelope = webhook_events.parse_envelope(await request.body())
-        except UnknownInstance as exc:
-            return _answer(404, exc.message)
-        except BadSecret as exc:
-            return _answer(401, exc.message)
+        except (UnknownInstance, BadSecret) as exc:
+            logger.info("webhook refused for instance %s: %s", instance_id, exc.message)
+            return _answer(401, REFUSED)
         except MalformedEvent as exc:
             return _answer(400, exc.message)
         now = clock.now()

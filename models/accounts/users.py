@@ -11,12 +11,13 @@ from datetime import datetime, timedelta
 
 from piccolo.apps.user.tables import BaseUser
 
+from models.accounts.passwords import password_problem
+from models.accounts.sessions import end_user_sessions, live_session
 from models.errors import ValidationFailed
-from models.tables import ApiToken, LoginFailure, SetupToken, UserProfile
+from models.tables import ApiToken, SetupToken, UserProfile
 from models.timezones import checked_zone
 
 TOKEN_PREFIX = "arauto_"  # noqa: S105 (a public prefix, not a secret)
-MIN_PASSWORD_LENGTH = 8
 
 
 @dataclass(frozen=True)
@@ -38,13 +39,15 @@ def normalise_email(email: str) -> str:
 
 
 def validate_credentials(email: str, password: str) -> None:
+    """A valid e-mail and a password zxcvbn finds hard to guess (CPU work: callers run it in a thread)."""
     errors: dict[str, str] = {}
     if "@" not in email or "." not in email.rsplit("@", 1)[-1] or len(email) > 254:
         errors["email"] = "Enter a valid e-mail address."
-    if len(password) < MIN_PASSWORD_LENGTH:
-        errors["password"] = f"Use at least {MIN_PASSWORD_LENGTH} characters."
-    elif len(password) > BaseUser._max_password_length:
-        errors["password"] = f"Use at most {BaseUser._max_password_length} characters."
+    problem = password_problem(
+        password, max_length=BaseUser._max_password_length, user_inputs=(email, email.split("@")[0])
+    )
+    if problem:
+        errors["password"] = problem
     if errors:
         raise ValidationFailed(errors)
 
@@ -59,7 +62,7 @@ async def create_user(
 ) -> CurrentUser:
     """Create an active user; the password is hashed (PBKDF2-SHA256) off the event loop."""
     email = normalise_email(email)
-    validate_credentials(email, password)
+    await asyncio.to_thread(validate_credentials, email, password)
     checked_zone(timezone)
     if await BaseUser.exists().where(BaseUser.username == email):
         raise ValidationFailed({"email": "A user with this e-mail already exists."})
@@ -82,6 +85,16 @@ async def get_user(user_id: int) -> CurrentUser | None:
     profile = await UserProfile.select(UserProfile.timezone).where(UserProfile.user == user_id).first()
     return CurrentUser(
         id=row["id"], email=row["email"], is_admin=row["admin"], timezone=profile["timezone"] if profile else "UTC"
+    )
+
+
+async def user_for_session(key: str, *, now: datetime, idle: timedelta) -> CurrentUser | None:
+    """The active user signed in by this server-side session key, or None (see `sessions.live_session`)."""
+    row = await live_session(key, now=now, idle=idle)
+    if row is None:
+        return None
+    return CurrentUser(
+        id=row["owner"], email=row["email"], is_admin=bool(row["admin"]), timezone=row["timezone"] or "UTC"
     )
 
 
@@ -117,28 +130,27 @@ async def user_count() -> int:
     return int(await BaseUser.count())
 
 
-# -- login throttle ------------------------------------------------------------------------------------------------
-
-
-async def throttle_wait(email: str, address: str, *, now: datetime, max_failures: int, window: timedelta) -> int:
-    """Seconds to wait before another login attempt for this e-mail or address (0: go ahead)."""
-    since = now - window
-    recent = (LoginFailure.at > since) & (
-        (LoginFailure.email == normalise_email(email)) | (LoginFailure.address == address)
+async def change_password(user_id: int, current: str, new: str) -> None:
+    """Replace the password after checking the current one; every session of the user ends (the caller starts a
+    fresh one for the browser that asked)."""
+    row = await BaseUser.select(BaseUser.email, BaseUser.password).where(BaseUser.id == user_id).first()
+    if row is None or not await asyncio.to_thread(_check_password, row["password"], current):
+        raise ValidationFailed({"current_password": "The current password is not correct."})
+    problem = await asyncio.to_thread(
+        password_problem, new, max_length=BaseUser._max_password_length, user_inputs=(row["email"], current)
     )
-    failures = await LoginFailure.select(LoginFailure.at).where(recent).order_by(LoginFailure.at).run()
-    if len(failures) < max_failures:
-        return 0
-    oldest_counting = failures[-max_failures]["at"]
-    return max(1, int((oldest_counting + window - now).total_seconds()))
+    if problem:
+        raise ValidationFailed({"new_password": problem})
+    hashed = await asyncio.to_thread(BaseUser.hash_password, new)
+    await BaseUser.update({BaseUser.password: hashed}).where(BaseUser.id == user_id)
+    await end_user_sessions(user_id)
 
 
-async def record_login_failure(email: str, address: str, *, now: datetime) -> None:
-    await LoginFailure(email=normalise_email(email)[:254], address=address[:64], at=now).save()
-
-
-async def clear_login_failures(email: str, *, now: datetime, window: timedelta) -> None:
-    await LoginFailure.delete().where((LoginFailure.email == normalise_email(email)) | (LoginFailure.at < now - window))
+async def set_active(user_id: int, active: bool) -> None:
+    """Enable or disable an account; disabling ends its sessions at once (its API tokens stop with `get_user`)."""
+    await BaseUser.update({BaseUser.active: active}).where(BaseUser.id == user_id)
+    if not active:
+        await end_user_sessions(user_id)
 
 
 # -- API tokens ----------------------------------------------------------------------------------------------------

@@ -121,3 +121,15 @@ def test_recipients_filter_and_pages_swap_the_table_in_place(page, served) -> No
     campaign.filter_recipients("FAILED")
     expect(page.locator(f"#campaign-{campaign_id}-recipients tbody tr[data-phone]")).to_have_count(0)
     assert page.evaluate("window.__noReload") is True
+
+
+def test_chromium_reports_no_content_security_policy_violation_on_the_pages(page, served) -> None:
+    """The policy forbids inline script and <style> elements: every page, and htmx, must work within it."""
+    violations: list[str] = []
+    page.on("console", lambda message: violations.append(message.text) if "Security Policy" in message.text else None)
+    campaign_id = _seed_running_campaign(served, "Policy check")
+    _sign_in(page, served)
+    for path in ["/dashboard", "/campaigns", f"/campaigns/{campaign_id}", "/instances", "/account", "/templates"]:
+        page.goto(f"{served.url}{path}")
+        page.wait_for_load_state("networkidle")
+    assert violations == []

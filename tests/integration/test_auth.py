@@ -143,7 +143,7 @@ async def test_setup_link_creates_the_first_admin_once(client, clock) -> None:
     assert token
     page = await client.get(f"/setup/{token}")
     assert page.status_code == 200
-    data = {"email": "Admin@Example.com", "password": "s3cret-pass", "password_confirm": "s3cret-pass"}
+    data = {"email": "Admin@Example.com", "password": "s3cret-pass-26", "password_confirm": "s3cret-pass-26"}
     created = await post_form(client, f"/setup/{token}", data, page=f"/setup/{token}")
     assert created.status_code == 303 and created.headers["location"] == "/campaigns"
     admin = await users.get_user_by_email("admin@example.com")
@@ -155,7 +155,7 @@ async def test_setup_link_creates_the_first_admin_once(client, clock) -> None:
 
 async def test_setup_refuses_mismatched_passwords(client, clock) -> None:
     token = await users.issue_setup_token(now=clock.now())
-    data = {"email": "a@example.com", "password": "s3cret-pass", "password_confirm": "other-pass"}
+    data = {"email": "a@example.com", "password": "s3cret-pass-26", "password_confirm": "other-pass"}
     response = await post_form(client, f"/setup/{token}", data, page=f"/setup/{token}")
     assert response.status_code == 422
     assert html(response).select_one("#password_confirm-error").get_text(strip=True) == "The passwords do not match."
@@ -189,7 +189,7 @@ async def test_first_user_gets_a_checked_sandbox_instance_when_make_run_started_
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
             token = await users.issue_setup_token(now=clock.now())
-            data = {"email": "first@example.com", "password": "s3cret-pass", "password_confirm": "s3cret-pass"}
+            data = {"email": "first@example.com", "password": "s3cret-pass-26", "password_confirm": "s3cret-pass-26"}
             created = await post_form(http, f"/setup/{token}", data, page=f"/setup/{token}")
     assert created.status_code == 303
     instance = await Instance.objects().first()

@@ -64,11 +64,15 @@ async def test_wrong_or_missing_secret_answers_401_and_stores_nothing(client, in
     assert (await message_row(campaign.id))["status"] == MessageStatus.SENT
 
 
-async def test_unknown_instance_answers_404(client, instance) -> None:
-    response = await client.post(
+async def test_unknown_instance_answers_exactly_like_a_wrong_secret(client, instance) -> None:
+    unknown = await client.post(
         f"/webhooks/evolution/{instance.id + 99}", json=receipt("READ"), headers={"x-arauto-secret": "x"}
     )
-    assert response.status_code == 404
+    wrong_secret = await client.post(
+        f"/webhooks/evolution/{instance.id}", json=receipt("READ"), headers={"x-arauto-secret": "x"}
+    )
+    assert unknown.status_code == wrong_secret.status_code == 401
+    assert unknown.json() == wrong_secret.json()
     assert await stored_events() == []
 
 

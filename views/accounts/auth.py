@@ -12,11 +12,12 @@ from litestar.params import FromPath, QueryParameter, URLEncodedBody
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
-from models.accounts import users
+from models.accounts import sessions, throttle, users
 from models.errors import ValidationFailed
 from scheduler.clock import Clock
 from settings import Settings
 from views.i18n import _
+from views.security import local_path, sign_in, sign_out
 
 AnyRequest = Request[Any, Any, Any]
 
@@ -35,19 +36,8 @@ class SetupForm:
     password_confirm: str = ""
 
 
-def safe_next(target: str) -> str:
-    """Only same-site paths: `next` must never send the user to another host."""
-    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return "/campaigns"
-
-
 def client_address(request: AnyRequest) -> str:
     return request.client.host if request.client else "unknown"
-
-
-def start_session(request: AnyRequest, user: users.CurrentUser) -> None:
-    request.set_session({"user_id": user.id})  # replaces the whole session: nothing of the anonymous one survives
 
 
 class AuthPages(Controller):
@@ -58,8 +48,8 @@ class AuthPages(Controller):
         self, request: AnyRequest, next_: Annotated[str, QueryParameter(name="next")] = "/campaigns"
     ) -> Template | Redirect:
         if request.user is not None:
-            return Redirect(safe_next(next_), status_code=303)
-        return Template("accounts/login.html", context={"form": LoginForm(next=safe_next(next_)), "error": ""})
+            return Redirect(local_path(next_), status_code=303)
+        return Template("accounts/login.html", context={"form": LoginForm(next=local_path(next_)), "error": ""})
 
     @post("/login", name="login_submit")
     async def login(
@@ -69,34 +59,36 @@ class AuthPages(Controller):
         settings: NamedDependency[Settings],
         clock: NamedDependency[Clock],
     ) -> Template | Redirect:
-        """Check the throttle first, then the password (hashed off the loop); failures are counted."""
-        now, address = clock.now(), client_address(request)
-        window = timedelta(seconds=settings.login_window_seconds)
-        wait = await users.throttle_wait(
-            data.email, address, now=now, max_failures=settings.login_max_failures, window=window
+        """Count the attempt first (atomically, per e-mail and per address), then check the password off the loop."""
+        now, address, email = clock.now(), client_address(request), users.normalise_email(data.email)
+        limits = throttle.Limits(
+            per_email=settings.login_max_failures,
+            per_address=settings.login_max_address_failures,
+            window=timedelta(seconds=settings.login_window_seconds),
         )
+        wait = await throttle.count_attempt(email, address, now=now, limits=limits)
         if wait:
             minutes = max(1, round(wait / 60))
             message = _("Too many failed attempts. Try again in %(minutes)s minute(s).") % {"minutes": minutes}
             return self._login_error(data, message, 429, {"Retry-After": str(wait)})
         user = await users.authenticate(data.email, data.password)
         if user is None:
-            await users.record_login_failure(data.email, address, now=now)
             return self._login_error(data, _("Wrong e-mail or password."), 400)
-        await users.clear_login_failures(data.email, now=now, window=window)
-        start_session(request, user)
-        return Redirect(safe_next(data.next or "/campaigns"), status_code=303)
+        await throttle.forget_success(email, address, now=now, window=limits.window)
+        await sessions.purge_idle_sessions(now=now, idle=timedelta(minutes=settings.session_idle_minutes))
+        await sign_in(request, user)
+        return Redirect(local_path(data.next or "/campaigns"), status_code=303)
 
     @staticmethod
     def _login_error(data: LoginForm, message: str, status: int, headers: dict[str, str] | None = None) -> Template:
-        form = LoginForm(email=data.email, next=safe_next(data.next or "/campaigns"))
+        form = LoginForm(email=data.email, next=local_path(data.next or "/campaigns"))
         return Template(
             "accounts/login.html", context={"form": form, "error": message}, status_code=status, headers=headers
         )
 
     @post("/logout", name="logout")
     async def logout(self, request: AnyRequest) -> Redirect:
-        request.set_session({})  # a fresh, empty session (it still carries the flash message below)
+        await sign_out(request)  # the server-side session ends; the cookie starts empty (but for the flash below)
         flash(request, _("You are signed out."), category="info")
         return Redirect("/login", status_code=303)
 
@@ -134,6 +126,6 @@ class AuthPages(Controller):
             context = {"token": token, "valid": valid, "form": form, "errors": errors}
             return Template("accounts/setup.html", context=context, status_code=422 if valid else 404)
         await request.app.state.on_first_user(user, request.app.state)
-        start_session(request, user)
+        await sign_in(request, user)
         flash(request, _("Welcome! Your administrator account is ready."), category="success")
         return Redirect("/campaigns", status_code=303)

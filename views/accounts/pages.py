@@ -1,4 +1,4 @@
-"""The signed-in user's account page: API tokens."""
+"""The signed-in user's account page: API tokens and the password."""
 
 from __future__ import annotations
 
@@ -13,9 +13,13 @@ from litestar.response import Redirect, Template
 
 from models.accounts import users
 from models.accounts.users import CurrentUser
+from models.errors import ValidationFailed
 from scheduler.clock import Clock
 from views.guards import SignedInPages
 from views.i18n import _
+from views.security import sign_in
+
+AnyRequest = Request[Any, Any, Any]
 
 
 @dataclass
@@ -23,13 +27,42 @@ class TokenForm:
     name: str = ""
 
 
+@dataclass
+class PasswordForm:
+    current_password: str = ""
+    new_password: str = ""
+    new_password_confirm: str = ""
+
+
+async def _page(user_id: int, *, errors: dict[str, str] | None = None, status_code: int = 200) -> Template:
+    tokens = await users.list_api_tokens(user_id)
+    context = {"tokens": tokens, "new_token": None, "errors": errors or {}}
+    return Template("accounts/detail.html", context=context, status_code=status_code)
+
+
 class AccountPages(SignedInPages):
     path = "/account"
 
     @get("/", name="account")
     async def detail(self, current_user: NamedDependency[CurrentUser]) -> Template:
-        tokens = await users.list_api_tokens(current_user.id)
-        return Template("accounts/detail.html", context={"tokens": tokens, "new_token": None})
+        return await _page(current_user.id)
+
+    @post("/password", name="account_password")
+    async def change_password(
+        self, request: AnyRequest, current_user: NamedDependency[CurrentUser], data: URLEncodedBody[PasswordForm]
+    ) -> Template | Redirect:
+        """Every session of the user ends (other browsers are signed out); this browser gets a fresh one."""
+        if data.new_password != data.new_password_confirm:
+            return await _page(
+                current_user.id, errors={"new_password_confirm": _("The passwords do not match.")}, status_code=422
+            )
+        try:
+            await users.change_password(current_user.id, data.current_password, data.new_password)
+        except ValidationFailed as exc:
+            return await _page(current_user.id, errors=exc.errors, status_code=422)
+        await sign_in(request, current_user)
+        flash(request, _("Password changed. Every other browser was signed out."), category="success")
+        return Redirect("/account", status_code=303)
 
     @post("/tokens", name="account_token_create")
     async def create_token(
@@ -41,11 +74,12 @@ class AccountPages(SignedInPages):
         """The token is shown on this answer only; it is stored hashed."""
         token = await users.create_api_token(current_user.id, data.name, now=clock.now())
         tokens = await users.list_api_tokens(current_user.id)
-        return Template("accounts/detail.html", context={"tokens": tokens, "new_token": token}, status_code=201)
+        context = {"tokens": tokens, "new_token": token, "errors": {}}
+        return Template("accounts/detail.html", context=context, status_code=201)
 
     @post("/tokens/{token_id:int}/delete", name="account_token_delete")
     async def delete_token(
-        self, request: Request[Any, Any, Any], current_user: NamedDependency[CurrentUser], token_id: FromPath[int]
+        self, request: AnyRequest, current_user: NamedDependency[CurrentUser], token_id: FromPath[int]
     ) -> Redirect:
         if await users.revoke_api_token(current_user.id, token_id):
             flash(request, _("Token revoked."), category="success")

@@ -30,7 +30,8 @@ class OwnInstances:
         """Create (no id) or update; ValidationFailed names the fields, an unreachable server only warns."""
         return await instance_setup.save_instance(
             self.evolution, values, owner_id=self.owner_id, instance_id=instance_id,
-            base_url=self.settings.base_url, max_rate=self.settings.max_rate, now=self.clock.now(),
+            base_url=self.settings.base_url, max_rate=self.settings.max_rate,
+            allowed_hosts=self.settings.evolution_host_list, now=self.clock.now(),
         )  # fmt: skip
 
     async def check(self, instance_id: int) -> str:

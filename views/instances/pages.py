@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -17,9 +18,12 @@ from models.errors import ValidationFailed
 from models.instances import records as instances
 from scheduler import instance_setup
 from scheduler.evolution import EvolutionClient
+from settings import Settings
 from views.guards import SignedInPages
 from views.i18n import _
 from views.instances.deps import OWN_INSTANCES, OwnInstances
+
+logger = logging.getLogger("arauto.instances")
 
 
 @dataclass
@@ -96,10 +100,13 @@ class InstancePages(SignedInPages):
         request: HTMXRequest,
         data: URLEncodedBody[InstanceForm],
         evolution: NamedDependency[EvolutionClient],
+        settings: NamedDependency[Settings],
     ) -> Template:
-        """The server's instances to pick from, once URL and key are typed: a fragment for htmx, else the form."""
+        """The server's instances to pick from, once URL and key are typed: a fragment for htmx, else the form.
+        Whatever went wrong with the server, the page gets one message (the detail goes to the log): different
+        messages for refused, dropped or 404 connections would turn this form into a port scanner."""
         url, url_error = instances.clean_server_url(data.server_url)
-        reason, remote = url_error or "", None
+        reason, remote = url_error or instance_setup.host_refusal(url, settings.evolution_host_list) or "", None
         if not reason and not data.api_key.strip():
             reason = _("Enter the server address and the API key first.")
         if not reason:
@@ -107,7 +114,8 @@ class InstancePages(SignedInPages):
             if isinstance(result, tuple):
                 remote = list(result)
             else:
-                reason = instance_setup.describe(result, url, "")[1]
+                logger.info("loading instances from %s failed: %s", url, instance_setup.describe(result, url, "")[1])
+                reason = _("Could not load the instances from this server. Check the address and the API key.")
         if request.htmx:
             context = {"remote": remote, "remote_error": reason}
             return Template("partials/instances/remote_choices.html", context=context)

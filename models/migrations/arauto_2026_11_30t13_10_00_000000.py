@@ -1,0 +1,64 @@
+"""Revocable sessions and an atomic login throttle (issue 10, findings 3 and 4).
+
+`arauto_session`: one row per signed-in browser; deleting it ends the session at once (logout, password change, a
+disabled user), whatever the cookie says. `arauto_login_throttle`: attempts per e-mail and per address in a fixed
+window, counted by one atomic upsert before the password is checked; it replaces `arauto_login_failure`.
+"""
+
+from piccolo.apps.migrations.auto.migration_manager import MigrationManager
+from piccolo.table import Table
+
+ID = "2026-11-30T13:10:00:000000"
+VERSION = "1.38.0"
+DESCRIPTION = "revocable sessions and an atomic login throttle"
+
+FORWARDS = (
+    'CREATE TABLE IF NOT EXISTS "arauto_session" ('
+    '"key_hash" VARCHAR(64) PRIMARY KEY NOT NULL, '
+    '"owner" INTEGER NOT NULL REFERENCES "piccolo_user" ("id") ON DELETE CASCADE, '
+    '"created_at" TIMESTAMPTZ NOT NULL, '
+    '"last_seen_at" TIMESTAMPTZ NOT NULL)',
+    'CREATE INDEX IF NOT EXISTS "ix_session_owner" ON "arauto_session" ("owner")',
+    'CREATE INDEX IF NOT EXISTS "ix_session_last_seen_at" ON "arauto_session" ("last_seen_at")',
+    'CREATE TABLE IF NOT EXISTS "arauto_login_throttle" ('
+    '"key" VARCHAR(300) PRIMARY KEY NOT NULL, '
+    '"attempts" INTEGER NOT NULL DEFAULT 0, '
+    '"window_start" BIGINT NOT NULL DEFAULT 0)',
+    'DROP TABLE IF EXISTS "arauto_login_failure"',
+)
+
+BACKWARDS = (
+    'CREATE TABLE IF NOT EXISTS "arauto_login_failure" ('
+    '"id" {serial} PRIMARY KEY NOT NULL, '
+    '"email" VARCHAR(254) NOT NULL DEFAULT \'\', '
+    '"address" VARCHAR(64) NOT NULL DEFAULT \'\', '
+    '"at" TIMESTAMPTZ NOT NULL DEFAULT current_timestamp)',
+    'CREATE INDEX IF NOT EXISTS "arauto_login_failure_email" ON "arauto_login_failure" ("email")',
+    'CREATE INDEX IF NOT EXISTS "arauto_login_failure_address" ON "arauto_login_failure" ("address")',
+    'CREATE INDEX IF NOT EXISTS "arauto_login_failure_at" ON "arauto_login_failure" ("at")',
+    'CREATE INDEX IF NOT EXISTS "ix_login_failure_email_at" ON "arauto_login_failure" (email, at)',
+    'DROP TABLE IF EXISTS "arauto_login_throttle"',
+    'DROP TABLE IF EXISTS "arauto_session"',
+)
+
+
+class _Raw(Table, tablename="migration"):
+    pass
+
+
+async def forwards() -> MigrationManager:
+    manager = MigrationManager(migration_id=ID, app_name="arauto", description=DESCRIPTION)
+
+    async def apply() -> None:
+        for statement in FORWARDS:
+            await _Raw.raw(statement)
+
+    async def revert() -> None:
+        # The one engine difference: SQLite numbers rows only for INTEGER PRIMARY KEY, PostgreSQL needs SERIAL.
+        serial = "INTEGER" if _Raw._meta.db.engine_type == "sqlite" else "SERIAL"
+        for statement in BACKWARDS:
+            await _Raw.raw(statement.replace("{serial}", serial))
+
+    manager.add_raw(apply)
+    manager.add_raw_backwards(revert)
+    return manager
