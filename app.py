@@ -25,6 +25,7 @@ from settings import BASE_DIR, Settings, load_settings
 from views import route_handlers
 from views.deps import provide_clock, provide_current_user, provide_evolution, provide_settings
 from views.errors import EXCEPTION_HANDLERS
+from views.locale import LocaleMiddleware
 from views.security import authentication_middleware, session_config
 from views.templating import configure_jinja
 
@@ -119,7 +120,8 @@ def create_app(
             cookie_httponly=True,
             exclude=["^/api/", "^/webhooks/"],
         ),
-        middleware=[session.middleware, authentication_middleware()],
+        # The locale is chosen before authentication (its errors speak the browser's language) and again after it.
+        middleware=[session.middleware, LocaleMiddleware(), authentication_middleware(), LocaleMiddleware()],
         exception_handlers=EXCEPTION_HANDLERS,
         lifespan=lifespans,
         state=State(
