@@ -11,27 +11,32 @@ import csv
 import io
 import json
 from collections.abc import AsyncIterator, Iterable
+from datetime import datetime
 from typing import Any
 
 from models.recipients.campaign_table import parse_variables
+from models.spreadsheets import BOM, PhoneCell, SheetLocale, phone_text
 from models.tables import CampaignMessage
-from models.timezones import format_local
+from models.timezones import local
 
 BATCH_SIZE = 1000
-BOM = "\ufeff"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 FIXED_HEADER = ("phone", "status", "error", "sent_at", "delivered_at", "read_at")
+TIME_COLUMNS = ("sent_at", "delivered_at", "read_at")
 
 
 def neutralise(cell: Any) -> str:
-    """The cell as text, made inert for spreadsheets (OWASP CSV injection)."""
+    """The cell as text, made inert for spreadsheets (OWASP CSV injection); our own PhoneCell is left as written."""
+    if isinstance(cell, PhoneCell):
+        return cell
     text = "" if cell is None else str(cell)
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
-def csv_text(rows: Iterable[Iterable[Any]]) -> str:
+def csv_text(rows: Iterable[Iterable[Any]], *, delimiter: str = ",") -> str:
+    """Every CSV for spreadsheets is written here (pt-BR Excel: `delimiter=";"`)."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer = csv.writer(buffer, lineterminator="\r\n", delimiter=delimiter)
     writer.writerows([neutralise(cell) for cell in row] for row in rows)
     return buffer.getvalue()
 
@@ -61,33 +66,56 @@ async def _batches(campaign_id: int) -> AsyncIterator[list[dict[str, Any]]]:
         last_id = batch[-1]["id"]
 
 
-def _row(record: dict[str, Any], names: list[str], timezone: str) -> list[Any]:
+def report_row(record: dict[str, Any], names: list[str], timezone: str, sheet: SheetLocale) -> list[Any]:
+    """One recipient's cells in header order; times stay datetimes (in `timezone`), the CSV writer formats them."""
     variables = parse_variables(record["variables"])
     extra = {key: value for key, value in variables.items() if key not in names}
-    times = [format_local(record[key], timezone, "%Y-%m-%d %H:%M:%S") for key in ("sent_at", "delivered_at", "read_at")]
+    times = [local(record[key], timezone) for key in TIME_COLUMNS]
     return [
         record["phone"],
         *[variables.get(name, "") for name in names],
         json.dumps(extra, ensure_ascii=False) if extra else "",
-        record["status"],
+        sheet.label(record["status"]),
         record["error"],
         *times,
     ]
 
 
-async def export_csv(campaign_id: int, *, timezone: str = "UTC") -> AsyncIterator[str]:
-    """The report as CSV text chunks (the first starts with the BOM); times in the user's time zone."""
+def _csv_row(cells: list[Any], sheet: SheetLocale) -> list[Any]:
+    phone, *rest = cells
+    return [
+        PhoneCell(phone_text(phone)),
+        *(cell.strftime(sheet.datetime_format) if isinstance(cell, datetime) else cell for cell in rest),
+    ]
+
+
+async def report_rows(campaign_id: int) -> AsyncIterator[tuple[list[str], list[dict[str, Any]]]]:
+    """(variable names, batch) in id order; the names come from the first recipient (see the module's docstring)."""
     names: list[str] | None = None
     async for batch in _batches(campaign_id):
         if names is None:
             names = list(parse_variables(batch[0]["variables"]).keys())
-            yield BOM + csv_text([_header(names)])
-        yield csv_text(_row(record, names, timezone) for record in batch)
-    if names is None:
-        yield BOM + csv_text([_header([])])
+        yield names, batch
 
 
-def _header(names: list[str]) -> list[str]:
+async def export_csv(
+    campaign_id: int, *, timezone: str = "UTC", sheet: SheetLocale | None = None
+) -> AsyncIterator[str]:
+    """The report as CSV text chunks (the first starts with the BOM); times in the user's time zone, separators and
+    words of the user's spreadsheet (`sheet`)."""
+    sheet = sheet or SheetLocale()
+    header_sent = False
+    async for names, batch in report_rows(campaign_id):
+        if not header_sent:
+            header_sent = True
+            yield BOM + csv_text([report_header(names, sheet)], delimiter=sheet.delimiter)
+        rows = (_csv_row(report_row(record, names, timezone, sheet), sheet) for record in batch)
+        yield csv_text(rows, delimiter=sheet.delimiter)
+    if not header_sent:
+        yield BOM + csv_text([report_header([], sheet)], delimiter=sheet.delimiter)
+
+
+def report_header(names: list[str], sheet: SheetLocale) -> list[str]:
     phone, *rest = FIXED_HEADER
-    return [phone, *names, "other_variables", *rest]
+    return [sheet.label(phone), *names, sheet.label("other_variables"), *(sheet.label(key) for key in rest)]
 

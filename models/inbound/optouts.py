@@ -14,11 +14,12 @@ from datetime import datetime
 from typing import Any
 
 from models import phones
-from models.campaigns.reports import BOM, csv_text
+from models.campaigns.reports import csv_text
 from models.db import atomic
 from models.errors import ValidationFailed
 from models.inbound import OPTED_OUT
 from models.ownership import get_own, owned_by
+from models.spreadsheets import BOM
 from models.statuses import MessageStatus
 from models.tables import Campaign, CampaignMessage, OptOut
 from models.timezones import format_local

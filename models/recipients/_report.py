@@ -5,11 +5,13 @@ from __future__ import annotations
 import csv
 import io
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
 from models.inbound import OPTED_OUT
+from models.spreadsheets import BOM, SheetLocale
 
 
 class SkipKind(StrEnum):
@@ -31,6 +33,7 @@ class SkippedRow:
     raw: str
     reason: str
     kind: SkipKind
+    variables: Mapping[str, str] = field(default_factory=dict)  # the row's other columns, by header
 
 
 @dataclass
@@ -57,23 +60,34 @@ class ImportReport:
             "skippedCount": len(self.skipped),
             "counts": self.counts,
             "totalRecipients": self.total_recipients,
-            "skipped": [{"row": s.row, "raw": s.raw, "reason": s.reason, "kind": s.kind.value} for s in self.skipped],
+            "skipped": [
+                {"row": s.row, "raw": s.raw, "reason": s.reason, "kind": s.kind.value, "variables": dict(s.variables)}
+                for s in self.skipped
+            ],
         }
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> ImportReport:
         """The report back from `as_json()` (the upload page keeps it between the import and its download)."""
-        skipped = [SkippedRow(s["row"], s["raw"], s["reason"], SkipKind(s["kind"])) for s in data["skipped"]]
+        skipped = [
+            SkippedRow(s["row"], s["raw"], s["reason"], SkipKind(s["kind"]), s.get("variables") or {})
+            for s in data["skipped"]
+        ]
         return cls(imported=data["imported"], skipped=skipped, total_recipients=data["totalRecipients"])
 
-    def as_csv(self) -> str:
-        """The skipped rows as a CSV a spreadsheet opens (row, value, kind, reason)."""
+    def as_csv(self, sheet: SheetLocale | None = None) -> str:
+        """The skipped rows as a CSV the user's spreadsheet opens (UTF-8 with BOM, its separator, its words):
+        row, value, kind, reason, then the row's other columns, so it can be fixed and imported again."""
+        sheet = sheet or SheetLocale()
+        names = list(self.skipped[0].variables) if self.skipped else []
         buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\r\n")
-        writer.writerow(["row", "value", "kind", "reason"])
+        writer = csv.writer(buffer, lineterminator="\r\n", delimiter=sheet.delimiter)
+        writer.writerow([*(sheet.label(key) for key in ("row", "value", "kind", "reason")), *names])
         for skipped in self.skipped:
-            writer.writerow([skipped.row, _defuse(skipped.raw), skipped.kind.value, skipped.reason])
-        return buffer.getvalue()
+            columns = [_defuse(skipped.variables.get(name, "")) for name in names]
+            kind = sheet.label(skipped.kind.value)
+            writer.writerow([skipped.row, _defuse(skipped.raw), kind, skipped.reason, *columns])
+        return BOM + buffer.getvalue()
 
 
 def _defuse(value: str) -> str:

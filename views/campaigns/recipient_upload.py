@@ -20,6 +20,7 @@ from models.tables import Campaign
 from scheduler.clock import Clock
 from settings import Settings
 from views import upload_store
+from views.campaigns.reports import import_report_sheet
 from views.guards import requires_login
 from views.i18n import _
 from views.uploads import UploadLimitMiddleware
@@ -151,7 +152,9 @@ class RecipientPages(Controller):
         report = ImportReport.from_json(await upload_store.load_report(current_user.id, campaign_id, upload))
         disposition = f'attachment; filename="import-report-campaign-{campaign_id}.csv"'
         return Response(
-            report.as_csv(), media_type="text/csv; charset=utf-8", headers={"Content-Disposition": disposition}
+            report.as_csv(import_report_sheet()),
+            media_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": disposition},
         )
 
 
