@@ -13,7 +13,8 @@ from enum import StrEnum
 from typing import Any
 
 from models import events
-from models.errors import IllegalTransition, NotFoundOrNotYours
+from models.errors import IllegalTransition
+from models.ownership import not_found
 from models.statuses import CampaignStatus as S
 from models.tables import Campaign
 
@@ -161,5 +162,5 @@ async def _load(campaign_id: int, owner_id: int | None) -> Campaign:
         where &= Campaign.owner == owner_id
     campaign = await Campaign.objects().where(where).first()
     if campaign is None:
-        raise NotFoundOrNotYours(f"Campaign {campaign_id} not found")
+        raise not_found("Campaign", campaign_id)
     return campaign

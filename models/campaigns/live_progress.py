@@ -13,7 +13,7 @@ from typing import Any
 from models.campaigns import lifecycle
 from models.campaigns.progress import RATE_WINDOW, assemble, rate_allowed
 from models.campaigns.view import CampaignView
-from models.errors import NotFoundOrNotYours
+from models.ownership import not_found
 from models.statuses import CampaignStatus
 from models.tables import Campaign
 
@@ -49,7 +49,7 @@ async def live_view(campaign_id: int, *, owner_id: int, now: datetime) -> Campai
     """The same CampaignView as `campaign_view`, read in one query (NotFoundOrNotYours when not the owner's)."""
     rows = await Campaign.raw(LIVE_SQL, now - RATE_WINDOW, campaign_id, owner_id)
     if not rows:
-        raise NotFoundOrNotYours(f"Campaign {campaign_id} not found")
+        raise not_found("Campaign", campaign_id)
     row = rows[0]
     campaign = Campaign(**{name: row[name] for name in CAMPAIGN_COLUMNS})
     live = CampaignStatus(campaign.status) in (CampaignStatus.SCHEDULED, CampaignStatus.RUNNING, CampaignStatus.PAUSED)
