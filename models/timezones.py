@@ -13,9 +13,17 @@ def zone(name: str) -> ZoneInfo:
         return ZoneInfo("UTC")
 
 
+def in_zone(value: datetime, timezone: str) -> datetime:
+    """The instant in `timezone`; at its own offset when the conversion would leave the calendar."""
+    try:
+        return value.astimezone(zone(timezone))
+    except (OverflowError, ValueError):
+        return value
+
+
 def local(value: datetime | None, timezone: str = "UTC") -> datetime | None:
     """The instant as a wall-clock time in `timezone` (no tzinfo: what a spreadsheet cell holds); None stays None."""
-    return None if value is None else value.astimezone(zone(timezone)).replace(tzinfo=None)
+    return None if value is None else in_zone(value, timezone).replace(tzinfo=None)
 
 
 def format_local(value: datetime | None, timezone: str = "UTC", fmt: str = "%Y-%m-%d %H:%M") -> str:

@@ -5,28 +5,21 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from babel.dates import format_datetime
 from babel.numbers import format_currency, format_decimal, format_percent
 
+from models.timezones import in_zone
 from views.i18n import _, babel_locale, current_locale
 
 PERCENT_PATTERNS = {"pt-BR": "#,##0.0\u00a0%", "en": "#,##0.0%"}  # one decimal; pt-BR as Brazilian reports write it
-
-
-def _zone(timezone: str) -> ZoneInfo:
-    try:
-        return ZoneInfo(timezone)
-    except (KeyError, ValueError):
-        return ZoneInfo("UTC")
 
 
 def local_time(value: datetime | None, timezone: str = "UTC") -> str:
     """A moment in the user's time zone, written the locale's short way; '' when there is none."""
     if value is None:
         return ""
-    return format_datetime(value.astimezone(_zone(timezone)), "short", locale=babel_locale())
+    return format_datetime(in_zone(value, timezone), "short", locale=babel_locale())
 
 
 def duration(seconds: int | float | None) -> str:

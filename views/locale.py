@@ -91,10 +91,10 @@ class LocaleMiddleware(ASGIMiddleware):
 
     async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
         token = use_locale(request_locale(scope))
-        try:
-            await next_app(scope, receive, send)
-        finally:
-            reset_locale(token)
+        # On an exception the locale stays set: Litestar's exception handlers, which run outside this middleware,
+        # answer in it (each request runs in its own task's context, so nothing leaks to the next one).
+        await next_app(scope, receive, send)
+        reset_locale(token)
 
 
 @dataclass

@@ -46,3 +46,8 @@ def test_an_unknown_time_zone_falls_back_to_utc_and_missing_values_are_empty(in_
     in_locale("pt-BR")
     assert local_time(MOMENT, "Mars/Olympus") == "30/11/2026 17:20"
     assert local_time(None) == "" and number(None) == "" and from_now(None) == ""
+
+
+def test_an_instant_at_the_end_of_the_calendar_is_shown_rather_than_failing(in_locale) -> None:
+    in_locale("pt-BR")
+    assert local_time(datetime(9999, 12, 31, 23, 59, tzinfo=UTC), "Pacific/Kiritimati") == "31/12/9999 23:59"
