@@ -74,6 +74,12 @@ def _(message: str) -> str:
     return translations.gettext(message)
 
 
+def stored(text: str) -> str:
+    """Text kept in the database in English (a pause reason): its translation when the catalogue has one, else the
+    text as it is (a gateway's own words). A lookup only, never a format step; not a miss when unknown."""
+    return catalogue(current_locale()).gettext(text) if text else text
+
+
 def ngettext(singular: str, plural: str, n: int) -> str:
     translations = catalogue(current_locale())
     _report_miss(singular, _known(translations, (singular, 0)))

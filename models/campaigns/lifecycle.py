@@ -13,7 +13,7 @@ from enum import StrEnum
 from typing import Any
 
 from models import events
-from models.errors import IllegalTransition
+from models.errors import N_, IllegalTransition
 from models.ownership import not_found
 from models.statuses import CampaignStatus as S
 from models.tables import Campaign
@@ -49,7 +49,9 @@ TRANSITIONS: dict[Action, tuple[frozenset[S], S]] = {
     Action.AUTO_RESUME: (frozenset({S.PAUSED}), S.RUNNING),
     Action.RETRY_FAILED: (frozenset({S.PAUSED, S.COMPLETED, S.FAILED}), S.PAUSED),
 }
-RETRY_REASON = "Retrying failed recipients — press resume."
+# Stored in English (pause_reason is data); pages look the stored text up in the catalogue (views/i18n.stored).
+RETRY_REASON = N_("Retrying failed recipients — press resume.")
+USER_PAUSE_REASON = N_("Paused by the user.")
 
 EVENT_BY_TARGET = {
     S.RUNNING: events.CAMPAIGN_STARTED,
@@ -105,7 +107,7 @@ def _changes(action: Action, target: S, now: datetime, reason: str) -> dict[Any,
     if target is S.RUNNING:
         changes.update({Campaign.pause_reason: "", Campaign.auto_paused: False, Campaign.next_send_at: now})
     if target is S.PAUSED:
-        changes[Campaign.pause_reason] = reason or "Paused by the user."
+        changes[Campaign.pause_reason] = reason or USER_PAUSE_REASON
         changes[Campaign.auto_paused] = action is Action.AUTO_PAUSE
         if action is Action.RETRY_FAILED:
             changes[Campaign.completed_at] = None

@@ -99,3 +99,24 @@ async def test_an_invalid_token_is_refused_in_the_browsers_language(client) -> N
     response = await client.get("/api/whoami", headers={"authorization": "Bearer nope", **PT})
     assert response.status_code == 401
     assert response.json()["detail"] == "A chave de API não é válida."
+
+
+async def test_a_stored_pause_reason_reads_in_portuguese_and_a_gateways_own_words_stay_as_they_are(
+    client, login, make_user
+) -> None:
+    from models.campaigns import lifecycle
+    from models.statuses import CampaignStatus
+    from models.tables import Campaign
+    from tests.factories import NOW, make_campaign, make_instance
+
+    user = await make_user()
+    instance = await make_instance(user.id)
+    paused = await make_campaign(user.id, instance.id, status=CampaignStatus.RUNNING)
+    await lifecycle.apply(paused.id, "pause", owner_id=user.id, now=NOW)
+    foreign = await make_campaign(user.id, instance.id, status=CampaignStatus.PAUSED)
+    await Campaign.update({Campaign.pause_reason: "Evolution: 100% busy"}).where(Campaign.id == foreign.id)
+    await login(user)
+    reason = html(await client.get(f"/campaigns/{paused.id}/progress", headers=PT)).select_one(".pause-reason")
+    assert reason.get_text(strip=True) == "Pausada por você."
+    reason = html(await client.get(f"/campaigns/{foreign.id}/progress", headers=PT)).select_one(".pause-reason")
+    assert reason.get_text(strip=True) == "Evolution: 100% busy"
