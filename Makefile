@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 SANDBOX_PORT ?= 8081
 PORT ?= 8000
 
-.PHONY: install run test bench lint migrate clean
+.PHONY: install run test bench lint migrate clean messages
 
 install: $(STAMP)
 
@@ -34,6 +34,14 @@ test: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/mypy .
+
+# Extracts every marked string (templates and Python) and updates the pt_BR and en catalogues, then compiles them.
+# The compiled .mo files are committed, so a fresh clone runs without this step.
+messages: install
+	$(BIN)/pybabel extract -F babel.cfg -k N_ -k ngettext:1,2 --no-wrap --sort-by-file --omit-header \
+		-o translations/messages.pot .
+	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-wrap --ignore-obsolete --no-fuzzy-matching
+	$(BIN)/pybabel compile -d translations --statistics
 
 bench: migrate
 	$(BIN)/python -m bench

@@ -26,6 +26,7 @@ from views.csrf import csrf_middleware
 from views.deps import provide_clock, provide_current_user, provide_evolution, provide_settings
 from views.errors import EXCEPTION_HANDLERS
 from views.headers import openapi_config, security_headers
+from views.locale import LocaleMiddleware
 from views.security import authentication_middleware, csrf_config, session_config
 from views.templating import configure_jinja
 
@@ -114,7 +115,14 @@ def create_app(
         ],
         template_config=template_config,
         plugins=[HTMXPlugin(), FlashPlugin(config=FlashConfig(template_config=template_config))],
-        middleware=[session.middleware, authentication_middleware(), csrf_middleware(csrf_config(settings))],
+        # The locale is chosen before authentication (its errors speak the browser's language) and again after it.
+        middleware=[
+            session.middleware,
+            LocaleMiddleware(),
+            authentication_middleware(),
+            LocaleMiddleware(),
+            csrf_middleware(csrf_config(settings)),
+        ],
         exception_handlers=EXCEPTION_HANDLERS,
         before_send=[security_headers(https=settings.base_url.startswith("https://"))],
         openapi_config=openapi_config(),

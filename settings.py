@@ -31,6 +31,9 @@ class Settings:
     )
     default_region: str = _setting("BR", "ARAUTO_DEFAULT_REGION", "Region for phone numbers written without +country")
     default_timezone: str = _setting("America/Sao_Paulo", "ARAUTO_DEFAULT_TIMEZONE", "Time zone of new users")
+    default_locale: str = _setting(
+        "pt-BR", "ARAUTO_DEFAULT_LOCALE", "Language (pt-BR or en) when neither the user nor the browser picks one"
+    )
     max_rate: int = _setting(
         60, "ARAUTO_MAX_RATE", "Upper bound of a campaign's rate and of an instance's cap (msg/min)"
     )

@@ -33,6 +33,7 @@ class UserProfile(Table, tablename="arauto_user_profile"):
 
     user = ForeignKey(BaseUser, on_delete=OnDelete.cascade, unique=True, index=True)
     timezone = Varchar(length=64, default="UTC")
+    locale = Varchar(length=8, default="", help_text="pt-BR or en; empty: the browser's language")
 
 
 class SetupToken(Table, tablename="arauto_setup_token"):

@@ -49,6 +49,11 @@ def in_zone(value: datetime, timezone: str) -> datetime:
         return value
 
 
+def local(value: datetime | None, timezone: str = "UTC") -> datetime | None:
+    """The instant as a wall-clock time in `timezone` (no tzinfo: what a spreadsheet cell holds); None stays None."""
+    return None if value is None else in_zone(value, timezone).replace(tzinfo=None)
+
+
 def format_local(value: datetime | None, timezone: str = "UTC", fmt: str = "%Y-%m-%d %H:%M") -> str:
     """'' for no time; otherwise the instant in `timezone`, formatted."""
     if value is None:

@@ -10,12 +10,14 @@ def route_handlers() -> list[ControllerRouterHandler]:
     from views import accounts, campaigns, instances, message_templates, optouts
     from views.dashboard import DashboardPages
     from views.home import HomePages
+    from views.locale import LocaleSwitch
     from views.webhooks import EvolutionWebhooks
 
     return [
         HomePages,
         DashboardPages,
         EvolutionWebhooks,
+        LocaleSwitch,
         *accounts.CONTROLLERS,
         *campaigns.CONTROLLERS,
         *instances.CONTROLLERS,

@@ -58,7 +58,7 @@ def _page(request: AnyRequest, status: int, title: str, detail: str) -> Template
 
 def not_authorized(request: AnyRequest, exc: NotAuthorizedException) -> Response[Any]:
     if is_api(request):
-        return _json(401, exc.detail, None)
+        return _json(401, _(exc.detail), None)
     target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
     response: Response[Any] = Redirect(f"/login?next={quote(target, safe='')}", status_code=303)
     if request.headers.get("hx-request"):
@@ -68,12 +68,12 @@ def not_authorized(request: AnyRequest, exc: NotAuthorizedException) -> Response
 
 def permission_denied(request: AnyRequest, exc: PermissionDeniedException) -> Response[Any]:
     if is_api(request):
-        return _json(403, exc.detail)
-    return _page(request, 403, _("Not allowed"), exc.detail)
+        return _json(403, _(exc.detail))
+    return _page(request, 403, _("Not allowed"), _(exc.detail))
 
 
 def not_found(request: AnyRequest, exc: Exception) -> Response[Any]:
-    detail = exc.message if isinstance(exc, DomainError) else _("Not found")
+    detail = exc.translated(_) if isinstance(exc, DomainError) else _("Not found")
     if is_api(request):
         return _json(HTTP_404_NOT_FOUND, detail)
     return _page(request, 404, _("Page not found"), detail)
@@ -81,30 +81,31 @@ def not_found(request: AnyRequest, exc: Exception) -> Response[Any]:
 
 def illegal_transition(request: AnyRequest, exc: IllegalTransition) -> Response[Any]:
     if is_api(request):
-        return _json(HTTP_409_CONFLICT, exc.message)
-    flash(request, exc.message, category="error")
+        return _json(HTTP_409_CONFLICT, exc.translated(_))
+    flash(request, exc.translated(_), category="error")
     return Redirect(referer_path(request, "/campaigns"), status_code=303)
 
 
 def resource_in_use(request: AnyRequest, exc: ResourceInUse) -> Response[Any]:
     """409 on the API; on pages the refusal is flashed on the list the user came from."""
     if is_api(request):
-        return _json(HTTP_409_CONFLICT, exc.message)
-    flash(request, exc.message, category="error")
+        return _json(HTTP_409_CONFLICT, exc.translated(_))
+    flash(request, exc.translated(_), category="error")
     return Redirect(referer_path(request, "/"), status_code=303)
 
 
 def validation_failed(request: AnyRequest, exc: ValidationFailed) -> Response[Any]:
-    errors = [{"field": field, "message": reason} for field, reason in exc.errors.items()]
+    reasons = exc.translated_errors(_)
+    errors = [{"field": field, "message": reason} for field, reason in reasons.items()]
     if is_api(request):
-        return _json(HTTP_400_BAD_REQUEST, "Validation failed", {"errors": errors})
-    return _page(request, 400, _("Invalid input"), exc.message)
+        return _json(HTTP_400_BAD_REQUEST, _("Validation failed"), {"errors": errors})
+    return _page(request, 400, _("Invalid input"), "; ".join(reasons.values()))
 
 
 def import_rejected(request: AnyRequest, exc: ImportRejected) -> Response[Any]:
     if is_api(request):
-        return _json(HTTP_400_BAD_REQUEST, exc.message)
-    return _page(request, 400, _("Import refused"), exc.message)
+        return _json(HTTP_400_BAD_REQUEST, exc.translated(_))
+    return _page(request, 400, _("Import refused"), exc.translated(_))
 
 
 def litestar_validation(request: AnyRequest, exc: ValidationException) -> Response[Any]:
@@ -126,7 +127,7 @@ def http_error(request: AnyRequest, exc: HTTPException) -> Response[Any]:
 def server_error(request: AnyRequest, exc: Exception) -> Response[Any]:
     logger.exception("Unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     if is_api(request):
-        return _json(HTTP_500_INTERNAL_SERVER_ERROR, "Internal server error")
+        return _json(HTTP_500_INTERNAL_SERVER_ERROR, _("Internal server error"))
     return _page(request, 500, _("Something went wrong"), _("The error was logged. Please try again."))
 
 

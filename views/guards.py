@@ -9,16 +9,18 @@ from litestar.connection import ASGIConnection
 from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
 from litestar.handlers.base import BaseRouteHandler
 
+from views.i18n import N_
+
 
 def requires_login(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
     if connection.scope.get("user") is None:
-        raise NotAuthorizedException("Sign in to continue.")
+        raise NotAuthorizedException(N_("Sign in to continue."))
 
 
 def requires_admin(connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler) -> None:
     requires_login(connection, handler)
     if not connection.user.is_admin:
-        raise PermissionDeniedException("Only administrators can do this.")
+        raise PermissionDeniedException(N_("Only administrators can do this."))
 
 
 class SignedInPages(Controller):

@@ -17,6 +17,7 @@ from litestar.middleware.session.client_side import CookieBackendConfig
 from models.accounts import sessions, users
 from settings import Settings
 from views.csrf import SESSION_KEY
+from views.i18n import N_
 
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 SESSION_MAX_AGE = 14 * 24 * 3600
@@ -71,7 +72,7 @@ class AuthenticationMiddleware(AbstractAuthenticationMiddleware):
         if header[:7].lower() == "bearer ":
             user = await users.user_for_token(header[7:].strip(), now=now)
             if user is None:
-                raise NotAuthorizedException("The API token is not valid.")
+                raise NotAuthorizedException(N_("The API token is not valid."))
             return AuthenticationResult(user=user, auth="token")
         user = await _session_user(connection)
         if (
@@ -80,7 +81,9 @@ class AuthenticationMiddleware(AbstractAuthenticationMiddleware):
             and connection.scope.get("method") in UNSAFE_METHODS
         ):
             # /api is exempt from CSRF, so a cookie alone must never authorise a change there.
-            raise PermissionDeniedException("Changes through the API need an 'Authorization: Bearer <token>' header.")
+            raise PermissionDeniedException(
+                N_("Changes through the API need an 'Authorization: Bearer <token>' header.")
+            )
         return AuthenticationResult(user=user, auth="session" if user else None)
 
 

@@ -1,4 +1,4 @@
-"""Jinja set-up: translations (jinja2.ext.i18n), filters and globals shared by every page."""
+"""Jinja set-up: translations (jinja2.ext.i18n, by the request's locale), filters and globals shared by every page."""
 
 from __future__ import annotations
 
@@ -7,36 +7,29 @@ from typing import Any
 
 from litestar.plugins.jinja import JinjaTemplateEngine
 
-from models.timezones import format_local
 from settings import Settings
-from views.i18n import TRANSLATIONS
+from views.formatting import FILTERS
+from views.i18n import LOCALE_NAMES, LOCALES, _, current_locale, ngettext, stored
+from views.labels import encoding_name
 
 HTMX_FILE = "htmx-2.0.11.min.js"
 HTMX_INTEGRITY = "sha384-2OatzQy1H+Zd/IIrjr1TcuDGqLXeHhbooAyJY1KdQMKnr4LZ22k31GBLdYKHmVjg"
-
-
-local_time = format_local  # the `local_time` filter: one implementation, robust to far-off instants
-
-
-def duration(seconds: int | None) -> str:
-    """An ETA for people: '2 h 05 min', '3 min', '45 s'; '' when unknown."""
-    if seconds is None:
-        return ""
-    hours, rest = divmod(int(seconds), 3600)
-    minutes, secs = divmod(rest, 60)
-    if hours:
-        return f"{hours} h {minutes:02d} min"
-    return f"{minutes} min" if minutes else f"{secs} s"
 
 
 def configure_jinja(settings: Settings) -> Callable[[JinjaTemplateEngine], None]:
     def callback(engine: JinjaTemplateEngine) -> None:
         env: Any = engine.engine
         env.add_extension("jinja2.ext.i18n")
-        env.install_gettext_translations(TRANSLATIONS, newstyle=True)
-        env.filters["local_time"] = local_time
-        env.filters["duration"] = duration
-        env.globals.update(htmx_file=HTMX_FILE, htmx_integrity=HTMX_INTEGRITY, max_rate=settings.max_rate)
+        # Callables, not a fixed catalogue: each call reads the locale of the request being rendered.
+        env.install_gettext_callables(gettext=_, ngettext=ngettext, newstyle=True)
+        env.filters.update(FILTERS, encoding_name=encoding_name, stored=stored)
+        env.globals.update(
+            htmx_file=HTMX_FILE,
+            htmx_integrity=HTMX_INTEGRITY,
+            max_rate=settings.max_rate,
+            current_locale=current_locale,
+            locales=[(code, LOCALE_NAMES[code]) for code in LOCALES],
+        )
         env.autoescape = True
 
     return callback

@@ -13,13 +13,13 @@ import time
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from models.errors import NotFoundOrNotYours
+from models.errors import N_, NotFoundOrNotYours
 from settings import BASE_DIR
 
 UPLOAD_DIR = BASE_DIR / "var" / "uploads"
 TTL_SECONDS = 3600
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
-EXPIRED = "This upload has expired or was already imported; upload the file again."
+EXPIRED = N_("This upload has expired or was already imported; upload the file again.")
 
 
 def _path(user_id: int, campaign_id: int, token: str, suffix: str) -> Path:
@@ -79,6 +79,6 @@ async def discard_upload(user_id: int, campaign_id: int, token: str) -> None:
 async def load_report(user_id: int, campaign_id: int, token: str) -> dict[str, Any]:
     path = _path(user_id, campaign_id, token, ".json")
     if not await asyncio.to_thread(_fresh, path):
-        raise NotFoundOrNotYours("This import report has expired.")
+        raise NotFoundOrNotYours(N_("This import report has expired."))
     data: dict[str, Any] = json.loads(await asyncio.to_thread(path.read_text, "utf-8"))
     return data

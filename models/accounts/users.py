@@ -13,11 +13,12 @@ from piccolo.apps.user.tables import BaseUser
 
 from models.accounts.passwords import password_problem
 from models.accounts.sessions import end_user_sessions, live_session
-from models.errors import ValidationFailed
+from models.errors import N_, ValidationFailed
 from models.tables import ApiToken, SetupToken, UserProfile
 from models.timezones import checked_zone
 
 TOKEN_PREFIX = "arauto_"  # noqa: S105 (a public prefix, not a secret)
+SUPPORTED_LOCALES = ("pt-BR", "en")
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,7 @@ class CurrentUser:
     email: str
     is_admin: bool
     timezone: str
+    locale: str = ""  # empty: not chosen, the browser's language applies
 
 
 def _sha256(value: str) -> str:
@@ -82,10 +84,23 @@ async def get_user(user_id: int) -> CurrentUser | None:
     )
     if row is None:
         return None
-    profile = await UserProfile.select(UserProfile.timezone).where(UserProfile.user == user_id).first()
-    return CurrentUser(
-        id=row["id"], email=row["email"], is_admin=row["admin"], timezone=profile["timezone"] if profile else "UTC"
+    profile = (
+        await UserProfile.select(UserProfile.timezone, UserProfile.locale).where(UserProfile.user == user_id).first()
     )
+    return CurrentUser(
+        id=row["id"],
+        email=row["email"],
+        is_admin=row["admin"],
+        timezone=profile["timezone"] if profile else "UTC",
+        locale=profile["locale"] if profile else "",
+    )
+
+
+async def set_locale(user_id: int, locale: str) -> None:
+    """Remember the user's language (pt-BR or en); anything else is refused."""
+    if locale not in SUPPORTED_LOCALES:
+        raise ValidationFailed({"locale": N_("Choose pt-BR or en.")})
+    await UserProfile.update({UserProfile.locale: locale}).where(UserProfile.user == user_id)
 
 
 async def user_for_session(key: str, *, now: datetime, idle: timedelta) -> CurrentUser | None:

@@ -16,7 +16,8 @@ from enum import StrEnum
 from typing import Any
 
 from models import events
-from models.errors import IllegalTransition, NotFoundOrNotYours
+from models.errors import N_, IllegalTransition
+from models.ownership import not_found
 from models.statuses import CampaignStatus as S
 from models.tables import Campaign
 
@@ -51,10 +52,12 @@ TRANSITIONS: dict[Action, tuple[frozenset[S], S]] = {
     Action.AUTO_RESUME: (frozenset({S.PAUSED}), S.RUNNING),
     Action.RETRY_FAILED: (frozenset({S.PAUSED, S.COMPLETED, S.FAILED}), S.PAUSED),
 }
-RETRY_REASON = "Retrying failed recipients — press resume."
-NO_INSTANCE = "Cannot start a campaign without a WhatsApp instance: choose one first."
-NO_RECIPIENTS = "Cannot start a campaign without recipients: import some first."
-NOT_STARTED_ON_SCHEDULE = "Not started at its scheduled time."
+# Stored in English (pause_reason is data); pages look the stored text up in the catalogue (views/i18n.stored).
+RETRY_REASON = N_("Retrying failed recipients — press resume.")
+USER_PAUSE_REASON = N_("Paused by the user.")
+NO_INSTANCE = N_("Cannot start a campaign without a WhatsApp instance: choose one first.")
+NO_RECIPIENTS = N_("Cannot start a campaign without recipients: import some first.")
+NOT_STARTED_ON_SCHEDULE = N_("Not started at its scheduled time.")
 
 EVENT_BY_TARGET = {
     S.RUNNING: events.CAMPAIGN_STARTED,
@@ -137,7 +140,7 @@ def _changes(action: Action, target: S, now: datetime, reason: str) -> dict[Any,
     if target is S.RUNNING:
         changes.update({Campaign.pause_reason: "", Campaign.auto_paused: False, Campaign.next_send_at: now})
     if target is S.PAUSED:
-        changes[Campaign.pause_reason] = reason or "Paused by the user."
+        changes[Campaign.pause_reason] = reason or USER_PAUSE_REASON
         changes[Campaign.auto_paused] = action is Action.AUTO_PAUSE
         if action is Action.RETRY_FAILED:
             changes[Campaign.completed_at] = None
@@ -209,5 +212,5 @@ async def _load(campaign_id: int, owner_id: int | None) -> Campaign:
         where &= Campaign.owner == owner_id
     campaign = await Campaign.objects().where(where).first()
     if campaign is None:
-        raise NotFoundOrNotYours(f"Campaign {campaign_id} not found")
+        raise not_found("Campaign", campaign_id)
     return campaign

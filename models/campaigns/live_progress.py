@@ -13,8 +13,8 @@ from typing import Any
 
 from models.campaigns.progress import RATE_NO_INSTANCE, RATE_WINDOW, RateLimit, assemble, is_finished, rate_allowed
 from models.campaigns.view import CampaignView, assemble_view
-from models.errors import NotFoundOrNotYours
 from models.instances.daily_cap import cap_day, sends_today
+from models.ownership import not_found
 from models.recipients.campaign_table import NOT_ON_WHATSAPP_LIKE
 from models.statuses import CampaignStatus
 from models.tables import Campaign
@@ -52,7 +52,7 @@ async def live_view(campaign_id: int, *, owner_id: int, now: datetime) -> Campai
     """The same CampaignView as `campaign_view`, read in one query (NotFoundOrNotYours when not the owner's)."""
     rows = await Campaign.raw(LIVE_SQL, now - RATE_WINDOW, NOT_ON_WHATSAPP_LIKE, campaign_id, owner_id)
     if not rows:
-        raise NotFoundOrNotYours(f"Campaign {campaign_id} not found")
+        raise not_found("Campaign", campaign_id)
     row = rows[0]
     campaign = Campaign(**{name: row[name] for name in CAMPAIGN_COLUMNS})
     running = campaign.status == CampaignStatus.RUNNING.value

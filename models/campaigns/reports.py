@@ -9,17 +9,18 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator
+from datetime import datetime
 from typing import Any
 
 from models.recipients.campaign_table import variable_names
-from models.spreadsheet import BOM, csv_text, neutralise
+from models.spreadsheet import BOM, PhoneCell, SheetLocale, csv_text, phone_text
 from models.tables import CampaignMessage
-from models.timezones import format_local
+from models.timezones import local
 from models.variables import decode
 
 BATCH_SIZE = 1000
-__all__ = ["BOM", "csv_text", "export_csv", "neutralise"]  # BOM, csv_text, neutralise: kept for older imports
 FIXED_HEADER = ("phone", "status", "error", "sent_at", "delivered_at", "read_at")
+TIME_COLUMNS = ("sent_at", "delivered_at", "read_at")
 
 
 async def _batches(campaign_id: int) -> AsyncIterator[list[dict[str, Any]]]:
@@ -47,29 +48,54 @@ async def _batches(campaign_id: int) -> AsyncIterator[list[dict[str, Any]]]:
         last_id = batch[-1]["id"]
 
 
-def _row(record: dict[str, Any], names: list[str], timezone: str) -> list[Any]:
+def report_row(record: dict[str, Any], names: list[str], timezone: str, sheet: SheetLocale) -> list[Any]:
+    """One recipient's cells in header order; times stay datetimes (in `timezone`), the CSV writer formats them."""
     variables = decode(names, record["variables"])
     extra = {key: value for key, value in variables.items() if key not in names}
-    times = [format_local(record[key], timezone, "%Y-%m-%d %H:%M:%S") for key in ("sent_at", "delivered_at", "read_at")]
+    times = [local(record[key], timezone) for key in TIME_COLUMNS]
     return [
         record["phone"],
         *[variables.get(name, "") for name in names],
         json.dumps(extra, ensure_ascii=False) if extra else "",
-        record["status"],
+        sheet.label(record["status"]),
         record["error"],
         *times,
     ]
 
 
-async def export_csv(campaign_id: int, *, timezone: str = "UTC") -> AsyncIterator[str]:
-    """The report as CSV text chunks (the first starts with the BOM); times in the user's time zone."""
+def _csv_row(cells: list[Any], sheet: SheetLocale) -> list[Any]:
+    phone, *rest = cells
+    return [
+        PhoneCell(phone_text(phone)),
+        *(cell.strftime(sheet.datetime_format) if isinstance(cell, datetime) else cell for cell in rest),
+    ]
+
+
+async def report_rows(campaign_id: int) -> AsyncIterator[tuple[list[str], list[dict[str, Any]]]]:
+    """(variable names, batch) in id order; the names are the campaign's own (stored once per campaign)."""
     names = await variable_names(campaign_id)
-    yield BOM + csv_text([_header(names)])
     async for batch in _batches(campaign_id):
-        yield csv_text(_row(record, names, timezone) for record in batch)
+        yield names, batch
 
 
-def _header(names: list[str]) -> list[str]:
+async def export_csv(
+    campaign_id: int, *, timezone: str = "UTC", sheet: SheetLocale | None = None
+) -> AsyncIterator[str]:
+    """The report as CSV text chunks (the first starts with the BOM); times in the user's time zone, separators and
+    words of the user's spreadsheet (`sheet`)."""
+    sheet = sheet or SheetLocale()
+    header_sent = False
+    async for names, batch in report_rows(campaign_id):
+        if not header_sent:
+            header_sent = True
+            yield BOM + csv_text([report_header(names, sheet)], delimiter=sheet.delimiter)
+        rows = (_csv_row(report_row(record, names, timezone, sheet), sheet) for record in batch)
+        yield csv_text(rows, delimiter=sheet.delimiter)
+    if not header_sent:
+        yield BOM + csv_text([report_header([], sheet)], delimiter=sheet.delimiter)
+
+
+def report_header(names: list[str], sheet: SheetLocale) -> list[str]:
     phone, *rest = FIXED_HEADER
-    return [phone, *names, "other_variables", *rest]
+    return [sheet.label(phone), *names, sheet.label("other_variables"), *(sheet.label(key) for key in rest)]
 

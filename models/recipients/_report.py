@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
 from models.inbound import OPTED_OUT
-from models.spreadsheet import csv_text
+from models.spreadsheet import BOM, SheetLocale, csv_text
 
 
 class SkipKind(StrEnum):
@@ -30,6 +31,7 @@ class SkippedRow:
     raw: str
     reason: str
     kind: SkipKind
+    variables: Mapping[str, str] = field(default_factory=dict)  # the row's other columns, by header
 
 
 @dataclass
@@ -56,16 +58,29 @@ class ImportReport:
             "skippedCount": len(self.skipped),
             "counts": self.counts,
             "totalRecipients": self.total_recipients,
-            "skipped": [{"row": s.row, "raw": s.raw, "reason": s.reason, "kind": s.kind.value} for s in self.skipped],
+            "skipped": [
+                {"row": s.row, "raw": s.raw, "reason": s.reason, "kind": s.kind.value, "variables": dict(s.variables)}
+                for s in self.skipped
+            ],
         }
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> ImportReport:
         """The report back from `as_json()` (the upload page keeps it between the import and its download)."""
-        skipped = [SkippedRow(s["row"], s["raw"], s["reason"], SkipKind(s["kind"])) for s in data["skipped"]]
+        skipped = [
+            SkippedRow(s["row"], s["raw"], s["reason"], SkipKind(s["kind"]), s.get("variables") or {})
+            for s in data["skipped"]
+        ]
         return cls(imported=data["imported"], skipped=skipped, total_recipients=data["totalRecipients"])
 
-    def as_csv(self) -> str:
-        """The skipped rows as a CSV a spreadsheet opens (row, value, kind, reason)."""
-        header = ["row", "value", "kind", "reason"]
-        return csv_text([header, *([s.row, s.raw, s.kind.value, s.reason] for s in self.skipped)])
+    def as_csv(self, sheet: SheetLocale | None = None) -> str:
+        """The skipped rows as a CSV the user's spreadsheet opens (UTF-8 with BOM, its separator, its words):
+        row, value, kind, reason, then the row's other columns, so it can be fixed and imported again."""
+        sheet = sheet or SheetLocale()
+        names = list(self.skipped[0].variables) if self.skipped else []
+        header = [*(sheet.label(key) for key in ("row", "value", "kind", "reason")), *names]
+        rows = (
+            [s.row, s.raw, sheet.label(s.kind.value), s.reason, *(s.variables.get(name, "") for name in names)]
+            for s in self.skipped
+        )
+        return BOM + csv_text([header, *rows], delimiter=sheet.delimiter)

@@ -97,14 +97,15 @@ class Screener:
         try:
             phone = normalise(raw.phone, self.region)
         except PhoneError as exc:
-            self.skipped.append(SkippedRow(raw.row, raw.phone, exc.reason, SkipKind.INVALID))
+            self.skipped.append(SkippedRow(raw.row, raw.phone, exc.reason, SkipKind.INVALID, raw.variables))
             return
         if phone in self.existing:
-            self.skipped.append(SkippedRow(raw.row, raw.phone, f"duplicate of {phone}", SkipKind.DUPLICATE))
+            reason = f"duplicate of {phone}"
+            self.skipped.append(SkippedRow(raw.row, raw.phone, reason, SkipKind.DUPLICATE, raw.variables))
             return
         self.existing.add(phone)
         opted_out = phone in self.opted_out
         if opted_out:
-            self.skipped.append(SkippedRow(raw.row, raw.phone, OPTED_OUT_ERROR, SkipKind.OPTED_OUT))
+            self.skipped.append(SkippedRow(raw.row, raw.phone, OPTED_OUT_ERROR, SkipKind.OPTED_OUT, raw.variables))
         variables = self.names.encode(raw.variables)
         self.accepted.add(raw.row, phone, raw.phone.strip()[:RAW_PHONE_MAX], variables, opted_out)

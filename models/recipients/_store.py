@@ -9,8 +9,8 @@ from piccolo.engine.sqlite import SQLiteEngine
 
 from models.campaigns.lifecycle import EDITABLE, can_edit
 from models.db import atomic
-from models.errors import IllegalTransition, ImportRejected, NotFoundOrNotYours
-from models.ownership import get_own, owned_by
+from models.errors import IllegalTransition, ImportRejected
+from models.ownership import get_own, not_found, owned_by
 from models.recipients._report import OPTED_OUT_ERROR
 from models.recipients._screening import AcceptedRows
 from models.statuses import MessageStatus
@@ -109,7 +109,7 @@ async def _add_to_counters(campaign_id: int, owner_id: int, accepted: AcceptedRo
         return int(changed[0]["total_recipients"])
     campaign = await Campaign.objects().where((Campaign.id == campaign_id) & owned_by(Campaign, owner_id)).first()
     if campaign is None:
-        raise NotFoundOrNotYours(f"Campaign {campaign_id} not found")
+        raise not_found("Campaign", campaign_id)
     raise IllegalTransition(edit_refusal(campaign.status))
 
 

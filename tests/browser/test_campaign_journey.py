@@ -63,6 +63,6 @@ def test_the_whole_journey(live_page, served_live, sandbox_url, tmp_path) -> Non
     assert page.evaluate("window.__noReload") is True
 
     rows = list(csv.DictReader(io.StringIO(campaign.download_report().decode("utf-8-sig"))))
-    assert [row["phone"] for row in rows] == [f"55119800{n:05d}" for n in range(RECIPIENTS)]
-    assert {row["status"] for row in rows} <= {"SENT", "DELIVERED", "READ"}
-    assert rows[0]["Nome"] == "Cliente 0" and all(row["sent_at"] for row in rows)
+    assert [row["Phone"] for row in rows] == [f'="55119800{n:05d}"' for n in range(RECIPIENTS)]  # text for Excel
+    assert {row["Status"] for row in rows} <= {"Sent", "Delivered", "Read"}
+    assert rows[0]["Nome"] == "Cliente 0" and all(row["Sent at"] for row in rows)

@@ -105,8 +105,8 @@ def test_report_download_lists_the_recipients(page, served) -> None:
     content = CampaignPage(page, served.url, campaign_id).open().download_report()
     assert content.startswith(b"\xef\xbb\xbf")
     rows = list(csv.DictReader(io.StringIO(content.decode("utf-8-sig"))))
-    assert [(row["phone"], row["Nome"], row["status"]) for row in rows] == [
-        (f"5511988{n:06d}", f"Cliente {n}", "SENT") for n in range(3)
+    assert [(row["Phone"], row["Nome"], row["Status"]) for row in rows] == [
+        (f'="5511988{n:06d}"', f"Cliente {n}", "Sent") for n in range(3)
     ]
 
 

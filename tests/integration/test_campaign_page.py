@@ -112,7 +112,7 @@ async def test_start_by_plain_form_redirects_with_a_flash(client, login, make_us
     assert response.status_code == 303 and response.headers["location"] == page
     followed = html(await client.get(page))
     assert [p.get_text(strip=True) for p in followed.select(".flash-success")] == ["Campaign started."]
-    assert followed.select_one("#campaign-status").get_text(strip=True) == "RUNNING"
+    assert followed.select_one("#campaign-status").get_text(strip=True) == "Running"
 
 
 async def test_pause_by_htmx_answers_the_live_block(client, login, make_user) -> None:

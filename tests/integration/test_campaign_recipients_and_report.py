@@ -110,11 +110,11 @@ async def test_export_starts_with_bom_and_lists_every_recipient(client, login, m
     assert response.status_code == 200 and response.headers["content-type"].startswith("text/csv")
     assert response.content.startswith(b"\xef\xbb\xbf")
     table = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
-    assert table[0] == ["phone", "Nome", "Cidade", "other_variables", "status", "error", "sent_at",
-                        "delivered_at", "read_at"]
+    assert table[0] == ["Phone", "Nome", "Cidade", "Other variables", "Status", "Error", "Sent at",
+                        "Delivered at", "Read at"]
     assert [row[:5] for row in table[1:]] == [
-        ["5511999900000", "Zé", "São Paulo", "", "SENT"],
-        ["5511999900001", "Zé", "São Paulo", "", "SENT"],
+        ['="5511999900000"', "Zé", "São Paulo", "", "Sent"],
+        ['="5511999900001"', "Zé", "São Paulo", "", "Sent"],
     ]
 
 
@@ -133,7 +133,7 @@ async def test_export_streams_past_one_batch(client, login, make_user) -> None:
     campaign = await _campaign(user, _rows(2345, MessageStatus.PENDING))
     await login(user)
     table = list(csv.reader(io.StringIO((await client.get(f"/campaigns/{campaign.id}/export.csv")).text)))
-    assert len(table) == 2346 and table[-1][0] == "5511999902344"
+    assert len(table) == 2346 and table[-1][0] == '="5511999902344"'  # a text cell for spreadsheets
 
 
 @pytest.mark.parametrize(

@@ -1,12 +1,23 @@
-"""Who the API caller is: a cheap way for a script to test its token."""
+"""Who the API caller is: a cheap way for a script to test its token; and the caller's own settings (language)."""
 
 from __future__ import annotations
 
-from litestar import get, post
+import msgspec
+from litestar import get, patch, post
 from litestar.di import NamedDependency
+from litestar.params import JSONBody
 
+from models.accounts import users
 from models.accounts.users import CurrentUser
 from views.guards import SignedInApi
+
+
+class AccountUpdate(msgspec.Struct, forbid_unknown_fields=True):
+    locale: str | None = None
+
+
+def whoami_json(user: CurrentUser) -> dict[str, object]:
+    return {"id": user.id, "email": user.email, "isAdmin": user.is_admin, "locale": user.locale or None}
 
 
 class AccountApi(SignedInApi):
@@ -15,7 +26,18 @@ class AccountApi(SignedInApi):
 
     @get("/", name="api_whoami")
     async def whoami(self, current_user: NamedDependency[CurrentUser]) -> dict[str, object]:
-        return {"id": current_user.id, "email": current_user.email, "isAdmin": current_user.is_admin}
+        return whoami_json(current_user)
+
+    @patch("/", name="api_whoami_update")
+    async def update(
+        self, current_user: NamedDependency[CurrentUser], data: JSONBody[AccountUpdate]
+    ) -> dict[str, object]:
+        """Changes the caller's own settings: `locale` (pt-BR or en) picks the language of pages and API errors."""
+        if data.locale is not None:
+            await users.set_locale(current_user.id, data.locale)
+        updated = await users.get_user(current_user.id)
+        assert updated is not None
+        return whoami_json(updated)
 
     @post("/", name="api_whoami_ping", status_code=200)
     async def ping(self, current_user: NamedDependency[CurrentUser]) -> dict[str, object]:

@@ -20,6 +20,7 @@ from scheduler.clock import Clock
 from settings import Settings
 from views import upload_store
 from views.campaigns.deps import OWN_CAMPAIGN
+from views.campaigns.reports import import_report_sheet
 from views.guards import SignedInPages
 from views.i18n import _
 from views.uploads import UploadLimitMiddleware
@@ -147,7 +148,9 @@ class RecipientPages(SignedInPages):
         report = ImportReport.from_json(await upload_store.load_report(current_user.id, campaign.id, upload))
         disposition = f'attachment; filename="import-report-campaign-{campaign.id}.csv"'
         return Response(
-            report.as_csv(), media_type="text/csv; charset=utf-8", headers={"Content-Disposition": disposition}
+            report.as_csv(import_report_sheet()),
+            media_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": disposition},
         )
 
 

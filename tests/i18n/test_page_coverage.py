@@ -1,0 +1,163 @@
+"""Every page and fragment, rendered in pt-BR for a user with data in every state, asks the catalogue only for
+strings it has (a miss fails the test); the same pages in English show no Portuguese."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from babel.messages.pofile import read_po
+
+from models.inbound.optouts import record_opt_out
+from models.statuses import CampaignStatus, MessageStatus
+from models.tables import MessageTemplate
+from tests.factories import NOW, make_campaign, make_instance
+from tests.fixtures.web import html, post_form
+from views.i18n import on_miss
+
+PT = {"accept-language": "pt-BR"}
+EN = {"accept-language": "en"}
+PORTUGUESE_LETTERS = re.compile("[ãõçâêôáéíóú]", re.IGNORECASE)
+CATALOGUE = Path(__file__).resolve().parents[2] / "translations" / "pt_BR" / "LC_MESSAGES" / "messages.po"
+
+
+def _every_status_recipients() -> list[dict[str, object]]:
+    return [
+        {"phone": f"55119876543{n:02d}", "variables": {"Nome": "Ana"}, "status": status}
+        for n, status in enumerate(MessageStatus)
+    ]
+
+
+async def _world(client, user) -> list[str]:
+    """Rows in every state; the URLs of every page and fragment that draws them."""
+    open_number = await make_instance(user.id, state="open", daily_cap=1000)
+    await make_instance(user.id, name="Backup", instance_name="backup", state="close")
+    template = MessageTemplate(
+        owner=user.id,
+        name="Welcome",
+        body="Hi {{Nome}}",
+        media_url="https://example.com/a.png",
+        media_type="image",
+        created_at=NOW,
+        updated_at=NOW,
+    )
+    await template.save()
+    await record_opt_out(user.id, "5511900000001", source="manual", note="asked", now=NOW)
+    await record_opt_out(user.id, "5511900000002", source="reply", note="SAIR", now=NOW)
+    campaigns = {}
+    for status in CampaignStatus:
+        recipients = _every_status_recipients() if status is not CampaignStatus.DRAFT else []
+        campaigns[status] = await make_campaign(
+            user.id,
+            open_number.id,
+            status=status,
+            name=f"Campaign {status.value.lower()}",
+            recipients=recipients,
+            started_at=NOW if status is not CampaignStatus.DRAFT else None,
+            scheduled_for=NOW if status is CampaignStatus.SCHEDULED else None,
+        )
+    draft = campaigns[CampaignStatus.DRAFT]
+    upload = await post_form(
+        client,
+        f"/campaigns/{draft.id}/recipients/upload",
+        {"lines": "phone,Nome\n5511987654321,Ana\nnot-a-phone,Bia\n5511987654321,Twice\n5511900000001,Out"},
+        f"/campaigns/{draft.id}/recipients/upload",
+    )
+    mapping_url = upload.headers["location"]
+    token = mapping_url.split("upload=")[1]
+    mapping = html(await client.get(mapping_url))
+    form = {
+        field["name"]: field.get("value", "")
+        for field in mapping.select("form input[name]")
+        if field.get("type") not in ("checkbox",) or field.has_attr("checked")
+    }
+    form.update(phone_column="1", variable_columns="2", has_header="true")
+    imported = await client.post(f"/campaigns/{draft.id}/recipients/import", data=form)
+    assert imported.status_code == 303, imported.text
+    urls = [
+        "/dashboard",
+        "/account",
+        "/campaigns",
+        "/campaigns/rows",
+        "/campaigns/new",
+        "/instances",
+        "/instances/new",
+        f"/instances/{open_number.id}/edit",
+        f"/instances/{open_number.id}/delete",
+        "/templates",
+        "/templates/new",
+        f"/templates/{template.id}/edit",
+        "/opt-outs",
+        "/campaigns/rows?status=RUNNING",
+        f"/campaigns/{draft.id}/edit",
+        f"/campaigns/{draft.id}/recipients/upload",
+        mapping_url,
+        f"/campaigns/{draft.id}/recipients/mapping/form?upload={token}",
+        f"/campaigns/{draft.id}/recipients/report?upload={token}",
+        "/campaigns/999999",
+    ]
+    for campaign in campaigns.values():
+        urls += [
+            f"/campaigns/{campaign.id}",
+            f"/campaigns/{campaign.id}/progress",
+            f"/campaigns/{campaign.id}/recipients/rows",
+            f"/campaigns/{campaign.id}/delete",
+        ]
+    return urls
+
+
+@pytest.fixture
+def misses():
+    found: set[tuple[str, str]] = set()
+    token = on_miss.set(lambda locale, message: found.add((locale, message)))
+    yield found
+    on_miss.reset(token)
+
+
+async def test_every_page_in_pt_br_finds_each_of_its_strings_in_the_catalogue(client, login, make_user, misses) -> None:
+    user = await make_user()
+    client.headers.update(PT)
+    assert html(await client.get("/login")).html["lang"] == "pt-BR"
+    await login(user)
+    urls = await _world(client, user)  # the set-up requests above are not the pages under test
+    for url in urls:
+        response = await client.get(url)
+        assert response.status_code in (200, 404), (url, response.status_code)
+        page = html(response)
+        assert page.html is None or page.html["lang"] == "pt-BR", url  # fragments have no <html>
+    preview = await post_form(client, "/campaigns/preview", {"name": "X", "message": "Oi {{Nome}}"}, "/campaigns/new")
+    fields = await post_form(client, "/campaigns/message-fields", {"template_id": ""}, "/campaigns/new")
+    assert preview.status_code == 200 and fields.status_code == 200
+    assert sorted(misses) == [], sorted(misses)
+
+
+def _portuguese_only_phrases() -> list[str]:
+    """Every pt-BR translation that differs from its English id (long enough not to be a shared word)."""
+    with CATALOGUE.open("rb") as handle:
+        catalogue = read_po(handle)
+    phrases: list[str] = []
+    for message in catalogue:
+        strings = [str(s) for s in (message.string if isinstance(message.string, tuple) else (message.string,))]
+        ids = [str(i) for i in (message.id if isinstance(message.id, tuple) else (message.id,))]
+        phrases += [s for s in strings if message.id and len(s) >= 6 and s not in ids and "%" not in s]
+    return phrases
+
+
+async def test_the_same_pages_in_english_show_no_portuguese(client, login, make_user, misses) -> None:
+    user = await make_user()
+    client.headers.update(EN)
+    login_page = html(await client.get("/login"))
+    await login(user)
+    urls = await _world(client, user)
+    phrases = _portuguese_only_phrases()
+    pages = [("/login", login_page)] + [(url, html(await client.get(url))) for url in urls]
+    for url, page in pages:
+        assert page.html is None or page.html["lang"] == "en", url
+        for switch in page.select("#locale-switch"):
+            switch.decompose()  # each language's name is written in that language, on purpose
+        text = page.get_text(" ", strip=True)
+        assert not PORTUGUESE_LETTERS.search(text), (url, PORTUGUESE_LETTERS.search(text))
+        found = [phrase for phrase in phrases if phrase in text]
+        assert found == [], (urlsplit(url).path, found)
