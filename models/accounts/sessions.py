@@ -18,7 +18,7 @@ TOUCH_EVERY = timedelta(minutes=1)
 MAX_LIFETIME = timedelta(days=14)
 MAX_KEY_LENGTH = 100
 LIVE_SQL = (
-    "SELECT s.owner, s.created_at, s.last_seen_at, u.email, u.admin, p.timezone FROM arauto_session s "
+    "SELECT s.owner, s.created_at, s.last_seen_at, u.email, u.admin, p.timezone, p.locale FROM arauto_session s "
     "JOIN piccolo_user u ON u.id = s.owner AND u.active = {} "
     'LEFT JOIN arauto_user_profile p ON p."user" = s.owner WHERE s.key_hash = {}'
 )
@@ -36,7 +36,7 @@ async def start_session(user_id: int, *, now: datetime) -> str:
 
 
 async def live_session(key: str, *, now: datetime, idle: timedelta) -> dict[str, Any] | None:
-    """The account behind a live session of an active user (`owner, email, admin, timezone`), touching the
+    """The account behind a live session of an active user (`owner, email, admin, timezone, locale`), touching the
     session; None when it was ended, idled out or is too old. One query on the way in: it runs on every request."""
     if not key or len(key) > MAX_KEY_LENGTH:
         return None

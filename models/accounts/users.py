@@ -109,7 +109,11 @@ async def user_for_session(key: str, *, now: datetime, idle: timedelta) -> Curre
     if row is None:
         return None
     return CurrentUser(
-        id=row["owner"], email=row["email"], is_admin=bool(row["admin"]), timezone=row["timezone"] or "UTC"
+        id=row["owner"],
+        email=row["email"],
+        is_admin=bool(row["admin"]),
+        timezone=row["timezone"] or "UTC",
+        locale=row["locale"] or "",
     )
 
 
