@@ -23,8 +23,10 @@ from models.engines import close_pool, engine_from_url, open_pool
 from scheduler.clock import Clock, SystemClock
 from settings import BASE_DIR, Settings, load_settings
 from views import route_handlers
+from views.bounds import bound_integers
 from views.deps import provide_clock, provide_current_user, provide_evolution, provide_settings
 from views.errors import EXCEPTION_HANDLERS
+from views.openapi import refine_openapi
 from views.security import authentication_middleware, session_config
 from views.templating import configure_jinja
 
@@ -121,6 +123,8 @@ def create_app(
         ),
         middleware=[session.middleware, authentication_middleware()],
         exception_handlers=EXCEPTION_HANDLERS,
+        before_request=bound_integers,
+        on_startup=[refine_openapi],
         lifespan=lifespans,
         state=State(
             {"settings": settings, "clock": clock or SystemClock(), "on_first_user": first_user_hook(settings)}

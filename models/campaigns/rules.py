@@ -94,8 +94,13 @@ def message_errors(message: str, *, has_media: bool) -> dict[str, str]:
 def media_errors(url: str, media_type: str, file_name: str) -> dict[str, str]:
     errors: dict[str, str] = {}
     if url:
-        parsed = urlparse(url)
-        if parsed.scheme not in ("http", "https") or not parsed.netloc:
+        try:
+            parsed = urlparse(url)
+        except ValueError:  # e.g. an unclosed IPv6 bracket: "http://["
+            parsed = urlparse("")
+        if not url.isascii() or not url.isprintable():
+            errors["mediaUrl"] = "Write the media URL in printable ASCII (percent-encode other characters)."
+        elif parsed.scheme not in ("http", "https") or not parsed.netloc:
             errors["mediaUrl"] = "The media URL must start with http:// or https://."
         elif len(url) > MAX_MEDIA_URL_LENGTH:
             errors["mediaUrl"] = f"The media URL is longer than {MAX_MEDIA_URL_LENGTH} characters."

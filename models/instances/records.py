@@ -70,6 +70,8 @@ def clean_server_url(value: str) -> tuple[str, str | None]:
     url = value.strip().rstrip("/")
     if not url:
         return url, "Enter the Evolution server's address."
+    if not url.isascii() or not url.isprintable():
+        return url, "Write the address in printable ASCII (an international domain in its xn-- form)."
     try:
         parts = urlsplit(url)
         _ = parts.port
@@ -98,6 +100,8 @@ def validate_fields(raw: Mapping[str, Any], *, max_rate: int, creating: bool) ->
         errors["api_key"] = "Enter the API key."
     elif api_key is not None and len(api_key) > 500:
         errors["api_key"] = "The API key is too long."
+    elif api_key is not None and not (api_key.isascii() and api_key.isprintable()):
+        errors["api_key"] = "The API key can only hold printable ASCII characters."  # it travels in a header
     instance_name = _text(raw, "instance_name")
     if not instance_name or len(instance_name) > 100:
         errors["instance_name"] = "Enter the Evolution instance name."

@@ -7,6 +7,7 @@ from litestar.di import NamedDependency
 
 from models.accounts.users import CurrentUser
 from views.guards import requires_login
+from views.schemas import SIGNED_IN
 
 
 class AccountApi(Controller):
@@ -14,11 +15,11 @@ class AccountApi(Controller):
     guards = [requires_login]
     tags = ["account"]
 
-    @get("/", name="api_whoami")
+    @get("/", name="api_whoami", raises=SIGNED_IN)
     async def whoami(self, current_user: NamedDependency[CurrentUser]) -> dict[str, object]:
         return {"id": current_user.id, "email": current_user.email, "isAdmin": current_user.is_admin}
 
-    @post("/", name="api_whoami_ping", status_code=200)
+    @post("/", name="api_whoami_ping", raises=SIGNED_IN, status_code=200)
     async def ping(self, current_user: NamedDependency[CurrentUser]) -> dict[str, object]:
         """An unsafe no-op: proves a session cookie alone cannot change things through the API."""
         return {"id": current_user.id}

@@ -13,7 +13,7 @@ from models.accounts.users import CurrentUser
 from models.campaigns import actions as campaign_actions
 from scheduler.clock import Clock
 from views.guards import requires_login
-from views.schemas import campaign_json
+from views.schemas import CHANGE, ONE, campaign_json
 
 
 class ActionBody(msgspec.Struct, forbid_unknown_fields=True):
@@ -25,7 +25,7 @@ class CampaignActionsApi(Controller):
     guards = [requires_login]
     tags = ["campaigns"]
 
-    @post("/{campaign_id:int}/actions", name="api_campaign_act", status_code=200)
+    @post("/{campaign_id:int}/actions", name="api_campaign_act", raises=CHANGE, status_code=200)
     async def act(
         self,
         campaign_id: FromPath[int],
@@ -37,7 +37,7 @@ class CampaignActionsApi(Controller):
         campaign = await campaign_actions.perform(campaign_id, data.action, owner_id=current_user.id, now=clock.now())
         return campaign_json(campaign)
 
-    @get("/{campaign_id:int}/progress", name="api_campaign_progress")
+    @get("/{campaign_id:int}/progress", name="api_campaign_progress", raises=ONE)
     async def progress(
         self, campaign_id: FromPath[int], current_user: NamedDependency[CurrentUser], clock: NamedDependency[Clock]
     ) -> dict[str, Any]:

@@ -4,18 +4,19 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from litestar import Controller, Response, delete, get, post, put
+from litestar import Controller, delete, get, post, put
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody, QueryParameter
 
 from models.accounts.users import CurrentUser
 from models.campaigns import editing as campaigns
 from models.campaigns import queries as campaign_queries
-from models.campaigns.queries import DEFAULT_LIMIT, CampaignFilter
+from models.campaigns.queries import DEFAULT_LIMIT, MAX_LIMIT, CampaignFilter
 from scheduler.clock import Clock
 from settings import Settings
+from views.bounds import INT_MAX
 from views.guards import requires_login
-from views.schemas import CampaignCreate, CampaignUpdate, campaign_json
+from views.schemas import CHANGE, INPUT, ONE, SIGNED_IN, CampaignCreate, CampaignUpdate, campaign_json
 
 
 class CampaignApi(Controller):
@@ -23,7 +24,7 @@ class CampaignApi(Controller):
     guards = [requires_login]
     tags = ["campaigns"]
 
-    @post("/", name="api_campaign_create", status_code=201)
+    @post("/", name="api_campaign_create", raises=ONE, status_code=201)
     async def create(
         self,
         data: JSONBody[CampaignCreate],
@@ -43,17 +44,17 @@ class CampaignApi(Controller):
         )
         return {**campaign_json(campaign), "importReport": report.as_json()}
 
-    @get("/", name="api_campaign_list")
+    @get("/", name="api_campaign_list", raises=INPUT)
     async def list_(
         self,
         current_user: NamedDependency[CurrentUser],
         status: Annotated[str, QueryParameter()] = "",
-        instance_id: Annotated[int | None, QueryParameter(name="instanceId")] = None,
+        instance_id: Annotated[int | None, QueryParameter(name="instanceId", ge=1, le=INT_MAX)] = None,
         search: Annotated[str, QueryParameter()] = "",
         sort_by: Annotated[str, QueryParameter(name="sortBy")] = "createdAt",
         sort_order: Annotated[str, QueryParameter(name="sortOrder")] = "desc",
-        limit: Annotated[int, QueryParameter()] = DEFAULT_LIMIT,
-        offset: Annotated[int, QueryParameter()] = 0,
+        limit: Annotated[int, QueryParameter(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
+        offset: Annotated[int, QueryParameter(ge=0, le=INT_MAX)] = 0,
     ) -> dict[str, Any]:
         query = CampaignFilter(status.upper(), instance_id, search, sort_by, sort_order, limit, offset)
         page = await campaign_queries.list_campaigns(current_user.id, query)
@@ -64,15 +65,15 @@ class CampaignApi(Controller):
             "offset": page.offset,
         }
 
-    @get("/stats", name="api_campaign_stats")
+    @get("/stats", name="api_campaign_stats", raises=SIGNED_IN)
     async def stats(self, current_user: NamedDependency[CurrentUser]) -> dict[str, Any]:
         return (await campaign_queries.stats(current_user.id)).as_json()
 
-    @get("/{campaign_id:int}", name="api_campaign_detail")
+    @get("/{campaign_id:int}", name="api_campaign_detail", raises=ONE)
     async def detail(self, campaign_id: FromPath[int], current_user: NamedDependency[CurrentUser]) -> dict[str, Any]:
         return campaign_json(await campaigns.get(campaign_id, owner_id=current_user.id))
 
-    @put("/{campaign_id:int}", name="api_campaign_update")
+    @put("/{campaign_id:int}", name="api_campaign_update", raises=CHANGE)
     async def update(
         self,
         campaign_id: FromPath[int],
@@ -92,8 +93,7 @@ class CampaignApi(Controller):
         )
         return campaign_json(updated)
 
-    @delete("/{campaign_id:int}", name="api_campaign_delete", status_code=204)
-    async def delete(self, campaign_id: FromPath[int], current_user: NamedDependency[CurrentUser]) -> Response[None]:
+    @delete("/{campaign_id:int}", name="api_campaign_delete", raises=CHANGE, status_code=204)
+    async def delete(self, campaign_id: FromPath[int], current_user: NamedDependency[CurrentUser]) -> None:
         """204; 409 while SCHEDULED, RUNNING or PAUSED."""
         await campaigns.delete(campaign_id, owner_id=current_user.id)
-        return Response(None, status_code=204)

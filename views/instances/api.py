@@ -17,23 +17,28 @@ from scheduler.clock import Clock
 from scheduler.evolution import EvolutionClient
 from settings import Settings
 from views.guards import requires_login
+from views.schemas import CHANGE, ONE, SIGNED_IN, BoundedInt
 
 EDITABLE = ("name", "server_url", "instance_name", "rate_per_minute", "jitter_percent", "daily_cap")
 
 
 class InstanceInput(msgspec.Struct, rename="camel", forbid_unknown_fields=True):
-    """POST creates (name, serverUrl, apiKey, instanceName required); PUT changes only the fields given."""
+    """PUT changes only the fields given (null or absent keeps the stored value)."""
 
     name: str | None = None
     server_url: str | None = None
     api_key: str | None = None
     instance_name: str | None = None
-    rate_per_minute: int | None = None
-    jitter_percent: int | None = None
-    daily_cap: int | None = None
+    rate_per_minute: BoundedInt | None = None
+    jitter_percent: BoundedInt | None = None
+    daily_cap: BoundedInt | None = None
 
     def given(self) -> dict[str, Any]:
         return {field: getattr(self, field) for field in self.__struct_fields__ if getattr(self, field) is not None}
+
+
+class InstanceCreate(InstanceInput, forbid_unknown_fields=True):
+    """POST: name, serverUrl, apiKey and instanceName are required (the schema says so; the rules check them)."""
 
 
 def instance_json(view: InstanceView, warning: str = "") -> dict[str, Any]:
@@ -65,20 +70,20 @@ class InstanceApi(Controller):
     guards = [requires_login]
     tags = ["instances"]
 
-    @get("/", name="api_instance_list")
+    @get("/", name="api_instance_list", raises=SIGNED_IN)
     async def list_(self, current_user: NamedDependency[CurrentUser], clock: NamedDependency[Clock]) -> list[Any]:
         return [instance_json(view) for view in await list_instances(current_user.id, clock.now().date())]
 
-    @get("/{instance_id:int}", name="api_instance_detail")
+    @get("/{instance_id:int}", name="api_instance_detail", raises=ONE)
     async def detail(
         self, instance_id: FromPath[int], current_user: NamedDependency[CurrentUser], clock: NamedDependency[Clock]
     ) -> dict[str, Any]:
         return instance_json(await get_instance_view(instance_id, current_user.id, clock.now().date()))
 
-    @post("/", name="api_instance_create", status_code=201)
+    @post("/", name="api_instance_create", raises=ONE, status_code=201)
     async def create(
         self,
-        data: JSONBody[InstanceInput],
+        data: JSONBody[InstanceCreate],
         current_user: NamedDependency[CurrentUser],
         evolution: NamedDependency[EvolutionClient],
         settings: NamedDependency[Settings],
@@ -92,7 +97,7 @@ class InstanceApi(Controller):
         view = await get_instance_view(int(saved.instance.id), current_user.id, clock.now().date())
         return instance_json(view, saved.warning)
 
-    @put("/{instance_id:int}", name="api_instance_update")
+    @put("/{instance_id:int}", name="api_instance_update", raises=ONE)
     async def update(
         self,
         instance_id: FromPath[int],
@@ -110,12 +115,12 @@ class InstanceApi(Controller):
         )  # fmt: skip
         return instance_json(await get_instance_view(instance_id, current_user.id, clock.now().date()), saved.warning)
 
-    @delete("/{instance_id:int}", name="api_instance_delete", status_code=204)
+    @delete("/{instance_id:int}", name="api_instance_delete", raises=CHANGE, status_code=204)
     async def delete_(self, instance_id: FromPath[int], current_user: NamedDependency[CurrentUser]) -> None:
         """409 while an unfinished campaign uses the instance."""
         await instances.delete_instance(instance_id, current_user.id)
 
-    @post("/{instance_id:int}/check", name="api_instance_check", status_code=200)
+    @post("/{instance_id:int}/check", name="api_instance_check", raises=ONE, status_code=200)
     async def check(
         self,
         instance_id: FromPath[int],

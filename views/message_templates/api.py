@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Controller, Response, delete, get, post, put
+from litestar import Controller, delete, get, post, put
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
 
@@ -13,7 +13,7 @@ from models.accounts.users import CurrentUser
 from models.message_templates import TemplateInput
 from scheduler.clock import Clock
 from views.guards import requires_login
-from views.schemas import TemplateWrite, template_json
+from views.schemas import CHANGE, INPUT, ONE, SIGNED_IN, TemplateWrite, template_json
 
 
 def _input(data: TemplateWrite) -> TemplateInput:
@@ -25,23 +25,23 @@ class TemplateApi(Controller):
     guards = [requires_login]
     tags = ["templates"]
 
-    @get("/", name="api_template_list")
+    @get("/", name="api_template_list", raises=SIGNED_IN)
     async def list_(self, current_user: NamedDependency[CurrentUser]) -> dict[str, Any]:
         items = await message_templates.list_templates(current_user.id)
         return {"items": [template_json(t) for t in items], "total": len(items)}
 
-    @post("/", name="api_template_create", status_code=201)
+    @post("/", name="api_template_create", raises=INPUT, status_code=201)
     async def create(
         self, data: JSONBody[TemplateWrite], current_user: NamedDependency[CurrentUser], clock: NamedDependency[Clock]
     ) -> dict[str, Any]:
         template = await message_templates.create(_input(data), owner_id=current_user.id, now=clock.now())
         return template_json(template)
 
-    @get("/{template_id:int}", name="api_template_detail")
+    @get("/{template_id:int}", name="api_template_detail", raises=ONE)
     async def detail(self, template_id: FromPath[int], current_user: NamedDependency[CurrentUser]) -> dict[str, Any]:
         return template_json(await message_templates.get(template_id, owner_id=current_user.id))
 
-    @put("/{template_id:int}", name="api_template_update")
+    @put("/{template_id:int}", name="api_template_update", raises=ONE)
     async def update(
         self,
         template_id: FromPath[int],
@@ -53,7 +53,6 @@ class TemplateApi(Controller):
         template = await message_templates.update(template_id, _input(data), owner_id=current_user.id, now=clock.now())
         return template_json(template)
 
-    @delete("/{template_id:int}", name="api_template_delete", status_code=204)
-    async def delete(self, template_id: FromPath[int], current_user: NamedDependency[CurrentUser]) -> Response[None]:
+    @delete("/{template_id:int}", name="api_template_delete", raises=CHANGE, status_code=204)
+    async def delete(self, template_id: FromPath[int], current_user: NamedDependency[CurrentUser]) -> None:
         await message_templates.delete(template_id, owner_id=current_user.id)
-        return Response(None, status_code=204)

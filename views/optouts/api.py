@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 import msgspec
 from litestar import Controller, delete, get, post
 from litestar.di import NamedDependency
-from litestar.params import FromPath, FromQuery, JSONBody
+from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
 from models.accounts.users import CurrentUser
 from models.inbound import optouts
 from models.tables import OptOut
 from scheduler.clock import Clock
 from settings import Settings
+from views.bounds import INT_MAX
 from views.guards import requires_login
+from views.schemas import INPUT, ONE
 
 
 class OptOutIn(msgspec.Struct, forbid_unknown_fields=True):
@@ -31,9 +33,12 @@ class OptOutApi(Controller):
     guards = [requires_login]
     tags = ["opt-outs"]
 
-    @get("/", name="api_optout_list")
+    @get("/", name="api_optout_list", raises=INPUT)
     async def list_(
-        self, current_user: NamedDependency[CurrentUser], search: FromQuery[str] = "", page: FromQuery[int] = 1
+        self,
+        current_user: NamedDependency[CurrentUser],
+        search: FromQuery[str] = "",
+        page: Annotated[int, QueryParameter(ge=1, le=INT_MAX)] = 1,
     ) -> dict[str, Any]:
         listing = await optouts.opt_out_page(current_user.id, search=search, page=page)
         return {
@@ -43,7 +48,7 @@ class OptOutApi(Controller):
             "pages": listing.pages,
         }
 
-    @post("/", name="api_optout_create")
+    @post("/", name="api_optout_create", raises=INPUT)
     async def create(
         self,
         data: JSONBody[OptOutIn],
@@ -57,6 +62,6 @@ class OptOutApi(Controller):
         )
         return as_json(row)
 
-    @delete("/{opt_out_id:int}", name="api_optout_delete")
+    @delete("/{opt_out_id:int}", name="api_optout_delete", raises=ONE)
     async def delete(self, opt_out_id: FromPath[int], current_user: NamedDependency[CurrentUser]) -> None:
         await optouts.remove_opt_out(current_user.id, opt_out_id)
