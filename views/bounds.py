@@ -1,8 +1,9 @@
-"""One bound for every integer a request carries: ids and numbers past `INT_MAX` never reach the database.
+"""What the database cannot store never reaches it: integers past `INT_MAX` and text with NUL characters.
 
-SQLite and PostgreSQL store integers in 64 bits; a larger id or offset used to answer 500. This hook runs
-before any dependency or handler: a path id out of range is an id that cannot exist (404), a query number
-out of range is bad input (400). JSON integers are bounded by `schemas.BoundedInt`.
+A larger id or offset, or a NUL in a search or a JSON string, used to answer 500 (PostgreSQL refuses both).
+This hook runs before any dependency or handler: a path id out of range is an id that cannot exist (404), a
+query number out of range or a NUL in the query or a JSON body is bad input (400). JSON integers are bounded
+by `schemas.BoundedInt`.
 """
 
 from __future__ import annotations
@@ -18,11 +19,10 @@ from litestar.typing import FieldDefinition
 
 from views.i18n import _
 
-# The largest integer the API takes, anywhere: inside the database's 64 bits, and exact as a JSON number
-# (2^53 - 1), so tools that read numbers as floats see the declared bound as it is.
-INT_MAX = 2**53 - 1
+# The largest integer the API takes, anywhere: PostgreSQL's `integer` columns (ids, caps, counters) hold 32 bits.
+INT_MAX = 2**31 - 1
 INT_MIN = -INT_MAX
-_DIGITS = 18  # more digits than any bounded integer has (sign aside)
+_DIGITS = 12  # more digits than any bounded integer has (sign aside): refused before parsing
 
 
 def in_range(value: int) -> bool:
@@ -50,13 +50,26 @@ def _int_query_names(handler: HTTPRouteHandler) -> tuple[str, ...]:
 
 def _out_of_range(raw: str) -> bool:
     text = raw.strip().lstrip("+-")
-    if not text.isdigit() or len(text) <= _DIGITS - 2:
-        return False  # not a number (the handler's own 400) or surely in range
+    if not text.isdigit():
+        return False  # not a number: the handler's own 400
     return len(text) > _DIGITS or not in_range(int(raw))
 
 
+def _refuse(name: str, message: str) -> ValidationException:
+    return ValidationException(detail=_("Validation failed"), extra=[{"key": name, "message": message}])
+
+
+async def _refuse_nul(request: Request[Any, Any, Any]) -> None:
+    for name, value in request.query_params.items():
+        if "\x00" in value:
+            raise _refuse(name, _("Text cannot hold NUL characters."))
+    is_json = request.method in ("POST", "PUT", "PATCH") and request.content_type[0] == "application/json"
+    if is_json and b"\\u0000" in await request.body():  # the only way JSON carries NUL
+        raise _refuse("json", _("Text cannot hold NUL characters."))
+
+
 async def bound_integers(request: Request[Any, Any, Any]) -> None:
-    """Before any query: 404 for an id no row can have, 400 for a query number out of range."""
+    """Before any query: 404 for an id no row can have, 400 for a query number out of range or a NUL."""
     for value in request.path_params.values():
         if isinstance(value, int) and not isinstance(value, bool) and not in_range(value):
             raise NotFoundException(_("Not found"))
@@ -65,6 +78,5 @@ async def bound_integers(request: Request[Any, Any, Any]) -> None:
         return
     for name in _int_query_names(handler):
         if any(_out_of_range(raw) for raw in request.query_params.getall(name, [])):
-            raise ValidationException(
-                detail=_("Validation failed"), extra=[{"key": name, "message": _("The number is too large.")}]
-            )
+            raise _refuse(name, _("The number is too large."))
+    await _refuse_nul(request)

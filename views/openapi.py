@@ -27,11 +27,14 @@ from models.rendering import MAX_MESSAGE_LENGTH
 from models.statuses import CampaignStatus, MessageStatus
 from settings import Settings
 from views.bounds import INT_MAX
+from views.schemas import PHONE_DIGITS_MAX
 
-NOT_BLANK = r"\S"
+NO_NUL = r"^[^\x00]*$"  # PostgreSQL text cannot hold NUL (views/bounds.py refuses it)
+NOT_BLANK = r"^[^\x00]*[^\s\x00][^\x00]*$"
 HTTP_URL = r"^https?://[A-Za-z0-9.-]+(:[0-9]{1,4})?([/?#][!-Z\\^-~]*)?$"  # printable ASCII, no brackets
 SERVER_URL = r"^https?://[A-Za-z0-9.-]+(:[0-9]{1,4})?(/[!-\"$-/0-9:;<=>@A-Z\\^-~]*)?$"  # no query or fragment
 API_KEY = "^[ -~]*[!-~][ -~]*$"  # printable ASCII (it travels in a header), not blank
+KEEP_OR_API_KEY = "^[ -~]*$"  # on update a blank key keeps the stored one
 STRICT_BODIES = (
     "ActionBody", "CampaignCreate", "CampaignUpdate", "InstanceCreate", "InstanceInput", "OptOutIn", "RecipientIn",
     "TemplateWrite",
@@ -40,7 +43,21 @@ BEARER = "BearerToken"
 
 
 def _string(**rules: Any) -> Schema:
-    return Schema(type=OpenAPIType.STRING, **rules)
+    return Schema(type=OpenAPIType.STRING, **{"pattern": NO_NUL, **rules})
+
+
+def _no_nul(schema: Any) -> None:
+    """Text that may not hold NUL, in a string schema or any arm of a union."""
+    if not isinstance(schema, Schema):
+        return
+    if schema.type == OpenAPIType.STRING and schema.enum is None and schema.pattern is None:
+        schema.pattern = NO_NUL
+    for arm in schema.one_of or []:
+        _no_nul(arm)
+
+
+def _id() -> Schema:
+    return Schema(type=OpenAPIType.INTEGER, minimum=1, maximum=INT_MAX)
 
 
 def _media_rules() -> Schema:
@@ -77,8 +94,9 @@ def _refine_campaign(schema: Schema, max_rate: int, *, creating: bool) -> None:
     props["mediaFilename"] = _string(max_length=MAX_FILE_NAME_LENGTH)
     props["rateLimit"] = Schema(type=OpenAPIType.INTEGER, minimum=1, maximum=max_rate)
     props["maxRetries"] = Schema(type=OpenAPIType.INTEGER, minimum=0, maximum=MAX_RETRIES_LIMIT)
+    props["templateId"] = _nullable(_id(), nullable=True)
+    props["instanceId"] = _id() if creating else _nullable(_id(), nullable=False)
     if creating:
-        props["instanceId"] = Schema(type=OpenAPIType.INTEGER, minimum=1, maximum=INT_MAX)
         recipients = props.get("recipients")
         if isinstance(recipients, Schema):
             recipients.min_items = 1
@@ -95,7 +113,7 @@ def _refine_instance(schema: Schema, max_rate: int, *, creating: bool) -> None:
     texts = {
         "name": _string(pattern=NOT_BLANK, max_length=100),
         "serverUrl": _string(pattern=SERVER_URL, max_length=500),
-        "apiKey": _string(pattern=API_KEY, max_length=500),
+        "apiKey": _string(pattern=API_KEY if creating else KEEP_OR_API_KEY, max_length=500),
         "instanceName": _string(pattern=NOT_BLANK, max_length=100),
     }
     numbers = {
@@ -124,6 +142,8 @@ def _refine_bodies(components: dict[str, Any], settings: Settings) -> None:
         schema = components.get(name)
         if isinstance(schema, Schema):
             schema.additional_properties = False
+            for prop in (schema.properties or {}).values():
+                _no_nul(prop)
     _refine_campaign(components["CampaignCreate"], settings.max_rate, creating=True)
     _refine_campaign(components["CampaignUpdate"], settings.max_rate, creating=False)
     _refine_instance(components["InstanceCreate"], settings.max_rate, creating=True)
@@ -131,6 +151,9 @@ def _refine_bodies(components: dict[str, Any], settings: Settings) -> None:
     _refine_template(components["TemplateWrite"])
     components["ActionBody"].properties["action"] = _string(enum=list(USER_ACTION_NAMES))
     components["OptOutIn"].properties["note"] = _string(max_length=500)
+    components["RecipientIn"].properties["phone"] = Schema(
+        one_of=[_string(), Schema(type=OpenAPIType.INTEGER, minimum=0, maximum=PHONE_DIGITS_MAX)]
+    )
 
 
 QUERY_ENUMS: dict[tuple[str, str], list[str]] = {
@@ -142,12 +165,17 @@ QUERY_ENUMS: dict[tuple[str, str], list[str]] = {
 
 
 def _refine_queries(openapi: OpenAPI) -> None:
-    for (path, name), values in QUERY_ENUMS.items():
-        item = (openapi.paths or {}).get(path)
-        operation = item.get if item else None
-        for parameter in (operation.parameters or []) if operation else []:
-            if isinstance(parameter, Parameter) and parameter.name == name and isinstance(parameter.schema, Schema):
-                parameter.schema.enum = [str(v) for v in values]
+    """Enums where the rules allow a fixed set; no NUL in any other text."""
+    for path, item in (openapi.paths or {}).items():
+        for operation in (item.get, item.post, item.put, item.delete):
+            for parameter in (operation.parameters or []) if operation else []:
+                if not isinstance(parameter, Parameter) or not isinstance(parameter.schema, Schema):
+                    continue
+                values = QUERY_ENUMS.get((path, parameter.name))
+                if values is not None:
+                    parameter.schema.enum = [str(v) for v in values]
+                else:
+                    _no_nul(parameter.schema)
 
 
 def _declare_bearer(openapi: OpenAPI) -> None:

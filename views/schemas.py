@@ -17,6 +17,8 @@ from views.bounds import INT_MAX, INT_MIN
 # Every JSON integer fits the database's 64 bits (a larger one is a 400, never a 500); the domain's own ranges
 # (rate, retries, caps) are checked by the rules with field-level messages and declared by views/openapi.py.
 BoundedInt = Annotated[int, msgspec.Meta(ge=INT_MIN, le=INT_MAX)]
+PHONE_DIGITS_MAX = 10**15 - 1  # E.164: at most 15 digits
+PhoneDigits = Annotated[int, msgspec.Meta(ge=0, le=PHONE_DIGITS_MAX)]
 
 
 class Conflict(ClientException):
@@ -33,7 +35,7 @@ CHANGE = [*ONE, Conflict]
 
 
 class RecipientIn(msgspec.Struct, forbid_unknown_fields=True):
-    phone: str | BoundedInt
+    phone: str | PhoneDigits
     variables: dict[str, Any] = {}
 
 
