@@ -49,10 +49,15 @@ def _int_query_names(handler: HTTPRouteHandler) -> tuple[str, ...]:
 
 
 def _out_of_range(raw: str) -> bool:
-    text = raw.strip().lstrip("+-")
-    if not text.isdigit():
-        return False  # not a number: the handler's own 400
-    return len(text) > _DIGITS or not in_range(int(raw))
+    """True for a number past the bound; anything that is not a number is left to the handler's own 400."""
+    text = raw.strip()
+    if len(text) > _DIGITS:  # never parse a long string: a long number is out of range
+        digits = text.lstrip("+-")
+        return digits.isascii() and digits.isdigit()
+    try:
+        return not in_range(int(text))
+    except ValueError:
+        return False
 
 
 def _refuse(name: str, message: str) -> ValidationException:

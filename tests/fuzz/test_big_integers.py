@@ -79,3 +79,9 @@ async def test_a_page_id_past_64_bits_is_not_found(client, login, caller, value)
     await login(caller.user)
     response = await client.get(f"/campaigns/{value}")
     assert response.status_code == 404
+
+
+@pytest.mark.parametrize("raw", ["+-5", "²", "1" * 5000, "-" + "9" * 30])
+async def test_a_malformed_or_endless_query_number_is_bad_input(client, caller, raw):
+    response = await client.get("/api/campaigns", params={"offset": raw}, headers=caller.headers)
+    assert response.status_code == 400, response.text
