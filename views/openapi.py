@@ -22,7 +22,9 @@ from models.campaigns.rules import (
     MAX_NAME_LENGTH,
     MAX_RETRIES_LIMIT,
     MEDIA_TYPES,
+    MEDIA_URL_PATTERN,
 )
+from models.instances.records import SERVER_URL_PATTERN
 from models.rendering import MAX_MESSAGE_LENGTH
 from models.statuses import CampaignStatus, MessageStatus
 from settings import Settings
@@ -31,8 +33,8 @@ from views.schemas import PHONE_DIGITS_MAX
 
 NO_NUL = r"^[^\x00]*$"  # PostgreSQL text cannot hold NUL (views/bounds.py refuses it)
 NOT_BLANK = r"^[^\x00]*[^\s\x00][^\x00]*$"
-HTTP_URL = r"^https?://[A-Za-z0-9.-]+(:[0-9]{1,4})?([/?#][!-Z\\^-~]*)?$"  # printable ASCII, no brackets
-SERVER_URL = r"^https?://[A-Za-z0-9.-]+(:[0-9]{1,4})?(/[!-\"$-/0-9:;<=>@A-Z\\^-~]*)?$"  # no query or fragment
+HTTP_URL = MEDIA_URL_PATTERN
+SERVER_URL = SERVER_URL_PATTERN
 API_KEY = "^[ -~]*[!-~][ -~]*$"  # printable ASCII (it travels in a header), not blank
 KEEP_OR_API_KEY = "^[ -~]*$"  # on update a blank key keeps the stored one
 STRICT_BODIES = (

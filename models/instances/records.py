@@ -5,6 +5,7 @@ The API key and the webhook secret are stored but never rendered back: pages and
 
 from __future__ import annotations
 
+import re
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -65,6 +66,11 @@ def _whole_number(
     return number
 
 
+_PORT = r"(6553[0-5]|655[0-2][0-9]|65[0-4][0-9]{2}|6[0-4][0-9]{3}|[1-5][0-9]{4}|[0-9]{1,4})"
+# A host name or IPv4 address, an optional port and path: no credentials, query or fragment (the API schema says so).
+SERVER_URL_PATTERN = r"^https?://[A-Za-z0-9.-]+(:" + _PORT + r")?(/[!-\"$-/0-9:;<=>@A-Z\\^-~]*)?$"
+
+
 def clean_server_url(value: str) -> tuple[str, str | None]:
     """The URL without a trailing slash, or the reason it is refused."""
     url = value.strip().rstrip("/")
@@ -83,6 +89,8 @@ def clean_server_url(value: str) -> tuple[str, str | None]:
         return url, "Do not put credentials in the address; use the API key field."
     if parts.query or parts.fragment:
         return url, "The address cannot have a query string or a fragment."
+    if not re.match(SERVER_URL_PATTERN, url):
+        return url, "Enter a valid http:// or https:// address."
     return url, None
 
 
