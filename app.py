@@ -22,11 +22,13 @@ from models.engines import close_pool, engine_from_url, open_pool
 from scheduler.clock import Clock, SystemClock
 from settings import BASE_DIR, Settings, load_settings
 from views import route_handlers
+from views.bounds import bound_integers
 from views.csrf import csrf_middleware
 from views.deps import provide_clock, provide_current_user, provide_evolution, provide_settings
 from views.errors import EXCEPTION_HANDLERS
 from views.headers import openapi_config, security_headers
 from views.locale import LocaleMiddleware
+from views.openapi import refine_openapi
 from views.security import authentication_middleware, csrf_config, session_config
 from views.templating import configure_jinja
 
@@ -126,6 +128,8 @@ def create_app(
         exception_handlers=EXCEPTION_HANDLERS,
         before_send=[security_headers(https=settings.base_url.startswith("https://"))],
         openapi_config=openapi_config(),
+        before_request=bound_integers,
+        on_startup=[refine_openapi],
         lifespan=lifespans,
         state=State(
             {"settings": settings, "clock": clock or SystemClock(), "on_first_user": first_user_hook(settings)}

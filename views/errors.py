@@ -117,11 +117,16 @@ def litestar_validation(request: AnyRequest, exc: ValidationException) -> Respon
 
 
 def http_error(request: AnyRequest, exc: HTTPException) -> Response[Any]:
+    """Keeps the exception's headers (a 405 carries `Allow`)."""
+    response: Response[Any]
     if is_api(request):
-        return _json(exc.status_code, exc.detail)
-    if exc.status_code < 400:
-        return Response(exc.detail, status_code=exc.status_code)
-    return _page(request, exc.status_code, exc.detail, exc.detail)
+        response = _json(exc.status_code, exc.detail)
+    elif exc.status_code < 400:
+        response = Response(exc.detail, status_code=exc.status_code)
+    else:
+        response = _page(request, exc.status_code, exc.detail, exc.detail)
+    response.headers.update(exc.headers or {})
+    return response
 
 
 def server_error(request: AnyRequest, exc: Exception) -> Response[Any]:

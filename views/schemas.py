@@ -5,17 +5,38 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import fields, replace
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 import msgspec
+from litestar.exceptions import ClientException, NotAuthorizedException, NotFoundException, ValidationException
 from msgspec import UNSET, UnsetType
 
 from models.campaigns.rules import DEFAULT_RATE, DEFAULT_RETRIES, CampaignInput
 from models.tables import Campaign, MessageTemplate
+from views.bounds import INT_MAX, INT_MIN
+
+# Every JSON integer fits the database's 64 bits (a larger one is a 400, never a 500); the domain's own ranges
+# (rate, retries, caps) are checked by the rules with field-level messages and declared by views/openapi.py.
+BoundedInt = Annotated[int, msgspec.Meta(ge=INT_MIN, le=INT_MAX)]
+PHONE_DIGITS_MAX = 10**15 - 1  # E.164: at most 15 digits
+PhoneDigits = Annotated[int, msgspec.Meta(ge=0, le=PHONE_DIGITS_MAX)]
+
+
+class Conflict(ClientException):
+    """409: the current status does not allow it (raised as domain errors; named here for the schema)."""
+
+    status_code = 409
+
+
+# What each kind of route can answer besides success, for `raises=` (the OpenAPI schema lists them).
+SIGNED_IN: list[type[ClientException]] = [NotAuthorizedException]
+INPUT = [*SIGNED_IN, ValidationException]
+ONE = [*INPUT, NotFoundException]
+CHANGE = [*ONE, Conflict]
 
 
 class RecipientIn(msgspec.Struct, forbid_unknown_fields=True):
-    phone: str | int
+    phone: str | PhoneDigits
     variables: dict[str, Any] = {}
 
 
@@ -23,14 +44,14 @@ class CampaignCreate(msgspec.Struct, rename="camel", forbid_unknown_fields=True)
     """Missing text fields default to empty so the domain rules name them (`name`: required) like the pages do."""
 
     name: str = ""
-    instance_id: int | None = None
-    template_id: int | None = None
+    instance_id: BoundedInt | None = None
+    template_id: BoundedInt | None = None
     message: str = ""
     media_url: str = ""
     media_type: str = ""
     media_filename: str = ""
-    rate_limit: int = DEFAULT_RATE
-    max_retries: int = DEFAULT_RETRIES
+    rate_limit: BoundedInt = DEFAULT_RATE
+    max_retries: BoundedInt = DEFAULT_RETRIES
     scheduled_for: datetime | None = None
     recipients: list[RecipientIn] = []
 
@@ -42,14 +63,14 @@ class CampaignUpdate(msgspec.Struct, rename="camel", forbid_unknown_fields=True)
     """Only the fields sent change; `scheduledFor: null` clears the schedule (back to DRAFT)."""
 
     name: str | UnsetType = UNSET
-    instance_id: int | UnsetType = UNSET
-    template_id: int | UnsetType | None = UNSET
+    instance_id: BoundedInt | UnsetType = UNSET
+    template_id: BoundedInt | UnsetType | None = UNSET
     message: str | UnsetType = UNSET
     media_url: str | UnsetType = UNSET
     media_type: str | UnsetType = UNSET
     media_filename: str | UnsetType = UNSET
-    rate_limit: int | UnsetType = UNSET
-    max_retries: int | UnsetType = UNSET
+    rate_limit: BoundedInt | UnsetType = UNSET
+    max_retries: BoundedInt | UnsetType = UNSET
     scheduled_for: datetime | UnsetType | None = UNSET
 
     def merged_into(self, campaign: Campaign) -> CampaignInput:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
@@ -17,6 +18,8 @@ MAX_NAME_LENGTH = 200
 MAX_RETRIES_LIMIT = 10
 MAX_MEDIA_URL_LENGTH = 2000
 MAX_FILE_NAME_LENGTH = 255
+# An http(s) URL in printable ASCII without spaces or brackets in the host; the API schema declares the same.
+MEDIA_URL_PATTERN = r'^https?://[!"$-.0->@-Z\\^-~]+([/?#][!-~]*)?$'
 MEDIA_TYPES = tuple(t.value for t in MediaType)
 DEFAULT_RATE = 20
 DEFAULT_RETRIES = 3
@@ -121,8 +124,13 @@ def message_errors(message: str, *, has_media: bool) -> dict[str, str]:
 def media_errors(url: str, media_type: str, file_name: str) -> dict[str, str]:
     errors: dict[str, str] = {}
     if url:
-        parsed = urlparse(url)
-        if parsed.scheme not in ("http", "https") or not parsed.netloc:
+        try:
+            parsed = urlparse(url)
+        except ValueError:  # e.g. an unclosed IPv6 bracket: "http://["
+            parsed = urlparse("")
+        if not url.isascii() or not url.isprintable():
+            errors["mediaUrl"] = "Write the media URL in printable ASCII (percent-encode other characters)."
+        elif parsed.scheme not in ("http", "https") or not re.match(MEDIA_URL_PATTERN, url):
             errors["mediaUrl"] = "The media URL must start with http:// or https://."
         elif len(url) > MAX_MEDIA_URL_LENGTH:
             errors["mediaUrl"] = f"The media URL is longer than {MAX_MEDIA_URL_LENGTH} characters."

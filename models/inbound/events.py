@@ -49,14 +49,20 @@ class Envelope:
         return value[:64] if isinstance(value, str) and value else None
 
 
+def _not_json(constant: str) -> None:
+    raise ValueError(constant)
+
+
 def parse_envelope(body: bytes) -> Envelope:
     """The envelope, or MalformedEvent saying what is wrong with it."""
     try:
-        raw = json.loads(body)
+        raw = json.loads(body, parse_constant=_not_json)  # NaN and Infinity are Python's, not JSON
     except (ValueError, UnicodeDecodeError):
         raise MalformedEvent("The body is not JSON.") from None
     if not isinstance(raw, dict):
         raise MalformedEvent("The body must be a JSON object.")
+    if b"\\u0000" in body:  # the only way JSON can carry NUL; PostgreSQL text and json refuse it
+        raise MalformedEvent("The body holds a NUL character.")
     event = raw.get("event")
     if not isinstance(event, str) or not event.strip():
         raise MalformedEvent("The envelope has no 'event' name.")

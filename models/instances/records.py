@@ -5,6 +5,7 @@ The API key and the webhook secret are stored but never rendered back: pages and
 
 from __future__ import annotations
 
+import re
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -65,11 +66,18 @@ def _whole_number(
     return number
 
 
+_PORT = r"(6553[0-5]|655[0-2][0-9]|65[0-4][0-9]{2}|6[0-4][0-9]{3}|[1-5][0-9]{4}|[0-9]{1,4})"
+# A host name or IPv4 address, an optional port and path: no credentials, query or fragment (the API schema says so).
+SERVER_URL_PATTERN = r"^https?://[A-Za-z0-9.-]+(:" + _PORT + r")?(/[!-\"$-/0-9:;<=>@A-Z\\^-~]*)?$"
+
+
 def clean_server_url(value: str) -> tuple[str, str | None]:
     """The URL without a trailing slash, or the reason it is refused."""
     url = value.strip().rstrip("/")
     if not url:
         return url, "Enter the Evolution server's address."
+    if not url.isascii() or not url.isprintable():
+        return url, "Write the address in printable ASCII (an international domain in its xn-- form)."
     try:
         parts = urlsplit(url)
         _ = parts.port
@@ -81,6 +89,8 @@ def clean_server_url(value: str) -> tuple[str, str | None]:
         return url, "Do not put credentials in the address; use the API key field."
     if parts.query or parts.fragment:
         return url, "The address cannot have a query string or a fragment."
+    if not re.match(SERVER_URL_PATTERN, url):
+        return url, "Enter a valid http:// or https:// address."
     return url, None
 
 
@@ -98,6 +108,8 @@ def validate_fields(raw: Mapping[str, Any], *, max_rate: int, creating: bool) ->
         errors["api_key"] = "Enter the API key."
     elif api_key is not None and len(api_key) > 500:
         errors["api_key"] = "The API key is too long."
+    elif api_key is not None and not (api_key.isascii() and api_key.isprintable()):
+        errors["api_key"] = "The API key can only hold printable ASCII characters."  # it travels in a header
     instance_name = _text(raw, "instance_name")
     if not instance_name or len(instance_name) > 100:
         errors["instance_name"] = "Enter the Evolution instance name."

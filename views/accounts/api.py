@@ -10,6 +10,7 @@ from litestar.params import JSONBody
 from models.accounts import users
 from models.accounts.users import CurrentUser
 from views.guards import SignedInApi
+from views.schemas import SIGNED_IN
 
 
 class AccountUpdate(msgspec.Struct, forbid_unknown_fields=True):
@@ -24,7 +25,7 @@ class AccountApi(SignedInApi):
     path = "/api/whoami"
     tags = ["account"]
 
-    @get("/", name="api_whoami")
+    @get("/", name="api_whoami", raises=SIGNED_IN)
     async def whoami(self, current_user: NamedDependency[CurrentUser]) -> dict[str, object]:
         return whoami_json(current_user)
 
@@ -39,7 +40,7 @@ class AccountApi(SignedInApi):
         assert updated is not None
         return whoami_json(updated)
 
-    @post("/", name="api_whoami_ping", status_code=200)
+    @post("/", name="api_whoami_ping", raises=SIGNED_IN, status_code=200)
     async def ping(self, current_user: NamedDependency[CurrentUser]) -> dict[str, object]:
         """An unsafe no-op: proves a session cookie alone cannot change things through the API."""
         return {"id": current_user.id}

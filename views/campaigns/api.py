@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import msgspec
-from litestar import Response, delete, get, post, put
+from litestar import delete, get, post, put
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody, QueryParameter
 
@@ -13,13 +13,14 @@ from models.accounts.users import CurrentUser
 from models.campaigns import actions as campaign_actions
 from models.campaigns import editing as campaigns
 from models.campaigns import queries as campaign_queries
-from models.campaigns.queries import DEFAULT_LIMIT, CampaignFilter
+from models.campaigns.queries import DEFAULT_LIMIT, MAX_LIMIT, CampaignFilter
 from models.tables import Campaign
 from scheduler.clock import Clock
 from settings import Settings
+from views.bounds import INT_MAX
 from views.campaigns.deps import OWN_CAMPAIGN
 from views.guards import SignedInApi
-from views.schemas import CampaignCreate, CampaignUpdate, campaign_json, listing_json
+from views.schemas import CHANGE, INPUT, ONE, SIGNED_IN, CampaignCreate, CampaignUpdate, campaign_json, listing_json
 
 
 class ActionBody(msgspec.Struct, forbid_unknown_fields=True):
@@ -31,7 +32,7 @@ class CampaignApi(SignedInApi):
     tags = ["campaigns"]
     dependencies = OWN_CAMPAIGN
 
-    @post("/", name="api_campaign_create", status_code=201)
+    @post("/", name="api_campaign_create", raises=ONE, status_code=201)
     async def create(
         self,
         data: JSONBody[CampaignCreate],
@@ -51,31 +52,31 @@ class CampaignApi(SignedInApi):
         )
         return {**campaign_json(campaign), "importReport": report.as_json()}
 
-    @get("/", name="api_campaign_list")
+    @get("/", name="api_campaign_list", raises=INPUT)
     async def list_(
         self,
         current_user: NamedDependency[CurrentUser],
         status: Annotated[str, QueryParameter()] = "",
-        instance_id: Annotated[int | None, QueryParameter(name="instanceId")] = None,
+        instance_id: Annotated[int | None, QueryParameter(name="instanceId", ge=1, le=INT_MAX)] = None,
         search: Annotated[str, QueryParameter()] = "",
         sort_by: Annotated[str, QueryParameter(name="sortBy")] = "createdAt",
         sort_order: Annotated[str, QueryParameter(name="sortOrder")] = "desc",
-        limit: Annotated[int, QueryParameter()] = DEFAULT_LIMIT,
-        offset: Annotated[int, QueryParameter()] = 0,
+        limit: Annotated[int, QueryParameter(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
+        offset: Annotated[int, QueryParameter(ge=0, le=INT_MAX)] = 0,
     ) -> dict[str, Any]:
         query = CampaignFilter(status.upper(), instance_id, search, sort_by, sort_order, limit, offset)
         page = await campaign_queries.list_campaigns(current_user.id, query)
         return listing_json([campaign_json(c) for c in page.items], page.total, limit=page.limit, offset=page.offset)
 
-    @get("/stats", name="api_campaign_stats")
+    @get("/stats", name="api_campaign_stats", raises=SIGNED_IN)
     async def stats(self, current_user: NamedDependency[CurrentUser]) -> dict[str, Any]:
         return (await campaign_queries.stats(current_user.id)).as_json()
 
-    @get("/{campaign_id:int}", name="api_campaign_detail")
+    @get("/{campaign_id:int}", name="api_campaign_detail", raises=ONE)
     async def detail(self, campaign: NamedDependency[Campaign]) -> dict[str, Any]:
         return campaign_json(campaign)
 
-    @put("/{campaign_id:int}", name="api_campaign_update")
+    @put("/{campaign_id:int}", name="api_campaign_update", raises=CHANGE)
     async def update(
         self,
         campaign: NamedDependency[Campaign],
@@ -94,13 +95,12 @@ class CampaignApi(SignedInApi):
         )
         return campaign_json(updated)
 
-    @delete("/{campaign_id:int}", name="api_campaign_delete", status_code=204)
-    async def delete(self, campaign_id: FromPath[int], current_user: NamedDependency[CurrentUser]) -> Response[None]:
+    @delete("/{campaign_id:int}", name="api_campaign_delete", raises=CHANGE, status_code=204)
+    async def delete(self, campaign_id: FromPath[int], current_user: NamedDependency[CurrentUser]) -> None:
         """204; 409 while SCHEDULED, RUNNING or PAUSED."""
         await campaigns.delete(campaign_id, owner_id=current_user.id)
-        return Response(None, status_code=204)
 
-    @post("/{campaign_id:int}/actions", name="api_campaign_act", status_code=200)
+    @post("/{campaign_id:int}/actions", name="api_campaign_act", raises=CHANGE, status_code=200)
     async def act(
         self,
         campaign: NamedDependency[Campaign],
@@ -112,7 +112,7 @@ class CampaignApi(SignedInApi):
         updated = await campaign_actions.perform(campaign.id, data.action, owner_id=current_user.id, now=clock.now())
         return campaign_json(updated)
 
-    @get("/{campaign_id:int}/progress", name="api_campaign_progress")
+    @get("/{campaign_id:int}/progress", name="api_campaign_progress", raises=ONE)
     async def progress(
         self,
         campaign: NamedDependency[Campaign],

@@ -17,8 +17,9 @@ from models.errors import ValidationFailed
 from models.recipients import MAX_LIMIT, ImportOptions, import_csv, list_recipients
 from scheduler.clock import Clock
 from settings import BASE_DIR, Settings
+from views.bounds import INT_MAX
 from views.guards import SignedInApi
-from views.schemas import listing_json
+from views.schemas import CHANGE, ONE, listing_json
 from views.uploads import UploadLimitMiddleware, spool_csv
 
 
@@ -29,6 +30,7 @@ class RecipientsApi(SignedInApi):
     @post(
         "/",
         name="api_recipients_import",
+        raises=CHANGE,
         status_code=HTTP_201_CREATED,
         request_max_body_size=None,  # the limit is settings.max_upload_bytes, enforced by the middleware
         middleware=[UploadLimitMiddleware],
@@ -64,7 +66,7 @@ class RecipientsApi(SignedInApi):
             await anyio.Path(path).unlink(missing_ok=True)
         return report.as_json()
 
-    @get("/", name="api_recipients_list")
+    @get("/", name="api_recipients_list", raises=ONE)
     async def list_(
         self,
         campaign_id: FromPath[int],
@@ -72,7 +74,7 @@ class RecipientsApi(SignedInApi):
         status: Annotated[str | None, QueryParameter(name="status")] = None,
         search: Annotated[str, QueryParameter(name="search")] = "",
         limit: Annotated[int, QueryParameter(name="limit", ge=1, le=MAX_LIMIT)] = 50,
-        offset: Annotated[int, QueryParameter(name="offset", ge=0)] = 0,
+        offset: Annotated[int, QueryParameter(name="offset", ge=0, le=INT_MAX)] = 0,
     ) -> dict[str, Any]:
         """One page of recipients with their delivery state, and how many match in all."""
         page = await list_recipients(

@@ -14,23 +14,28 @@ from models.instances import records as instances
 from models.instances.overview import InstanceView
 from views.guards import SignedInApi
 from views.instances.deps import OWN_INSTANCES, OwnInstances
+from views.schemas import CHANGE, ONE, SIGNED_IN, BoundedInt
 
 EDITABLE = ("name", "server_url", "instance_name", "rate_per_minute", "jitter_percent", "daily_cap")
 
 
 class InstanceInput(msgspec.Struct, rename="camel", forbid_unknown_fields=True):
-    """POST creates (name, serverUrl, apiKey, instanceName required); PUT changes only the fields given."""
+    """PUT changes only the fields given (null or absent keeps the stored value)."""
 
     name: str | None = None
     server_url: str | None = None
     api_key: str | None = None
     instance_name: str | None = None
-    rate_per_minute: int | None = None
-    jitter_percent: int | None = None
-    daily_cap: int | None = None
+    rate_per_minute: BoundedInt | None = None
+    jitter_percent: BoundedInt | None = None
+    daily_cap: BoundedInt | None = None
 
     def given(self) -> dict[str, Any]:
         return {field: getattr(self, field) for field in self.__struct_fields__ if getattr(self, field) is not None}
+
+
+class InstanceCreate(InstanceInput, forbid_unknown_fields=True):
+    """POST: name, serverUrl, apiKey and instanceName are required (the schema says so; the rules check them)."""
 
 
 def instance_json(view: InstanceView, warning: str = "") -> dict[str, Any]:
@@ -62,23 +67,23 @@ class InstanceApi(SignedInApi):
     tags = ["instances"]
     dependencies = OWN_INSTANCES
 
-    @get("/", name="api_instance_list")
+    @get("/", name="api_instance_list", raises=SIGNED_IN)
     async def list_(self, own_instances: NamedDependency[OwnInstances]) -> list[Any]:
         return [instance_json(view) for view in await own_instances.all()]
 
-    @get("/{instance_id:int}", name="api_instance_detail")
+    @get("/{instance_id:int}", name="api_instance_detail", raises=ONE)
     async def detail(self, instance_id: FromPath[int], own_instances: NamedDependency[OwnInstances]) -> dict[str, Any]:
         return instance_json(await own_instances.view(instance_id))
 
-    @post("/", name="api_instance_create", status_code=201)
+    @post("/", name="api_instance_create", raises=ONE, status_code=201)
     async def create(
-        self, data: JSONBody[InstanceInput], own_instances: NamedDependency[OwnInstances]
+        self, data: JSONBody[InstanceCreate], own_instances: NamedDependency[OwnInstances]
     ) -> dict[str, Any]:
         """400 for a bad field, a refused key or an unknown instance; an unreachable server saves with a warning."""
         saved = await own_instances.save(data.given())
         return instance_json(await own_instances.view(int(saved.instance.id)), saved.warning)
 
-    @put("/{instance_id:int}", name="api_instance_update")
+    @put("/{instance_id:int}", name="api_instance_update", raises=ONE)
     async def update(
         self, instance_id: FromPath[int], data: JSONBody[InstanceInput], own_instances: NamedDependency[OwnInstances]
     ) -> dict[str, Any]:
@@ -88,12 +93,12 @@ class InstanceApi(SignedInApi):
         saved = await own_instances.save(merged, instance_id)
         return instance_json(await own_instances.view(instance_id), saved.warning)
 
-    @delete("/{instance_id:int}", name="api_instance_delete", status_code=204)
+    @delete("/{instance_id:int}", name="api_instance_delete", raises=CHANGE, status_code=204)
     async def delete_(self, instance_id: FromPath[int], current_user: NamedDependency[CurrentUser]) -> None:
         """409 while an unfinished campaign uses the instance."""
         await instances.delete_instance(instance_id, current_user.id)
 
-    @post("/{instance_id:int}/check", name="api_instance_check", status_code=200)
+    @post("/{instance_id:int}/check", name="api_instance_check", raises=ONE, status_code=200)
     async def check(self, instance_id: FromPath[int], own_instances: NamedDependency[OwnInstances]) -> dict[str, Any]:
         """Refresh the connection state through Evolution (and register the webhook if it is missing)."""
         warning = await own_instances.check(instance_id)

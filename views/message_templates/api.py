@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Response, delete, get, post, put
+from litestar import delete, get, post, put
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
 
@@ -15,7 +15,7 @@ from models.tables import MessageTemplate
 from scheduler.clock import Clock
 from views.guards import SignedInApi
 from views.message_templates.deps import OWN_TEMPLATE
-from views.schemas import TemplateWrite, listing_json, template_json
+from views.schemas import CHANGE, INPUT, ONE, SIGNED_IN, TemplateWrite, listing_json, template_json
 
 
 def _input(data: TemplateWrite) -> TemplateInput:
@@ -27,23 +27,23 @@ class TemplateApi(SignedInApi):
     dependencies = OWN_TEMPLATE
     tags = ["templates"]
 
-    @get("/", name="api_template_list")
+    @get("/", name="api_template_list", raises=SIGNED_IN)
     async def list_(self, current_user: NamedDependency[CurrentUser]) -> dict[str, Any]:
         items = await message_templates.list_templates(current_user.id)
         return listing_json([template_json(t) for t in items], len(items))
 
-    @post("/", name="api_template_create", status_code=201)
+    @post("/", name="api_template_create", raises=INPUT, status_code=201)
     async def create(
         self, data: JSONBody[TemplateWrite], current_user: NamedDependency[CurrentUser], clock: NamedDependency[Clock]
     ) -> dict[str, Any]:
         template = await message_templates.create(_input(data), owner_id=current_user.id, now=clock.now())
         return template_json(template)
 
-    @get("/{template_id:int}", name="api_template_detail")
+    @get("/{template_id:int}", name="api_template_detail", raises=ONE)
     async def detail(self, template: NamedDependency[MessageTemplate]) -> dict[str, Any]:
         return template_json(template)
 
-    @put("/{template_id:int}", name="api_template_update")
+    @put("/{template_id:int}", name="api_template_update", raises=ONE)
     async def update(
         self,
         template_id: FromPath[int],
@@ -55,7 +55,6 @@ class TemplateApi(SignedInApi):
         template = await message_templates.update(template_id, _input(data), owner_id=current_user.id, now=clock.now())
         return template_json(template)
 
-    @delete("/{template_id:int}", name="api_template_delete", status_code=204)
-    async def delete(self, template_id: FromPath[int], current_user: NamedDependency[CurrentUser]) -> Response[None]:
+    @delete("/{template_id:int}", name="api_template_delete", raises=CHANGE, status_code=204)
+    async def delete(self, template_id: FromPath[int], current_user: NamedDependency[CurrentUser]) -> None:
         await message_templates.delete(template_id, owner_id=current_user.id)
-        return Response(None, status_code=204)

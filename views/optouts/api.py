@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 import msgspec
 from litestar import delete, get, post
 from litestar.di import NamedDependency
-from litestar.params import FromPath, FromQuery, JSONBody
+from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
 from models.accounts.users import CurrentUser
 from models.inbound import optouts
 from models.tables import OptOut
 from scheduler.clock import Clock
 from settings import Settings
+from views.bounds import INT_MAX
 from views.guards import SignedInApi
-from views.schemas import listing_json
+from views.schemas import INPUT, ONE, listing_json
 
 
 class OptOutIn(msgspec.Struct, forbid_unknown_fields=True):
@@ -31,16 +32,19 @@ class OptOutApi(SignedInApi):
     path = "/api/opt-outs"
     tags = ["opt-outs"]
 
-    @get("/", name="api_optout_list")
+    @get("/", name="api_optout_list", raises=INPUT)
     async def list_(
-        self, current_user: NamedDependency[CurrentUser], search: FromQuery[str] = "", page: FromQuery[int] = 1
+        self,
+        current_user: NamedDependency[CurrentUser],
+        search: FromQuery[str] = "",
+        page: Annotated[int, QueryParameter(ge=1, le=INT_MAX)] = 1,
     ) -> dict[str, Any]:
         listing = await optouts.opt_out_page(current_user.id, search=search, page=page)
         return listing_json(
             [as_json(row) for row in listing.rows], listing.total, page=listing.page, pages=listing.pages
         )
 
-    @post("/", name="api_optout_create")
+    @post("/", name="api_optout_create", raises=INPUT)
     async def create(
         self,
         data: JSONBody[OptOutIn],
@@ -54,6 +58,6 @@ class OptOutApi(SignedInApi):
         )
         return as_json(row)
 
-    @delete("/{opt_out_id:int}", name="api_optout_delete")
+    @delete("/{opt_out_id:int}", name="api_optout_delete", raises=ONE)
     async def delete(self, opt_out_id: FromPath[int], current_user: NamedDependency[CurrentUser]) -> None:
         await optouts.remove_opt_out(current_user.id, opt_out_id)

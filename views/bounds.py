@@ -1,0 +1,87 @@
+"""What the database cannot store never reaches it: integers past `INT_MAX` and text with NUL characters.
+
+A larger id or offset, or a NUL in a search or a JSON string, used to answer 500 (PostgreSQL refuses both).
+This hook runs before any dependency or handler: a path id out of range is an id that cannot exist (404), a
+query number out of range or a NUL in the query or a JSON body is bad input (400). JSON integers are bounded
+by `schemas.BoundedInt`.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+from litestar import Request
+from litestar.exceptions import NotFoundException, ValidationException
+from litestar.handlers import HTTPRouteHandler
+from litestar.params import ParameterKwarg
+from litestar.typing import FieldDefinition
+
+from views.i18n import _
+
+# The largest integer the API takes, anywhere: PostgreSQL's `integer` columns (ids, caps, counters) hold 32 bits.
+INT_MAX = 2**31 - 1
+INT_MIN = -INT_MAX
+_DIGITS = 12  # more digits than any bounded integer has (sign aside): refused before parsing
+
+
+def in_range(value: int) -> bool:
+    return INT_MIN <= value <= INT_MAX
+
+
+def _is_int(field: FieldDefinition) -> bool:
+    types = field.inner_types if field.is_optional else (field,)
+    return any(t.is_subclass_of(int) and not t.is_subclass_of(bool) for t in types if not t.is_none_type)
+
+
+@cache
+def _int_query_names(handler: HTTPRouteHandler) -> tuple[str, ...]:
+    """The query keys a handler reads as integers (computed once per handler)."""
+    names = []
+    for name, field in handler.parsed_fn_signature.parameters.items():
+        kwarg = field.kwarg_definition
+        if isinstance(kwarg, ParameterKwarg) and (kwarg.header or kwarg.cookie):
+            continue
+        if _is_int(field):
+            alias = (kwarg.name or kwarg.query) if isinstance(kwarg, ParameterKwarg) else None
+            names.append(alias or name)
+    return tuple(names)
+
+
+def _out_of_range(raw: str) -> bool:
+    """True for a number past the bound; anything that is not a number is left to the handler's own 400."""
+    text = raw.strip()
+    if len(text) > _DIGITS:  # never parse a long string: a long number is out of range
+        digits = text.lstrip("+-")
+        return digits.isascii() and digits.isdigit()
+    try:
+        return not in_range(int(text))
+    except ValueError:
+        return False
+
+
+def _refuse(name: str, message: str) -> ValidationException:
+    return ValidationException(detail=_("Validation failed"), extra=[{"key": name, "message": message}])
+
+
+async def _refuse_nul(request: Request[Any, Any, Any]) -> None:
+    for name, value in request.query_params.items():
+        if "\x00" in value:
+            raise _refuse(name, _("Text cannot hold NUL characters."))
+    is_json = request.method in ("POST", "PUT", "PATCH") and request.content_type[0] == "application/json"
+    if is_json and b"\\u0000" in await request.body():  # the only way JSON carries NUL
+        raise _refuse("json", _("Text cannot hold NUL characters."))
+
+
+async def bound_integers(request: Request[Any, Any, Any]) -> None:
+    """Before any query: 404 for an id no row can have, 400 for a query number out of range or a NUL."""
+    for value in request.path_params.values():
+        if isinstance(value, int) and not isinstance(value, bool) and not in_range(value):
+            raise NotFoundException(_("Not found"))
+    handler = request.route_handler
+    if not isinstance(handler, HTTPRouteHandler):
+        return
+    for name in _int_query_names(handler):
+        if any(_out_of_range(raw) for raw in request.query_params.getall(name, [])):
+            raise _refuse(name, _("The number is too large."))
+    await _refuse_nul(request)
