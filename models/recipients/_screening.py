@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from models.errors import ImportRejected
 from models.phones import PhoneError, normalise
 from models.recipients._report import OPTED_OUT_ERROR, SkipKind, SkippedRow
+from models.recipients._sheet import DateText, NumberText
 
 RAW_PHONE_MAX = 64  # CampaignMessage.raw_phone's length
 
@@ -91,9 +92,12 @@ class Screener:
 
     def _screen_one(self, raw: RawRecipient) -> None:
         try:
+            if isinstance(raw.phone, DateText):
+                raise PhoneError(DateText.REASON)
             phone = normalise(raw.phone, self.region)
         except PhoneError as exc:
-            self.skipped.append(SkippedRow(raw.row, raw.phone, exc.reason, SkipKind.INVALID))
+            reason = NumberText.REASON if isinstance(raw.phone, NumberText) else exc.reason
+            self.skipped.append(SkippedRow(raw.row, str(raw.phone), reason, SkipKind.INVALID))
             return
         if phone in self.existing:
             self.skipped.append(SkippedRow(raw.row, raw.phone, f"duplicate of {phone}", SkipKind.DUPLICATE))
