@@ -12,6 +12,8 @@ from msgspec import UNSET, UnsetType
 from models.campaigns.rules import DEFAULT_RATE, DEFAULT_RETRIES, CampaignInput
 from models.tables import Campaign, MessageTemplate
 
+LIST_FIELDS = frozenset({"list_ids", "exclude_list_ids"})
+
 
 class RecipientIn(msgspec.Struct, forbid_unknown_fields=True):
     phone: str | int
@@ -32,6 +34,8 @@ class CampaignCreate(msgspec.Struct, rename="camel", forbid_unknown_fields=True)
     max_retries: int = DEFAULT_RETRIES
     scheduled_for: datetime | None = None
     recipients: list[RecipientIn] = []
+    list_ids: list[int] = []  # lists to send to (may stand in for recipients); frozen into messages at Start
+    exclude_list_ids: list[int] = []  # lists whose numbers are left out
 
     def as_input(self) -> CampaignInput:
         return CampaignInput(
@@ -61,6 +65,8 @@ class CampaignUpdate(msgspec.Struct, rename="camel", forbid_unknown_fields=True)
     rate_limit: int | UnsetType = UNSET
     max_retries: int | UnsetType = UNSET
     scheduled_for: datetime | UnsetType | None = UNSET
+    list_ids: list[int] | UnsetType = UNSET
+    exclude_list_ids: list[int] | UnsetType = UNSET
 
     def merged_into(self, campaign: Campaign) -> CampaignInput:
         current = CampaignInput(
@@ -76,7 +82,12 @@ class CampaignUpdate(msgspec.Struct, rename="camel", forbid_unknown_fields=True)
             scheduled_for=campaign.scheduled_for,
         )
         sent = {f: getattr(self, f) for f in self.__struct_fields__ if getattr(self, f) is not UNSET}
-        return replace(current, **sent)
+        return replace(current, **{f: v for f, v in sent.items() if f not in LIST_FIELDS})
+
+    def lists(self) -> tuple[list[int] | None, list[int] | None]:
+        """(listIds, excludeListIds) as sent; None for a side left out (it keeps its value)."""
+        include, exclude = self.list_ids, self.exclude_list_ids
+        return (None if include is UNSET else include, None if exclude is UNSET else exclude)
 
 
 class TemplateWrite(msgspec.Struct, rename="camel", forbid_unknown_fields=True):

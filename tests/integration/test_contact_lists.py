@@ -146,7 +146,8 @@ async def test_contacts_are_found_by_number_attribute_tag_and_list(client, calle
     vip = await new_list(client, headers, "VIP")
     await import_file(client, headers, vip, b"phone,Cidade\r\n5511988880001,Recife\r\n", "text/csv")
     other = await client.post(
-        "/api/contacts", json={"phone": "11 98888-0002", "attributes": {"Cidade": "Natal"}, "tags": ["lead"]},
+        "/api/contacts",
+        json={"phone": "11 98888-0002", "attributes": {"Cidade": "Natal"}, "tags": ["lead"]},
         headers=headers,
     )
     assert other.status_code == 201, other.text

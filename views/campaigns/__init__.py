@@ -3,7 +3,8 @@
 - `pages` (list, delete) and `editor` (new/edit form, live preview), joined in `CampaignPages`;
 - `detail` (the page, its live block, actions), `recipients` (table fragment, retry failed), `reports` (CSV),
   `test_send`, `recipient_upload` (the three-step CSV import);
-- `api`, `actions_api`, `recipients_api`: the same operations under `/api/campaigns`.
+- `api`, `actions_api`, `recipients_api`: the same operations under `/api/campaigns`;
+- `audience`: the audience before Start (panel and API) and duplicating a campaign.
 
 `CampaignPages` joins two route sets into one controller because Litestar registers one OPTIONS handler per
 path and controller (two controllers both owning `/campaigns/` would collide).
@@ -11,6 +12,7 @@ path and controller (two controllers both owning `/campaigns/` would collide).
 
 from views.campaigns.actions_api import CampaignActionsApi
 from views.campaigns.api import CampaignApi
+from views.campaigns.audience import CampaignAudienceApi, CampaignAudiencePages
 from views.campaigns.detail import CampaignDetailPages
 from views.campaigns.editor import CampaignEditorRoutes
 from views.campaigns.pages import CampaignListRoutes
@@ -38,6 +40,8 @@ CONTROLLERS = [
     CampaignApi,
     CampaignActionsApi,
     RecipientsApi,
+    CampaignAudiencePages,
+    CampaignAudienceApi,
 ]
 
 __all__ = ["CONTROLLERS", "CampaignPages"]

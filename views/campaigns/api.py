@@ -10,10 +10,12 @@ from litestar.params import FromPath, JSONBody, QueryParameter
 
 from models.accounts.users import CurrentUser
 from models.campaigns import editing as campaigns
+from models.campaigns import from_lists
 from models.campaigns import queries as campaign_queries
 from models.campaigns.queries import DEFAULT_LIMIT, CampaignFilter
 from scheduler.clock import Clock
 from settings import Settings
+from views.campaigns.audience import with_lists
 from views.guards import requires_login
 from views.schemas import CampaignCreate, CampaignUpdate, campaign_json
 
@@ -31,17 +33,20 @@ class CampaignApi(Controller):
         settings: NamedDependency[Settings],
         clock: NamedDependency[Clock],
     ) -> dict[str, Any]:
-        """The campaign and its recipients in one call; refused recipients leave no campaign behind."""
-        campaign, report = await campaigns.create_with_recipients(
+        """The campaign and its recipients (or lists) in one call; refused recipients leave no campaign behind."""
+        campaign, report = await from_lists.create(
             data.as_input(),
             [{"phone": r.phone, "variables": r.variables} for r in data.recipients],
+            list_ids=data.list_ids,
+            exclude_list_ids=data.exclude_list_ids,
             owner_id=current_user.id,
             now=clock.now(),
             max_rate=settings.max_rate,
             max_recipients=settings.max_recipients,
             default_region=settings.default_region,
         )
-        return {**campaign_json(campaign), "importReport": report.as_json()}
+        answer = {**await with_lists(campaign), "importReport": report.as_json() if report else None}
+        return answer
 
     @get("/", name="api_campaign_list")
     async def list_(
@@ -70,7 +75,7 @@ class CampaignApi(Controller):
 
     @get("/{campaign_id:int}", name="api_campaign_detail")
     async def detail(self, campaign_id: FromPath[int], current_user: NamedDependency[CurrentUser]) -> dict[str, Any]:
-        return campaign_json(await campaigns.get(campaign_id, owner_id=current_user.id))
+        return await with_lists(await campaigns.get(campaign_id, owner_id=current_user.id))
 
     @put("/{campaign_id:int}", name="api_campaign_update")
     async def update(
@@ -90,7 +95,11 @@ class CampaignApi(Controller):
             now=clock.now(),
             max_rate=settings.max_rate,
         )
-        return campaign_json(updated)
+        list_ids, exclude_list_ids = data.lists()
+        await from_lists.update_lists(
+            campaign_id, list_ids=list_ids, exclude_list_ids=exclude_list_ids, owner_id=current_user.id
+        )
+        return await with_lists(updated)
 
     @delete("/{campaign_id:int}", name="api_campaign_delete", status_code=204)
     async def delete(self, campaign_id: FromPath[int], current_user: NamedDependency[CurrentUser]) -> Response[None]:
