@@ -12,7 +12,7 @@ from models.statuses import CampaignStatus, MessageStatus
 from models.tables import Campaign, CampaignMessage, OptOut
 from scheduler.evolution import EvolutionClient
 from tests.factories import NOW
-from tests.fixtures.web import html
+from tests.fixtures.web import csrf_token, html
 from tests.sending_helpers import counters_match_statuses, dispatcher, run_until_done, sandbox_instance
 from tests.spreadsheets import XLSX_TYPE, xlsx
 
@@ -226,3 +226,23 @@ async def test_duplicate_makes_an_independent_draft_without_the_recipients_state
     await act(client, headers, original["id"], "cancel")
     assert (await client.delete(f"/api/campaigns/{original['id']}", headers=headers)).status_code == 204
     assert (await client.get(f"/api/campaigns/{copy['id']}", headers=headers)).json()["name"] == "Copy"
+
+
+async def test_the_panel_form_sets_the_lists_and_the_panel_then_counts_them(client, caller, login):
+    user, headers, instance_id = caller
+    clients = await list_with(client, headers, "Clientes", [[5511988880001, "Ana"], [5511988880002, "Bia"]])
+    blocked = await list_with(client, headers, "Bloqueados", [[5511988880002, "Bia"]])
+    campaign = await new_campaign(client, headers, instance_id, recipients=[{"phone": "5511988880009"}])
+    await login(user)
+    page = f"/campaigns/{campaign['id']}/audience"
+    token = await csrf_token(client, page)
+    saved = await client.post(
+        f"/campaigns/{campaign['id']}/lists",
+        data={"_csrf_token": token, "list_ids": [str(clients)], "exclude_list_ids": [str(blocked)]},
+    )
+    assert saved.status_code == 303
+    panel = html(await client.get(page)).select_one(f"#campaign-{campaign['id']}-audience")
+    counts = {s["data-category"]: s.select_one(".value").text for s in panel.select("[data-category]")}
+    assert (counts["listed"], counts["excluded"], counts["willReceive"]) == ("3", "1", "2")
+    checked = [box["value"] for box in panel.select("#campaign-lists input[checked]")]
+    assert sorted(checked) == sorted([str(clients), str(blocked)])

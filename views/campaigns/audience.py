@@ -13,10 +13,10 @@ from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_201_CREATED
 
 from models.accounts.users import CurrentUser
-from models.campaigns import editing
+from models.campaigns import editing, from_lists, lifecycle
 from models.campaigns.duplicate import duplicate
 from models.contacts import audience
-from models.contacts.lists import list_names
+from models.contacts.lists import list_lists
 from models.tables import Campaign
 from scheduler.clock import Clock
 from views.guards import requires_login
@@ -49,15 +49,24 @@ async def panel_context(campaign_id: int, owner_id: int, offset: int = 0) -> dic
     campaign = await editing.get(campaign_id, owner_id=owner_id)
     found = await audience.preview(campaign_id, owner_id=owner_id, status=campaign.status)
     include, exclude = await audience.campaign_lists(campaign_id)
-    names = await list_names(owner_id=owner_id)
+    every = await list_lists(owner_id=owner_id)
+    names = {item.id: item.name for item in every}
     return {
         "campaign": campaign,
         "audience": found.as_json(limit=PANEL_NUMBERS, offset=offset),
         "labels": category_labels(),
         "lists": [names[i] for i in include if i in names],
         "excluded_lists": [names[i] for i in exclude if i in names],
+        "all_lists": every,
+        "include_ids": include,
+        "exclude_ids": exclude,
+        "can_edit_lists": lifecycle.can_edit(campaign.status),
         "page_size": PANEL_NUMBERS,
     }
+
+
+def _ids(values: list[Any]) -> list[int]:
+    return [int(v) for v in values if str(v).isdigit()]
 
 
 class CampaignAudiencePages(Controller):
@@ -78,6 +87,21 @@ class CampaignAudiencePages(Controller):
         """The panel the campaign page loads: who will receive it and who is left out, and why."""
         context = await panel_context(campaign_id, current_user.id)
         return Template("partials/campaigns/audience.html", context=context)
+
+    @post("/lists", name="campaign_lists")
+    async def lists(
+        self, request: Request[Any, Any, Any], campaign_id: FromPath[int], current_user: NamedDependency[CurrentUser]
+    ) -> Redirect:
+        """The lists the campaign sends to and leaves out (the panel's form; DRAFT or SCHEDULED only)."""
+        form = await request.form()
+        await from_lists.update_lists(
+            campaign_id,
+            list_ids=_ids(form.getall("list_ids", [])),
+            exclude_list_ids=_ids(form.getall("exclude_list_ids", [])),
+            owner_id=current_user.id,
+        )
+        flash(request, _("Lists saved."), category="success")
+        return Redirect(request.app.route_reverse("campaign_detail", campaign_id=campaign_id), status_code=303)
 
     @post("/duplicate", name="campaign_duplicate")
     async def duplicate(
