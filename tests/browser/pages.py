@@ -210,4 +210,4 @@ class AudiencePanel:
         self.page.wait_for_url(re.compile(rf".*/campaigns/{self.campaign_id}$"))
 
     def count(self, category: str) -> str:
-        return self.panel.locator(f'[data-category="{category}"] .value').inner_text().strip()
+        return str(self.panel.locator(f'[data-category="{category}"] .value').inner_text()).strip()

@@ -246,3 +246,45 @@ async def test_the_panel_form_sets_the_lists_and_the_panel_then_counts_them(clie
     assert (counts["listed"], counts["excluded"], counts["willReceive"]) == ("3", "1", "2")
     checked = [box["value"] for box in panel.select("#campaign-lists input[checked]")]
     assert sorted(checked) == sorted([str(clients), str(blocked)])
+
+
+async def test_the_duplicate_button_lands_on_the_new_draft_page(client, caller, login):
+    user, headers, instance_id = caller
+    original = await new_campaign(client, headers, instance_id, recipients=[{"phone": "5511988880009"}])
+    await login(user)
+    page = f"/campaigns/{original['id']}/audience"
+    answer = await client.post(
+        f"/campaigns/{original['id']}/duplicate", data={"_csrf_token": await csrf_token(client, page)}
+    )
+    assert answer.status_code == 303
+    copy_id = int(answer.headers["location"].rsplit("/", 1)[-1])
+    assert copy_id != original["id"]
+    copy = (await client.get(f"/api/campaigns/{copy_id}", headers=headers)).json()
+    assert (copy["status"], copy["name"], copy["totalRecipients"]) == ("DRAFT", "Lists (copy)", 1)
+
+
+async def test_an_xlsx_upload_goes_through_the_recipients_wizard(client, caller, login):
+    user, headers, instance_id = caller
+    campaign = await new_campaign(client, headers, instance_id, recipients=[{"phone": "5511988880009"}])
+    await login(user)
+    upload = f"/campaigns/{campaign['id']}/recipients/upload"
+    book = xlsx([["Nome", "Celular"], ["Ana", 5511988887777], ["Bia", 5521977776666.0]])
+    stored = await client.post(
+        upload, data={"_csrf_token": await csrf_token(client, upload)}, files={"file": ("a.xlsx", book, XLSX_TYPE)}
+    )
+    assert stored.status_code == 303, stored.text
+    mapping = html(await client.get(stored.headers["location"]))
+    assert "Excel workbook" in mapping.select_one("#detected-format").text
+    token = mapping.select_one('input[name="upload"]')["value"]
+    imported = await client.post(
+        f"/campaigns/{campaign['id']}/recipients/import",
+        data={
+            "_csrf_token": await csrf_token(client, upload),
+            "upload": token,
+            "has_header": "true",
+            "phone_column": "Celular",
+            "variable_columns": "Nome",
+        },
+    )
+    assert imported.status_code == 303, imported.text
+    assert await message_phones(campaign["id"]) == ["5511988880009", "5511988887777", "5521977776666"]

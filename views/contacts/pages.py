@@ -8,7 +8,7 @@ from typing import Any, BinaryIO, cast
 
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import UploadFile
-from litestar.di import NamedDependency
+from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, FromQuery, MultipartBody, URLEncodedBody
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
@@ -67,29 +67,34 @@ def parse_attributes(text: str) -> dict[str, str]:
     return found
 
 
+async def contact_filter(
+    search: FromQuery[str] = "",
+    tag: FromQuery[str] = "",
+    list_id: FromQuery[int | None] = None,
+    offset: FromQuery[int] = 0,
+) -> ContactFilter:
+    """The page's filters from its query (the list page and its export read the same ones)."""
+    return ContactFilter(search=search[:100], tag=tag[:40], list_id=list_id, limit=PAGE_SIZE, offset=max(0, offset))
+
+
 class ContactPages(Controller):
     path = "/contacts"
     guards = [requires_login]
     include_in_schema = False
+    dependencies = {"contact_query": Provide(contact_filter)}
 
     @get("/", name="contact_list")
     async def list_(
-        self,
-        current_user: NamedDependency[CurrentUser],
-        search: FromQuery[str] = "",
-        tag: FromQuery[str] = "",
-        list_id: FromQuery[int | None] = None,
-        offset: FromQuery[int] = 0,
+        self, current_user: NamedDependency[CurrentUser], contact_query: NamedDependency[ContactFilter]
     ) -> Template:
-        query = ContactFilter(search=search[:100], tag=tag[:40], list_id=list_id, limit=PAGE_SIZE, offset=offset)
         try:
-            page = await contacts.list_contacts(current_user.id, query)
+            page = await contacts.list_contacts(current_user.id, contact_query)
         except ValidationFailed:  # an impossible tag finds nobody
             page = contacts.ContactPage(items=[], total=0)
         context = {
             "page": page,
             "rows": [contact_json(c) for c in page.items],
-            "query": query,
+            "query": contact_query,
             "lists": await lists.list_lists(owner_id=current_user.id),
             "page_size": PAGE_SIZE,
         }
@@ -97,15 +102,10 @@ class ContactPages(Controller):
 
     @get("/export.csv", name="contact_export")
     async def export(
-        self,
-        current_user: NamedDependency[CurrentUser],
-        search: FromQuery[str] = "",
-        tag: FromQuery[str] = "",
-        list_id: FromQuery[int | None] = None,
+        self, current_user: NamedDependency[CurrentUser], contact_query: NamedDependency[ContactFilter]
     ) -> Response[str]:
         """The filtered contacts as a CSV that imports again (phone, tags, one column per attribute)."""
-        query = ContactFilter(search=search[:100], tag=tag[:40], list_id=list_id)
-        body = await contacts.export_csv(current_user.id, query)
+        body = await contacts.export_csv(current_user.id, contact_query)
         headers = {"Content-Disposition": 'attachment; filename="contacts.csv"'}
         return Response(body, media_type="text/csv; charset=utf-8", headers=headers)
 
