@@ -7,8 +7,9 @@ import io
 from typing import Any
 
 from models.contacts.contacts import create_contact
-from models.tables import Contact
-from tests.factories import NOW
+from models.statuses import MessageStatus
+from models.tables import Contact, OptOut
+from tests.factories import NOW, make_campaign, recipient_rows
 from tests.fixtures.web import csrf_token, html, post_form
 from tests.spreadsheets import XLSX_TYPE, xlsx
 
@@ -58,3 +59,19 @@ async def test_editing_a_contact_saves_attributes_and_refuses_a_line_without_equ
     assert saved.status_code == 303
     stored: Any = await Contact.objects().get(Contact.id == contact.id)
     assert (stored.tags.split(), "Ana" in str(stored.attributes)) == (["vip", "lead"], True)
+
+
+async def test_a_contacts_page_shows_the_campaigns_that_wrote_to_it_and_its_opt_out(client, login, make_user):
+    user = await make_user()
+    contact = await create_contact("5511988880001", owner_id=user.id, attributes={}, tags=[], region="BR", now=NOW)
+    rows = recipient_rows(["5511988880001", "5511988880002"])
+    rows[0]["status"] = MessageStatus.DELIVERED
+    campaign = await make_campaign(user.id, None, recipients=rows, name="Natal")
+    await OptOut(owner=user.id, phone="5511988880001", created_at=NOW).save()
+    await login(user)
+    page = html(await client.get(f"/contacts/{contact.id}/edit"))
+    history = page.select("#contact-history tbody tr[data-campaign]")
+    assert [(row["data-campaign"], row.select_one("[data-field=status]").text) for row in history] == [
+        (str(campaign.id), "DELIVERED")
+    ]
+    assert page.select_one("#contact-opted-out") is not None

@@ -13,6 +13,7 @@ from litestar.status_codes import HTTP_201_CREATED
 from models.accounts.users import CurrentUser
 from models.contacts import contacts, lists
 from models.contacts.contacts import MAX_LIMIT, ContactFilter, contact_json
+from models.contacts.history import contact_history
 from models.contacts.importing import import_into_list, import_mode
 from models.recipients import ImportOptions
 from scheduler.clock import Clock
@@ -89,6 +90,11 @@ class ContactApi(Controller):
     @get("/{contact_id:int}", name="api_contact_detail")
     async def detail(self, contact_id: FromPath[int], current_user: NamedDependency[CurrentUser]) -> dict[str, Any]:
         return contact_json(await contacts.get_contact(contact_id, owner_id=current_user.id))
+
+    @get("/{contact_id:int}/history", name="api_contact_history")
+    async def history(self, contact_id: FromPath[int], current_user: NamedDependency[CurrentUser]) -> dict[str, Any]:
+        """The campaigns that wrote to the number, each message's status and times, and its opt-out."""
+        return await contact_history(contact_id, owner_id=current_user.id)
 
     @put("/{contact_id:int}", name="api_contact_update")
     async def update(

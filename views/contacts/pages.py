@@ -16,6 +16,7 @@ from litestar.response import Redirect, Template
 from models.accounts.users import CurrentUser
 from models.contacts import contacts, lists
 from models.contacts.contacts import ContactFilter, contact_json
+from models.contacts.history import contact_history
 from models.contacts.importing import import_into_list, import_mode
 from models.errors import ImportRejected, ValidationFailed
 from models.recipients import ImportOptions
@@ -113,7 +114,9 @@ class ContactPages(Controller):
     async def edit(self, contact_id: FromPath[int], current_user: NamedDependency[CurrentUser]) -> Template:
         contact = contact_json(await contacts.get_contact(contact_id, owner_id=current_user.id))
         form = ContactForm(attributes=attributes_text(contact["attributes"]), tags=" ".join(contact["tags"]))
-        return Template("contacts/edit.html", context={"contact": contact, "form": form, "errors": {}})
+        history = await contact_history(contact_id, owner_id=current_user.id)
+        context = {"contact": contact, "form": form, "errors": {}, "history": history}
+        return Template("contacts/edit.html", context=context)
 
     @post("/{contact_id:int}/edit", name="contact_update")
     async def update(
@@ -135,7 +138,8 @@ class ContactPages(Controller):
             )
         except ValidationFailed as invalid:
             contact = contact_json(await contacts.get_contact(contact_id, owner_id=current_user.id))
-            context = {"contact": contact, "form": data, "errors": invalid.errors}
+            history = await contact_history(contact_id, owner_id=current_user.id)
+            context = {"contact": contact, "form": data, "errors": invalid.errors, "history": history}
             return Template("contacts/edit.html", context=context, status_code=422)
         flash(request, _("Contact saved."), category="success")
         return Redirect("/contacts", status_code=303)
