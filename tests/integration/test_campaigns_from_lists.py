@@ -288,3 +288,29 @@ async def test_an_xlsx_upload_goes_through_the_recipients_wizard(client, caller,
     )
     assert imported.status_code == 303, imported.text
     assert await message_phones(campaign["id"]) == ["5511988880009", "5511988887777", "5521977776666"]
+
+
+async def test_the_campaign_form_creates_a_campaign_from_lists_and_shows_them_checked_on_edit(client, caller, login):
+    user, headers, instance_id = caller
+    clients = await list_with(client, headers, "Clientes", [[5511988880001, "Ana"], [5511988880002, "Bia"]])
+    blocked = await list_with(client, headers, "Bloqueados", [[5511988880002, "Bia"]])
+    await login(user)
+    fields = {"name": "Form", "instance_id": str(instance_id), "message": "Oi", "rate_limit": "20", "max_retries": "3"}
+    created = await client.post(
+        "/campaigns/",
+        data={
+            **fields,
+            "_csrf_token": await csrf_token(client, "/campaigns/new"),
+            "list_ids": [str(clients)],
+            "exclude_list_ids": [str(blocked)],
+        },
+    )
+    assert created.status_code == 303, created.text
+    campaign_id = int(created.headers["location"].rsplit("/", 1)[-1])
+    stored = (await client.get(f"/api/campaigns/{campaign_id}", headers=headers)).json()
+    assert (stored["listIds"], stored["excludeListIds"]) == ([clients], [blocked])
+    form = html(await client.get(f"/campaigns/{campaign_id}/edit"))
+    checked = {(box["name"], box["value"]) for box in form.select("#campaign-form-lists input[checked]")}
+    assert checked == {("list_ids", str(clients)), ("exclude_list_ids", str(blocked))}
+    assert (await act(client, headers, campaign_id, "start")).status_code == 200
+    assert await message_phones(campaign_id) == ["5511988880001"]

@@ -14,10 +14,12 @@ from litestar.response import Redirect, Template
 from models import message_templates
 from models.accounts.users import CurrentUser
 from models.campaigns import editing as campaigns
-from models.campaigns import lifecycle
+from models.campaigns import from_lists, lifecycle
 from models.campaigns import preview as campaign_preview
 from models.campaigns import queries as campaign_queries
 from models.campaigns.rules import MEDIA_TYPES, CampaignInput, checked
+from models.contacts.audience import campaign_lists
+from models.contacts.lists import list_lists
 from models.errors import IllegalTransition, NotFoundOrNotYours, ValidationFailed
 from models.tables import Campaign
 from scheduler.clock import Clock
@@ -27,14 +29,38 @@ from views.i18n import _
 
 AnyRequest = Request[Any, Any, Any]
 Save = Callable[[CampaignInput], Awaitable[Campaign]]
+ChosenLists = tuple[list[int], list[int]]
+
+
+async def _chosen_lists(request: AnyRequest) -> ChosenLists:
+    """The form's checked lists: sent to (`list_ids`) and left out (`exclude_list_ids`)."""
+    form = await request.form()
+
+    def ids(name: str) -> list[int]:
+        return [int(v) for v in form.getall(name, []) if str(v).isdigit()][:100]
+
+    return ids("list_ids"), ids("exclude_list_ids")
+
+
+async def _save_lists(campaign_id: int, chosen: ChosenLists, owner_id: int) -> None:
+    await from_lists.update_lists(campaign_id, list_ids=chosen[0], exclude_list_ids=chosen[1], owner_id=owner_id)
 
 
 async def _form_page(
-    owner_id: int, form: CampaignForm, *, campaign: Campaign | None, errors: dict[str, str], status_code: int = 200
+    owner_id: int,
+    form: CampaignForm,
+    *,
+    campaign: Campaign | None,
+    errors: dict[str, str],
+    status_code: int = 200,
+    chosen: ChosenLists = ([], []),
 ) -> Template:
     """The one form template for new and edit, with its choices and a first preview."""
     preview = await _preview_for(owner_id, form)
     context = {
+        "all_lists": await list_lists(owner_id=owner_id),
+        "include_ids": chosen[0],
+        "exclude_ids": chosen[1],
         "form": form,
         "errors": errors,
         "campaign": campaign,
@@ -94,9 +120,13 @@ class CampaignEditorRoutes(Controller):
             return await campaigns.create(values, owner_id=current_user.id, now=clock.now(), max_rate=settings.max_rate)
 
         data.campaign_id = ""
+        chosen = await _chosen_lists(request)
         result = await _submit(data, current_user, settings, clock, save)
         if isinstance(result, dict):
-            return await _form_page(current_user.id, data, campaign=None, errors=result, status_code=422)
+            return await _form_page(
+                current_user.id, data, campaign=None, errors=result, status_code=422, chosen=chosen
+            )
+        await _save_lists(result.id, chosen, current_user.id)
         flash(request, _("Campaign created. Add its recipients next."), category="success")
         return Redirect(f"/campaigns/{result.id}", status_code=303)
 
@@ -107,7 +137,8 @@ class CampaignEditorRoutes(Controller):
         if not lifecycle.can_edit(campaign.status):
             raise IllegalTransition(campaigns.edit_refusal(campaign.status))
         form = campaign_form_of(campaign, current_user.timezone)
-        return await _form_page(current_user.id, form, campaign=campaign, errors={})
+        chosen = await campaign_lists(campaign_id)
+        return await _form_page(current_user.id, form, campaign=campaign, errors={}, chosen=chosen)
 
     @post("/{campaign_id:int}/edit", name="campaign_update")
     async def update(
@@ -127,9 +158,13 @@ class CampaignEditorRoutes(Controller):
             )
 
         data.campaign_id = str(campaign_id)
+        chosen = await _chosen_lists(request)
         result = await _submit(data, current_user, settings, clock, save)
         if isinstance(result, dict):
-            return await _form_page(current_user.id, data, campaign=campaign, errors=result, status_code=422)
+            return await _form_page(
+                current_user.id, data, campaign=campaign, errors=result, status_code=422, chosen=chosen
+            )
+        await _save_lists(campaign_id, chosen, current_user.id)
         flash(request, _("Campaign saved."), category="success")
         return Redirect(f"/campaigns/{campaign_id}", status_code=303)
 
