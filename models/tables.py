@@ -202,3 +202,47 @@ class WebhookEvent(Table, tablename="arauto_webhook_event"):
     processed_at = Timestamptz(null=True, default=None, index=True)  # applied (NULL: not yet, or waiting)
     apply_attempts = Integer(default=0)  # tries that did not apply it: failed, or a receipt still waiting
     apply_error = Varchar(length=500, default="")  # why the last try failed (logs and support)
+
+
+class Contact(Table, tablename="arauto_contact"):
+    """One person a user can message, unique by number per user; campaigns copy it, so deleting it keeps reports."""
+
+    id = Serial(primary_key=True)
+
+    owner = ForeignKey(BaseUser, on_delete=OnDelete.cascade, index=True)
+    phone = Varchar(length=20)  # E.164 digits, as CampaignMessage.phone; unique per owner (migration index)
+    attributes = JSON(default="{}")  # the import's columns by header, the variables of the campaigns that use it
+    tags = Varchar(length=1000, default="")  # " tag-a tag-b " (each tag [a-z0-9_-], spaces around each)
+    created_at = Timestamptz()
+    updated_at = Timestamptz()
+
+
+class ContactList(Table, tablename="arauto_contact_list"):
+    """A named set of contacts that many campaigns reuse (a contact can be in many lists)."""
+
+    id = Serial(primary_key=True)
+
+    owner = ForeignKey(BaseUser, on_delete=OnDelete.cascade, index=True)
+    name = Varchar(length=200)
+    created_at = Timestamptz()
+    updated_at = Timestamptz()
+
+
+class ListMember(Table, tablename="arauto_list_member"):
+    """A contact's place in a list; (list, contact) is unique (migration index)."""
+
+    id = BigSerial(primary_key=True)
+
+    contact_list = ForeignKey(ContactList, on_delete=OnDelete.cascade)
+    contact = ForeignKey(Contact, on_delete=OnDelete.cascade, index=True)
+    added_at = Timestamptz()
+
+
+class CampaignList(Table, tablename="arauto_campaign_list"):
+    """A list a campaign sends to (`exclude` false) or leaves out (`exclude` true); frozen into messages at start."""
+
+    id = Serial(primary_key=True)
+
+    campaign = ForeignKey(Campaign, on_delete=OnDelete.cascade)
+    contact_list = ForeignKey(ContactList, on_delete=OnDelete.cascade, index=True)
+    exclude = Boolean(default=False)

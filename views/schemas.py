@@ -34,6 +34,8 @@ INPUT = [*SIGNED_IN, ValidationException]
 ONE = [*INPUT, NotFoundException]
 CHANGE = [*ONE, Conflict]
 
+LIST_FIELDS = frozenset({"list_ids", "exclude_list_ids"})
+
 
 class RecipientIn(msgspec.Struct, forbid_unknown_fields=True):
     phone: str | PhoneDigits
@@ -54,6 +56,8 @@ class CampaignCreate(msgspec.Struct, rename="camel", forbid_unknown_fields=True)
     max_retries: BoundedInt = DEFAULT_RETRIES
     scheduled_for: datetime | None = None
     recipients: list[RecipientIn] = []
+    list_ids: list[int] = []  # lists to send to (may stand in for recipients); frozen into messages at Start
+    exclude_list_ids: list[int] = []  # lists whose numbers are left out
 
     def as_input(self) -> CampaignInput:
         return CampaignInput(**{field.name: getattr(self, field.name) for field in fields(CampaignInput)})
@@ -72,10 +76,17 @@ class CampaignUpdate(msgspec.Struct, rename="camel", forbid_unknown_fields=True)
     rate_limit: BoundedInt | UnsetType = UNSET
     max_retries: BoundedInt | UnsetType = UNSET
     scheduled_for: datetime | UnsetType | None = UNSET
+    list_ids: list[int] | UnsetType = UNSET
+    exclude_list_ids: list[int] | UnsetType = UNSET
 
     def merged_into(self, campaign: Campaign) -> CampaignInput:
         sent = {f: getattr(self, f) for f in self.__struct_fields__ if getattr(self, f) is not UNSET}
-        return replace(CampaignInput.of(campaign), **sent)
+        return replace(CampaignInput.of(campaign), **{f: v for f, v in sent.items() if f not in LIST_FIELDS})
+
+    def lists(self) -> tuple[list[int] | None, list[int] | None]:
+        """(listIds, excludeListIds) as sent; None for a side left out (it keeps its value)."""
+        include, exclude = self.list_ids, self.exclude_list_ids
+        return (None if include is UNSET else include, None if exclude is UNSET else exclude)
 
 
 class TemplateWrite(msgspec.Struct, rename="camel", forbid_unknown_fields=True):

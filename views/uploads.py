@@ -2,21 +2,35 @@
 
 from __future__ import annotations
 
+import tempfile
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import anyio
 from litestar import Request
+from litestar.di import Provide
 from litestar.enums import ScopeType
+from litestar.params import QueryParameter
 from litestar.types import ASGIApp, Receive, ReceiveMessage, Scope, Send
 from multipart import MultipartSegment, PushMultipartParser
 
-from models.errors import ImportRejected
-from models.recipients import too_large_message
+from models.errors import ImportRejected, ValidationFailed
+from models.recipients import ImportOptions, too_large_message
+from settings import BASE_DIR
 
 # Room for the multipart envelope (boundaries, part headers, a few small form fields) around the file itself.
 ENVELOPE_BYTES = 64 * 1024
 FILE_FIELD = "file"
+SPOOL_DIR = BASE_DIR / "var" / "uploads"
+
+# The import's query parameters, the same for a campaign's recipients and a list's contacts.
+HasHeader = Annotated[str | None, QueryParameter(name="hasHeader")]
+PhoneColumn = Annotated[str | None, QueryParameter(name="phoneColumn")]
+VariableColumns = Annotated[str | None, QueryParameter(name="variableColumns")]
+DefaultRegion = Annotated[str | None, QueryParameter(name="defaultRegion")]
+Sheet = Annotated[str | None, QueryParameter(name="sheet", max_length=200)]
 
 
 def upload_limit(request_scope: Scope) -> int:
@@ -84,3 +98,48 @@ async def _spool_multipart(request: Request[Any, Any, Any], boundary: str, outpu
                     await output.write(event)
     if not found:
         raise ImportRejected("The form has no `file` field holding the CSV.")
+
+
+@asynccontextmanager
+async def spooled_upload(request: Request[Any, Any, Any]) -> AsyncIterator[Path]:
+    """The request's file (CSV or XLSX body, or multipart `file`) on disk for the import; deleted afterwards."""
+    await anyio.Path(SPOOL_DIR).mkdir(parents=True, exist_ok=True)
+    path = Path(tempfile.mktemp(suffix=".upload", dir=SPOOL_DIR))  # noqa: S306 (opened exclusively by spool_csv)
+    try:
+        await spool_csv(request, path)
+        yield path
+    finally:
+        await anyio.Path(path).unlink(missing_ok=True)
+
+
+async def import_options(
+    has_header: HasHeader = None,
+    phone_column: PhoneColumn = None,
+    variable_columns: VariableColumns = None,
+    default_region: DefaultRegion = None,
+    sheet: Sheet = None,
+) -> ImportOptions:
+    """The import's query parameters (`hasHeader, phoneColumn, variableColumns, defaultRegion, sheet`) as options:
+    the dependency `import_options` of every import endpoint (a campaign's recipients, a list's contacts)."""
+    return ImportOptions(
+        has_header=_boolean(has_header, "hasHeader"),
+        phone_column=phone_column or None,
+        variable_columns=variable_columns.split(",") if variable_columns is not None else None,
+        default_region=default_region or None,
+        sheet=(sheet or "").strip() or None,
+    )
+
+
+IMPORT_DEPENDENCIES = {"import_options": Provide(import_options)}
+
+
+def _boolean(raw: str | None, field: str) -> bool | None:
+    """`hasHeader`: true/false (1/0, yes/no); absent or `auto` lets the import guess."""
+    if raw is None or raw.strip().lower() in ("", "auto"):
+        return None
+    value = raw.strip().lower()
+    if value in ("true", "1", "yes"):
+        return True
+    if value in ("false", "0", "no"):
+        return False
+    raise ValidationFailed({field: "must be true, false or auto"})

@@ -6,7 +6,9 @@ campaign waits, paused, for the user to press resume). Each transition is one co
 (`... WHERE status IN (allowed)`), so two processes (or a click and the sender) can never both win.
 
 A move to RUNNING also needs an instance and at least one recipient, in the same UPDATE, so no caller (page, API,
-the scheduled sweep, a resume) can skip the check or race it.
+the scheduled sweep, a resume) can skip the check or race it. The first start freezes the campaign's lists into its
+messages in the same transaction as that UPDATE, so lists that give someone make a campaign startable, and later
+list changes never reach it.
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ from enum import StrEnum
 from typing import Any
 
 from models import events
+from models.contacts.audience import freeze_lists
+from models.db import atomic
 from models.errors import N_, IllegalTransition
 from models.ownership import not_found
 from models.statuses import CampaignStatus as S
@@ -178,11 +182,10 @@ async def apply(
         where &= Campaign.auto_paused == True  # noqa: E712  (only what Arauto paused resumes by itself)
     if target is S.RUNNING:
         where &= _startable()
-    changed = await Campaign.update(_changes(action, target, now, reason)).where(where).returning(Campaign.id)
-    if action is Action.START and changed:
-        await Campaign.update({Campaign.started_at: now}).where(
-            (Campaign.id == campaign_id) & Campaign.started_at.is_null()
-        )
+    if action is Action.START:
+        changed = await _start(campaign_id, where, _changes(action, target, now, reason), now)
+    else:
+        changed = await Campaign.update(_changes(action, target, now, reason)).where(where).returning(Campaign.id)
     campaign = await _load(campaign_id, owner_id)
     if not changed:
         why = start_refusal(campaign) if target is S.RUNNING and S(campaign.status) in sources else None
@@ -194,6 +197,30 @@ async def apply(
         reason=reason,
     )
     return campaign
+
+
+class _NotMoved(Exception):
+    """Undoes a start's freeze when its UPDATE matched nothing."""
+
+
+async def _start(campaign_id: int, where: Any, changes: dict[Any, Any], now: datetime) -> list[Any]:
+    """The move to RUNNING; on the first start, the lists frozen into messages first, all in one transaction."""
+    try:
+        async with atomic():
+            first = await Campaign.select(Campaign.owner).where(
+                (Campaign.id == campaign_id) & Campaign.started_at.is_null()
+            ).first()
+            if first is not None:
+                await freeze_lists(campaign_id, owner_id=int(first["owner"]))
+            changed: list[Any] = await Campaign.update(changes).where(where).returning(Campaign.id)
+            if not changed:
+                raise _NotMoved
+            await Campaign.update({Campaign.started_at: now}).where(
+                (Campaign.id == campaign_id) & Campaign.started_at.is_null()
+            )
+    except _NotMoved:
+        return []
+    return changed
 
 
 async def start_when_due(campaign_id: int, *, now: datetime) -> Campaign:

@@ -49,7 +49,7 @@ class CsvPreview:
 
     @property
     def delimiter_name(self) -> str:
-        return DELIMITER_NAMES[self.delimiter]
+        return DELIMITER_NAMES.get(self.delimiter, "cells")
 
 
 @contextmanager
@@ -188,15 +188,20 @@ def column_names(first: list[str], has_header: bool, width: int) -> list[str]:
     return names
 
 
-def preview(source: CsvSource, *, has_header: bool | None = None, max_bytes: int | None = None) -> CsvPreview:
-    """Detected format, header guess, column names and the first rows: what the mapping form needs."""
+def preview(
+    source: CsvSource, *, has_header: bool | None = None, max_bytes: int | None = None, sheet: str | None = None
+) -> CsvPreview:
+    """Detected format, header guess, column names and the first rows: what the mapping form needs (CSV or XLSX)."""
+    from models.recipients._rows import read_rows  # the workbook reader builds on this module
+
     with open_source(source, max_bytes) as stream:
-        fmt = detect_format(stream)
-        head = [cells for _, cells in islice(records(stream, fmt), PREVIEW_ROWS + 1)]
+        found = read_rows(stream, sheet=sheet, max_bytes=max_bytes)
+        head = [cells for _, cells in islice(found.records, PREVIEW_ROWS + 1)]
     if not head:
         raise ImportRejected("The file is empty.")
     guessed = guess_header(head[0], head[1:])
     header = guessed if has_header is None else has_header
     width = max(len(row) for row in head)
     rows = head[1:] if header else head[:PREVIEW_ROWS]
-    return CsvPreview(fmt.encoding, fmt.delimiter, header, guessed, column_names(head[0], header, width), rows)
+    names = column_names(head[0], header, width)
+    return CsvPreview(found.encoding, found.delimiter, header, guessed, names, rows)

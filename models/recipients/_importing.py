@@ -36,14 +36,20 @@ async def import_csv(
         campaign_id, owner_id, options.default_region or settings.default_region, settings.max_recipients
     )
 
+    await screen_source(source, options, screener, max_bytes=settings.max_upload_bytes)
+    return await _finish(campaign_id, owner_id, screener, now)
+
+
+async def screen_source(source: CsvSource, options: ImportOptions, screener: Screener, *, max_bytes: int) -> None:
+    """Read a CSV or XLSX through its mapping and screen every row, in a worker thread (lists import this way too)."""
+
     def screen_file() -> None:
-        with open_source(source, settings.max_upload_bytes) as stream:
-            rows = RecipientRows(stream, options)
+        with open_source(source, max_bytes) as stream:
+            rows = RecipientRows(stream, options, max_bytes)
             while chunk := rows.next_chunk(SCREEN_CHUNK):
                 screener.screen(chunk)
 
     await asyncio.to_thread(screen_file)
-    return await _finish(campaign_id, owner_id, screener, now)
 
 
 async def import_inline(

@@ -8,14 +8,8 @@ from itertools import chain, islice
 from typing import BinaryIO
 
 from models.errors import ImportRejected, ValidationFailed
-from models.recipients._csv import (
-    PREVIEW_ROWS,
-    CsvFormat,
-    column_names,
-    detect_format,
-    guess_header,
-    records,
-)
+from models.recipients._csv import PREVIEW_ROWS, column_names, guess_header
+from models.recipients._rows import read_rows
 from models.recipients._screening import RawRecipient
 from models.variables import MAX_VARIABLES, name_problem
 
@@ -32,6 +26,7 @@ class ImportOptions:
     phone_column: str | None = None
     variable_columns: Sequence[str] | None = None
     default_region: str | None = None
+    sheet: str | None = None  # a workbook's sheet by name; None: the first (ignored for a CSV)
 
 
 def resolve_column(spec: str, columns: Sequence[str], field: str) -> int:
@@ -54,11 +49,10 @@ def default_phone_column(columns: Sequence[str]) -> int:
 
 
 class RecipientRows:
-    """A CSV read through its mapping, handed out in chunks; synchronous, so the import runs it in a thread."""
+    """A CSV or XLSX read through its mapping, handed out in chunks; synchronous, so the import runs it in a thread."""
 
-    def __init__(self, stream: BinaryIO, options: ImportOptions) -> None:
-        self.format: CsvFormat = detect_format(stream)
-        self._records = records(stream, self.format)
+    def __init__(self, stream: BinaryIO, options: ImportOptions, max_bytes: int | None = None) -> None:
+        self._records = read_rows(stream, sheet=options.sheet, max_bytes=max_bytes).records
         head = list(islice(self._records, PREVIEW_ROWS + 1))
         if not head:
             raise ImportRejected("The file is empty.")

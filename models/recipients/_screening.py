@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from models.errors import ImportRejected
 from models.phones import PhoneError, normalise
 from models.recipients._report import OPTED_OUT_ERROR, SkipKind, SkippedRow
+from models.recipients._sheet import DateText, NumberText
 from models.variables import NameTable, value_problem
 
 RAW_PHONE_MAX = 64  # CampaignMessage.raw_phone's length
@@ -95,9 +96,12 @@ class Screener:
             self.skipped.append(SkippedRow(raw.row, raw.phone, problem, SkipKind.INVALID))
             return
         try:
+            if isinstance(raw.phone, DateText):
+                raise PhoneError(DateText.REASON)
             phone = normalise(raw.phone, self.region)
         except PhoneError as exc:
-            self.skipped.append(SkippedRow(raw.row, raw.phone, exc.reason, SkipKind.INVALID, raw.variables))
+            reason = NumberText.REASON if isinstance(raw.phone, NumberText) else exc.reason
+            self.skipped.append(SkippedRow(raw.row, str(raw.phone), reason, SkipKind.INVALID, raw.variables))
             return
         if phone in self.existing:
             reason = f"duplicate of {phone}"

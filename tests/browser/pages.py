@@ -199,3 +199,41 @@ SNAPSHOT_JS = """(id) => {
   };
 }"""
 
+
+@dataclass
+class ListsPage:
+    page: Page
+    base_url: str
+
+    def create_and_import(self, name: str, path: str) -> int:
+        """Create a list, import a CSV or XLSX into it with the detected options; returns the list's size."""
+        self.page.goto(f"{self.base_url}/lists/")
+        self.page.locator("#new-list").get_by_label("Name", exact=True).fill(name)
+        self.page.get_by_role("button", name="Create and import").click()
+        self.page.wait_for_url(re.compile(r".*/lists/\d+/import$"))
+        self.page.set_input_files("#file", path)
+        self.page.locator("#import-submit").click()
+        return int(self.page.locator("#list-size").inner_text())
+
+
+@dataclass
+class AudiencePanel:
+    """The campaign page's audience panel: the lists it sends to and leaves out, and the counts behind them."""
+
+    page: Page
+    campaign_id: int
+
+    @property
+    def panel(self):
+        return self.page.locator(f"#campaign-{self.campaign_id}-audience")
+
+    def choose_lists(self, send_to: list[str], leave_out: list[str]) -> None:
+        for name in send_to:
+            self.panel.get_by_label(f"Send to {name}").check()
+        for name in leave_out:
+            self.panel.get_by_label(f"Leave out {name}").check()
+        self.panel.locator("#save-lists").click()
+        self.page.wait_for_url(re.compile(rf".*/campaigns/{self.campaign_id}$"))
+
+    def count(self, category: str) -> str:
+        return str(self.panel.locator(f'[data-category="{category}"] .value').inner_text()).strip()

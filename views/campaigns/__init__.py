@@ -7,6 +7,7 @@
 - `deps`: `provide_own_campaign`, the one dependency that loads "the user's own campaign" (404 when missing or
   not yours) for any handler that needs the row; handlers that only pass the id on call a model function that
   scopes by owner the same way (models/ownership.get_own).
+- `audience`: the audience before Start (panel and API) and duplicating a campaign.
 
 `CampaignPages` joins two route sets into one controller because Litestar registers one OPTIONS handler per
 path and controller (two controllers both owning `/campaigns/` would collide).
@@ -15,6 +16,7 @@ path and controller (two controllers both owning `/campaigns/` would collide).
 from litestar.di import Provide
 
 from views.campaigns.api import CampaignApi
+from views.campaigns.audience import CampaignAudienceApi, CampaignAudiencePages
 from views.campaigns.deps import OWN_CAMPAIGN
 from views.campaigns.detail import CampaignDetailPages
 from views.campaigns.editor import CampaignEditorRoutes
@@ -41,6 +43,8 @@ CONTROLLERS = [
     RecipientPages,
     CampaignApi,
     RecipientsApi,
+    CampaignAudiencePages,
+    CampaignAudienceApi,
 ]
 
 __all__ = ["CONTROLLERS", "CampaignPages"]

@@ -12,12 +12,14 @@ from litestar.params import FromPath, JSONBody, QueryParameter
 from models.accounts.users import CurrentUser
 from models.campaigns import actions as campaign_actions
 from models.campaigns import editing as campaigns
+from models.campaigns import from_lists
 from models.campaigns import queries as campaign_queries
 from models.campaigns.queries import DEFAULT_LIMIT, MAX_LIMIT, CampaignFilter
 from models.tables import Campaign
 from scheduler.clock import Clock
 from settings import Settings
 from views.bounds import INT_MAX
+from views.campaigns.audience import with_lists
 from views.campaigns.deps import OWN_CAMPAIGN
 from views.guards import SignedInApi
 from views.schemas import CHANGE, INPUT, ONE, SIGNED_IN, CampaignCreate, CampaignUpdate, campaign_json, listing_json
@@ -40,17 +42,20 @@ class CampaignApi(SignedInApi):
         settings: NamedDependency[Settings],
         clock: NamedDependency[Clock],
     ) -> dict[str, Any]:
-        """The campaign and its recipients in one call; refused recipients leave no campaign behind."""
-        campaign, report = await campaigns.create_with_recipients(
+        """The campaign and its recipients (or lists) in one call; refused recipients leave no campaign behind."""
+        campaign, report = await from_lists.create(
             data.as_input(),
             [{"phone": r.phone, "variables": r.variables} for r in data.recipients],
+            list_ids=data.list_ids,
+            exclude_list_ids=data.exclude_list_ids,
             owner_id=current_user.id,
             now=clock.now(),
             max_rate=settings.max_rate,
             max_recipients=settings.max_recipients,
             default_region=settings.default_region,
         )
-        return {**campaign_json(campaign), "importReport": report.as_json()}
+        answer = {**await with_lists(campaign), "importReport": report.as_json() if report else None}
+        return answer
 
     @get("/", name="api_campaign_list", raises=INPUT)
     async def list_(
@@ -74,7 +79,7 @@ class CampaignApi(SignedInApi):
 
     @get("/{campaign_id:int}", name="api_campaign_detail", raises=ONE)
     async def detail(self, campaign: NamedDependency[Campaign]) -> dict[str, Any]:
-        return campaign_json(campaign)
+        return await with_lists(campaign)
 
     @put("/{campaign_id:int}", name="api_campaign_update", raises=CHANGE)
     async def update(
@@ -93,7 +98,11 @@ class CampaignApi(SignedInApi):
             now=clock.now(),
             max_rate=settings.max_rate,
         )
-        return campaign_json(updated)
+        list_ids, exclude_list_ids = data.lists()
+        await from_lists.update_lists(
+            campaign.id, list_ids=list_ids, exclude_list_ids=exclude_list_ids, owner_id=current_user.id
+        )
+        return await with_lists(updated)
 
     @delete("/{campaign_id:int}", name="api_campaign_delete", raises=CHANGE, status_code=204)
     async def delete(self, campaign_id: FromPath[int], current_user: NamedDependency[CurrentUser]) -> None:

@@ -13,10 +13,12 @@ from litestar.response import Redirect, Template
 from models import message_templates
 from models.accounts.users import CurrentUser
 from models.campaigns import editing as campaigns
-from models.campaigns import lifecycle
+from models.campaigns import from_lists, lifecycle
 from models.campaigns import preview as campaign_preview
 from models.campaigns import queries as campaign_queries
 from models.campaigns.rules import MEDIA_TYPES, checked
+from models.contacts.audience import campaign_lists
+from models.contacts.lists import list_lists
 from models.errors import IllegalTransition, NotFoundOrNotYours, ValidationFailed
 from models.tables import Campaign
 from scheduler.clock import Clock
@@ -27,14 +29,38 @@ from views.i18n import _
 AnyRequest = Request[Any, Any, Any]
 # The form's fields URL-encoded: a 4,096-character message takes at most ~36 KB (emoji as %XX%XX%XX%XX).
 PREVIEW_MAX_BODY_BYTES = 64 * 1024
+ChosenLists = tuple[list[int], list[int]]
+
+
+async def _chosen_lists(request: AnyRequest) -> ChosenLists:
+    """The form's checked lists: sent to (`list_ids`) and left out (`exclude_list_ids`)."""
+    form = await request.form()
+
+    def ids(name: str) -> list[int]:
+        return [int(v) for v in form.getall(name, []) if str(v).isdigit()][:100]
+
+    return ids("list_ids"), ids("exclude_list_ids")
+
+
+async def _save_lists(campaign_id: int, chosen: ChosenLists, owner_id: int) -> None:
+    await from_lists.update_lists(campaign_id, list_ids=chosen[0], exclude_list_ids=chosen[1], owner_id=owner_id)
 
 
 async def _form_page(
-    owner_id: int, form: CampaignForm, *, campaign: Campaign | None, errors: dict[str, str], status_code: int = 200
+    owner_id: int,
+    form: CampaignForm,
+    *,
+    campaign: Campaign | None,
+    errors: dict[str, str],
+    status_code: int = 200,
+    chosen: ChosenLists = ([], []),
 ) -> Template:
     """The one form template for new and edit, with its choices and a first preview."""
     preview = await _preview_for(owner_id, form)
     context = {
+        "all_lists": await list_lists(owner_id=owner_id),
+        "include_ids": chosen[0],
+        "exclude_ids": chosen[1],
         "form": form,
         "errors": errors,
         "campaign": campaign,
@@ -72,6 +98,7 @@ async def _save(
     """New (no campaign) and edit alike: the saved campaign's page, or the form again (422) with every field error,
     from reading the strings and from the domain's rules."""
     form.campaign_id = str(campaign.id) if campaign else ""
+    chosen = await _chosen_lists(request)
     data, errors = parse_campaign(form, user.timezone)
     owner_id, now, max_rate = user.id, clock.now(), settings.max_rate
     try:
@@ -82,11 +109,13 @@ async def _save(
             else:
                 saved = await campaigns.update(campaign.id, data, owner_id=owner_id, now=now, max_rate=max_rate)
                 flash(request, _("Campaign saved."), category="success")
+            if campaign is None or lifecycle.can_edit(campaign.status):  # a PAUSED one changes message and rate only
+                await _save_lists(saved.id, chosen, owner_id)
             return Redirect(f"/campaigns/{saved.id}", status_code=303)
         await checked(data, owner_id=owner_id, now=now, max_rate=max_rate)
     except ValidationFailed as invalid:
         errors = {**field_errors(invalid.errors), **errors}
-    return await _form_page(user.id, form, campaign=campaign, errors=errors, status_code=422)
+    return await _form_page(user.id, form, campaign=campaign, errors=errors, status_code=422, chosen=chosen)
 
 
 class CampaignEditorRoutes(Controller):
@@ -114,7 +143,8 @@ class CampaignEditorRoutes(Controller):
         if not lifecycle.can_edit_message(campaign.status):
             raise IllegalTransition(campaigns.edit_refusal(campaign.status))
         form = campaign_form_of(campaign, current_user.timezone)
-        return await _form_page(current_user.id, form, campaign=campaign, errors={})
+        chosen = await campaign_lists(campaign.id)
+        return await _form_page(current_user.id, form, campaign=campaign, errors={}, chosen=chosen)
 
     @post("/{campaign_id:int}/edit", name="campaign_update")
     async def update(

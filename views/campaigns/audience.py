@@ -1,0 +1,143 @@
+"""A campaign's audience before Start (the panel and `GET /api/campaigns/{id}/audience`), and duplicating a
+campaign (the page's button and `POST /api/campaigns/{id}/duplicate`)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from litestar import Controller, Request, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, QueryParameter
+from litestar.plugins.flash import flash
+from litestar.response import Redirect, Template
+from litestar.status_codes import HTTP_201_CREATED
+
+from models.accounts.users import CurrentUser
+from models.campaigns import editing, from_lists, lifecycle
+from models.campaigns.duplicate import duplicate
+from models.contacts import audience
+from models.contacts.lists import list_lists
+from models.tables import Campaign
+from scheduler.clock import Clock
+from views.guards import requires_login
+from views.i18n import _
+from views.schemas import campaign_json
+
+PANEL_NUMBERS = 50
+Limit = Annotated[int, QueryParameter(name="limit", ge=1, le=audience.MAX_LIMIT)]
+Offset = Annotated[int, QueryParameter(name="offset", ge=0)]
+
+
+async def with_lists(campaign: Campaign) -> dict[str, Any]:
+    """The campaign's JSON with the lists it sends to and leaves out."""
+    return {**campaign_json(campaign), **audience.lists_json(*await audience.campaign_lists(campaign.id))}
+
+
+def category_labels() -> dict[str, str]:
+    return {
+        "listed": _("Listed"),
+        "duplicates": _("Duplicates"),
+        "optedOut": _("Opted out"),
+        "excluded": _("In an exclusion list"),
+        "notOnWhatsapp": _("Not on WhatsApp"),
+        "frequencyCapped": _("Messaged too recently"),
+        "willReceive": _("Will receive"),
+    }
+
+
+async def panel_context(campaign_id: int, owner_id: int, offset: int = 0) -> dict[str, Any]:
+    campaign = await editing.get(campaign_id, owner_id=owner_id)
+    found = await audience.preview(campaign_id, owner_id=owner_id, status=campaign.status)
+    include, exclude = await audience.campaign_lists(campaign_id)
+    every = await list_lists(owner_id=owner_id)
+    names = {item.id: item.name for item in every}
+    return {
+        "campaign": campaign,
+        "audience": found.as_json(limit=PANEL_NUMBERS, offset=offset),
+        "labels": category_labels(),
+        "lists": [names[i] for i in include if i in names],
+        "excluded_lists": [names[i] for i in exclude if i in names],
+        "all_lists": every,
+        "include_ids": include,
+        "exclude_ids": exclude,
+        "can_edit_lists": lifecycle.can_edit(campaign.status),
+        "page_size": PANEL_NUMBERS,
+    }
+
+
+def _ids(values: list[Any]) -> list[int]:
+    return [int(v) for v in values if str(v).isdigit()]
+
+
+class CampaignAudiencePages(Controller):
+    path = "/campaigns/{campaign_id:int}"
+    guards = [requires_login]
+    include_in_schema = False
+
+    @get("/audience", name="campaign_audience")
+    async def page(
+        self, campaign_id: FromPath[int], current_user: NamedDependency[CurrentUser], offset: Offset = 0
+    ) -> Template:
+        """The audience on its own page (the panel's "more" links, and pages without JavaScript)."""
+        context = await panel_context(campaign_id, current_user.id, offset)
+        return Template("campaigns/audience.html", context=context)
+
+    @get("/audience/panel", name="campaign_audience_panel")
+    async def panel(self, campaign_id: FromPath[int], current_user: NamedDependency[CurrentUser]) -> Template:
+        """The panel the campaign page loads: who will receive it and who is left out, and why."""
+        context = await panel_context(campaign_id, current_user.id)
+        return Template("partials/campaigns/audience.html", context=context)
+
+    @post("/lists", name="campaign_lists")
+    async def lists(
+        self, request: Request[Any, Any, Any], campaign_id: FromPath[int], current_user: NamedDependency[CurrentUser]
+    ) -> Redirect:
+        """The lists the campaign sends to and leaves out (the panel's form; DRAFT or SCHEDULED only)."""
+        form = await request.form()
+        await from_lists.update_lists(
+            campaign_id,
+            list_ids=_ids(form.getall("list_ids", [])),
+            exclude_list_ids=_ids(form.getall("exclude_list_ids", [])),
+            owner_id=current_user.id,
+        )
+        flash(request, _("Lists saved."), category="success")
+        return Redirect(request.app.route_reverse("campaign_detail", campaign_id=campaign_id), status_code=303)
+
+    @post("/duplicate", name="campaign_duplicate")
+    async def duplicate(
+        self,
+        request: Request[Any, Any, Any],
+        campaign_id: FromPath[int],
+        current_user: NamedDependency[CurrentUser],
+        clock: NamedDependency[Clock],
+    ) -> Redirect:
+        """A new DRAFT copy; the user lands on its page to edit and start it."""
+        copy = await duplicate(campaign_id, owner_id=current_user.id, now=clock.now())
+        flash(request, _("Campaign duplicated: this is the copy, a draft."), category="success")
+        return Redirect(request.app.route_reverse("campaign_detail", campaign_id=copy.id), status_code=303)
+
+
+class CampaignAudienceApi(Controller):
+    path = "/api/campaigns/{campaign_id:int}"
+    guards = [requires_login]
+    tags = ["campaigns"]
+
+    @get("/audience", name="api_campaign_audience")
+    async def audience(
+        self,
+        campaign_id: FromPath[int],
+        current_user: NamedDependency[CurrentUser],
+        limit: Limit = 100,
+        offset: Offset = 0,
+    ) -> dict[str, Any]:
+        """What Start will do: the counts per category, and one page (`limit`, `offset`) of each one's numbers."""
+        campaign = await editing.get(campaign_id, owner_id=current_user.id)
+        found = await audience.preview(campaign_id, owner_id=current_user.id, status=campaign.status)
+        return found.as_json(limit=limit, offset=offset)
+
+    @post("/duplicate", name="api_campaign_duplicate", status_code=HTTP_201_CREATED)
+    async def duplicate(
+        self, campaign_id: FromPath[int], current_user: NamedDependency[CurrentUser], clock: NamedDependency[Clock]
+    ) -> dict[str, Any]:
+        """A new DRAFT with the same message, media, instance, pacing and lists; none of the recipients' states."""
+        return await with_lists(await duplicate(campaign_id, owner_id=current_user.id, now=clock.now()))

@@ -1,0 +1,201 @@
+"""JSON API for contacts (`/api/contacts`) and lists (`/api/lists`; import and members: `/api/lists/{id}/contacts`)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import msgspec
+from litestar import Controller, Request, delete, get, post, put
+from litestar.di import NamedDependency
+from litestar.params import FromPath, JSONBody, QueryParameter
+from litestar.status_codes import HTTP_201_CREATED
+
+from models.accounts.users import CurrentUser
+from models.contacts import contacts, lists
+from models.contacts.contacts import MAX_LIMIT, ContactFilter, contact_json
+from models.contacts.history import contact_history
+from models.contacts.importing import import_into_list, import_mode
+from models.recipients import ImportOptions
+from scheduler.clock import Clock
+from settings import Settings
+from views.guards import requires_login
+from views.uploads import IMPORT_DEPENDENCIES, UploadLimitMiddleware, spooled_upload
+
+Limit = Annotated[int, QueryParameter(name="limit", ge=1, le=MAX_LIMIT)]
+Offset = Annotated[int, QueryParameter(name="offset", ge=0)]
+Search = Annotated[str, QueryParameter(name="search", max_length=100)]
+Tag = Annotated[str, QueryParameter(name="tag", max_length=40)]
+
+
+class ContactIn(msgspec.Struct, forbid_unknown_fields=True):
+    phone: Annotated[str, msgspec.Meta(max_length=64)]
+    attributes: dict[str, Any] = {}
+    tags: list[Annotated[str, msgspec.Meta(max_length=40)]] = []
+
+
+class ContactUpdate(msgspec.Struct, forbid_unknown_fields=True):
+    """Fields left out keep their value."""
+
+    attributes: dict[str, Any] | None = None
+    tags: list[Annotated[str, msgspec.Meta(max_length=40)]] | None = None
+
+
+class ListIn(msgspec.Struct, forbid_unknown_fields=True):
+    name: Annotated[str, msgspec.Meta(max_length=200)] = ""
+
+
+def _page(page: contacts.ContactPage, limit: int, offset: int) -> dict[str, Any]:
+    return {"items": [contact_json(c) for c in page.items], "total": page.total, "limit": limit, "offset": offset}
+
+
+class ContactApi(Controller):
+    path = "/api/contacts"
+    guards = [requires_login]
+    tags = ["contacts"]
+
+    @get("/", name="api_contact_list")
+    async def list_(
+        self,
+        current_user: NamedDependency[CurrentUser],
+        search: Search = "",
+        tag: Tag = "",
+        list_id: Annotated[int | None, QueryParameter(name="listId")] = None,
+        limit: Limit = 50,
+        offset: Offset = 0,
+    ) -> dict[str, Any]:
+        """Search by number or attribute, filter by tag or list."""
+        query = ContactFilter(search=search, tag=tag, list_id=list_id, limit=limit, offset=offset)
+        if list_id is not None:
+            await lists.get_list(list_id, owner_id=current_user.id)
+        return _page(await contacts.list_contacts(current_user.id, query), limit, offset)
+
+    @post("/", name="api_contact_create", status_code=HTTP_201_CREATED)
+    async def create(
+        self,
+        data: JSONBody[ContactIn],
+        current_user: NamedDependency[CurrentUser],
+        settings: NamedDependency[Settings],
+        clock: NamedDependency[Clock],
+    ) -> dict[str, Any]:
+        contact = await contacts.create_contact(
+            data.phone,
+            owner_id=current_user.id,
+            attributes=data.attributes,
+            tags=data.tags,
+            region=settings.default_region,
+            now=clock.now(),
+        )
+        return contact_json(contact)
+
+    @get("/{contact_id:int}", name="api_contact_detail")
+    async def detail(self, contact_id: FromPath[int], current_user: NamedDependency[CurrentUser]) -> dict[str, Any]:
+        return contact_json(await contacts.get_contact(contact_id, owner_id=current_user.id))
+
+    @get("/{contact_id:int}/history", name="api_contact_history")
+    async def history(self, contact_id: FromPath[int], current_user: NamedDependency[CurrentUser]) -> dict[str, Any]:
+        """The campaigns that wrote to the number, each message's status and times, and its opt-out."""
+        return await contact_history(contact_id, owner_id=current_user.id)
+
+    @put("/{contact_id:int}", name="api_contact_update")
+    async def update(
+        self,
+        contact_id: FromPath[int],
+        data: JSONBody[ContactUpdate],
+        current_user: NamedDependency[CurrentUser],
+        clock: NamedDependency[Clock],
+    ) -> dict[str, Any]:
+        contact = await contacts.update_contact(
+            contact_id, owner_id=current_user.id, attributes=data.attributes, tags=data.tags, now=clock.now()
+        )
+        return contact_json(contact)
+
+    @delete("/{contact_id:int}", name="api_contact_delete")
+    async def delete(self, contact_id: FromPath[int], current_user: NamedDependency[CurrentUser]) -> None:
+        """204; campaigns that wrote to the number keep their records."""
+        await contacts.delete_contact(contact_id, owner_id=current_user.id)
+
+
+class ListApi(Controller):
+    path = "/api/lists"
+    guards = [requires_login]
+    tags = ["lists"]
+
+    @get("/", name="api_list_list")
+    async def list_(self, current_user: NamedDependency[CurrentUser]) -> dict[str, Any]:
+        items = await lists.list_lists(owner_id=current_user.id)
+        return {"items": [item.as_json() for item in items], "total": len(items)}
+
+    @post("/", name="api_list_create", status_code=HTTP_201_CREATED)
+    async def create(
+        self, data: JSONBody[ListIn], current_user: NamedDependency[CurrentUser], clock: NamedDependency[Clock]
+    ) -> dict[str, Any]:
+        row = await lists.create_list(data.name, owner_id=current_user.id, now=clock.now())
+        return await self._summary(row.id, current_user.id)
+
+    @get("/{list_id:int}", name="api_list_detail")
+    async def detail(self, list_id: FromPath[int], current_user: NamedDependency[CurrentUser]) -> dict[str, Any]:
+        return await self._summary(list_id, current_user.id)
+
+    @put("/{list_id:int}", name="api_list_update")
+    async def update(
+        self,
+        list_id: FromPath[int],
+        data: JSONBody[ListIn],
+        current_user: NamedDependency[CurrentUser],
+        clock: NamedDependency[Clock],
+    ) -> dict[str, Any]:
+        await lists.rename_list(list_id, data.name, owner_id=current_user.id, now=clock.now())
+        return await self._summary(list_id, current_user.id)
+
+    @delete("/{list_id:int}", name="api_list_delete")
+    async def delete(self, list_id: FromPath[int], current_user: NamedDependency[CurrentUser]) -> None:
+        """204; the contacts stay (they may be in other lists)."""
+        await lists.delete_list(list_id, owner_id=current_user.id)
+
+    @staticmethod
+    async def _summary(list_id: int, owner_id: int) -> dict[str, Any]:
+        row = await lists.get_list(list_id, owner_id=owner_id)
+        return lists.ListSummary(
+            row.id, row.name, await lists.member_count(row.id), row.created_at, row.updated_at
+        ).as_json()
+
+    @post(
+        "/{list_id:int}/contacts",
+        name="api_list_import",
+        status_code=HTTP_201_CREATED,
+        request_max_body_size=None,  # settings.max_upload_bytes, enforced by the middleware
+        middleware=[UploadLimitMiddleware],
+        dependencies=IMPORT_DEPENDENCIES,
+    )
+    async def import_(
+        self,
+        request: Request[Any, Any, Any],
+        list_id: FromPath[int],
+        current_user: NamedDependency[CurrentUser],
+        settings: NamedDependency[Settings],
+        clock: NamedDependency[Clock],
+        import_options: NamedDependency[ImportOptions],
+        mode: Annotated[str | None, QueryParameter(name="mode", max_length=10)] = None,
+    ) -> dict[str, Any]:
+        """A CSV or XLSX into the list (`mode` add, the default, or replace); the answer is the import report."""
+        chosen = import_mode(mode)
+        await lists.get_list(list_id, owner_id=current_user.id)
+        async with spooled_upload(request) as path:
+            report = await import_into_list(
+                list_id, path, import_options, mode=chosen, owner_id=current_user.id, settings=settings, now=clock.now()
+            )
+        return report.as_json()
+
+    @get("/{list_id:int}/contacts", name="api_list_contacts")
+    async def members(
+        self,
+        list_id: FromPath[int],
+        current_user: NamedDependency[CurrentUser],
+        search: Search = "",
+        tag: Tag = "",
+        limit: Limit = 50,
+        offset: Offset = 0,
+    ) -> dict[str, Any]:
+        await lists.get_list(list_id, owner_id=current_user.id)
+        query = ContactFilter(search=search, tag=tag, list_id=list_id, limit=limit, offset=offset)
+        return _page(await contacts.list_contacts(current_user.id, query), limit, offset)

@@ -1,0 +1,238 @@
+"""Contacts and lists pages: search and filter contacts (by number, attribute, tag, list), edit, delete, export;
+lists with their sizes, created here and filled by importing a CSV or XLSX (the recipients import's options)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, BinaryIO, cast
+
+from litestar import Controller, Request, Response, get, post
+from litestar.datastructures import UploadFile
+from litestar.di import NamedDependency, Provide
+from litestar.params import FromPath, FromQuery, MultipartBody, URLEncodedBody
+from litestar.plugins.flash import flash
+from litestar.response import Redirect, Template
+
+from models.accounts.users import CurrentUser
+from models.contacts import contacts, lists
+from models.contacts.contacts import ContactFilter, contact_json
+from models.contacts.history import contact_history
+from models.contacts.importing import import_into_list, import_mode
+from models.errors import ImportRejected, ValidationFailed
+from models.recipients import ImportOptions
+from scheduler.clock import Clock
+from settings import Settings
+from views.guards import requires_login
+from views.i18n import _
+from views.uploads import UploadLimitMiddleware
+
+PAGE_SIZE = 50
+AnyRequest = Request[Any, Any, Any]
+
+
+@dataclass
+class ContactForm:
+    attributes: str = ""  # one "name = value" per line
+    tags: str = ""
+
+
+@dataclass
+class ListForm:
+    name: str = ""
+
+
+@dataclass
+class ListImportForm:
+    file: UploadFile | None = None
+    has_header: str = ""
+    phone_column: str = ""
+    default_region: str = ""
+    sheet: str = ""
+    mode: str = "add"
+
+
+def attributes_text(attributes: dict[str, str]) -> str:
+    return "\n".join(f"{name} = {value}" for name, value in attributes.items())
+
+
+def parse_attributes(text: str) -> dict[str, str]:
+    """`name = value` lines (blank lines ignored); a line without `=` is a 422 naming it."""
+    found: dict[str, str] = {}
+    for number, line in enumerate(text.splitlines()[: contacts.MAX_ATTRIBUTES + 1], start=1):
+        if not line.strip():
+            continue
+        name, sep, value = line.partition("=")
+        if not sep:
+            raise ValidationFailed({"attributes": _("Line %(n)s has no “=”: write name = value.") % {"n": number}})
+        found[name.strip()] = value.strip()
+    return found
+
+
+async def contact_filter(
+    search: FromQuery[str] = "",
+    tag: FromQuery[str] = "",
+    list_id: FromQuery[int | None] = None,
+    offset: FromQuery[int] = 0,
+) -> ContactFilter:
+    """The page's filters from its query (the list page and its export read the same ones)."""
+    return ContactFilter(search=search[:100], tag=tag[:40], list_id=list_id, limit=PAGE_SIZE, offset=max(0, offset))
+
+
+class ContactPages(Controller):
+    path = "/contacts"
+    guards = [requires_login]
+    include_in_schema = False
+    dependencies = {"contact_query": Provide(contact_filter)}
+
+    @get("/", name="contact_list")
+    async def list_(
+        self, current_user: NamedDependency[CurrentUser], contact_query: NamedDependency[ContactFilter]
+    ) -> Template:
+        try:
+            page = await contacts.list_contacts(current_user.id, contact_query)
+        except ValidationFailed:  # an impossible tag finds nobody
+            page = contacts.ContactPage(items=[], total=0)
+        context = {
+            "page": page,
+            "rows": [contact_json(c) for c in page.items],
+            "query": contact_query,
+            "lists": await lists.list_lists(owner_id=current_user.id),
+            "page_size": PAGE_SIZE,
+        }
+        return Template("contacts/list.html", context=context)
+
+    @get("/export.csv", name="contact_export")
+    async def export(
+        self, current_user: NamedDependency[CurrentUser], contact_query: NamedDependency[ContactFilter]
+    ) -> Response[str]:
+        """The filtered contacts as a CSV that imports again (phone, tags, one column per attribute)."""
+        body = await contacts.export_csv(current_user.id, contact_query)
+        headers = {"Content-Disposition": 'attachment; filename="contacts.csv"'}
+        return Response(body, media_type="text/csv; charset=utf-8", headers=headers)
+
+    @get("/{contact_id:int}/edit", name="contact_edit")
+    async def edit(self, contact_id: FromPath[int], current_user: NamedDependency[CurrentUser]) -> Template:
+        contact = contact_json(await contacts.get_contact(contact_id, owner_id=current_user.id))
+        form = ContactForm(attributes=attributes_text(contact["attributes"]), tags=" ".join(contact["tags"]))
+        history = await contact_history(contact_id, owner_id=current_user.id)
+        context = {"contact": contact, "form": form, "errors": {}, "history": history}
+        return Template("contacts/edit.html", context=context)
+
+    @post("/{contact_id:int}/edit", name="contact_update")
+    async def update(
+        self,
+        request: AnyRequest,
+        contact_id: FromPath[int],
+        data: URLEncodedBody[ContactForm],
+        current_user: NamedDependency[CurrentUser],
+        clock: NamedDependency[Clock],
+    ) -> Template | Redirect:
+        """Bad attributes or tags re-render the form (422) with the reason beside the field."""
+        try:
+            await contacts.update_contact(
+                contact_id,
+                owner_id=current_user.id,
+                attributes=parse_attributes(data.attributes),
+                tags=data.tags,
+                now=clock.now(),
+            )
+        except ValidationFailed as invalid:
+            contact = contact_json(await contacts.get_contact(contact_id, owner_id=current_user.id))
+            history = await contact_history(contact_id, owner_id=current_user.id)
+            context = {"contact": contact, "form": data, "errors": invalid.errors, "history": history}
+            return Template("contacts/edit.html", context=context, status_code=422)
+        flash(request, _("Contact saved."), category="success")
+        return Redirect("/contacts", status_code=303)
+
+    @post("/{contact_id:int}/delete", name="contact_delete")
+    async def delete(
+        self, request: AnyRequest, contact_id: FromPath[int], current_user: NamedDependency[CurrentUser]
+    ) -> Redirect:
+        await contacts.delete_contact(contact_id, owner_id=current_user.id)
+        flash(request, _("Contact deleted; campaign reports keep what was sent."), category="success")
+        return Redirect("/contacts", status_code=303)
+
+
+class ListPages(Controller):
+    path = "/lists"
+    guards = [requires_login]
+    include_in_schema = False
+
+    @get("/", name="list_list")
+    async def list_(self, current_user: NamedDependency[CurrentUser]) -> Template:
+        found = await lists.list_lists(owner_id=current_user.id)
+        return Template("contacts/lists.html", context={"lists": found, "form": ListForm(), "errors": {}})
+
+    @post("/", name="list_create")
+    async def create(
+        self,
+        request: AnyRequest,
+        data: URLEncodedBody[ListForm],
+        current_user: NamedDependency[CurrentUser],
+        clock: NamedDependency[Clock],
+    ) -> Template | Redirect:
+        try:
+            created = await lists.create_list(data.name, owner_id=current_user.id, now=clock.now())
+        except ValidationFailed as invalid:
+            found = await lists.list_lists(owner_id=current_user.id)
+            context = {"lists": found, "form": data, "errors": invalid.errors}
+            return Template("contacts/lists.html", context=context, status_code=422)
+        return Redirect(request.app.route_reverse("list_import", list_id=created.id), status_code=303)
+
+    @post("/{list_id:int}/delete", name="list_delete")
+    async def delete(
+        self, request: AnyRequest, list_id: FromPath[int], current_user: NamedDependency[CurrentUser]
+    ) -> Redirect:
+        await lists.delete_list(list_id, owner_id=current_user.id)
+        flash(request, _("List deleted; its contacts stay."), category="success")
+        return Redirect("/lists", status_code=303)
+
+    @get("/{list_id:int}/import", name="list_import")
+    async def import_form(
+        self, list_id: FromPath[int], current_user: NamedDependency[CurrentUser], settings: NamedDependency[Settings]
+    ) -> Template:
+        """A CSV or XLSX into the list: the recipients import's options, and add or replace."""
+        target = await lists.get_list(list_id, owner_id=current_user.id)
+        form = ListImportForm(default_region=settings.default_region)
+        return Template("contacts/import.html", context={"list": target, "form": form, "error": "", "report": None})
+
+    @post(
+        "/{list_id:int}/import",
+        name="list_import_store",
+        request_max_body_size=None,  # settings.max_upload_bytes, enforced while the body streams in
+        middleware=[UploadLimitMiddleware],
+    )
+    async def import_(
+        self,
+        list_id: FromPath[int],
+        data: MultipartBody[ListImportForm],
+        current_user: NamedDependency[CurrentUser],
+        settings: NamedDependency[Settings],
+        clock: NamedDependency[Clock],
+    ) -> Template:
+        """The import's report on the same page; a refused file (400) says why and nothing is written."""
+        target = await lists.get_list(list_id, owner_id=current_user.id)
+        context: dict[str, Any] = {"list": target, "form": data, "error": "", "report": None}
+        if data.file is None or not data.file.filename:
+            context["error"] = _("Choose a CSV or XLSX file.")
+            return Template("contacts/import.html", context=context, status_code=400)
+        options = ImportOptions(
+            has_header={"true": True, "false": False}.get(data.has_header),
+            phone_column=data.phone_column.strip() or None,
+            default_region=data.default_region.strip() or None,
+            sheet=data.sheet.strip()[:200] or None,
+        )
+        try:
+            context["report"] = await import_into_list(
+                list_id,
+                cast(BinaryIO, data.file.file),
+                options,
+                mode=import_mode(data.mode),
+                owner_id=current_user.id,
+                settings=settings,
+                now=clock.now(),
+            )
+        except (ImportRejected, ValidationFailed) as refused:
+            context["error"] = refused.message
+            return Template("contacts/import.html", context=context, status_code=400)
+        return Template("contacts/import.html", context=context)
