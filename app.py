@@ -63,6 +63,22 @@ def evolution_lifespan(settings: Settings) -> Lifespan:
     return lifespan
 
 
+def import_pool_lifespan(settings: Settings) -> Lifespan:
+    """The recipients import's process pool for the app's lifetime (workers start on the first large import)."""
+
+    @asynccontextmanager
+    async def lifespan(app: Litestar) -> AsyncIterator[None]:
+        from models.recipients import close_import_pool, open_import_pool
+
+        pool = open_import_pool(settings.import_workers)
+        try:
+            yield
+        finally:
+            close_import_pool(pool)
+
+    return lifespan
+
+
 async def announce_setup_link(settings: Settings, clock: Clock) -> None:
     """With no user yet, print the one-time link that creates the first account (there is no default password)."""
     token = await issue_setup_token(now=clock.now())
@@ -99,7 +115,7 @@ def create_app(
         directory=BASE_DIR / "templates", engine=_jinja_engine(), engine_callback=configure_jinja(settings)
     )
     session = session_config(settings)
-    lifespans: list[Lifespan] = [db_lifespan(settings), evolution_lifespan(settings)]
+    lifespans: list[Lifespan] = [db_lifespan(settings), evolution_lifespan(settings), import_pool_lifespan(settings)]
     if settings.scheduler_enabled:
         from scheduler.lifespan import scheduler_lifespan
 

@@ -46,6 +46,9 @@ class Settings:
     send_lease_seconds: int = _setting(
         120, "ARAUTO_SEND_LEASE_SECONDS", "A claimed message older than this is reconciled"
     )
+    import_workers: int = _setting(
+        0, "ARAUTO_IMPORT_WORKERS", "Processes that check the phone numbers of large CSV imports; 0: one per CPU core"
+    )
     evolution_timeout_seconds: float = _setting(30.0, "ARAUTO_EVOLUTION_TIMEOUT", "Read timeout of calls to Evolution")
     sandbox_url: str = _setting("", "ARAUTO_SANDBOX_URL", "make run: the sandbox Evolution server to wire up")
     debug: bool = _setting(False, "ARAUTO_DEBUG", "Tracebacks in pages (never in production)")
