@@ -25,6 +25,8 @@ from settings import BASE_DIR, Settings, load_settings
 from views import route_handlers
 from views.deps import provide_clock, provide_current_user, provide_evolution, provide_settings
 from views.errors import EXCEPTION_HANDLERS
+from views.logs import logging_config
+from views.metrics import MetricsEndpoint, timing_middleware
 from views.security import authentication_middleware, session_config
 from views.templating import configure_jinja
 
@@ -124,6 +126,7 @@ def create_app(
     return Litestar(
         route_handlers=[
             *route_handlers(),
+            MetricsEndpoint,
             create_static_files_router(path="/static", directories=[Path(BASE_DIR / "static")], name="static"),
         ],
         template_config=template_config,
@@ -135,7 +138,8 @@ def create_app(
             cookie_httponly=True,
             exclude=["^/api/", "^/webhooks/"],
         ),
-        middleware=[session.middleware, authentication_middleware()],
+        middleware=[timing_middleware, session.middleware, authentication_middleware()],
+        logging_config=logging_config(settings),
         exception_handlers=EXCEPTION_HANDLERS,
         lifespan=lifespans,
         state=State(

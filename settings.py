@@ -51,6 +51,11 @@ class Settings:
     )
     evolution_timeout_seconds: float = _setting(30.0, "ARAUTO_EVOLUTION_TIMEOUT", "Read timeout of calls to Evolution")
     sandbox_url: str = _setting("", "ARAUTO_SANDBOX_URL", "make run: the sandbox Evolution server to wire up")
+    metrics_token: str = _setting(
+        "", "ARAUTO_METRICS_TOKEN", "Bearer token that GET /metrics requires; empty: /metrics is off (404)"
+    )
+    log_format: str = _setting("text", "ARAUTO_LOG_FORMAT", "Log lines as plain `text` or `json` (one object a line)")
+    log_level: str = _setting("INFO", "ARAUTO_LOG_LEVEL", "Lowest level logged: DEBUG, INFO, WARNING or ERROR")
     debug: bool = _setting(False, "ARAUTO_DEBUG", "Tracebacks in pages (never in production)")
 
     @property

@@ -55,4 +55,4 @@ class AuthenticationMiddleware(AbstractAuthenticationMiddleware):
 
 
 def authentication_middleware() -> DefineMiddleware:
-    return DefineMiddleware(AuthenticationMiddleware, exclude=["^/static/", "^/webhooks/", "^/schema"])
+    return DefineMiddleware(AuthenticationMiddleware, exclude=["^/static/", "^/webhooks/", "^/schema", "^/metrics$"])
