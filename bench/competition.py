@@ -46,7 +46,7 @@ def compare_line(quiet: str, busy: str) -> str:
     """The line with every figure as `quiet → busy (×busy/quiet)`; both lines when they are not the same shape."""
     if _NUMBER.sub("#", quiet) != _NUMBER.sub("#", busy):
         return f"{quiet}\n{'':4}busy: {busy}"
-    busy_figures = iter(_NUMBER.findall(busy))
+    busy_figures: Iterator[str] = iter(_NUMBER.findall(busy))
 
     def both(match: re.Match[str]) -> str:
         other = next(busy_figures)
