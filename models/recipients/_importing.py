@@ -12,7 +12,7 @@ from models.campaigns.rules import NUL_REFUSAL
 from models.errors import ImportRejected, ValidationFailed
 from models.phones import is_known_region
 from models.recipients._csv import CsvSource, open_source
-from models.recipients._mapping import ImportOptions, RecipientRows, Record, check_records
+from models.recipients._mapping import ImportOptions, RecipientRows, RecordChunk, check_records
 from models.recipients._pool import Task, current_pool, default_workers, run_in_order
 from models.recipients._report import ImportReport
 from models.recipients._screening import Checked, RawRecipient, Screener
@@ -59,7 +59,7 @@ async def import_csv(
     return await _finish(campaign_id, owner_id, screener, now)
 
 
-def _record_tasks(rows: RecipientRows, first: list[Record], region: str) -> Iterator[Task[list[Checked]]]:
+def _record_tasks(rows: RecipientRows, first: RecordChunk, region: str) -> Iterator[Task[list[Checked]]]:
     """`check_records` over the file, chunk by chunk, starting with the chunk already read."""
     chunk = first
     while chunk:

@@ -57,6 +57,25 @@ Record = tuple[int, list[str]]  # (row number as in the file, cells)
 
 
 @dataclass(frozen=True, slots=True)
+class RecordChunk:
+    """Records kept flat (row numbers, widths, every cell in one list) while they wait for a worker: three objects
+    for the garbage collector to walk instead of one list per row, so its full collections stay short."""
+
+    numbers: list[int]
+    widths: list[int]
+    cells: list[str]
+
+    def __len__(self) -> int:
+        return len(self.numbers)
+
+    def records(self) -> Iterator[Record]:
+        start = 0
+        for number, width in zip(self.numbers, self.widths, strict=True):
+            yield number, self.cells[start : start + width]
+            start += width
+
+
+@dataclass(frozen=True, slots=True)
 class ColumnMap:
     """Where the phone and each variable are in a record: small and picklable, so a worker process can map rows."""
 
@@ -70,9 +89,9 @@ class ColumnMap:
         return RawRecipient(number, phone, values)
 
 
-def check_records(region: str, columns: ColumnMap, records: list[Record]) -> list[Checked]:
+def check_records(region: str, columns: ColumnMap, chunk: RecordChunk) -> list[Checked]:
     """One chunk of records mapped and checked: the task an import's worker process runs."""
-    return check_rows(region, (columns.recipient(number, cells) for number, cells in records))
+    return check_rows(region, (columns.recipient(number, cells) for number, cells in chunk.records()))
 
 
 class RecipientRows:
@@ -102,9 +121,14 @@ class RecipientRows:
         """Up to `size` recipients; an empty list once the file is read."""
         return [self.column_map.recipient(number, cells) for number, cells in islice(self._rows, size)]
 
-    def next_records(self, size: int) -> list[Record]:
+    def next_records(self, size: int) -> RecordChunk:
         """Up to `size` records as read (for `check_records` in a worker process); empty once the file is read."""
-        return list(islice(self._rows, size))
+        chunk = RecordChunk([], [], [])
+        for number, cells in islice(self._rows, size):
+            chunk.numbers.append(number)
+            chunk.widths.append(len(cells))
+            chunk.cells.extend(cells)
+        return chunk
 
 
 def _check_variable_columns(columns: Sequence[str], indexes: Sequence[int]) -> None:
