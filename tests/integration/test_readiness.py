@@ -32,9 +32,22 @@ async def test_a_migrated_database_is_ready(client):
     assert (await client.get("/healthz")).json() == {"status": "ok"}
 
 
-async def test_a_database_missing_a_migration_is_not_ready_and_says_which(client):
+@pytest.fixture
+async def latest_migration_forgotten(client) -> AsyncIterator[str]:
+    """The latest migration's record removed, then put back (PostgreSQL keeps one migrated database per session)."""
     latest = max(expected_migrations())
+    [record] = await Campaign.raw("SELECT ran_on FROM migration WHERE app_name = 'arauto' AND name = {}", latest)
     await Campaign.raw("DELETE FROM migration WHERE app_name = 'arauto' AND name = {}", latest)
+    try:
+        yield latest
+    finally:
+        await Campaign.raw(
+            "INSERT INTO migration (name, app_name, ran_on) VALUES ({}, 'arauto', {})", latest, record["ran_on"]
+        )
+
+
+async def test_a_database_missing_a_migration_is_not_ready_and_says_which(client, latest_migration_forgotten):
+    latest = latest_migration_forgotten
     response = await client.get("/readyz")
     assert response.status_code == 503
     body = response.json()
