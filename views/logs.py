@@ -16,7 +16,12 @@ from settings import Settings
 TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 # uvicorn installs its own handlers before the app exists: these loggers drop them and reach the root's.
 FOLLOWERS = ("litestar", "uvicorn", "uvicorn.error", "uvicorn.access", "apscheduler")
-_RECORD_FIELDS = frozenset(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {"message", "asctime"}
+# Attributes every record has (plus uvicorn's `color_message`, the message again with ANSI colours): not extras.
+_RECORD_FIELDS = frozenset(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {
+    "message",
+    "asctime",
+    "color_message",
+}
 
 
 class JsonFormatter(logging.Formatter):

@@ -40,7 +40,7 @@ async def test_in_json_mode_each_log_line_parses_as_json_with_the_expected_keys(
     configure(db, clock, ARAUTO_LOG_FORMAT="json")
     capfd.readouterr()
     logging.getLogger("arauto.imports").warning("import of %d rows finished", 3, extra={"campaign_id": 7})
-    logging.getLogger("uvicorn.error").warning("server is busy")
+    logging.getLogger("uvicorn.error").warning("server is busy", extra={"color_message": "\x1b[1mserver is busy"})
     lines = captured_lines(capfd, 2)
     entries = [json.loads(line) for line in lines]
     first, second = entries[0], entries[1]
@@ -53,6 +53,7 @@ async def test_in_json_mode_each_log_line_parses_as_json_with_the_expected_keys(
     )
     assert first["time"].endswith("+00:00")
     assert (second["logger"], second["message"]) == ("uvicorn.error", "server is busy")
+    assert "color_message" not in second
 
 
 async def test_by_default_log_lines_are_plain_text(db, clock, capfd):
