@@ -28,6 +28,8 @@ from views.deps import provide_clock, provide_current_user, provide_evolution, p
 from views.errors import EXCEPTION_HANDLERS
 from views.headers import openapi_config, security_headers
 from views.locale import LocaleMiddleware
+from views.logs import logging_config
+from views.metrics import MetricsEndpoint, timing_middleware
 from views.openapi import refine_openapi
 from views.security import authentication_middleware, csrf_config, session_config
 from views.templating import configure_jinja
@@ -68,6 +70,22 @@ def evolution_lifespan(settings: Settings) -> Lifespan:
     return lifespan
 
 
+def import_pool_lifespan(settings: Settings) -> Lifespan:
+    """The recipients import's process pool for the app's lifetime (workers start on the first large import)."""
+
+    @asynccontextmanager
+    async def lifespan(app: Litestar) -> AsyncIterator[None]:
+        from models.recipients import close_import_pool, open_import_pool
+
+        pool = open_import_pool(settings.import_workers)
+        try:
+            yield
+        finally:
+            close_import_pool(pool)
+
+    return lifespan
+
+
 async def announce_setup_link(settings: Settings, clock: Clock) -> None:
     """With no user yet, print the one-time link that creates the first account (there is no default password)."""
     token = await issue_setup_token(now=clock.now())
@@ -104,7 +122,7 @@ def create_app(
         directory=BASE_DIR / "templates", engine=_jinja_engine(), engine_callback=configure_jinja(settings)
     )
     session = session_config(settings)
-    lifespans: list[Lifespan] = [db_lifespan(settings), evolution_lifespan(settings)]
+    lifespans: list[Lifespan] = [db_lifespan(settings), evolution_lifespan(settings), import_pool_lifespan(settings)]
     if settings.scheduler_enabled:
         from scheduler.lifespan import scheduler_lifespan
 
@@ -113,18 +131,21 @@ def create_app(
     return Litestar(
         route_handlers=[
             *route_handlers(),
+            MetricsEndpoint,
             create_static_files_router(path="/static", directories=[Path(BASE_DIR / "static")], name="static"),
         ],
         template_config=template_config,
         plugins=[HTMXPlugin(), FlashPlugin(config=FlashConfig(template_config=template_config))],
         # The locale is chosen before authentication (its errors speak the browser's language) and again after it.
         middleware=[
+            timing_middleware,
             session.middleware,
             LocaleMiddleware(),
             authentication_middleware(),
             LocaleMiddleware(),
             csrf_middleware(csrf_config(settings)),
         ],
+        logging_config=logging_config(settings),
         exception_handlers=EXCEPTION_HANDLERS,
         before_send=[security_headers(https=settings.base_url.startswith("https://"))],
         openapi_config=openapi_config(),

@@ -55,11 +55,19 @@ class Settings:
     send_lease_seconds: int = _setting(
         120, "ARAUTO_SEND_LEASE_SECONDS", "A claimed message older than this is reconciled"
     )
+    import_workers: int = _setting(
+        0, "ARAUTO_IMPORT_WORKERS", "Processes that check the phone numbers of large CSV imports; 0: one per CPU core"
+    )
     evolution_timeout_seconds: float = _setting(30.0, "ARAUTO_EVOLUTION_TIMEOUT", "Read timeout of calls to Evolution")
     evolution_hosts: str = _setting(
         "", "ARAUTO_EVOLUTION_HOSTS", "Comma-separated hosts (or host:port) instances may use; empty: any host"
     )
     sandbox_url: str = _setting("", "ARAUTO_SANDBOX_URL", "make run: the sandbox Evolution server to wire up")
+    metrics_token: str = _setting(
+        "", "ARAUTO_METRICS_TOKEN", "Bearer token that GET /metrics requires; empty: /metrics is off (404)"
+    )
+    log_format: str = _setting("text", "ARAUTO_LOG_FORMAT", "Log lines as plain `text` or `json` (one object a line)")
+    log_level: str = _setting("INFO", "ARAUTO_LOG_LEVEL", "Lowest level logged: DEBUG, INFO, WARNING or ERROR")
     debug: bool = _setting(False, "ARAUTO_DEBUG", "Tracebacks in pages (never in production)")
 
     @property

@@ -7,6 +7,7 @@ The API key travels only in each request's `apikey` header: never stored, logged
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Mapping, Sequence
 from types import TracebackType
 from typing import Any
@@ -14,6 +15,7 @@ from urllib.parse import quote
 
 import httpx
 
+from models.metrics import SEND_LATENCY
 from scheduler.evolution_results import (
     Ambiguous,
     ConnectionState,
@@ -211,9 +213,11 @@ class EvolutionClient:
     ) -> SendResult:
         extra = (delay_ms or 0) / 1000
         path = _path(route, instance)
+        started = time.perf_counter()
         result = await self._expect(
             server_url, api_key, "POST", path, instance, success=201, body=body, extra_read_seconds=extra
         )
+        SEND_LATENCY.observe(time.perf_counter() - started)
         if not isinstance(result, _Decoded):
             return result
         payload = result.value

@@ -157,6 +157,7 @@ def scheduler_lifespan(settings: Settings) -> Callable[[Any], AbstractAsyncConte
             await jobs.reconcile_stale(sender)
             await add_jobs(scheduler, sender, settings)
             scheduler.start()
+            app.state.scheduler = scheduler  # /readyz asks whether it still runs
             log.info("sender %s started", sender.dispatcher.worker)
             yield
         finally:

@@ -1,9 +1,27 @@
-"""The front door and a health check."""
+"""The front door, and the checks an orchestrator asks: alive (`/healthz`) and ready to serve (`/readyz`)."""
 
 from __future__ import annotations
 
-from litestar import Controller, get
+from typing import Any
+
+from apscheduler.schedulers.base import STATE_RUNNING
+from litestar import Controller, Request, Response, get
+from litestar.datastructures import State
+from litestar.di import NamedDependency
 from litestar.response import Redirect
+
+from models.health import database_problems
+from settings import Settings
+
+
+def sender_problem(state: State, settings: Settings) -> str | None:
+    """Why the sender this process should run is not running, or None (also when ARAUTO_SCHEDULER is off)."""
+    if not settings.scheduler_enabled:
+        return None
+    scheduler = state.get("scheduler")
+    if scheduler is None or scheduler.state != STATE_RUNNING:
+        return "not running"
+    return None
 
 
 class HomePages(Controller):
@@ -16,3 +34,14 @@ class HomePages(Controller):
     @get("/healthz", name="healthz")
     async def health(self) -> dict[str, str]:
         return {"status": "ok"}
+
+    @get("/readyz", name="readyz")
+    async def ready(
+        self, request: Request[Any, Any, Any], settings: NamedDependency[Settings]
+    ) -> Response[dict[str, Any]]:
+        """503 naming each failing check, so a load balancer waits and an operator sees why."""
+        failing = await database_problems()
+        if problem := sender_problem(request.app.state, settings):
+            failing["sender"] = problem
+        body = {"status": "not ready" if failing else "ready", "failing": failing}
+        return Response(body, status_code=503 if failing else 200)

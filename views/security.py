@@ -123,4 +123,4 @@ async def _session_user(connection: ASGIConnection[Any, Any, Any, Any]) -> users
 
 
 def authentication_middleware() -> DefineMiddleware:
-    return DefineMiddleware(AuthenticationMiddleware, exclude=["^/static/", "^/webhooks/"])
+    return DefineMiddleware(AuthenticationMiddleware, exclude=["^/static/", "^/webhooks/", "^/metrics$"])

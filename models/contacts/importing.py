@@ -12,7 +12,7 @@ from models.contacts.lists import get_list, member_count
 from models.db import atomic
 from models.errors import ImportRejected, ValidationFailed
 from models.phones import is_known_region
-from models.recipients import CsvSource, ImportOptions, ImportReport
+from models.recipients import CsvSource, ImportOptions, ImportReport, current_pool
 from models.recipients._importing import _nothing_to_import, screen_source
 from models.recipients._screening import AcceptedRows, Screener
 from models.tables import ContactList, ListMember
@@ -49,7 +49,7 @@ async def import_into_list(
         raise ValidationFailed({"defaultRegion": f"Unknown region {region!r}: use a two-letter code such as BR or PT."})
     # Opted-out numbers are kept as contacts: a campaign leaves them out when it freezes its audience.
     screener = Screener(region=region, limit=settings.max_recipients)
-    await screen_source(source, options, screener, max_bytes=settings.max_upload_bytes)
+    await screen_source(source, options, screener, max_bytes=settings.max_upload_bytes, pool=current_pool())
     report = ImportReport(imported=len(screener.accepted), skipped=screener.skipped)
     if report.imported == 0:
         raise ImportRejected(_nothing_to_import(report))

@@ -5,6 +5,7 @@ from models.recipients._csv import DELIMITER_NAMES, CsvPreview, CsvSource, previ
 from models.recipients._importing import import_csv, import_inline
 from models.recipients._listing import MAX_LIMIT, RecipientPage, RecipientView, list_recipients
 from models.recipients._mapping import ImportOptions, default_phone_column
+from models.recipients._pool import close_import_pool, current_pool, open_import_pool
 from models.recipients._report import OPTED_OUT_ERROR, ImportReport, SkipKind, SkippedRow
 
 __all__ = [
@@ -19,10 +20,13 @@ __all__ = [
     "RecipientView",
     "SkipKind",
     "SkippedRow",
+    "close_import_pool",
+    "current_pool",
     "default_phone_column",
     "import_csv",
     "import_inline",
     "list_recipients",
+    "open_import_pool",
     "preview",
     "too_large_message",
 ]

@@ -10,7 +10,7 @@ from typing import BinaryIO
 from models.errors import ImportRejected, ValidationFailed
 from models.recipients._csv import PREVIEW_ROWS, column_names, guess_header
 from models.recipients._rows import read_rows
-from models.recipients._screening import RawRecipient
+from models.recipients._screening import Checked, RawRecipient, check_rows
 from models.variables import MAX_VARIABLES, name_problem
 
 PHONE_HEADERS = frozenset(
@@ -48,6 +48,47 @@ def default_phone_column(columns: Sequence[str]) -> int:
     return 0
 
 
+Record = tuple[int, list[str]]  # (row number as in the file, cells)
+
+
+@dataclass(frozen=True, slots=True)
+class RecordChunk:
+    """Records kept flat (row numbers, widths, every cell in one list) while they wait for a worker: three objects
+    for the garbage collector to walk instead of one list per row, so its full collections stay short."""
+
+    numbers: list[int]
+    widths: list[int]
+    cells: list[str]
+
+    def __len__(self) -> int:
+        return len(self.numbers)
+
+    def records(self) -> Iterator[Record]:
+        start = 0
+        for number, width in zip(self.numbers, self.widths, strict=True):
+            yield number, self.cells[start : start + width]
+            start += width
+
+
+@dataclass(frozen=True, slots=True)
+class ColumnMap:
+    """Where the phone and each variable are in a record: small and picklable, so a worker process can map rows."""
+
+    phone_index: int
+    variables: tuple[tuple[int, str], ...]  # (column index, variable name)
+
+    def recipient(self, number: int, cells: list[str]) -> RawRecipient:
+        width = len(cells)
+        phone = cells[self.phone_index] if self.phone_index < width else ""
+        values = {name: (cells[i].strip() if i < width else "") for i, name in self.variables}
+        return RawRecipient(number, phone, values)
+
+
+def check_records(region: str, columns: ColumnMap, chunk: RecordChunk) -> list[Checked]:
+    """One chunk of records mapped and checked: the task an import's worker process runs."""
+    return check_rows(region, (columns.recipient(number, cells) for number, cells in chunk.records()))
+
+
 class RecipientRows:
     """A CSV or XLSX read through its mapping, handed out in chunks; synchronous, so the import runs it in a thread."""
 
@@ -67,17 +108,21 @@ class RecipientRows:
         except ValidationFailed:
             self._records.close()  # detach from the stream now, while it is still open
             raise
-        self._rows: Iterator[tuple[int, list[str]]] = chain(head[1:] if self.has_header else head, self._records)
+        self.column_map = ColumnMap(self.phone_index, tuple((i, self.columns[i]) for i in self.variable_indexes))
+        self._rows: Iterator[Record] = chain(head[1:] if self.has_header else head, self._records)
 
     def next_chunk(self, size: int) -> list[RawRecipient]:
         """Up to `size` recipients; an empty list once the file is read."""
-        return [self._recipient(number, cells) for number, cells in islice(self._rows, size)]
+        return [self.column_map.recipient(number, cells) for number, cells in islice(self._rows, size)]
 
-    def _recipient(self, number: int, cells: list[str]) -> RawRecipient:
-        width = len(cells)
-        phone = cells[self.phone_index] if self.phone_index < width else ""
-        variables = {self.columns[i]: (cells[i].strip() if i < width else "") for i in self.variable_indexes}
-        return RawRecipient(number, phone, variables)
+    def next_records(self, size: int) -> RecordChunk:
+        """Up to `size` records as read (for `check_records` in a worker process); empty once the file is read."""
+        chunk = RecordChunk([], [], [])
+        for number, cells in islice(self._rows, size):
+            chunk.numbers.append(number)
+            chunk.widths.append(len(cells))
+            chunk.cells.extend(cells)
+        return chunk
 
 
 def _check_variable_columns(columns: Sequence[str], indexes: Sequence[int]) -> None:

@@ -1,6 +1,8 @@
 """Turn raw rows into recipients: normalise the phone, drop invalid and duplicate rows, mark opted-out numbers.
 
-Pure and synchronous, so the import runs it in a worker thread, one chunk at a time.
+Two halves: `check_rows` (pure, the costly phone normalisation) runs in a worker process when the import has a
+pool; `Screener.absorb` (duplicates, opt-outs, the name table: state of the whole import) runs in file order in
+the importing thread. Without a pool both run in that thread, one chunk at a time.
 """
 
 from __future__ import annotations
@@ -15,6 +17,9 @@ from models.recipients._sheet import DateText, NumberText
 from models.variables import NameTable, value_problem
 
 RAW_PHONE_MAX = 64  # CampaignMessage.raw_phone's length
+
+# One row after the pure checks: (row, phone as written, variables, E.164 phone or "", why it is invalid or "").
+Checked = tuple[int, str, Mapping[str, str], str, str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,34 +87,45 @@ class Screener:
     skipped: list[SkippedRow] = field(default_factory=list)
 
     def screen(self, rows: Iterable[RawRecipient]) -> None:
-        """Screen one chunk; ImportRejected as soon as the campaign would exceed its limit."""
-        for raw in rows:
-            self._screen_one(raw)
+        """Screen one chunk in this thread; ImportRejected as soon as the campaign would exceed its limit."""
+        self.absorb(check_rows(self.region, rows))
+
+    def absorb(self, checked: Iterable[Checked]) -> None:
+        """Take one chunk of checked rows, in file order; ImportRejected once the campaign would exceed its limit."""
+        for row in checked:
+            self._absorb_one(*row)
         if self.existing_count + len(self.accepted) > self.limit:
             raise ImportRejected(
                 f"Too many recipients: a campaign holds at most {self.limit}; it has {self.existing_count} "
                 f"and this import adds more than {self.limit - self.existing_count}."
             )
 
-    def _screen_one(self, raw: RawRecipient) -> None:
-        if problem := value_problem(raw.variables):
-            self.skipped.append(SkippedRow(raw.row, raw.phone, problem, SkipKind.INVALID))
-            return
-        try:
-            if isinstance(raw.phone, DateText):
-                raise PhoneError(DateText.REASON)
-            phone = normalise(raw.phone, self.region)
-        except PhoneError as exc:
-            reason = NumberText.REASON if isinstance(raw.phone, NumberText) else exc.reason
-            self.skipped.append(SkippedRow(raw.row, str(raw.phone), reason, SkipKind.INVALID, raw.variables))
+    def _absorb_one(self, row: int, raw_phone: str, variables: Mapping[str, str], phone: str, problem: str) -> None:
+        if problem:
+            self.skipped.append(SkippedRow(row, str(raw_phone), problem, SkipKind.INVALID, variables))
             return
         if phone in self.existing:
-            reason = f"duplicate of {phone}"
-            self.skipped.append(SkippedRow(raw.row, raw.phone, reason, SkipKind.DUPLICATE, raw.variables))
+            self.skipped.append(SkippedRow(row, raw_phone, f"duplicate of {phone}", SkipKind.DUPLICATE, variables))
             return
         self.existing.add(phone)
         opted_out = phone in self.opted_out
         if opted_out:
-            self.skipped.append(SkippedRow(raw.row, raw.phone, OPTED_OUT_ERROR, SkipKind.OPTED_OUT, raw.variables))
-        variables = self.names.encode(raw.variables)
-        self.accepted.add(raw.row, phone, raw.phone.strip()[:RAW_PHONE_MAX], variables, opted_out)
+            self.skipped.append(SkippedRow(row, raw_phone, OPTED_OUT_ERROR, SkipKind.OPTED_OUT, variables))
+        self.accepted.add(row, phone, raw_phone.strip()[:RAW_PHONE_MAX], self.names.encode(variables), opted_out)
+
+
+def check_rows(region: str, rows: Iterable[RawRecipient]) -> list[Checked]:
+    """The checks that need no state of the import: values' lengths, then the phone's normalisation."""
+    return [_check_one(raw, region) for raw in rows]
+
+
+def _check_one(raw: RawRecipient, region: str) -> Checked:
+    if problem := value_problem(raw.variables):
+        return (raw.row, raw.phone, {}, "", problem)  # values too long to echo back in the report
+    try:
+        if isinstance(raw.phone, DateText):
+            raise PhoneError(DateText.REASON)
+        return (raw.row, raw.phone, raw.variables, normalise(raw.phone, region), "")
+    except PhoneError as exc:
+        reason = NumberText.REASON if isinstance(raw.phone, NumberText) else exc.reason
+        return (raw.row, raw.phone, raw.variables, "", reason)
