@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from litestar.plugins.jinja import JinjaTemplateEngine
 
+from models.whatsapp_format import whatsapp_html
 from settings import Settings
 from views.i18n import TRANSLATIONS
 
@@ -44,6 +45,7 @@ def configure_jinja(settings: Settings) -> Callable[[JinjaTemplateEngine], None]
         env.install_gettext_translations(TRANSLATIONS, newstyle=True)
         env.filters["local_time"] = local_time
         env.filters["duration"] = duration
+        env.filters["whatsapp"] = whatsapp_html
         env.globals.update(htmx_file=HTMX_FILE, htmx_integrity=HTMX_INTEGRITY, max_rate=settings.max_rate)
         env.autoescape = True
 

@@ -107,7 +107,7 @@ class CampaignFormPage:
 
     def preview_texts(self, campaign_id: int) -> list[str]:
         self.page.goto(f"{self.base_url}/campaigns/{campaign_id}/edit")
-        samples = self.page.locator("#campaign-preview pre.message")
+        samples = self.page.locator("#campaign-preview .bubble .message")
         return [samples.nth(index).inner_text().strip() for index in range(samples.count())]
 
 
@@ -172,3 +172,24 @@ class CampaignPage:
     def next_recipients_page(self) -> None:
         self.page.locator(f'#campaign-{self.campaign_id}-recipients a[rel="next"]').click()
         settle(self.page)
+
+
+@dataclass
+class ComposerPage:
+    """The message composer of the campaign form: typing, the live counter and the preview bubble."""
+
+    page: Page
+    base_url: str
+
+    def open_new(self) -> ComposerPage:
+        self.page.goto(f"{self.base_url}/campaigns/new")
+        return self
+
+    def type(self, text: str) -> None:
+        self.page.locator("#message").press_sequentially(text)
+
+    def count(self) -> str:
+        return self.page.locator("#composer-counter .count-value").inner_text().strip()
+
+    def bubble(self):
+        return self.page.locator("#campaign-preview .bubble .message").first

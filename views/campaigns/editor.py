@@ -6,7 +6,7 @@ from typing import Any
 
 from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
-from litestar.params import URLEncodedBody
+from litestar.params import FromQuery, URLEncodedBody
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
@@ -52,10 +52,11 @@ async def _preview_for(owner_id: int, form: CampaignForm) -> campaign_preview.Pr
         except NotFoundOrNotYours:
             text = ""
     campaign_id = int(form.campaign_id) if form.campaign_id.isdigit() else None
+    sample = int(form.sample) if form.sample.isdigit() else 0
     try:
-        return await campaign_preview.preview(text, owner_id=owner_id, campaign_id=campaign_id)
+        return await campaign_preview.preview(text, owner_id=owner_id, campaign_id=campaign_id, sample=sample)
     except NotFoundOrNotYours:
-        return await campaign_preview.preview(text, owner_id=owner_id)
+        return await campaign_preview.preview(text, owner_id=owner_id, sample=sample)
 
 
 async def _save(
@@ -90,8 +91,9 @@ class CampaignEditorRoutes(Controller):
     """Mixed into `CampaignPages` (views/campaigns/__init__.py): one controller, so `/campaigns` has one OPTIONS."""
 
     @get("/new", name="campaign_new")
-    async def new(self, current_user: NamedDependency[CurrentUser]) -> Template:
-        return await _form_page(current_user.id, CampaignForm(), campaign=None, errors={})
+    async def new(self, current_user: NamedDependency[CurrentUser], sample: FromQuery[int] = 0) -> Template:
+        """`sample`: the "another example" link without JavaScript (with it, htmx asks `campaign_preview`)."""
+        return await _form_page(current_user.id, CampaignForm(sample=str(max(sample, 0))), campaign=None, errors={})
 
     @post("/", name="campaign_create")
     async def create(
@@ -105,11 +107,17 @@ class CampaignEditorRoutes(Controller):
         return await _save(request, data, None, current_user, settings, clock)
 
     @get("/{campaign_id:int}/edit", name="campaign_edit")
-    async def edit(self, campaign: NamedDependency[Campaign], current_user: NamedDependency[CurrentUser]) -> Template:
+    async def edit(
+        self,
+        campaign: NamedDependency[Campaign],
+        current_user: NamedDependency[CurrentUser],
+        sample: FromQuery[int] = 0,
+    ) -> Template:
         """Only DRAFT and SCHEDULED campaigns open for editing; others flash why (naming the status)."""
         if not lifecycle.can_edit(campaign.status):
             raise IllegalTransition(campaigns.edit_refusal(campaign.status))
         form = campaign_form_of(campaign, current_user.timezone)
+        form.sample = str(max(sample, 0))
         return await _form_page(current_user.id, form, campaign=campaign, errors={})
 
     @post("/{campaign_id:int}/edit", name="campaign_update")
@@ -138,5 +146,6 @@ class CampaignEditorRoutes(Controller):
         if data.template_id.isdigit():
             template = await message_templates.get(int(data.template_id), owner_id=current_user.id)
             data.message, data.media_url, data.media_type = template.body, template.media_url, template.media_type
-        context = {"form": data, "errors": {}, "media_types": MEDIA_TYPES}
+        preview = await _preview_for(current_user.id, data)
+        context = {"form": data, "errors": {}, "media_types": MEDIA_TYPES, "preview": preview}
         return Template("partials/campaigns/message_fields.html", context=context)
