@@ -36,6 +36,7 @@ class Settings:
     )
     max_recipients: int = _setting(100_000, "ARAUTO_MAX_RECIPIENTS", "Most recipients one campaign may hold")
     max_upload_bytes: int = _setting(20 * 1024 * 1024, "ARAUTO_MAX_UPLOAD_BYTES", "Largest CSV upload accepted")
+    media_dir: str = _setting("", "ARAUTO_MEDIA_DIR", "Where uploaded media files are kept. Empty: var/media")
     secure_cookies: bool = _setting(
         False, "ARAUTO_SECURE_COOKIES", "Mark cookies Secure (on automatically when ARAUTO_BASE_URL is https)"
     )
@@ -53,6 +54,10 @@ class Settings:
     @property
     def is_postgres(self) -> bool:
         return self.database_url.startswith(("postgres://", "postgresql://"))
+
+    @property
+    def media_path(self) -> Path:
+        return Path(self.media_dir) if self.media_dir else BASE_DIR / "var" / "media"
 
     @property
     def cookies_secure(self) -> bool:

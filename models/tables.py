@@ -120,6 +120,7 @@ class Campaign(Table, tablename="arauto_campaign"):
     media_url = Varchar(length=2000, default="")
     media_type = Varchar(length=16, default="")
     media_filename = Varchar(length=255, default="")
+    media_upload = Text(default="")  # JSON: an uploaded file (models/campaigns/media.py); '' = none
     status = Varchar(length=16, default=CampaignStatus.DRAFT.value, choices=CampaignStatus, index=True)
     pause_reason = Text(default="")
     auto_paused = Boolean(default=False)  # paused by Arauto (instance down): resumes by itself on reconnect

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 HTMX_IDLE = "document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling') === null"
 
@@ -191,5 +191,12 @@ class ComposerPage:
     def count(self) -> str:
         return self.page.locator("#composer-counter .count-value").inner_text().strip()
 
-    def bubble(self):
+    def bubble(self) -> Locator:
         return self.page.locator("#campaign-preview .bubble .message").first
+
+    def upload_media(self, campaign_id: int, path: str) -> None:
+        """On the edit page: upload a media file; the page comes back with it in the preview bubble."""
+        self.page.goto(f"{self.base_url}/campaigns/{campaign_id}/edit")
+        self.page.set_input_files("#media-file", path)
+        self.page.locator("#media-upload").get_by_role("button", name="Upload", exact=True).click()
+        self.page.wait_for_url(re.compile(rf".*/campaigns/{campaign_id}/edit$"))

@@ -74,6 +74,7 @@ def serve_app(
         "ARAUTO_BASE_URL": url,
         "ARAUTO_SCHEDULER": "1" if scheduler else "0",
         "ARAUTO_DEFAULT_TIMEZONE": "UTC",
+        "ARAUTO_MEDIA_DIR": str(workdir / "media"),
         **(extra_env or {}),
     }
     _cli(["migrate"], env)

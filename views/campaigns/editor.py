@@ -14,6 +14,7 @@ from models import message_templates
 from models.accounts.users import CurrentUser
 from models.campaigns import editing as campaigns
 from models.campaigns import lifecycle
+from models.campaigns import media as campaign_media
 from models.campaigns import preview as campaign_preview
 from models.campaigns import queries as campaign_queries
 from models.campaigns.rules import MEDIA_TYPES, checked
@@ -22,6 +23,7 @@ from models.tables import Campaign
 from scheduler.clock import Clock
 from settings import Settings
 from views.campaigns.forms import CampaignForm, campaign_form_of, field_errors, parse_campaign
+from views.campaigns.media import bubble_media
 from views.i18n import _
 
 AnyRequest = Request[Any, Any, Any]
@@ -32,6 +34,7 @@ async def _form_page(
 ) -> Template:
     """The one form template for new and edit, with its choices and a first preview."""
     preview = await _preview_for(owner_id, form)
+    upload = campaign_media.upload_of(campaign) if campaign else None
     context = {
         "form": form,
         "errors": errors,
@@ -40,6 +43,8 @@ async def _form_page(
         "templates": await message_templates.list_templates(owner_id),
         "media_types": MEDIA_TYPES,
         "preview": preview,
+        "upload": upload,
+        "media": bubble_media(campaign.id, upload) if campaign else None,
     }
     return Template("campaigns/form.html", context=context, status_code=status_code)
 
@@ -136,7 +141,11 @@ class CampaignEditorRoutes(Controller):
     async def preview(self, data: URLEncodedBody[CampaignForm], current_user: NamedDependency[CurrentUser]) -> Template:
         """The live preview fragment the form refreshes as the user types (htmx, 400 ms after the last key)."""
         result = await _preview_for(current_user.id, data)
-        return Template("partials/campaigns/preview.html", context={"preview": result})
+        context: dict[str, Any] = {"preview": result, "media": None}
+        if data.campaign_id.isdigit():
+            upload = await campaign_media.upload_for(int(data.campaign_id), owner_id=current_user.id)
+            context["media"] = bubble_media(int(data.campaign_id), upload)
+        return Template("partials/campaigns/preview.html", context=context)
 
     @post("/message-fields", name="campaign_message_fields")
     async def message_fields(
