@@ -19,6 +19,7 @@ from models.campaigns.view import CampaignView, campaign_charts, campaign_view
 from models.errors import IllegalTransition
 from models.recipients.campaign_table import recipient_page
 from scheduler.clock import Clock
+from views.campaigns.media import message_preview
 from views.guards import requires_login
 from views.i18n import _
 
@@ -71,6 +72,7 @@ class CampaignDetailPages(Controller):
         charts = await campaign_charts(view, labels=chart_labels(), timezone=current_user.timezone)
         recipients = await recipient_page(campaign_id, status=status, search=search, page=page)
         context: dict[str, Any] = {"view": view, "charts": charts, "recipients": recipients, "notice": ""}
+        context.update(await message_preview(view.campaign, owner_id=current_user.id))
         return Template("campaigns/detail.html", context=context)
 
     @get("/{campaign_id:int}/progress", name="campaign_progress")

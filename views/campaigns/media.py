@@ -16,6 +16,7 @@ from litestar.response import File, Redirect
 
 from models.accounts.users import CurrentUser
 from models.campaigns import media
+from models.campaigns import preview as campaign_preview
 from models.errors import ValidationFailed
 from models.media_files import MAX_MEDIA_BYTES
 from models.tables import Campaign
@@ -38,6 +39,12 @@ def bubble_media(campaign_id: int, upload: media.MediaUpload | None) -> dict[str
     if upload is None:
         return None
     return {"kind": upload.kind, "src": f"/campaigns/{campaign_id}/media", "file_name": upload.file_name}
+
+
+async def message_preview(campaign: Campaign, *, owner_id: int) -> dict[str, Any]:
+    """The campaign page's message block: the bubble as its first recipient gets it, with the media."""
+    preview = await campaign_preview.preview(campaign.message, owner_id=owner_id, campaign_id=campaign.id)
+    return {"message_preview": preview, "media": bubble_media(campaign.id, media.upload_of(campaign))}
 
 
 class CampaignMediaPages(SignedInPages):
