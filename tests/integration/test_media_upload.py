@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import hashlib
 import io
 
 import httpx
@@ -73,6 +74,9 @@ async def test_an_uploaded_image_reaches_evolution_as_base64_equal_to_the_file(d
     assert len(sends) == 3
     assert {(s["mediatype"], s["fileName"], s["caption"]) for s in sends} == {("image", "x.png", "Hello Ana!")}
     assert all(base64.b64decode(s["media"], validate=True) == image for s in sends)
+    recorded = [m["message"]["imageMessage"] for m in sandbox.messages()]
+    digest = list(hashlib.sha256(image).digest())
+    assert [(r["fileLength"]["low"], list(r["fileSha256"].values())) for r in recorded] == [(len(image), digest)] * 3
 
 
 async def test_a_missing_media_file_fails_the_sends_with_the_reason(db, sandbox, clock, make_user, tmp_path):
