@@ -5,7 +5,10 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
+from models.accounts.users import get_user_by_email
+from tests.browser.conftest import run_in_app_db
 from tests.browser.pages import ComposerPage, LoginPage
+from tests.factories import make_campaign, make_instance
 
 WIDTHS = [1280, 390]
 
@@ -33,3 +36,24 @@ def test_the_preview_formats_bold_and_italic_and_shows_a_script_as_text(page, se
     expect(bubble).to_contain_text("<script>window.__ran = 1</script>")
     assert bubble.locator("script").count() == 0
     assert page.evaluate("window.__ran") is None
+
+
+def test_a_variable_button_inserts_the_column_at_the_cursor(page, served) -> None:
+    async def seed() -> int:
+        user = await get_user_by_email(served.email)
+        instance = await make_instance(user.id, name="Insert number")
+        rows = [{"phone": "5511988000009", "variables": {"Nome": "Ana"}}]
+        campaign = await make_campaign(user.id, instance.id, recipients=rows, name="Insert", message="Oi !")
+        return int(campaign.id)
+
+    campaign_id = int(run_in_app_db(served, seed))
+    LoginPage(page, served.url).sign_in(served.email, served.password)
+    page.goto(f"{served.url}/campaigns/{campaign_id}/edit")
+    message = page.locator("#message")
+    message.click()
+    message.press("End")
+    message.press("ArrowLeft")  # the cursor sits before the "!"
+    page.locator("#message-fields button[data-insert]", has_text="Nome").click()
+    expect(message).to_have_value("Oi {{Nome}}!")
+    assert ComposerPage(page, served.url).count() == "12"
+    expect(ComposerPage(page, served.url).bubble()).to_have_text("Oi Ana!")
