@@ -76,3 +76,9 @@ def test_formatting_is_linear_on_hostile_input() -> None:
     for hostile in ("*" * 20_000, "*a " * 7_000, "_*~" * 7_000, "```" * 7_000):
         whatsapp_html(hostile)
     assert time.perf_counter() - started < 1.0
+
+
+def test_text_past_the_formatting_bound_is_escaped_but_not_formatted() -> None:
+    soup = parsed("a" * 8_192 + " *late* <b>x</b>")
+    assert soup.find("strong") is None and soup.find("b") is None
+    assert soup.get_text().endswith(" *late* <b>x</b>")
