@@ -7,7 +7,9 @@ extension, so the name sent always ends with the extension the content proves.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
+from pathlib import Path
 
 MB = 1024 * 1024
 SIZE_LIMITS = {"image": 5 * MB, "video": 16 * MB, "audio": 16 * MB, "document": 100 * MB}
@@ -90,3 +92,13 @@ def safe_file_name(file_name: str, media: MediaFormat) -> str:
     stem = base.rsplit(".", 1)[0] if "." in base else base
     stem = "".join(char for char in stem if char.isprintable() and char not in '<>:"|?*')[:MAX_NAME_CHARS].strip()
     return f"{stem or media.kind}.{media.extension}"
+
+
+def discard_stored(media_upload: str) -> None:
+    """Delete the file a `Campaign.media_upload` description names (blocking: run it in a thread)."""
+    try:
+        path = json.loads(media_upload)["path"] if media_upload else ""
+    except (TypeError, ValueError, KeyError):
+        return
+    if path:
+        Path(path).unlink(missing_ok=True)

@@ -18,7 +18,7 @@ from piccolo.columns import Column
 from models.campaigns import lifecycle
 from models.campaigns.editing import edit_refusal
 from models.errors import IllegalTransition, ValidationFailed
-from models.media_files import MB, SNIFF_BYTES, MediaFormat, safe_file_name, sniff
+from models.media_files import MB, SNIFF_BYTES, MediaFormat, discard_stored, safe_file_name, sniff
 from models.ownership import get_own
 from models.tables import Campaign
 
@@ -126,7 +126,7 @@ async def _replace(campaign: Campaign, upload: MediaUpload | None) -> None:
         values.update({Campaign.media_url: "", Campaign.media_type: ""})
     await Campaign.update(values).where(Campaign.id == campaign.id)
     if previous is not None and (upload is None or previous.path != upload.path):
-        await asyncio.to_thread(Path(previous.path).unlink, missing_ok=True)
+        await asyncio.to_thread(discard_stored, campaign.media_upload)
 
 
 def _encode(path: str) -> str:

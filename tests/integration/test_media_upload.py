@@ -8,7 +8,7 @@ import io
 
 import httpx
 
-from models.campaigns import media
+from models.campaigns import editing, media
 from models.statuses import CampaignStatus
 from models.tables import Campaign
 from scheduler.evolution import EvolutionClient
@@ -93,3 +93,25 @@ async def test_a_missing_media_file_fails_the_sends_with_the_reason(db, sandbox,
     assert [r for r in sandbox.requests() if r["path"].startswith("/message/send")] == []
     row = await Campaign.objects().get(Campaign.id == campaign.id)
     assert row.failed_count == 1
+
+
+async def test_deleting_a_campaign_deletes_its_media_file(db, make_user, tmp_path):
+    owner = await make_user()
+    campaign = await make_campaign(owner.id, (await make_instance(owner.id)).id)
+    source = io.BytesIO(png_bytes())
+    stored = await media.attach(campaign.id, owner_id=owner.id, source=source, file_name="x.png", media_dir=tmp_path)
+    await editing.delete(campaign.id, owner_id=owner.id)
+    assert not (tmp_path / stored.path).exists()
+
+
+async def test_a_second_upload_replaces_the_first_file(db, make_user, tmp_path):
+    owner = await make_user()
+    campaign = await make_campaign(owner.id, (await make_instance(owner.id)).id)
+    first = await media.attach(
+        campaign.id, owner_id=owner.id, source=io.BytesIO(png_bytes()), file_name="a.png", media_dir=tmp_path
+    )
+    second = await media.attach(
+        campaign.id, owner_id=owner.id, source=io.BytesIO(b"%PDF-1.7\n%%EOF"), file_name="b.pdf", media_dir=tmp_path
+    )
+    assert not (tmp_path / first.path).exists() and (tmp_path / second.path).exists()
+    assert (second.kind, second.file_name) == ("document", "b.pdf")
