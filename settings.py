@@ -39,6 +39,7 @@ class Settings:
     )
     max_recipients: int = _setting(100_000, "ARAUTO_MAX_RECIPIENTS", "Most recipients one campaign may hold")
     max_upload_bytes: int = _setting(20 * 1024 * 1024, "ARAUTO_MAX_UPLOAD_BYTES", "Largest CSV upload accepted")
+    media_dir: str = _setting("", "ARAUTO_MEDIA_DIR", "Where uploaded media files are kept. Empty: var/media")
     secure_cookies: bool = _setting(
         False, "ARAUTO_SECURE_COOKIES", "Mark cookies Secure (on automatically when ARAUTO_BASE_URL is https)"
     )
@@ -78,6 +79,10 @@ class Settings:
     def evolution_host_list(self) -> tuple[str, ...]:
         """ARAUTO_EVOLUTION_HOSTS as lowercase `host` or `host:port` entries (empty: any host)."""
         return tuple(entry.strip().lower() for entry in self.evolution_hosts.split(",") if entry.strip())
+
+    @property
+    def media_path(self) -> Path:
+        return Path(self.media_dir) if self.media_dir else BASE_DIR / "var" / "media"
 
     @property
     def cookies_secure(self) -> bool:

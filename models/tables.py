@@ -133,6 +133,7 @@ class Campaign(Table, tablename="arauto_campaign"):
     media_filename = Varchar(length=255, default="")
     # The recipients' variable names, once (a JSON list); each CampaignMessage.variables holds values in this order.
     variable_names = Text(default="[]")
+    media_upload = Text(default="")  # JSON: an uploaded file (models/campaigns/media.py); '' = none
     status = Varchar(length=16, default=CampaignStatus.DRAFT.value, choices=CampaignStatus, index=True)
     pause_reason = Text(default="")
     auto_paused = Boolean(default=False)  # paused by Arauto (instance down): resumes by itself on reconnect

@@ -51,12 +51,14 @@ async def send_text(request: AnyRequest) -> Response[bytes]:
     return await _send(state, instance, body, "conversation", {"conversation": body["text"]})
 
 
-def _is_base64(media: str) -> bool:
+def _base64_content(media: str) -> bytes | None:
+    """The bytes of raw base64 media (Evolution's base64 test), or None for anything else."""
+    if len(media) % 4:
+        return None
     try:
-        base64.b64decode(media, validate=True)
+        return base64.b64decode(media, validate=True)
     except (binascii.Error, ValueError):
-        return False
-    return len(media) % 4 == 0
+        return None
 
 
 @post("/message/sendMedia/{instance:str}", name="send_media")
@@ -70,14 +72,15 @@ async def send_media(request: AnyRequest) -> Response[bytes]:
         raise EvolutionError(400, [[f"instance.mediatype is not one of enum values: {','.join(MEDIA_TYPES)}"]])
     media = body.get("media")
     is_url = isinstance(media, str) and media.startswith(("http://", "https://"))
-    if not isinstance(media, str) or not (is_url or _is_base64(media)):
+    content = None if is_url or not isinstance(media, str) else _base64_content(media)
+    if not isinstance(media, str) or not (is_url or content is not None):
         raise EvolutionError(400, ["Owned media must be a url or base64"])
     if not is_url and body["mediatype"] == "document" and not body.get("fileName"):
         raise EvolutionError(400, ["For base64 the file name must be informed."])
     state = sandbox_state(request)
     if instance.state != "open":
         raise EvolutionError(500, ["Error: Connection Closed"])
-    message_type, message = media_record(body, state.rng, int(time.time()))
+    message_type, message = media_record(body, state.rng, int(time.time()), content=content)
     return await _send(state, instance, body, message_type, message)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import random
 import re
 import time
@@ -49,8 +50,14 @@ def _bytes_object(rng: random.Random, size: int) -> dict[str, int]:
     return {str(i): rng.randrange(256) for i in range(size)}
 
 
-def media_record(body: dict[str, Any], rng: random.Random, now: int) -> tuple[str, dict[str, Any]]:
-    """(messageType, message) for a sendMedia body."""
+def _buffer(data: bytes) -> dict[str, int]:
+    return {str(i): byte for i, byte in enumerate(data)}
+
+
+def media_record(
+    body: dict[str, Any], rng: random.Random, now: int, *, content: bytes | None = None
+) -> tuple[str, dict[str, Any]]:
+    """(messageType, message) for a sendMedia body; with base64 `content`, its real length and SHA-256 are kept."""
     kind = body["mediatype"]
     default_mime = {"image": "image/jpeg", "video": "video/mp4", "document": "application/pdf", "audio": "audio/mpeg"}
     path = "/o1/v/t24/f2/m234/AQSandbox" + "".join(rng.choice(HEX) for _ in range(12))
@@ -61,8 +68,12 @@ def media_record(body: dict[str, Any], rng: random.Random, now: int) -> tuple[st
         url=f"https://mmg.whatsapp.net{path}?ccb=9-4&mms3=true",
         mimetype="image/jpeg" if kind == "image" else body.get("mimetype") or default_mime[kind],
         caption=body.get("caption") or "",
-        fileSha256=_bytes_object(rng, 32),
-        fileLength={"low": rng.randrange(1000, 900_000), "high": 0, "unsigned": True},
+        fileSha256=_bytes_object(rng, 32) if content is None else _buffer(hashlib.sha256(content).digest()),
+        fileLength={
+            "low": rng.randrange(1000, 900_000) if content is None else len(content),
+            "high": 0,
+            "unsigned": True,
+        },
     )
     if kind in ("image", "video"):
         record.update(height=893, width=1600)

@@ -24,6 +24,7 @@ from typing import Any
 
 from models import events, sending
 from models.campaigns import lifecycle
+from models.campaigns import media as campaign_media
 from models.campaigns.message_text import recipient_text
 from models.errors import IllegalTransition
 from models.instances.connection import connection_changed
@@ -31,7 +32,7 @@ from models.sending import Claimed
 from models.statuses import ConnectionState
 from scheduler import outcomes
 from scheduler.clock import Clock
-from scheduler.evolution import Ambiguous, EvolutionClient, InstanceDown, SendResult, Sent
+from scheduler.evolution import Ambiguous, EvolutionClient, InstanceDown, Rejected, SendResult, Sent
 from scheduler.group_commit import GroupCommit
 from scheduler.slots import plan_slots
 
@@ -69,6 +70,10 @@ class Dispatcher:
     stopping: asyncio.Event = field(default_factory=asyncio.Event)
     sleep_until: Callable[[datetime], Awaitable[None]] | None = None
     _sent: GroupCommit[sending.SentRecord, int | None] | None = field(default=None, init=False, repr=False)
+    # Uploaded media, read and base64-encoded once per campaign and pass (a task, so concurrent sends share it).
+    _media: dict[int, asyncio.Task[campaign_media.MediaPayload | None]] = field(
+        default_factory=dict, init=False, repr=False
+    )
 
     def _sent_writer(self) -> GroupCommit[sending.SentRecord, int | None]:
         if self._sent is None:
@@ -90,6 +95,7 @@ class Dispatcher:
             rng=self.rng,
         )
         report.claimed = len(claims)
+        self._media = {}
         gate = asyncio.Semaphore(self.concurrency)
         await asyncio.gather(*(self._deliver(claim, gate, report) for claim in claims))
         await self._pause_down_instances(report)
@@ -137,7 +143,26 @@ class Dispatcher:
                 caption=text or None,
                 file_name=claim.media_filename or None,
             )
+        upload = await self._uploaded_media(claim.campaign_id)
+        if upload is not None:
+            if upload.error:
+                return Rejected(upload.error, 0)
+            return await self.client.send_media(
+                claim.server_url,
+                claim.api_key,
+                claim.instance_name,
+                claim.phone,
+                upload.base64,
+                upload.kind,  # type: ignore[arg-type]
+                caption=text or None,
+                file_name=upload.file_name,
+            )
         return await self.client.send_text(claim.server_url, claim.api_key, claim.instance_name, claim.phone, text)
+
+    def _uploaded_media(self, campaign_id: int) -> asyncio.Task[campaign_media.MediaPayload | None]:
+        if campaign_id not in self._media:
+            self._media[campaign_id] = asyncio.ensure_future(campaign_media.payload(campaign_id))
+        return self._media[campaign_id]
 
     async def _record(self, claim: Claimed, result: SendResult, report: PassReport) -> None:
         if isinstance(result, InstanceDown):

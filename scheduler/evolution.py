@@ -198,7 +198,8 @@ class EvolutionClient:
         file_name: str | None = None,
         delay_ms: int | None = None,
     ) -> SendResult:
-        """POST /message/sendMedia as JSON with a URL; always give `file_name` for documents (§4.3)."""
+        """POST /message/sendMedia as JSON; `media_url` is an http(s) URL or raw base64 (no `data:` prefix, then
+        `file_name` with the right extension is required: Evolution takes the MIME type from it) (§4.3)."""
         body: dict[str, Any] = {"number": number, "mediatype": media_type, "media": media_url}
         if caption is not None:
             body["caption"] = caption

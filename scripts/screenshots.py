@@ -75,7 +75,7 @@ async def seed_demo(served: ServedApp) -> tuple[int, int]:
         await CampaignMessage.update(changes).where(CampaignMessage.id == row["id"])
     draft = await make_campaign(
         user.id, instance.id, recipients=demo_rows(50, sent=0), name="Natal — lista geral",
-        message="Oi {{Nome}}, seu cupom de Natal é {{Cupom}}. Responda SAIR para não receber mais.", rate_limit=20,
+        message="Oi {{Nome}}, seu cupom de Natal é *{{Cupom}}*.\n_Responda SAIR para não receber mais._", rate_limit=20,
     )
     return int(campaign.id), int(draft.id)
 
@@ -90,6 +90,7 @@ def shoot(served: ServedApp, campaign_id: int, draft_id: int) -> list[str]:
         "campaign-running.png": f"/campaigns/{campaign_id}",
         "dashboard.png": "/dashboard",
     }
+    phone_shots = {"campaign-phone.png": f"/campaigns/{campaign_id}"}  # a 390 px phone: menu button, cards
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=chromium_path(), headless=True, args=CHROMIUM_ARGS)
         page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
@@ -99,6 +100,11 @@ def shoot(served: ServedApp, campaign_id: int, draft_id: int) -> list[str]:
             if response is None or response.status >= 400:
                 notes.append(f"skipped {name}: {path} answered {response.status if response else 'nothing'}")
                 continue
+            page.screenshot(path=str(OUT / name))
+            notes.append(f"wrote docs/screenshots/{name}")
+        page.set_viewport_size({"width": 390, "height": 844})
+        for name, path in phone_shots.items():
+            page.goto(f"{served.url}{path}")
             page.screenshot(path=str(OUT / name))
             notes.append(f"wrote docs/screenshots/{name}")
         browser.close()

@@ -13,9 +13,14 @@ from html import escape
 from models.campaigns.send_history import Bucket
 from models.timezones import format_local
 
-WIDTH = 640
+# A narrow viewBox with large type: drawn at a phone's ~300 px the text still shows at 11 px or more, and the page's
+# CSS caps the chart's width on wide screens so it does not grow huge either (static/app.css `.chart`).
+WIDTH = 400
 BAR_HEIGHT = 28
-LABEL_WIDTH = 110
+LABEL_WIDTH = 100
+COUNT_WIDTH = 110
+FONT_SIZE = 15
+AXIS_FONT_SIZE = 15
 COLOURS = {"sent": "#0f7b5f", "delivered": "#1849a9", "read": "#6941c6", "failed": "#b42318"}
 
 
@@ -43,7 +48,7 @@ def funnel_svg(steps: Sequence[FunnelStep], *, chart_id: str, title: str) -> str
     """Horizontal bars, one per step, scaled to the largest; each labelled with its count and share of the first."""
     largest = max((step.value for step in steps), default=0) or 1
     first = steps[0].value if steps else 0
-    plot = WIDTH - LABEL_WIDTH - 120
+    plot = WIDTH - LABEL_WIDTH - COUNT_WIDTH
     parts = []
     for row, step in enumerate(steps):
         y = 8 + row * (BAR_HEIGHT + 10)
@@ -51,10 +56,10 @@ def funnel_svg(steps: Sequence[FunnelStep], *, chart_id: str, title: str) -> str
         share = _percent(step.value, first)
         colour = COLOURS.get(step.key, "#475467")
         parts.append(
-            f'<text x="0" y="{y + 19}" font-size="14" fill="#1d2430">{escape(step.label)}</text>'
+            f'<text x="0" y="{y + 19}" font-size="{FONT_SIZE}" fill="#1d2430">{escape(step.label)}</text>'
             f'<rect x="{LABEL_WIDTH}" y="{y}" width="{max(length, 1)}" height="{BAR_HEIGHT}" fill="{colour}" '
             f'class="bar bar-{escape(step.key)}" data-value="{step.value}"></rect>'
-            f'<text x="{LABEL_WIDTH + max(length, 1) + 8}" y="{y + 19}" font-size="14" fill="#1d2430">'
+            f'<text x="{LABEL_WIDTH + max(length, 1) + 8}" y="{y + 19}" font-size="{FONT_SIZE}" fill="#1d2430">'
             f"{step.value:,} ({share})</text>"
         )
     height = 16 + len(steps) * (BAR_HEIGHT + 10)
@@ -70,7 +75,8 @@ def sends_per_minute_svg(
     plot_w, plot_h = WIDTH - left - 8, height - top - bottom
     if not buckets:
         body = (
-            f'<text x="{WIDTH // 2}" y="{height // 2}" text-anchor="middle" fill="#5d6776">'
+            f'<text x="{WIDTH // 2}" y="{height // 2}" text-anchor="middle" font-size="{AXIS_FONT_SIZE}" '
+            'fill="#5d6776">'
             f"{escape(empty_text)}</text>"
         )
         return _svg(WIDTH, height, chart_id, title, empty_text, body)
@@ -78,8 +84,10 @@ def sends_per_minute_svg(
     step = plot_w / len(buckets)
     parts = [
         f'<line x1="{left}" y1="{top + plot_h}" x2="{WIDTH - 8}" y2="{top + plot_h}" stroke="#5d6776"></line>',
-        f'<text x="{left - 6}" y="{top + 10}" text-anchor="end" font-size="12" fill="#1d2430">{peak:.0f}</text>',
-        f'<text x="{left - 6}" y="{top + plot_h}" text-anchor="end" font-size="12" fill="#1d2430">0</text>',
+        f'<text x="{left - 6}" y="{top + 10}" text-anchor="end" font-size="{AXIS_FONT_SIZE}" '
+        f'fill="#1d2430">{peak:.0f}</text>',
+        f'<text x="{left - 6}" y="{top + plot_h}" text-anchor="end" font-size="{AXIS_FONT_SIZE}" '
+        'fill="#1d2430">0</text>',
     ]
     for index, bucket in enumerate(buckets):
         bar_h = plot_h * bucket.per_minute / peak
@@ -90,9 +98,9 @@ def sends_per_minute_svg(
         )
     first, last = buckets[0].start, buckets[-1].start
     parts.append(
-        f'<text x="{left}" y="{height - 8}" font-size="12" fill="#1d2430">'
+        f'<text x="{left}" y="{height - 8}" font-size="{AXIS_FONT_SIZE}" fill="#1d2430">'
         f"{escape(format_local(first, timezone))}</text>"
-        f'<text x="{WIDTH - 8}" y="{height - 8}" text-anchor="end" font-size="12" fill="#1d2430">'
+        f'<text x="{WIDTH - 8}" y="{height - 8}" text-anchor="end" font-size="{AXIS_FONT_SIZE}" fill="#1d2430">'
         f"{escape(format_local(last, timezone))}</text>"
     )
     total = sum(bucket.sends for bucket in buckets)

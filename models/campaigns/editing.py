@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
@@ -12,6 +13,7 @@ from models.campaigns import lifecycle
 from models.campaigns.rules import CampaignInput, checked, message_errors, number_errors
 from models.db import atomic
 from models.errors import IllegalTransition, ImportRejected, ValidationFailed
+from models.media_files import discard_stored
 from models.ownership import get_own
 from models.recipients import ImportReport, import_inline
 from models.statuses import CampaignStatus
@@ -192,3 +194,4 @@ async def delete(campaign_id: int, *, owner_id: int) -> None:
         if not gone:
             raise IllegalTransition(delete_refusal((await get(campaign_id, owner_id=owner_id)).status))
         await CampaignMessage.delete().where(CampaignMessage.campaign == campaign_id)
+    await asyncio.to_thread(discard_stored, current.media_upload)  # its uploaded media file goes with it

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 HTMX_IDLE = "document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling') === null"
 
@@ -26,7 +26,8 @@ class LoginPage:
         self.page.get_by_label("E-mail").fill(email)
         self.page.get_by_label("Password").fill(password)
         self.page.get_by_role("button", name="Sign in").click()
-        expect(self.page.get_by_role("button", name="Sign out")).to_be_visible()
+        # Signed in: the page carries the sign-out form (on a phone it sits folded behind the menu button).
+        expect(self.page.locator('form[action="/logout"]')).to_have_count(1)
 
 
 @dataclass
@@ -107,7 +108,7 @@ class CampaignFormPage:
 
     def preview_texts(self, campaign_id: int) -> list[str]:
         self.page.goto(f"{self.base_url}/campaigns/{campaign_id}/edit")
-        samples = self.page.locator("#campaign-preview pre.message")
+        samples = self.page.locator("#campaign-preview .bubble .message")
         return [samples.nth(index).inner_text().strip() for index in range(samples.count())]
 
 
@@ -237,3 +238,31 @@ class AudiencePanel:
 
     def count(self, category: str) -> str:
         return str(self.panel.locator(f'[data-category="{category}"] .value').inner_text()).strip()
+
+
+@dataclass
+class ComposerPage:
+    """The message composer of the campaign form: typing, the live counter and the preview bubble."""
+
+    page: Page
+    base_url: str
+
+    def open_new(self) -> ComposerPage:
+        self.page.goto(f"{self.base_url}/campaigns/new")
+        return self
+
+    def type(self, text: str) -> None:
+        self.page.locator("#message").press_sequentially(text)
+
+    def count(self) -> str:
+        return self.page.locator("#composer-counter .count-value").inner_text().strip()
+
+    def bubble(self) -> Locator:
+        return self.page.locator("#campaign-preview .bubble .message").first
+
+    def upload_media(self, campaign_id: int, path: str) -> None:
+        """On the edit page: upload a media file; the page comes back with it in the preview bubble."""
+        self.page.goto(f"{self.base_url}/campaigns/{campaign_id}/edit")
+        self.page.set_input_files("#media-file", path)
+        self.page.locator("#media-upload").get_by_role("button", name="Upload", exact=True).click()
+        self.page.wait_for_url(re.compile(rf".*/campaigns/{campaign_id}/edit$"))

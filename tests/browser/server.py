@@ -75,6 +75,7 @@ def serve_app(
         "ARAUTO_SCHEDULER": "1" if scheduler else "0",
         "ARAUTO_DEFAULT_TIMEZONE": "UTC",
         "ARAUTO_DEFAULT_LOCALE": "en",
+        "ARAUTO_MEDIA_DIR": str(workdir / "media"),
         **(extra_env or {}),
     }
     _cli(["migrate"], env)

@@ -173,7 +173,7 @@ async def test_the_preview_of_another_users_campaign_shows_no_recipient(client, 
     campaign = await make_campaign(other.id, None, recipients=recipient_rows(["5511988880001"], {"name": "Secret"}))
     data = form_data(instance.id, campaign_id=str(campaign.id))
     response = await post_form(client, "/campaigns/preview", data, page="/campaigns/new")
-    assert "Secret" not in html(response).select_one("pre.message").get_text()
+    assert "Secret" not in html(response).select_one(".bubble .message").get_text()
 
 
 async def test_the_rate_field_is_bounded_by_the_configured_max_rate(client, signed_in):

@@ -28,7 +28,9 @@ async def preview(client, **fields: str):
 
 async def test_the_form_posts_the_preview_after_typing_stops(client, user):
     form = html(await client.get("/campaigns/new")).select_one("#campaign-form")
-    assert (form["hx-post"], form["hx-trigger"], form["hx-target"]) == (
+    assert not form.has_attr("hx-post")  # on the form, htmx would check the required fields first and refuse
+    body = form.select_one(".form-body")
+    assert (body["hx-post"], body["hx-trigger"], body["hx-target"]) == (
         "/campaigns/preview",
         "input changed delay:400ms",
         "#campaign-preview",
@@ -40,7 +42,7 @@ async def test_the_preview_renders_the_first_three_recipients(client, user):
     recipients = [{"phone": f"551198888000{n}", "variables": {"name": f"N{n}"}} for n in range(1, 6)]
     campaign = await make_campaign(user.id, instance.id, recipients=recipients)
     block = await preview(client, message="Hi {{name}}!", campaign_id=str(campaign.id))
-    assert [pre.get_text() for pre in block.select("pre.message")] == ["Hi N1!", "Hi N2!", "Hi N3!"]
+    assert [pre.get_text() for pre in block.select(".bubble .message")] == ["Hi N1!", "Hi N2!", "Hi N3!"]
 
 
 async def test_the_preview_counts_characters_against_4096(client, user):
@@ -65,13 +67,13 @@ async def test_the_preview_names_the_variables_some_recipients_lack(client, user
 
 async def test_a_new_campaign_previews_with_sample_values(client, user):
     block = await preview(client, message="Hi {{name}}")
-    assert [pre.get_text() for pre in block.select("pre.message")] == ["Hi [name]"]
+    assert [pre.get_text() for pre in block.select(".bubble .message")] == ["Hi [name]"]
     assert block.select(".missing-variables") == []
 
 
 async def test_the_preview_never_evaluates_template_syntax(client, user):
     block = await preview(client, message="{{ 7*7 }} {% for x in y %}")
-    assert block.select_one("pre.message").get_text() == "{{ 7*7 }} {% for x in y %}"
+    assert block.select_one(".bubble .message").get_text() == "{{ 7*7 }} {% for x in y %}"
 
 
 async def test_the_preview_uses_the_templates_body_when_the_message_is_empty(client, user):
@@ -79,7 +81,7 @@ async def test_the_preview_uses_the_templates_body_when_the_message_is_empty(cli
     assert created.status_code == 303
     template_id = html(await client.get("/templates")).select_one("tr.template-row")["data-id"]
     block = await preview(client, message="", template_id=template_id)
-    assert block.select_one("pre.message").get_text() == "From template"
+    assert block.select_one(".bubble .message").get_text() == "From template"
 
 
 async def test_choosing_a_template_fills_the_message_fields_fragment(client, user):

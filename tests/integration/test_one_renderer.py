@@ -62,7 +62,7 @@ async def test_the_preview_shows_a_recipient_the_variant_the_sender_will_send(cl
     response = await post_form(
         client, "/campaigns/preview", {"message": MESSAGE, "campaign_id": str(campaign.id)}, page="/campaigns/new"
     )
-    previewed = [pre.get_text() for pre in html(response).select("#campaign-preview pre.message")]
+    previewed = [pre.get_text() for pre in html(response).select("#campaign-preview .bubble .message")]
     await lifecycle.apply(campaign.id, "start", owner_id=campaign.owner, now=clock.now())
     async with EvolutionClient(read_timeout=2) as evolution:
         await run_until_done(dispatcher(clock, evolution), clock)

@@ -42,3 +42,13 @@ def test_sends_chart_draws_one_bar_per_bucket_in_the_users_time_zone() -> None:
     root = parse(svg)
     assert [rect.get("data-value") for rect in root.iter(f"{SVG}rect")] == ["4", "2"]
     assert "2026-01-05 09:00" in str(root.find(f"{SVG}desc").text)
+
+
+def test_chart_text_stays_at_least_11_px_when_drawn_300_px_wide() -> None:
+    funnel = parse(funnel_svg([FunnelStep("sent", "Delivered", 1234)], chart_id="f", title="t"))
+    bucket = Bucket(start=datetime(2026, 11, 30, 14, 20, tzinfo=UTC), minutes=1, sends=5)
+    bars = parse(sends_per_minute_svg([bucket], chart_id="s", title="t", empty_text="none"))
+    for root in (funnel, bars):
+        scale = 300 / float(root.get("viewBox").split()[2])
+        sizes = [float(text.get("font-size")) * scale for text in root.iter(f"{SVG}text")]
+        assert sizes and min(sizes) >= 11

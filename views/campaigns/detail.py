@@ -25,6 +25,7 @@ from models.campaigns.view import CampaignView, campaign_charts, campaign_view
 from models.errors import IllegalTransition
 from models.recipients.campaign_table import LivePages, live_recipient_page, recipient_page
 from scheduler.clock import Clock
+from views.campaigns.media import message_preview
 from views.guards import requires_login
 from views.i18n import _
 
@@ -138,6 +139,7 @@ class CampaignDetailPages(Controller):
             "notice": "",
             "announcement": "",
         }
+        context.update(await message_preview(view.campaign, owner_id=current_user.id))
         return Template("campaigns/detail.html", context=context)
 
     @get("/{campaign_id:int}/progress", name="campaign_progress")

@@ -6,7 +6,7 @@ from typing import Any
 
 from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
-from litestar.params import URLEncodedBody
+from litestar.params import FromQuery, URLEncodedBody
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
@@ -14,6 +14,7 @@ from models import message_templates
 from models.accounts.users import CurrentUser
 from models.campaigns import editing as campaigns
 from models.campaigns import from_lists, lifecycle
+from models.campaigns import media as campaign_media
 from models.campaigns import preview as campaign_preview
 from models.campaigns import queries as campaign_queries
 from models.campaigns.rules import MEDIA_TYPES, checked
@@ -24,6 +25,7 @@ from models.tables import Campaign
 from scheduler.clock import Clock
 from settings import Settings
 from views.campaigns.forms import CampaignForm, campaign_form_of, field_errors, parse_campaign
+from views.campaigns.media import bubble_media
 from views.i18n import _
 
 AnyRequest = Request[Any, Any, Any]
@@ -57,6 +59,7 @@ async def _form_page(
 ) -> Template:
     """The one form template for new and edit, with its choices and a first preview."""
     preview = await _preview_for(owner_id, form)
+    upload = campaign_media.upload_of(campaign) if campaign else None
     context = {
         "all_lists": await list_lists(owner_id=owner_id),
         "include_ids": chosen[0],
@@ -69,6 +72,8 @@ async def _form_page(
         "media_types": MEDIA_TYPES,
         "preview": preview,
         "message_and_rate_only": campaign is not None and not lifecycle.can_edit(campaign.status),
+        "upload": upload,
+        "media": bubble_media(campaign.id, upload) if campaign else None,
     }
     return Template("campaigns/form.html", context=context, status_code=status_code)
 
@@ -81,10 +86,11 @@ async def _preview_for(owner_id: int, form: CampaignForm) -> campaign_preview.Pr
         except NotFoundOrNotYours:
             text = ""
     campaign_id = int(form.campaign_id) if form.campaign_id.isdigit() else None
+    sample = int(form.sample) if form.sample.isdigit() else 0
     try:
-        return await campaign_preview.preview(text, owner_id=owner_id, campaign_id=campaign_id)
+        return await campaign_preview.preview(text, owner_id=owner_id, campaign_id=campaign_id, sample=sample)
     except NotFoundOrNotYours:
-        return await campaign_preview.preview(text, owner_id=owner_id)
+        return await campaign_preview.preview(text, owner_id=owner_id, sample=sample)
 
 
 async def _save(
@@ -122,8 +128,9 @@ class CampaignEditorRoutes(Controller):
     """Mixed into `CampaignPages` (views/campaigns/__init__.py): one controller, so `/campaigns` has one OPTIONS."""
 
     @get("/new", name="campaign_new")
-    async def new(self, current_user: NamedDependency[CurrentUser]) -> Template:
-        return await _form_page(current_user.id, CampaignForm(), campaign=None, errors={})
+    async def new(self, current_user: NamedDependency[CurrentUser], sample: FromQuery[int] = 0) -> Template:
+        """`sample`: the "another example" link without JavaScript (with it, htmx asks `campaign_preview`)."""
+        return await _form_page(current_user.id, CampaignForm(sample=str(max(sample, 0))), campaign=None, errors={})
 
     @post("/", name="campaign_create")
     async def create(
@@ -137,12 +144,18 @@ class CampaignEditorRoutes(Controller):
         return await _save(request, data, None, current_user, settings, clock)
 
     @get("/{campaign_id:int}/edit", name="campaign_edit")
-    async def edit(self, campaign: NamedDependency[Campaign], current_user: NamedDependency[CurrentUser]) -> Template:
+    async def edit(
+        self,
+        campaign: NamedDependency[Campaign],
+        current_user: NamedDependency[CurrentUser],
+        sample: FromQuery[int] = 0,
+    ) -> Template:
         """DRAFT and SCHEDULED campaigns open for editing, PAUSED ones for their message and rate; others flash why
         (naming the status)."""
         if not lifecycle.can_edit_message(campaign.status):
             raise IllegalTransition(campaigns.edit_refusal(campaign.status))
         form = campaign_form_of(campaign, current_user.timezone)
+        form.sample = str(max(sample, 0))
         chosen = await campaign_lists(campaign.id)
         return await _form_page(current_user.id, form, campaign=campaign, errors={}, chosen=chosen)
 
@@ -165,7 +178,11 @@ class CampaignEditorRoutes(Controller):
         A message over the 4,096-character limit is refused in the fragment, unrendered (models/campaigns/preview.py).
         """
         result = await _preview_for(current_user.id, data)
-        return Template("partials/campaigns/preview.html", context={"preview": result})
+        context: dict[str, Any] = {"preview": result, "media": None}
+        if data.campaign_id.isdigit():
+            upload = await campaign_media.upload_for(int(data.campaign_id), owner_id=current_user.id)
+            context["media"] = bubble_media(int(data.campaign_id), upload)
+        return Template("partials/campaigns/preview.html", context=context)
 
     @post("/message-fields", name="campaign_message_fields")
     async def message_fields(
@@ -175,5 +192,6 @@ class CampaignEditorRoutes(Controller):
         if data.template_id.isdigit():
             template = await message_templates.get(int(data.template_id), owner_id=current_user.id)
             data.message, data.media_url, data.media_type = template.body, template.media_url, template.media_type
-        context = {"form": data, "errors": {}, "media_types": MEDIA_TYPES}
+        preview = await _preview_for(current_user.id, data)
+        context = {"form": data, "errors": {}, "media_types": MEDIA_TYPES, "preview": preview}
         return Template("partials/campaigns/message_fields.html", context=context)

@@ -32,6 +32,7 @@ class CampaignForm:
     schedule_date: str = ""
     schedule_time: str = ""
     campaign_id: str = ""  # the preview's hint: which campaign's recipients to render for
+    sample: str = ""  # the preview's "another example": which recipients (or spintax draw) to show
 
 
 @dataclass
@@ -40,13 +41,14 @@ class TemplateForm:
     body: str = ""
     media_url: str = ""
     media_type: str = ""
+    sample: str = ""  # the preview's "another example"
 
     def as_input(self) -> TemplateInput:
         return TemplateInput(name=self.name, body=self.body, media_url=self.media_url, media_type=self.media_type)
 
     @classmethod
     def of(cls, template: MessageTemplate) -> TemplateForm:
-        return cls(template.name, template.body, template.media_url, template.media_type)
+        return cls(name=template.name, body=template.body, media_url=template.media_url, media_type=template.media_type)
 
 
 def field_errors(errors: dict[str, str]) -> dict[str, str]:

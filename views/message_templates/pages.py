@@ -6,12 +6,13 @@ from typing import Any
 
 from litestar import Request, get, post
 from litestar.di import NamedDependency
-from litestar.params import FromPath, URLEncodedBody
+from litestar.params import FromPath, FromQuery, URLEncodedBody
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
 from models import message_templates
 from models.accounts.users import CurrentUser
+from models.campaigns.preview import Preview, preview
 from models.campaigns.rules import MEDIA_TYPES
 from models.errors import ValidationFailed
 from models.tables import MessageTemplate
@@ -24,8 +25,23 @@ from views.message_templates.deps import OWN_TEMPLATE
 AnyRequest = Request[Any, Any, Any]
 
 
-def _form(form: TemplateForm, template: MessageTemplate | None, errors: dict[str, str], status: int = 200) -> Template:
-    context = {"form": form, "template": template, "errors": errors, "media_types": MEDIA_TYPES}
+async def _preview(form: TemplateForm, owner_id: int) -> Preview:
+    sample = int(form.sample) if form.sample.isdigit() else 0
+    return await preview(form.body.replace("\r\n", "\n"), owner_id=owner_id, sample=sample)
+
+
+async def _form(
+    form: TemplateForm, template: MessageTemplate | None, errors: dict[str, str], owner_id: int, status: int = 200
+) -> Template:
+    """The template form draws the campaign's composer: the same preview bubble, counter and formatting."""
+    context = {
+        "form": form,
+        "template": template,
+        "errors": errors,
+        "media_types": MEDIA_TYPES,
+        "preview": await _preview(form, owner_id),
+        "preview_route": "template_preview",
+    }
     return Template("message_templates/form.html", context=context, status_code=status)
 
 
@@ -39,8 +55,14 @@ class MessageTemplatePages(SignedInPages):
         return Template("message_templates/list.html", context={"templates": templates})
 
     @get("/new", name="template_new")
-    async def new(self) -> Template:
-        return _form(TemplateForm(), None, {})
+    async def new(self, current_user: NamedDependency[CurrentUser], sample: FromQuery[int] = 0) -> Template:
+        return await _form(TemplateForm(sample=str(max(sample, 0))), None, {}, current_user.id)
+
+    @post("/preview", name="template_preview")
+    async def preview(self, data: URLEncodedBody[TemplateForm], current_user: NamedDependency[CurrentUser]) -> Template:
+        """The composer's preview fragment for a template (no recipients: sample values)."""
+        context = {"preview": await _preview(data, current_user.id), "preview_route": "template_preview"}
+        return Template("partials/campaigns/preview.html", context=context)
 
     @post("/", name="template_create")
     async def create(
@@ -53,13 +75,15 @@ class MessageTemplatePages(SignedInPages):
         try:
             await message_templates.create(data.as_input(), owner_id=current_user.id, now=clock.now())
         except ValidationFailed as invalid:
-            return _form(data, None, field_errors(invalid.errors), status=422)
+            return await _form(data, None, field_errors(invalid.errors), current_user.id, status=422)
         flash(request, _("Template saved."), category="success")
         return Redirect(request.app.route_reverse("template_list"), status_code=303)
 
     @get("/{template_id:int}/edit", name="template_edit")
-    async def edit(self, template: NamedDependency[MessageTemplate]) -> Template:
-        return _form(TemplateForm.of(template), template, {})
+    async def edit(
+        self, template: NamedDependency[MessageTemplate], current_user: NamedDependency[CurrentUser]
+    ) -> Template:
+        return await _form(TemplateForm.of(template), template, {}, current_user.id)
 
     @post("/{template_id:int}/edit", name="template_update")
     async def update(
@@ -73,7 +97,7 @@ class MessageTemplatePages(SignedInPages):
         try:
             await message_templates.update(template.id, data.as_input(), owner_id=current_user.id, now=clock.now())
         except ValidationFailed as invalid:
-            return _form(data, template, field_errors(invalid.errors), status=422)
+            return await _form(data, template, field_errors(invalid.errors), current_user.id, status=422)
         flash(request, _("Template saved."), category="success")
         return Redirect(request.app.route_reverse("template_list"), status_code=303)
 
