@@ -53,16 +53,47 @@ async def close_pool(engine: Engine[Any]) -> None:
         await engine.close_connection_pool()
 
 
-_sqlite_writers: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = weakref.WeakKeyDictionary()
+class WriterLock:
+    """First come, first served, and re-entrant for the task that holds it: a task already writing (say inside a
+    transaction on one engine object) may write through another engine object on the same loop without waiting for
+    itself. Other tasks, child tasks included, queue as usual."""
+
+    def __init__(self) -> None:
+        self._lock = asyncio.Lock()
+        self._owner: asyncio.Task[Any] | None = None
+        self._depth = 0
+
+    async def acquire(self) -> None:
+        task = asyncio.current_task()
+        if task is not None and task is self._owner:
+            self._depth += 1
+            return
+        await self._lock.acquire()
+        self._owner, self._depth = task, 1
+
+    def release(self) -> None:
+        self._depth -= 1
+        if self._depth == 0:
+            self._owner = None
+            self._lock.release()
+
+    async def __aenter__(self) -> None:
+        await self.acquire()
+
+    async def __aexit__(self, *exc: object) -> None:
+        self.release()
 
 
-def sqlite_writer_lock() -> asyncio.Lock:
+_sqlite_writers: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, WriterLock] = weakref.WeakKeyDictionary()
+
+
+def sqlite_writer_lock() -> WriterLock:
     """One SQLite writer at a time inside this process, first come first served. Without it, a page's write waits in
     SQLite's busy handler, which sleep-polls and can lose every poll to the sender's back-to-back transactions."""
     loop = asyncio.get_running_loop()
     lock = _sqlite_writers.get(loop)
     if lock is None:
-        lock = _sqlite_writers[loop] = asyncio.Lock()
+        lock = _sqlite_writers[loop] = WriterLock()
     return lock
 
 
@@ -70,7 +101,7 @@ class QueuedTransaction(SQLiteTransaction):
     """BEGIN IMMEDIATE (the write lock up front: no read-then-upgrade failure), queued behind this process's other
     writers; a nested one joins its parent, which already holds the lock."""
 
-    _queued: asyncio.Lock | None = None
+    _queued: WriterLock | None = None
 
     async def __aenter__(self) -> SQLiteTransaction:
         if self._parent is not None:
