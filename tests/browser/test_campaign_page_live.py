@@ -66,15 +66,15 @@ def test_the_campaign_page_stays_true_from_start_to_the_end(live_page, served_li
     LoginPage(page, served.url).sign_in(served.email, served.password)
     campaign = CampaignPage(page, served.url, campaign_id).open()
     page.evaluate("window.__noReload = true")  # gone if the page ever reloads
-    assert campaign.header_links() == ["edit-campaign", "upload-recipients", "export-report"]
+    assert campaign.header_links() == ["edit-campaign", "upload-recipients", "export-report", "export-report-xlsx"]
     assert campaign.buttons() == ["start"]
     assert campaign.snapshot()["chart_sends"] == 0
 
     campaign.act("start")
     campaign.wait_for_status("RUNNING", timeout_ms=5_000)
-    assert campaign.header_links() == ["export-report"]  # no Edit or Upload on a RUNNING campaign
+    assert campaign.header_links() == ["export-report", "export-report-xlsx"]  # no Edit or Upload on a RUNNING campaign
     assert campaign.buttons() == ["pause", "confirm-cancel"]
-    expect(page.locator(f"#campaign-{campaign_id}-announcer")).to_have_text("Campaign status: RUNNING")
+    expect(page.locator(f"#campaign-{campaign_id}-announcer")).to_have_text("Campaign status: Running")
 
     mid = _wait_for(page, campaign, lambda s: 0 < s["sent"] < s["total"] and _consistent(s), timeout_s=60)
     assert mid["total"] == RECIPIENTS and campaign.status() == "RUNNING"
@@ -84,8 +84,8 @@ def test_the_campaign_page_stays_true_from_start_to_the_end(live_page, served_li
     end = campaign.snapshot()
     assert _consistent(end) and end["sent"] == RECIPIENTS, end
     assert campaign.percent() == "100.0%"
-    assert campaign.buttons() == [] and campaign.header_links() == ["export-report"]
-    expect(page.locator(f"#campaign-{campaign_id}-announcer")).to_have_text("Campaign status: COMPLETED")
+    assert campaign.buttons() == [] and campaign.header_links() == ["export-report", "export-report-xlsx"]
+    expect(page.locator(f"#campaign-{campaign_id}-announcer")).to_have_text("Campaign status: Completed")
     assert campaign.block.get_attribute("hx-trigger") is None
     polls: list[str] = []
     page.on("request", lambda request: polls.append(request.url) if "/progress" in request.url else None)

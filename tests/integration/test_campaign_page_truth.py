@@ -15,6 +15,7 @@ from models.statuses import CampaignStatus, MessageStatus
 from models.tables import Campaign, CampaignMessage
 from tests.factories import make_campaign, make_instance, recipient_rows
 from tests.fixtures.web import html
+from views.formatting import local_time
 
 
 def _rows(statuses: list[MessageStatus]) -> list[dict[str, Any]]:
@@ -65,7 +66,7 @@ async def test_a_poll_after_sends_re_sends_header_retry_card_charts_and_recipien
     funnel = {key: page.select_one(f"#campaign-{cid}-charts rect.bar-{key}")["data-value"] for key in ("sent", "read")}
     assert (counters["sent"], counters["read"]) == (funnel["sent"], funnel["read"]) == ("1", "1")
     statuses = [row.select_one(".badge").get_text(strip=True) for row in page.select("tbody tr[data-phone]")]
-    assert statuses == ["READ", "PENDING"]
+    assert statuses == ["Read", "Pending"]
 
 
 async def test_a_quiet_poll_answers_the_progress_block_alone(client, login, make_user) -> None:
@@ -116,7 +117,7 @@ async def test_a_screen_reader_hears_the_status_change_and_not_the_counter_tick(
     await Campaign.update({Campaign.status: CampaignStatus.COMPLETED.value}).where(Campaign.id == campaign.id)
     done = html(await client.get(f"/campaigns/{campaign.id}/progress", params={"shown": "RUNNING:2:0:2:0:0:0:0"}))
     said = done.select_one(f"#campaign-{campaign.id}-announcer")
-    assert (said["hx-swap-oob"], said.get_text(strip=True)) == ("innerHTML", "Campaign status: COMPLETED")
+    assert (said["hx-swap-oob"], said.get_text(strip=True)) == ("innerHTML", "Campaign status: Completed")
     assert not done.select_one(f"#campaign-{campaign.id}-progress").has_attr("hx-trigger")
 
 
@@ -201,7 +202,7 @@ async def test_the_page_shows_the_scheduled_time_in_the_users_zone(client, login
     await login(user)
     scheduled = html(await client.get(f"/campaigns/{campaign.id}")).select_one('[data-fact="scheduled"]')
     expected = (clock.now() + timedelta(days=1, minutes=30)).astimezone(ZoneInfo(user.timezone))
-    assert scheduled.get_text(strip=True) == expected.strftime("%Y-%m-%d %H:%M")
+    assert scheduled.get_text(strip=True) == local_time(expected, user.timezone)  # the locale's short way
 
 
 async def test_list_page_dashboard_and_api_show_the_same_percent(client, login, make_user, clock) -> None:
