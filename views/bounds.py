@@ -11,12 +11,14 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
+import msgspec
 from litestar import Request
 from litestar.exceptions import NotFoundException, ValidationException
 from litestar.handlers import HTTPRouteHandler
 from litestar.params import ParameterKwarg
 from litestar.typing import FieldDefinition
 
+from models.campaigns.rules import NUL_REFUSAL
 from views.i18n import _
 
 # The largest integer the API takes, anywhere: PostgreSQL's `integer` columns (ids, caps, counters) hold 32 bits.
@@ -69,8 +71,34 @@ async def _refuse_nul(request: Request[Any, Any, Any]) -> None:
         if "\x00" in value:
             raise _refuse(name, _("Text cannot hold NUL characters."))
     is_json = request.method in ("POST", "PUT", "PATCH") and request.content_type[0] == "application/json"
-    if is_json and b"\\u0000" in await request.body():  # the only way JSON carries NUL
-        raise _refuse("json", _("Text cannot hold NUL characters."))
+    body = await request.body() if is_json else b""
+    if b"\\u0000" in body:  # the only way JSON carries NUL
+        try:
+            where = _nul_path(msgspec.json.decode(body), "")
+        except msgspec.DecodeError:
+            where = None  # malformed JSON: the handler's parser says so
+        if where is not None:
+            raise _refuse(where or "json", _(NUL_REFUSAL))
+
+
+def _nul_path(value: Any, path: str) -> str | None:
+    """The field holding a NUL, named as the API's errors name fields (`name`, `recipients[0].variables`); a free-form
+    mapping such as a recipient's variables is named as a whole. None when there is none."""
+    if isinstance(value, str):
+        return path if "\x00" in value else None
+    if isinstance(value, list):
+        for index, item in enumerate(value[:10_000]):
+            if (found := _nul_path(item, f"{path}[{index}]")) is not None:
+                return found
+        return None
+    if isinstance(value, dict):
+        free_form = path.rsplit(".", 1)[-1] == "variables"
+        for key, item in list(value.items())[:10_000]:
+            inner = path if free_form else (f"{path}.{key}" if path else str(key))
+            if "\x00" in str(key) or (found := _nul_path(item, inner)) is not None:
+                return path if free_form or "\x00" in str(key) else found
+        return None
+    return None
 
 
 async def bound_integers(request: Request[Any, Any, Any]) -> None:

@@ -4,6 +4,7 @@ empties the list first, in the same transaction as the import."""
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from enum import StrEnum
 
@@ -14,8 +15,9 @@ from models.errors import ImportRejected, ValidationFailed
 from models.phones import is_known_region
 from models.recipients import CsvSource, ImportOptions, ImportReport, current_pool
 from models.recipients._importing import _nothing_to_import, screen_source
-from models.recipients._screening import AcceptedRows, Screener
+from models.recipients._screening import Screener
 from models.tables import ContactList, ListMember
+from models.variables import decode
 from settings import Settings
 
 
@@ -53,19 +55,24 @@ async def import_into_list(
     report = ImportReport(imported=len(screener.accepted), skipped=screener.skipped)
     if report.imported == 0:
         raise ImportRejected(_nothing_to_import(report))
-    await _store(list_id, owner_id, screener.accepted, replace=mode is ImportMode.REPLACE, now=now)
+    await _store(list_id, owner_id, screener, replace=mode is ImportMode.REPLACE, now=now)
     report.total_recipients = await member_count(list_id)
     return report
 
 
-async def _store(list_id: int, owner_id: int, accepted: AcceptedRows, *, replace: bool, now: datetime) -> None:
+async def _store(list_id: int, owner_id: int, screener: Screener, *, replace: bool, now: datetime) -> None:
+    accepted, names = screener.accepted, screener.names.names
     async with atomic() as current:
         connection = current.connection
         if replace:
             await ListMember.delete().where(ListMember.contact_list == list_id)
         for start in range(0, len(accepted), _bulk.CHUNK_ROWS):
             phones = accepted.phones[start : start + _bulk.CHUNK_ROWS]
-            attributes = accepted.variables_json[start : start + _bulk.CHUNK_ROWS]
+            # The screener keeps values in its name order (as a campaign stores them); a contact keeps a mapping.
+            attributes = [
+                json.dumps(decode(names, stored), ensure_ascii=False)
+                for stored in accepted.variables_json[start : start + _bulk.CHUNK_ROWS]
+            ]
             await _bulk.upsert_contacts(connection, owner_id, phones, attributes, now)
             ids = await _bulk.contact_ids(connection, owner_id, phones)
             await _bulk.add_members(connection, list_id, ids, now)

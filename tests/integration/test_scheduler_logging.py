@@ -11,6 +11,7 @@ from typing import Any
 
 from scheduler import jobs
 from scheduler.clock import SystemClock
+from scheduler.evolution import EvolutionClient
 from scheduler.lifespan import RoutineAtDebug, quiet_routine_logs, scheduler_lifespan
 from settings import Settings, load_settings
 
@@ -24,11 +25,17 @@ def _job_runs(caplog: Any) -> list[logging.LogRecord]:
 async def _run_sender(settings: Settings, until: Callable[[], bool], deadline: float = 10.0) -> None:
     """The real scheduler lifespan, without the web app (Litestar's logging set-up would replace caplog's handler),
     until `until()` holds (polled every 50 ms, so a loaded machine only makes the test slower)."""
-    async with scheduler_lifespan(settings)(SimpleNamespace(state=SimpleNamespace(clock=SystemClock()))):
-        loop = asyncio.get_running_loop()
-        end = loop.time() + deadline
-        while not until() and loop.time() < end:
-            await asyncio.sleep(0.05)
+    async with EvolutionClient() as client:
+        state = SimpleNamespace(clock=SystemClock(), evolution=client)
+        async with scheduler_lifespan(settings)(SimpleNamespace(state=state)):
+            await _wait(until, deadline)
+
+
+async def _wait(until: Callable[[], bool], deadline: float) -> None:
+    loop = asyncio.get_running_loop()
+    end = loop.time() + deadline
+    while not until() and loop.time() < end:
+        await asyncio.sleep(0.05)
 
 
 async def test_routine_job_runs_log_no_info_line_while_the_sender_idles(db, caplog) -> None:

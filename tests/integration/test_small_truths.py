@@ -10,7 +10,7 @@ from tests.integration.test_campaign_pages import form_data
 
 async def test_the_menu_marks_the_current_page(client, signed_in_user):
     page = html(await client.get("/opt-outs"))
-    assert [a.get_text() for a in page.select('nav a[aria-current="page"]')] == ["Opt-outs"]
+    assert [a.get_text() for a in page.select('nav a[aria-current="page"]')] == ["Unsubscribed"]
 
 
 async def test_the_campaign_page_shows_the_message_as_its_first_recipient_gets_it(client, signed_in_user):

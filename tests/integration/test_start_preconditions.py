@@ -58,7 +58,7 @@ async def test_a_scheduled_campaign_that_may_not_run_is_not_started_and_its_page
     assert (stored.status, stored.started_at, stored.completed_at) == (CampaignStatus.DRAFT, None, None)
     await login(user)
     page = html(await client.get(f"/campaigns/{campaign.id}"))
-    assert page.select_one("#campaign-status").get_text(strip=True) == "DRAFT"
+    assert page.select_one("#campaign-status").get_text(strip=True) == "Draft"
     assert page.select_one(".pause-reason").get_text(strip=True) == f"{lifecycle.NOT_STARTED_ON_SCHEDULE} {why}"
     assert page.select_one('[data-fact="eta"]').get_text(strip=True) == "—"
 
