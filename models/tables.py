@@ -6,6 +6,8 @@ the migrations, because Piccolo cannot add table constraints on SQLite.
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from piccolo.apps.user.tables import BaseUser
 from piccolo.columns import (
     JSON,
@@ -15,6 +17,7 @@ from piccolo.columns import (
     Date,
     ForeignKey,
     Integer,
+    Numeric,
     OnDelete,
     Serial,
     Text,
@@ -33,6 +36,22 @@ class UserProfile(Table, tablename="arauto_user_profile"):
 
     user = ForeignKey(BaseUser, on_delete=OnDelete.cascade, unique=True, index=True)
     timezone = Varchar(length=64, default="UTC")
+    daily_limit = Integer(null=True, default=None)  # messages per day in `timezone`; NULL = unlimited
+    monthly_limit = Integer(null=True, default=None)  # messages per calendar month in `timezone`; NULL = unlimited
+    locale = Varchar(length=8, default="en")
+    alert_webhook_url = Varchar(length=500, default="")
+
+
+class PasswordLink(Table, tablename="arauto_password_link"):
+    """A one-time link an admin hands to a new user to set their password (stored hashed; it expires)."""
+
+    id = Serial(primary_key=True)
+
+    user = ForeignKey(BaseUser, on_delete=OnDelete.cascade, index=True)
+    token_hash = Varchar(length=64, unique=True)
+    created_at = Timestamptz()
+    expires_at = Timestamptz()
+    used_at = Timestamptz(null=True, default=None)
 
 
 class SetupToken(Table, tablename="arauto_setup_token"):
@@ -96,6 +115,7 @@ class Instance(Table, tablename="arauto_instance"):
     rate_per_minute = Integer(default=20)
     jitter_percent = Integer(default=30)
     daily_cap = Integer(default=1000)
+    cost_per_message = Numeric(digits=(12, 4), default=Decimal(0))  # in ARAUTO_CURRENCY; exact, never a float
     next_send_at = Timestamptz(null=True, default=None)
     sent_today = Integer(default=0)
     sent_day = Date(null=True, default=None)
@@ -173,6 +193,22 @@ class CampaignMessage(Table, tablename="arauto_campaign_message"):
     delivered_at = Timestamptz(null=True, default=None)
     read_at = Timestamptz(null=True, default=None)
     failed_at = Timestamptz(null=True, default=None)
+    price = Numeric(digits=(12, 4), null=True, default=None)  # the instance's cost_per_message when it was sent
+
+
+class CampaignHistory(Table, tablename="arauto_campaign_history"):
+    """One status change of a campaign: what, who (user, API token, scheduler, instance state), from where, when."""
+
+    id = Serial(primary_key=True)
+
+    campaign = ForeignKey(Campaign, on_delete=OnDelete.cascade)
+    at = Timestamptz()
+    action = Varchar(length=20)
+    from_status = Varchar(length=16, default="")
+    to_status = Varchar(length=16, default="")
+    actor = Varchar(length=200, default="")
+    source = Varchar(length=16, default="")
+    reason = Text(default="")
 
 
 class OptOut(Table, tablename="arauto_opt_out"):

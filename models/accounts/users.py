@@ -38,11 +38,18 @@ def normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
+def email_problem(email: str) -> str | None:
+    """What is wrong with a (normalised) e-mail address, or None."""
+    if "@" not in email or "." not in email.rsplit("@", 1)[-1] or len(email) > 254:
+        return "Enter a valid e-mail address."
+    return None
+
+
 def validate_credentials(email: str, password: str) -> None:
     """A valid e-mail and a password zxcvbn finds hard to guess (CPU work: callers run it in a thread)."""
     errors: dict[str, str] = {}
-    if "@" not in email or "." not in email.rsplit("@", 1)[-1] or len(email) > 254:
-        errors["email"] = "Enter a valid e-mail address."
+    if problem := email_problem(email):
+        errors["email"] = problem
     problem = password_problem(
         password, max_length=BaseUser._max_password_length, user_inputs=(email, email.split("@")[0])
     )

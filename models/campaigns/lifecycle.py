@@ -16,6 +16,8 @@ from enum import StrEnum
 from typing import Any
 
 from models import events
+from models.campaigns.history import Who, record
+from models.db import atomic
 from models.errors import IllegalTransition, NotFoundOrNotYours
 from models.statuses import CampaignStatus as S
 from models.tables import Campaign
@@ -157,8 +159,10 @@ async def apply(
     owner_id: int | None,
     now: datetime,
     reason: str = "",
+    who: Who | None = None,
 ) -> Campaign:
-    """Move the campaign by `action`, or raise IllegalTransition naming its current status.
+    """Move the campaign by `action`, or raise IllegalTransition naming its current status; the move and its
+    history row (`who`: actor and source; the scheduler when not given) are one transaction.
 
     `owner_id=None` is for the sender acting on its own (completion, instance down); pages and the API always
     pass the user, so a campaign of another user is NotFoundOrNotYours.
@@ -175,11 +179,15 @@ async def apply(
         where &= Campaign.auto_paused == True  # noqa: E712  (only what Arauto paused resumes by itself)
     if target is S.RUNNING:
         where &= _startable()
-    changed = await Campaign.update(_changes(action, target, now, reason)).where(where).returning(Campaign.id)
-    if action is Action.START and changed:
-        await Campaign.update({Campaign.started_at: now}).where(
-            (Campaign.id == campaign_id) & Campaign.started_at.is_null()
-        )
+    async with atomic():
+        before = await Campaign.select(Campaign.status).where(Campaign.id == campaign_id).first()
+        changed = await Campaign.update(_changes(action, target, now, reason)).where(where).returning(Campaign.id)
+        if action is Action.START and changed:
+            await Campaign.update({Campaign.started_at: now}).where(
+                (Campaign.id == campaign_id) & Campaign.started_at.is_null()
+            )
+        if changed and before is not None:
+            await record(campaign_id, action.value, before["status"], target.value, who=who, now=now, reason=reason)
     campaign = await _load(campaign_id, owner_id)
     if not changed:
         why = start_refusal(campaign) if target is S.RUNNING and S(campaign.status) in sources else None

@@ -8,7 +8,7 @@ from litestar import Litestar
 
 from tests.fixtures.web import csrf_token
 
-PUBLIC = re.compile(r"^/($|login|logout|setup/|healthz|static/|schema|webhooks/)")
+PUBLIC = re.compile(r"^/($|login|logout|setup/|set-password/|healthz|static/|schema|webhooks/)")
 
 
 async def test_every_page_and_api_route_refuses_an_anonymous_caller(client, app: Litestar) -> None:

@@ -1,10 +1,12 @@
 """Accounts: log in/out and the setup link (`auth`), the account page with API tokens (`pages`), `/api/whoami`
-(`api`)."""
+(`api`), user administration (`users_pages`, `users_api`)."""
 
 from views.accounts.api import AccountApi
 from views.accounts.auth import AuthPages
 from views.accounts.pages import AccountPages
+from views.accounts.users_api import UsersApi
+from views.accounts.users_pages import PasswordLinkPages, UserPages
 
-CONTROLLERS = [AuthPages, AccountPages, AccountApi]
+CONTROLLERS = [AuthPages, AccountPages, AccountApi, UserPages, PasswordLinkPages, UsersApi]
 
 __all__ = ["CONTROLLERS"]
