@@ -6,7 +6,7 @@ import asyncio
 import hashlib
 import hmac
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from piccolo.apps.user.tables import BaseUser
@@ -28,6 +28,7 @@ class CurrentUser:
     email: str
     is_admin: bool
     timezone: str
+    token_name: str = ""  # the API token the request came with ("" for a browser session)
 
 
 def _sha256(value: str) -> str:
@@ -173,11 +174,16 @@ async def create_api_token(owner_id: int, name: str, *, now: datetime) -> str:
 
 
 async def user_for_token(token: str, *, now: datetime) -> CurrentUser | None:
-    row = await ApiToken.select(ApiToken.id, ApiToken.owner).where(ApiToken.token_hash == _sha256(token)).first()
+    row = (
+        await ApiToken.select(ApiToken.id, ApiToken.owner, ApiToken.name)
+        .where(ApiToken.token_hash == _sha256(token))
+        .first()
+    )
     if row is None:
         return None
     await ApiToken.update({ApiToken.last_used_at: now}).where(ApiToken.id == row["id"])
-    return await get_user(row["owner"])
+    user = await get_user(row["owner"])
+    return replace(user, token_name=row["name"]) if user else None
 
 
 async def list_api_tokens(owner_id: int) -> list[dict[str, object]]:

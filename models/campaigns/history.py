@@ -26,6 +26,11 @@ class Who:
 SCHEDULER = Who(actor="scheduler", source="scheduler")
 
 
+def by_user(email: str, token_name: str, source: str) -> Who:
+    """A user through a page, or through the API with a named token (the token's name says which script)."""
+    return Who(actor=f"{email} (API token {token_name})" if token_name else email, source=source)
+
+
 async def record(
     campaign_id: int,
     action: str,

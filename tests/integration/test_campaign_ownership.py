@@ -60,6 +60,7 @@ CAMPAIGN_ROUTES = [
     Route("DELETE", "/api/campaigns/{id}"),
     Route("POST", "/api/campaigns/{id}/actions", json={"action": "start"}),
     Route("GET", "/api/campaigns/{id}/progress"),
+    Route("GET", "/api/campaigns/{id}/history"),
     Route("GET", "/api/campaigns/{id}/recipients"),
     Route("POST", "/api/campaigns/{id}/recipients", csv=True),
 ]

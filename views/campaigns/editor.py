@@ -16,6 +16,7 @@ from models.campaigns import editing as campaigns
 from models.campaigns import lifecycle
 from models.campaigns import preview as campaign_preview
 from models.campaigns import queries as campaign_queries
+from models.campaigns.history import by_user
 from models.campaigns.rules import MEDIA_TYPES, checked
 from models.errors import IllegalTransition, NotFoundOrNotYours, ValidationFailed
 from models.tables import Campaign
@@ -80,7 +81,10 @@ async def _save(
                 saved = await campaigns.create(data, owner_id=owner_id, now=now, max_rate=max_rate)
                 flash(request, _("Campaign created. Add its recipients next."), category="success")
             else:
-                saved = await campaigns.update(campaign.id, data, owner_id=owner_id, now=now, max_rate=max_rate)
+                who = by_user(user.email, user.token_name, "page")
+                saved = await campaigns.update(
+                    campaign.id, data, owner_id=owner_id, now=now, max_rate=max_rate, who=who
+                )
                 flash(request, _("Campaign saved."), category="success")
             return Redirect(f"/campaigns/{saved.id}", status_code=303)
         await checked(data, owner_id=owner_id, now=now, max_rate=max_rate)
