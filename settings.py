@@ -31,6 +31,7 @@ class Settings:
     )
     default_region: str = _setting("BR", "ARAUTO_DEFAULT_REGION", "Region for phone numbers written without +country")
     default_timezone: str = _setting("America/Sao_Paulo", "ARAUTO_DEFAULT_TIMEZONE", "Time zone of new users")
+    currency: str = _setting("BRL", "ARAUTO_CURRENCY", "Currency of instances' cost per message (ISO 4217 code)")
     max_rate: int = _setting(
         60, "ARAUTO_MAX_RATE", "Upper bound of a campaign's rate and of an instance's cap (msg/min)"
     )
