@@ -168,6 +168,7 @@ class Campaign(Table, tablename="arauto_campaign"):
     read_count = Integer(default=0)
     failed_count = Integer(default=0)
     skipped_count = Integer(default=0)
+    replied_count = Integer(default=0)  # recipients who wrote back within 72 h of their send
     created_at = Timestamptz(index=True)
     updated_at = Timestamptz()
 
@@ -193,6 +194,7 @@ class CampaignMessage(Table, tablename="arauto_campaign_message"):
     delivered_at = Timestamptz(null=True, default=None)
     read_at = Timestamptz(null=True, default=None)
     failed_at = Timestamptz(null=True, default=None)
+    replied_at = Timestamptz(null=True, default=None)  # the first reply within 72 h of the send
     price = Numeric(digits=(12, 4), null=True, default=None)  # the instance's cost_per_message when it was sent
 
 

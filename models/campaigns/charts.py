@@ -16,7 +16,7 @@ from models.timezones import format_local
 WIDTH = 640
 BAR_HEIGHT = 28
 LABEL_WIDTH = 110
-COLOURS = {"sent": "#0f7b5f", "delivered": "#1849a9", "read": "#6941c6", "failed": "#b42318"}
+COLOURS = {"sent": "#0f7b5f", "delivered": "#1849a9", "read": "#6941c6", "replied": "#b54708", "failed": "#b42318"}
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,8 @@ from models.variables import decode
 
 BATCH_SIZE = 1000
 __all__ = ["BOM", "csv_text", "export_csv", "neutralise"]  # BOM, csv_text, neutralise: kept for older imports
-FIXED_HEADER = ("phone", "status", "error", "sent_at", "delivered_at", "read_at")
+FIXED_HEADER = ("phone", "status", "error", "sent_at", "delivered_at", "read_at", "replied_at")
+TIMES = FIXED_HEADER[3:]
 
 
 async def _batches(campaign_id: int) -> AsyncIterator[list[dict[str, Any]]]:
@@ -36,6 +37,7 @@ async def _batches(campaign_id: int) -> AsyncIterator[list[dict[str, Any]]]:
                 CampaignMessage.sent_at,
                 CampaignMessage.delivered_at,
                 CampaignMessage.read_at,
+                CampaignMessage.replied_at,
             )
             .where((CampaignMessage.campaign == campaign_id) & (CampaignMessage.id > last_id))
             .order_by(CampaignMessage.id)
@@ -50,7 +52,7 @@ async def _batches(campaign_id: int) -> AsyncIterator[list[dict[str, Any]]]:
 def _row(record: dict[str, Any], names: list[str], timezone: str) -> list[Any]:
     variables = decode(names, record["variables"])
     extra = {key: value for key, value in variables.items() if key not in names}
-    times = [format_local(record[key], timezone, "%Y-%m-%d %H:%M:%S") for key in ("sent_at", "delivered_at", "read_at")]
+    times = [format_local(record[key], timezone, "%Y-%m-%d %H:%M:%S") for key in TIMES]
     return [
         record["phone"],
         *[variables.get(name, "") for name in names],

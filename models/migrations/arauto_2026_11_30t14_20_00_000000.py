@@ -4,7 +4,8 @@
 `arauto_password_link` holds the one-time links an admin hands to a new user (stored hashed, expiring);
 `arauto_instance.cost_per_message` is the current price, and `arauto_campaign_message.price` the price recorded when
 the message was sent (so a later change of price does not rewrite history); `arauto_campaign_history` keeps every
-status change of a campaign with who did it and from where.
+status change of a campaign with who did it and from where; `replied_count` and `replied_at` attribute replies
+received within 72 hours of a send to the campaign.
 """
 
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
@@ -29,6 +30,8 @@ FORWARDS = (
     'CREATE INDEX IF NOT EXISTS "ix_password_link_user" ON "arauto_password_link" ("user")',
     'ALTER TABLE "arauto_instance" ADD COLUMN "cost_per_message" NUMERIC(12, 4) NOT NULL DEFAULT 0',
     'ALTER TABLE "arauto_campaign_message" ADD COLUMN "price" NUMERIC(12, 4) NULL DEFAULT NULL',
+    'ALTER TABLE "arauto_campaign" ADD COLUMN "replied_count" INTEGER NOT NULL DEFAULT 0',
+    'ALTER TABLE "arauto_campaign_message" ADD COLUMN "replied_at" TIMESTAMPTZ NULL DEFAULT NULL',
     'CREATE TABLE IF NOT EXISTS "arauto_campaign_history" ('
     '"id" {serial} PRIMARY KEY NOT NULL, '
     '"campaign" INTEGER NOT NULL REFERENCES "arauto_campaign" ("id") ON DELETE CASCADE, '
@@ -44,6 +47,8 @@ FORWARDS = (
 
 BACKWARDS = (
     'DROP TABLE IF EXISTS "arauto_campaign_history"',
+    'ALTER TABLE "arauto_campaign_message" DROP COLUMN "replied_at"',
+    'ALTER TABLE "arauto_campaign" DROP COLUMN "replied_count"',
     'ALTER TABLE "arauto_campaign_message" DROP COLUMN "price"',
     'ALTER TABLE "arauto_instance" DROP COLUMN "cost_per_message"',
     'DROP TABLE IF EXISTS "arauto_password_link"',

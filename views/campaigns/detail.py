@@ -66,6 +66,7 @@ def chart_labels() -> dict[str, str]:
         "sent": _("Sent"),
         "delivered": _("Delivered"),
         "read": _("Read"),
+        "replied": _("Replied"),
         "failed": _("Failed"),
         "funnel": _("Delivery funnel"),
         "per_minute": _("Sends per minute"),
