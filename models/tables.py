@@ -40,6 +40,7 @@ class UserProfile(Table, tablename="arauto_user_profile"):
     monthly_limit = Integer(null=True, default=None)  # messages per calendar month in `timezone`; NULL = unlimited
     locale = Varchar(length=8, default="en")
     alert_webhook_url = Varchar(length=500, default="")
+    alert_webhook_secret = Varchar(length=64, default="", secret=True)  # signs the alerts POSTed to the URL
 
 
 class PasswordLink(Table, tablename="arauto_password_link"):
@@ -211,6 +212,24 @@ class CampaignHistory(Table, tablename="arauto_campaign_history"):
     actor = Varchar(length=200, default="")
     source = Varchar(length=16, default="")
     reason = Text(default="")
+
+
+class Alert(Table, tablename="arauto_alert"):
+    """A usage alert, recorded once per (owner, kind, period) by a unique index; shown until dismissed and POSTed
+    to the owner's alert webhook by a periodic job (with retries)."""
+
+    id = Serial(primary_key=True)
+
+    owner = ForeignKey(BaseUser, on_delete=OnDelete.cascade)
+    kind = Varchar(length=32)
+    period = Varchar(length=64)  # the day, the month, or instance:<id>:<since>
+    message = Text(default="")
+    created_at = Timestamptz()
+    dismissed_at = Timestamptz(null=True, default=None)
+    delivered_at = Timestamptz(null=True, default=None)
+    delivery_attempts = Integer(default=0)
+    next_delivery_at = Timestamptz(null=True, default=None)
+    delivery_error = Varchar(length=500, default="")
 
 
 class OptOut(Table, tablename="arauto_opt_out"):

@@ -3,6 +3,7 @@ the limits an admin set, counted from the recorded sends in the user's time zone
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 from datetime import datetime, time
 from typing import Any
@@ -24,6 +25,7 @@ class Profile:
     timezone: str
     locale: str
     alert_webhook_url: str
+    alert_webhook_secret: str
     daily_limit: int | None
     monthly_limit: int | None
 
@@ -65,6 +67,7 @@ async def get_profile(user_id: int) -> Profile:
         timezone=row.get("timezone") or "UTC",
         locale=row.get("locale") or "en",
         alert_webhook_url=row.get("alert_webhook_url") or "",
+        alert_webhook_secret=row.get("alert_webhook_secret") or "",
         daily_limit=row.get("daily_limit"),
         monthly_limit=row.get("monthly_limit"),
     )
@@ -87,6 +90,10 @@ async def update_own(user_id: int, *, timezone: str, alert_webhook_url: str) -> 
     if not await UserProfile.exists().where(UserProfile.user == user_id):
         await UserProfile(user=user_id).save()
     await UserProfile.update(clean).where(UserProfile.user == user_id)
+    if clean[UserProfile.alert_webhook_url]:  # the receiver checks each alert's signature with this secret
+        await UserProfile.update({UserProfile.alert_webhook_secret: secrets.token_hex(32)}).where(
+            (UserProfile.user == user_id) & (UserProfile.alert_webhook_secret == "")
+        )
 
 
 def period_starts(now: datetime, timezone: str) -> tuple[datetime, datetime]:

@@ -5,7 +5,8 @@
 `arauto_instance.cost_per_message` is the current price, and `arauto_campaign_message.price` the price recorded when
 the message was sent (so a later change of price does not rewrite history); `arauto_campaign_history` keeps every
 status change of a campaign with who did it and from where; `replied_count` and `replied_at` attribute replies
-received within 72 hours of a send to the campaign.
+received within 72 hours of a send to the campaign; `arauto_alert` records each usage alert once per owner, kind
+and period (a unique index), with its webhook delivery state.
 """
 
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
@@ -43,9 +44,26 @@ FORWARDS = (
     "\"source\" VARCHAR(16) NOT NULL DEFAULT '', "
     "\"reason\" TEXT NOT NULL DEFAULT '')",
     'CREATE INDEX IF NOT EXISTS "ix_campaign_history_campaign_at" ON "arauto_campaign_history" ("campaign", "at")',
+    'ALTER TABLE "arauto_user_profile" ADD COLUMN "alert_webhook_secret" VARCHAR(64) NOT NULL DEFAULT \'\'',
+    'CREATE TABLE IF NOT EXISTS "arauto_alert" ('
+    '"id" {serial} PRIMARY KEY NOT NULL, '
+    '"owner" INTEGER NOT NULL REFERENCES "piccolo_user" ("id") ON DELETE CASCADE, '
+    '"kind" VARCHAR(32) NOT NULL, '
+    '"period" VARCHAR(64) NOT NULL, '
+    '"message" TEXT NOT NULL DEFAULT \'\', '
+    '"created_at" TIMESTAMPTZ NOT NULL, '
+    '"dismissed_at" TIMESTAMPTZ NULL DEFAULT NULL, '
+    '"delivered_at" TIMESTAMPTZ NULL DEFAULT NULL, '
+    '"delivery_attempts" INTEGER NOT NULL DEFAULT 0, '
+    '"next_delivery_at" TIMESTAMPTZ NULL DEFAULT NULL, '
+    '"delivery_error" VARCHAR(500) NOT NULL DEFAULT \'\')',
+    'CREATE UNIQUE INDEX IF NOT EXISTS "uq_alert_owner_kind_period" ON "arauto_alert" ("owner", "kind", "period")',
+    'CREATE INDEX IF NOT EXISTS "ix_alert_next_delivery" ON "arauto_alert" ("next_delivery_at")',
 )
 
 BACKWARDS = (
+    'DROP TABLE IF EXISTS "arauto_alert"',
+    'ALTER TABLE "arauto_user_profile" DROP COLUMN "alert_webhook_secret"',
     'DROP TABLE IF EXISTS "arauto_campaign_history"',
     'ALTER TABLE "arauto_campaign_message" DROP COLUMN "replied_at"',
     'ALTER TABLE "arauto_campaign" DROP COLUMN "replied_count"',

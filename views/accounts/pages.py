@@ -13,7 +13,7 @@ from litestar.params import FromPath, URLEncodedBody
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
-from models.accounts import profile, users
+from models.accounts import alerts, profile, users
 from models.accounts.users import CurrentUser
 from models.errors import ValidationFailed
 from scheduler.clock import Clock
@@ -54,6 +54,7 @@ async def _page(
         "profile": await profile.get_profile(user_id),
         "today": today,
         "this_month": this_month,
+        "alerts": await alerts.recent(user_id),
     }
     return Template("accounts/detail.html", context=context, status_code=status_code)
 
