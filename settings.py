@@ -34,6 +34,7 @@ class Settings:
     default_locale: str = _setting(
         "pt-BR", "ARAUTO_DEFAULT_LOCALE", "Language (pt-BR or en) when neither the user nor the browser picks one"
     )
+    currency: str = _setting("BRL", "ARAUTO_CURRENCY", "Currency of instances' cost per message (ISO 4217 code)")
     max_rate: int = _setting(
         60, "ARAUTO_MAX_RATE", "Upper bound of a campaign's rate and of an instance's cap (msg/min)"
     )

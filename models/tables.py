@@ -6,6 +6,8 @@ the migrations, because Piccolo cannot add table constraints on SQLite.
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from piccolo.apps.user.tables import BaseUser
 from piccolo.columns import (
     JSON,
@@ -15,6 +17,7 @@ from piccolo.columns import (
     Date,
     ForeignKey,
     Integer,
+    Numeric,
     OnDelete,
     Serial,
     Text,
@@ -34,6 +37,22 @@ class UserProfile(Table, tablename="arauto_user_profile"):
     user = ForeignKey(BaseUser, on_delete=OnDelete.cascade, unique=True, index=True)
     timezone = Varchar(length=64, default="UTC")
     locale = Varchar(length=8, default="", help_text="pt-BR or en; empty: the browser's language")
+    daily_limit = Integer(null=True, default=None)  # messages per day in `timezone`; NULL = unlimited
+    monthly_limit = Integer(null=True, default=None)  # messages per calendar month in `timezone`; NULL = unlimited
+    alert_webhook_url = Varchar(length=500, default="")
+    alert_webhook_secret = Varchar(length=64, default="", secret=True)  # signs the alerts POSTed to the URL
+
+
+class PasswordLink(Table, tablename="arauto_password_link"):
+    """A one-time link an admin hands to a new user to set their password (stored hashed; it expires)."""
+
+    id = Serial(primary_key=True)
+
+    user = ForeignKey(BaseUser, on_delete=OnDelete.cascade, index=True)
+    token_hash = Varchar(length=64, unique=True)
+    created_at = Timestamptz()
+    expires_at = Timestamptz()
+    used_at = Timestamptz(null=True, default=None)
 
 
 class SetupToken(Table, tablename="arauto_setup_token"):
@@ -97,6 +116,7 @@ class Instance(Table, tablename="arauto_instance"):
     rate_per_minute = Integer(default=20)
     jitter_percent = Integer(default=30)
     daily_cap = Integer(default=1000)
+    cost_per_message = Numeric(digits=(12, 4), default=Decimal(0))  # in ARAUTO_CURRENCY; exact, never a float
     next_send_at = Timestamptz(null=True, default=None)
     sent_today = Integer(default=0)
     sent_day = Date(null=True, default=None)
@@ -150,6 +170,7 @@ class Campaign(Table, tablename="arauto_campaign"):
     read_count = Integer(default=0)
     failed_count = Integer(default=0)
     skipped_count = Integer(default=0)
+    replied_count = Integer(default=0)  # recipients who wrote back within 72 h of their send
     created_at = Timestamptz(index=True)
     updated_at = Timestamptz()
 
@@ -175,6 +196,41 @@ class CampaignMessage(Table, tablename="arauto_campaign_message"):
     delivered_at = Timestamptz(null=True, default=None)
     read_at = Timestamptz(null=True, default=None)
     failed_at = Timestamptz(null=True, default=None)
+    replied_at = Timestamptz(null=True, default=None)  # the first reply within 72 h of the send
+    price = Numeric(digits=(12, 4), null=True, default=None)  # the instance's cost_per_message when it was sent
+
+
+class CampaignHistory(Table, tablename="arauto_campaign_history"):
+    """One status change of a campaign: what, who (user, API token, scheduler, instance state), from where, when."""
+
+    id = Serial(primary_key=True)
+
+    campaign = ForeignKey(Campaign, on_delete=OnDelete.cascade)
+    at = Timestamptz()
+    action = Varchar(length=20)
+    from_status = Varchar(length=16, default="")
+    to_status = Varchar(length=16, default="")
+    actor = Varchar(length=200, default="")
+    source = Varchar(length=16, default="")
+    reason = Text(default="")
+
+
+class Alert(Table, tablename="arauto_alert"):
+    """A usage alert, recorded once per (owner, kind, period) by a unique index; shown until dismissed and POSTed
+    to the owner's alert webhook by a periodic job (with retries)."""
+
+    id = Serial(primary_key=True)
+
+    owner = ForeignKey(BaseUser, on_delete=OnDelete.cascade)
+    kind = Varchar(length=32)
+    period = Varchar(length=64)  # the day, the month, or instance:<id>:<since>
+    message = Text(default="")
+    created_at = Timestamptz()
+    dismissed_at = Timestamptz(null=True, default=None)
+    delivered_at = Timestamptz(null=True, default=None)
+    delivery_attempts = Integer(default=0)
+    next_delivery_at = Timestamptz(null=True, default=None)
+    delivery_error = Varchar(length=500, default="")
 
 
 class OptOut(Table, tablename="arauto_opt_out"):

@@ -10,11 +10,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from models import sending
+from models.accounts import alerts
 from models.campaigns import lifecycle
 from models.errors import IllegalTransition
 from models.inbound import backlog
 from models.statuses import CampaignStatus
-from scheduler import recovery
+from scheduler import alert_delivery, recovery
 from scheduler.clock import Clock
 from scheduler.dispatcher import Dispatcher
 from scheduler.evolution import EvolutionClient
@@ -88,6 +89,21 @@ async def reconcile_stale(sender: Sender) -> None:
 
 async def check_instances(sender: Sender) -> None:
     await recovery.check_instances(sender.client, now=sender.clock.now())
+
+
+async def check_alerts(sender: Sender) -> None:
+    """Usage alerts from the recorded sends and the instances' outages (once per threshold and period)."""
+    now = sender.clock.now()
+    new = await alerts.check_limits(now=now) + await alerts.check_instances_down(now=now)
+    if new:
+        log.info("%s new usage alert(s)", new)
+
+
+async def deliver_alerts(sender: Sender) -> None:
+    """Alerts POSTed to their owners' webhooks, with retries (its own job: a slow receiver never slows sending)."""
+    done, failed = await alert_delivery.deliver_due(now=sender.clock.now())
+    if done or failed:
+        log.info("alerts delivered: %s, failed: %s", done, failed)
 
 
 async def apply_webhook_backlog(sender: Sender) -> None:

@@ -31,6 +31,7 @@ SWEEP_SECONDS = 5.0
 RECONCILE_SECONDS = 30.0  # at most; a short lease is checked more often (lease / 4)
 CHECK_INSTANCES_SECONDS = 30.0
 WEBHOOK_BACKLOG_SECONDS = 30.0
+ALERT_SECONDS = 30.0  # usage alerts: computed from the recorded sends and delivered, each in its own job
 
 
 ROUTINE_LOGGERS = ("apscheduler.scheduler", "apscheduler.executors.default")
@@ -110,6 +111,8 @@ async def add_jobs(scheduler: AsyncIOScheduler, sender: jobs.Sender, settings: S
         (jobs.reconcile_stale, max(0.5, min(RECONCILE_SECONDS, settings.send_lease_seconds / 4))),
         (jobs.check_instances, CHECK_INSTANCES_SECONDS),
         (jobs.apply_webhook_backlog, WEBHOOK_BACKLOG_SECONDS),
+        (jobs.check_alerts, ALERT_SECONDS),
+        (jobs.deliver_alerts, ALERT_SECONDS),
     ]
     for job, seconds in fixed:
         scheduler.add_job(

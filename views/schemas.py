@@ -125,6 +125,7 @@ def campaign_json(campaign: Campaign) -> dict[str, Any]:
         "sentCount": campaign.sent_count,
         "deliveredCount": campaign.delivered_count,
         "readCount": campaign.read_count,
+        "repliedCount": campaign.replied_count,
         "failedCount": campaign.failed_count,
         "skippedCount": campaign.skipped_count,
         "rateLimit": campaign.rate_limit,

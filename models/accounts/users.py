@@ -6,7 +6,7 @@ import asyncio
 import hashlib
 import hmac
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from piccolo.apps.user.tables import BaseUser
@@ -30,6 +30,7 @@ class CurrentUser:
     is_admin: bool
     timezone: str
     locale: str = ""  # empty: not chosen, the browser's language applies
+    token_name: str = ""  # the API token the request came with ("" for a browser session)
 
 
 def _sha256(value: str) -> str:
@@ -40,11 +41,18 @@ def normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
+def email_problem(email: str) -> str | None:
+    """What is wrong with a (normalised) e-mail address, or None."""
+    if "@" not in email or "." not in email.rsplit("@", 1)[-1] or len(email) > 254:
+        return "Enter a valid e-mail address."
+    return None
+
+
 def validate_credentials(email: str, password: str) -> None:
     """A valid e-mail and a password zxcvbn finds hard to guess (CPU work: callers run it in a thread)."""
     errors: dict[str, str] = {}
-    if "@" not in email or "." not in email.rsplit("@", 1)[-1] or len(email) > 254:
-        errors["email"] = "Enter a valid e-mail address."
+    if problem := email_problem(email):
+        errors["email"] = problem
     problem = password_problem(
         password, max_length=BaseUser._max_password_length, user_inputs=(email, email.split("@")[0])
     )
@@ -185,11 +193,16 @@ async def create_api_token(owner_id: int, name: str, *, now: datetime) -> str:
 
 
 async def user_for_token(token: str, *, now: datetime) -> CurrentUser | None:
-    row = await ApiToken.select(ApiToken.id, ApiToken.owner).where(ApiToken.token_hash == _sha256(token)).first()
+    row = (
+        await ApiToken.select(ApiToken.id, ApiToken.owner, ApiToken.name)
+        .where(ApiToken.token_hash == _sha256(token))
+        .first()
+    )
     if row is None:
         return None
     await ApiToken.update({ApiToken.last_used_at: now}).where(ApiToken.id == row["id"])
-    return await get_user(row["owner"])
+    user = await get_user(row["owner"])
+    return replace(user, token_name=row["name"]) if user else None
 
 
 async def list_api_tokens(owner_id: int) -> list[dict[str, object]]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from models.campaigns import lifecycle, progress
+from models.campaigns.history import Who
 from models.errors import ValidationFailed
 from models.ownership import get_own
 from models.tables import Campaign
@@ -20,9 +21,11 @@ def parse_action(raw: str) -> lifecycle.Action:
     return lifecycle.Action(raw)
 
 
-async def perform(campaign_id: int, raw_action: str, *, owner_id: int, now: datetime) -> Campaign:
+async def perform(
+    campaign_id: int, raw_action: str, *, owner_id: int, now: datetime, who: Who | None = None
+) -> Campaign:
     """Apply a user action to the user's own campaign (another user's is NotFoundOrNotYours)."""
-    return await lifecycle.apply(campaign_id, parse_action(raw_action), owner_id=owner_id, now=now)
+    return await lifecycle.apply(campaign_id, parse_action(raw_action), owner_id=owner_id, now=now, who=who)
 
 
 async def own_progress(campaign_id: int, *, owner_id: int, now: datetime) -> progress.Progress:

@@ -21,7 +21,7 @@ LABEL_WIDTH = 100
 COUNT_WIDTH = 110
 FONT_SIZE = 15
 AXIS_FONT_SIZE = 15
-COLOURS = {"sent": "#0f7b5f", "delivered": "#1849a9", "read": "#6941c6", "failed": "#b42318"}
+COLOURS = {"sent": "#0f7b5f", "delivered": "#1849a9", "read": "#6941c6", "replied": "#b54708", "failed": "#b42318"}
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,8 @@ from typing import Any
 
 from piccolo.columns import Column
 
-from models.campaigns import lifecycle
+from models.campaigns import history, lifecycle
+from models.campaigns.history import Who
 from models.campaigns.rules import CampaignInput, checked, message_errors, number_errors
 from models.db import atomic
 from models.errors import IllegalTransition, ImportRejected, ValidationFailed
@@ -156,10 +157,19 @@ async def _update_paused(current: Campaign, data: CampaignInput, *, now: datetim
     return await get(current.id, owner_id=current.owner)
 
 
-async def update(campaign_id: int, data: CampaignInput, *, owner_id: int, now: datetime, max_rate: int) -> Campaign:
+async def update(
+    campaign_id: int, data: CampaignInput, *, owner_id: int, now: datetime, max_rate: int, who: Who | None = None
+) -> Campaign:
     """Change a DRAFT or SCHEDULED campaign (the schedule decides which of the two it is afterwards), or the
-    message and rate of a PAUSED one."""
+    message and rate of a PAUSED one; the edit goes into the campaign's history."""
     current = await get(campaign_id, owner_id=owner_id)
+    updated = await _update(current, data, now=now, max_rate=max_rate)
+    await history.record(campaign_id, "edit", current.status, updated.status, who=who, now=now)
+    return updated
+
+
+async def _update(current: Campaign, data: CampaignInput, *, now: datetime, max_rate: int) -> Campaign:
+    campaign_id, owner_id = current.id, current.owner
     if current.status == CampaignStatus.PAUSED.value:
         return await _update_paused(current, data, now=now, max_rate=max_rate)
     if not lifecycle.can_edit(current.status):

@@ -13,11 +13,13 @@ list changes never reach it.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
 from models import events
+from models.campaigns.history import Who, record
 from models.contacts.audience import freeze_lists
 from models.db import atomic
 from models.errors import N_, IllegalTransition
@@ -164,8 +166,10 @@ async def apply(
     owner_id: int | None,
     now: datetime,
     reason: str = "",
+    who: Who | None = None,
 ) -> Campaign:
-    """Move the campaign by `action`, or raise IllegalTransition naming its current status.
+    """Move the campaign by `action`, or raise IllegalTransition naming its current status; the move and its
+    history row (`who`: actor and source; the scheduler when not given) are one transaction.
 
     `owner_id=None` is for the sender acting on its own (completion, instance down); pages and the API always
     pass the user, so a campaign of another user is NotFoundOrNotYours.
@@ -182,10 +186,16 @@ async def apply(
         where &= Campaign.auto_paused == True  # noqa: E712  (only what Arauto paused resumes by itself)
     if target is S.RUNNING:
         where &= _startable()
+    changes = _changes(action, target, now, reason)
+    history = _History(action.value, target.value, who, reason)
     if action is Action.START:
-        changed = await _start(campaign_id, where, _changes(action, target, now, reason), now)
+        changed = await _start(campaign_id, where, changes, now, history)
     else:
-        changed = await Campaign.update(_changes(action, target, now, reason)).where(where).returning(Campaign.id)
+        async with atomic():
+            before = await Campaign.select(Campaign.status).where(Campaign.id == campaign_id).first()
+            changed = await Campaign.update(changes).where(where).returning(Campaign.id)
+            if changed and before is not None:
+                await history.record(campaign_id, before["status"], now)
     campaign = await _load(campaign_id, owner_id)
     if not changed:
         why = start_refusal(campaign) if target is S.RUNNING and S(campaign.status) in sources else None
@@ -203,10 +213,27 @@ class _NotMoved(Exception):
     """Undoes a start's freeze when its UPDATE matched nothing."""
 
 
-async def _start(campaign_id: int, where: Any, changes: dict[Any, Any], now: datetime) -> list[Any]:
-    """The move to RUNNING; on the first start, the lists frozen into messages first, all in one transaction."""
+@dataclass(frozen=True)
+class _History:
+    """The history row a move writes in its own transaction (models/campaigns/history.py)."""
+
+    action: str
+    target: str
+    who: Who | None
+    reason: str
+
+    async def record(self, campaign_id: int, before: str, now: datetime) -> None:
+        await record(campaign_id, self.action, before, self.target, who=self.who, now=now, reason=self.reason)
+
+
+async def _start(
+    campaign_id: int, where: Any, changes: dict[Any, Any], now: datetime, history: _History
+) -> list[Any]:
+    """The move to RUNNING; on the first start, the lists frozen into messages first, all in one transaction with
+    its history row (a refused start rolls the frozen messages back)."""
     try:
         async with atomic():
+            before = await Campaign.select(Campaign.status).where(Campaign.id == campaign_id).first()
             first = await Campaign.select(Campaign.owner).where(
                 (Campaign.id == campaign_id) & Campaign.started_at.is_null()
             ).first()
@@ -218,6 +245,8 @@ async def _start(campaign_id: int, where: Any, changes: dict[Any, Any], now: dat
             await Campaign.update({Campaign.started_at: now}).where(
                 (Campaign.id == campaign_id) & Campaign.started_at.is_null()
             )
+            if before is not None:
+                await history.record(campaign_id, before["status"], now)
     except _NotMoved:
         return []
     return changed

@@ -59,6 +59,7 @@ class Progress:
     sharing: int
     eta_seconds: int | None
     pause_reason: str
+    replied: int = 0  # recipients who wrote back within 72 h of their send
 
     @property
     def is_live(self) -> bool:
@@ -97,6 +98,7 @@ class Progress:
             "sentCount": self.sent,
             "deliveredCount": self.delivered,
             "readCount": self.read,
+            "repliedCount": self.replied,
             "failedCount": self.failed,
             "skippedCount": self.skipped,
             "currentRate": self.current_rate,
@@ -216,6 +218,7 @@ def assemble(campaign: Campaign, *, recent: int, limit: RateLimit, now: datetime
         sent=campaign.sent_count,
         delivered=campaign.delivered_count,
         read=campaign.read_count,
+        replied=campaign.replied_count,
         failed=campaign.failed_count,
         skipped=campaign.skipped_count,
         percent=campaign_percent(campaign),

@@ -19,8 +19,8 @@ from models.timezones import local
 from models.variables import decode
 
 BATCH_SIZE = 1000
-FIXED_HEADER = ("phone", "status", "error", "sent_at", "delivered_at", "read_at")
-TIME_COLUMNS = ("sent_at", "delivered_at", "read_at")
+FIXED_HEADER = ("phone", "status", "error", "sent_at", "delivered_at", "read_at", "replied_at")
+TIME_COLUMNS = FIXED_HEADER[3:]
 
 
 async def _batches(campaign_id: int) -> AsyncIterator[list[dict[str, Any]]]:
@@ -37,6 +37,7 @@ async def _batches(campaign_id: int) -> AsyncIterator[list[dict[str, Any]]]:
                 CampaignMessage.sent_at,
                 CampaignMessage.delivered_at,
                 CampaignMessage.read_at,
+                CampaignMessage.replied_at,
             )
             .where((CampaignMessage.campaign == campaign_id) & (CampaignMessage.id > last_id))
             .order_by(CampaignMessage.id)

@@ -68,8 +68,14 @@ def assemble_view(
 
 
 def funnel_steps(current: progress.Progress, labels: dict[str, str]) -> list[FunnelStep]:
-    """Sent -> delivered -> read, with failed beside them (a funnel of counters from the campaign row)."""
-    values = {"sent": current.sent, "delivered": current.delivered, "read": current.read, "failed": current.failed}
+    """Sent -> delivered -> read -> replied, with failed beside them (a funnel of counters from the campaign row)."""
+    values = {
+        "sent": current.sent,
+        "delivered": current.delivered,
+        "read": current.read,
+        "replied": current.replied,
+        "failed": current.failed,
+    }
     return [FunnelStep(key=key, label=labels.get(key, key), value=value) for key, value in values.items()]
 
 

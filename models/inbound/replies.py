@@ -1,17 +1,23 @@
-"""Incoming replies: the text of a WhatsApp message, who sent it, and opt-outs (STOP, SAIR, PARAR, ...).
+"""Incoming replies: the text of a WhatsApp message, who sent it, the campaign it answers, and opt-outs (STOP, SAIR,
+PARAR, ...).
 
-A stop word is recorded by `optouts.record_opt_out`, the one rule every opt-out goes through.
+A message from a recipient within REPLY_WINDOW of a send to them (on the same instance) is attributed to that
+campaign: the first one sets the recipient's `replied_at` and moves `replied_count`, in one transaction, so a
+replayed webhook or a second message counts nothing more. A stop word is recorded by `optouts.record_opt_out`, the
+one rule every opt-out goes through.
 """
 
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
+from models.db import atomic
 from models.inbound.optouts import record_opt_out
 from models.tables import Campaign, CampaignMessage, Instance
 
+REPLY_WINDOW = timedelta(hours=72)
 STOP_WORDS = frozenset({"STOP", "SAIR", "PARAR", "CANCELAR", "UNSUBSCRIBE"})
 _CAPTIONED = ("imageMessage", "videoMessage", "documentMessage", "documentWithCaptionMessage")
 
@@ -87,18 +93,52 @@ async def phone_of_quoted(instance_id: int, key_id: str) -> str:
     return str(row["phone"]) if row else ""
 
 
+async def attribute_reply(instance_id: int, phone: str, *, now: datetime) -> int | None:
+    """The campaign (on this instance) whose latest send to `phone` was within REPLY_WINDOW, marked as replied
+    once; its id, or None when no send is that recent or the recipient had already replied."""
+    on_instance = CampaignMessage.campaign.is_in(Campaign.select(Campaign.id).where(Campaign.instance == instance_id))
+    recent = (
+        (CampaignMessage.phone == phone)
+        & on_instance
+        & (CampaignMessage.sent_at >= now - REPLY_WINDOW)
+        & (CampaignMessage.sent_at <= now)
+    )
+    latest = (
+        await CampaignMessage.select(CampaignMessage.id)
+        .where(recent)
+        .order_by(CampaignMessage.sent_at, ascending=False)
+        .first()
+    )
+    if latest is None:
+        return None
+    async with atomic():
+        marked = (
+            await CampaignMessage.update({CampaignMessage.replied_at: now})
+            .where((CampaignMessage.id == latest["id"]) & CampaignMessage.replied_at.is_null())
+            .returning(CampaignMessage.campaign)
+        )
+        if not marked:
+            return None
+        campaign_id = int(marked[0]["campaign"])
+        await Campaign.update({Campaign.replied_count: Campaign.replied_count + 1}).where(Campaign.id == campaign_id)
+    return campaign_id
+
+
 async def apply_reply(instance_id: int, data: dict[str, Any], *, now: datetime) -> None:
-    """A `messages.upsert`: if someone (not us) wrote a stop word, opt them out for the instance's owner."""
+    """A `messages.upsert` from someone (not us): attributed to the campaign that wrote to them within 72 hours;
+    a stop word also opts them out for the instance's owner."""
     key = data.get("key")
     if not isinstance(key, dict) or key.get("fromMe") is not False:
-        return
-    text = reply_text(data.get("message"))
-    if not is_stop(text):
         return
     phone = sender_phone(key)
     quoted = quoted_key_id(data)
     if not phone and quoted:
         phone = await phone_of_quoted(instance_id, quoted)
+    if phone:
+        await attribute_reply(instance_id, phone, now=now)
+    text = reply_text(data.get("message"))
+    if not is_stop(text):
+        return
     owner = await Instance.select(Instance.owner).where(Instance.id == instance_id).first()
     if phone and owner:
         note = f"Replied {text.strip()[:40]}"

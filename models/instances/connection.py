@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from models.campaigns import lifecycle
+from models.campaigns.history import Who
 from models.errors import IllegalTransition
 from models.instances.records import set_state
 from models.statuses import CampaignStatus, ConnectionState
@@ -71,7 +72,8 @@ async def _act(instance_id: int, action: lifecycle.Action, now: datetime, reason
     done: list[int] = []
     for row in await Campaign.select(Campaign.id).where(where).order_by(Campaign.id):
         try:
-            await lifecycle.apply(row["id"], action, owner_id=None, now=now, reason=reason)
+            who = Who(actor=f"instance {instance_id} state", source="instance")
+            await lifecycle.apply(row["id"], action, owner_id=None, now=now, reason=reason, who=who)
         except IllegalTransition:
             logger.info("campaign %s changed status meanwhile; %s skipped", row["id"], action.value)
             continue

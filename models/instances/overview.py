@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal
 
 from models.instances.daily_cap import sends_today
 from models.instances.records import api_key_hint
@@ -26,6 +27,7 @@ class InstanceView:
     rate_per_minute: int
     jitter_percent: int
     daily_cap: int
+    cost_per_message: Decimal
     state: str
     state_reason: str
     state_checked_at: datetime | None
@@ -52,6 +54,7 @@ def _view(instance: Instance, today: date, campaigns: int) -> InstanceView:
         rate_per_minute=instance.rate_per_minute,
         jitter_percent=instance.jitter_percent,
         daily_cap=instance.daily_cap,
+        cost_per_message=instance.cost_per_message,
         state=instance.state,
         state_reason=instance.state_reason,
         state_checked_at=instance.state_checked_at,

@@ -10,11 +10,13 @@ import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Any
 from urllib.parse import urlsplit
 
 from models.db import atomic
 from models.errors import ResourceInUse, ValidationFailed
+from models.money import money
 from models.ownership import get_own
 from models.statuses import FINISHED_CAMPAIGN_STATUSES, ConnectionState
 from models.tables import Campaign, Instance
@@ -38,6 +40,7 @@ class InstanceFields:
     rate_per_minute: int
     jitter_percent: int
     daily_cap: int
+    cost_per_message: Decimal = Decimal(0)
 
 
 def api_key_hint(api_key: str) -> str:
@@ -116,9 +119,10 @@ def validate_fields(raw: Mapping[str, Any], *, max_rate: int, creating: bool) ->
     rate = _whole_number(raw, "rate_per_minute", DEFAULT_RATE_PER_MINUTE, 1, max_rate, errors)
     jitter = _whole_number(raw, "jitter_percent", DEFAULT_JITTER_PERCENT, 0, 100, errors)
     cap = _whole_number(raw, "daily_cap", DEFAULT_DAILY_CAP, 1, None, errors)
+    cost = money(raw.get("cost_per_message"), "cost_per_message", errors)
     if errors:
         raise ValidationFailed(errors)
-    return InstanceFields(name, server_url, api_key, instance_name, rate, jitter, cap)
+    return InstanceFields(name, server_url, api_key, instance_name, rate, jitter, cap, cost)
 
 
 async def create_instance(
@@ -145,6 +149,7 @@ async def create_instance(
         rate_per_minute=fields.rate_per_minute,
         jitter_percent=fields.jitter_percent,
         daily_cap=fields.daily_cap,
+        cost_per_message=fields.cost_per_message,
         created_at=now,
         updated_at=now,
     )
@@ -162,6 +167,7 @@ async def update_instance(instance_id: int, owner_id: int, fields: InstanceField
         Instance.rate_per_minute: fields.rate_per_minute,
         Instance.jitter_percent: fields.jitter_percent,
         Instance.daily_cap: fields.daily_cap,
+        Instance.cost_per_message: fields.cost_per_message,
         Instance.updated_at: now,
     }
     if fields.api_key is not None:

@@ -26,6 +26,7 @@ class RecipientView:
     sent_at: datetime | None
     delivered_at: datetime | None
     read_at: datetime | None
+    replied_at: datetime | None = None
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -38,6 +39,7 @@ class RecipientView:
             "sentAt": _iso(self.sent_at),
             "deliveredAt": _iso(self.delivered_at),
             "readAt": _iso(self.read_at),
+            "repliedAt": _iso(self.replied_at),
         }
 
 
@@ -85,4 +87,5 @@ def _view(row: dict[str, Any], names: list[str]) -> RecipientView:
         sent_at=row["sent_at"],
         delivered_at=row["delivered_at"],
         read_at=row["read_at"],
+        replied_at=row["replied_at"],
     )

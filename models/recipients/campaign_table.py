@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from models.campaigns import lifecycle
+from models.campaigns.history import Who
 from models.db import atomic
 from models.errors import IllegalTransition
 from models.recent import Recent
@@ -147,7 +148,7 @@ async def retryable_failures(campaign_id: int) -> int:
     return int(await CampaignMessage.count().where(_retryable(campaign_id)))
 
 
-async def retry_failed(campaign_id: int, *, owner_id: int, now: datetime) -> int:
+async def retry_failed(campaign_id: int, *, owner_id: int, now: datetime, who: Who | None = None) -> int:
     """Retryable failed recipients back to PENDING (attempts reset) and the counters moved, in one transaction.
 
     Returns how many were put back; raises IllegalTransition when the campaign is running or cancelled, or when
@@ -159,7 +160,12 @@ async def retry_failed(campaign_id: int, *, owner_id: int, now: datetime) -> int
         if startable and not await retryable_failures(campaign_id):
             raise IllegalTransition("There are no failed recipients that a retry could reach.")
         campaign = await lifecycle.apply(
-            campaign_id, lifecycle.Action.RETRY_FAILED, owner_id=owner_id, now=now, reason=lifecycle.RETRY_REASON
+            campaign_id,
+            lifecycle.Action.RETRY_FAILED,
+            owner_id=owner_id,
+            now=now,
+            reason=lifecycle.RETRY_REASON,
+            who=who,
         )
         moved = await (
             CampaignMessage.update(

@@ -9,12 +9,20 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from piccolo.querystring import QueryString
+
 from models.db import atomic
 from models.sending._engine import rows_changed
 from models.statuses import MessageStatus
 from models.tables import Campaign, CampaignMessage
 
 SENDING = MessageStatus.SENDING.value
+# The instance's price at the moment of the send, read by the same UPDATE that records the send (issue 15: a later
+# price change does not rewrite history).
+PRICE_NOW = QueryString(
+    '(SELECT i."cost_per_message" FROM "arauto_campaign" c JOIN "arauto_instance" i ON i."id" = c."instance" '
+    'WHERE c."id" = "arauto_campaign_message"."campaign")'
+)
 
 
 def _still_mine(message_id: int, worker: str | None) -> Any:
@@ -52,6 +60,7 @@ async def record_sent_many(records: Sequence[SentRecord], *, worker: str | None)
                         CampaignMessage.sent_at: record.sent_at,
                         CampaignMessage.error: "",
                         CampaignMessage.claimed_by: "",
+                        CampaignMessage.price: PRICE_NOW,
                     }
                 )
                 .where(_still_mine(record.message_id, worker))

@@ -70,6 +70,7 @@ CAMPAIGN_ROUTES = [
     Route("GET", "/api/campaigns/{id}/progress"),
     Route("GET", "/api/campaigns/{id}/audience"),
     Route("POST", "/api/campaigns/{id}/duplicate", json={}),
+    Route("GET", "/api/campaigns/{id}/history"),
     Route("GET", "/api/campaigns/{id}/recipients"),
     Route("POST", "/api/campaigns/{id}/recipients", csv=True),
 ]

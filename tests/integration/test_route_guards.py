@@ -9,7 +9,7 @@ from litestar import Litestar
 from tests.fixtures.web import csrf_token
 
 # metrics has its own token; locale is the anonymous language switcher
-PUBLIC = re.compile(r"^/($|locale|login|logout|setup/|healthz|readyz|metrics$|static/|schema|webhooks/)")
+PUBLIC = re.compile(r"^/($|locale|login|logout|setup/|set-password/|healthz|readyz|metrics$|static/|schema|webhooks/)")
 
 
 async def test_every_page_and_api_route_refuses_an_anonymous_caller(client, app: Litestar) -> None:

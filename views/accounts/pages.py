@@ -1,8 +1,10 @@
-"""The signed-in user's account page: API tokens and the password."""
+"""The signed-in user's account page: settings (time zone, alert webhook), usage against the limits, API tokens and
+the password."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from litestar import Request, get, post
@@ -11,7 +13,7 @@ from litestar.params import FromPath, URLEncodedBody
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
-from models.accounts import users
+from models.accounts import alerts, profile, users
 from models.accounts.users import CurrentUser
 from models.errors import ValidationFailed
 from scheduler.clock import Clock
@@ -34,9 +36,26 @@ class PasswordForm:
     new_password_confirm: str = ""
 
 
-async def _page(user_id: int, *, errors: dict[str, str] | None = None, status_code: int = 200) -> Template:
-    tokens = await users.list_api_tokens(user_id)
-    context = {"tokens": tokens, "new_token": None, "errors": errors or {}}
+@dataclass
+class SettingsForm:
+    timezone: str = ""
+    alert_webhook_url: str = ""
+
+
+async def _page(
+    user_id: int, now: datetime, *, errors: dict[str, str] | None = None, status_code: int = 200, new_token: str = ""
+) -> Template:
+    """The account page: settings, usage against the limits, API tokens and the password."""
+    today, this_month = await profile.limit_usage(user_id, now=now)
+    context = {
+        "tokens": await users.list_api_tokens(user_id),
+        "new_token": new_token or None,
+        "errors": errors or {},
+        "profile": await profile.get_profile(user_id),
+        "today": today,
+        "this_month": this_month,
+        "alerts": await alerts.recent(user_id),
+    }
     return Template("accounts/detail.html", context=context, status_code=status_code)
 
 
@@ -44,22 +63,40 @@ class AccountPages(SignedInPages):
     path = "/account"
 
     @get("/", name="account")
-    async def detail(self, current_user: NamedDependency[CurrentUser]) -> Template:
-        return await _page(current_user.id)
+    async def detail(self, current_user: NamedDependency[CurrentUser], clock: NamedDependency[Clock]) -> Template:
+        return await _page(current_user.id, clock.now())
+
+    @post("/settings", name="account_settings")
+    async def save_settings(
+        self,
+        request: AnyRequest,
+        current_user: NamedDependency[CurrentUser],
+        data: URLEncodedBody[SettingsForm],
+        clock: NamedDependency[Clock],
+    ) -> Template | Redirect:
+        try:
+            await profile.update_own(current_user.id, timezone=data.timezone, alert_webhook_url=data.alert_webhook_url)
+        except ValidationFailed as exc:
+            return await _page(current_user.id, clock.now(), errors=exc.errors, status_code=422)
+        flash(request, _("Settings saved."), category="success")
+        return Redirect("/account", status_code=303)
 
     @post("/password", name="account_password")
     async def change_password(
-        self, request: AnyRequest, current_user: NamedDependency[CurrentUser], data: URLEncodedBody[PasswordForm]
+        self,
+        request: AnyRequest,
+        current_user: NamedDependency[CurrentUser],
+        data: URLEncodedBody[PasswordForm],
+        clock: NamedDependency[Clock],
     ) -> Template | Redirect:
         """Every session of the user ends (other browsers are signed out); this browser gets a fresh one."""
         if data.new_password != data.new_password_confirm:
-            return await _page(
-                current_user.id, errors={"new_password_confirm": _("The passwords do not match.")}, status_code=422
-            )
+            errors = {"new_password_confirm": _("The passwords do not match.")}
+            return await _page(current_user.id, clock.now(), errors=errors, status_code=422)
         try:
             await users.change_password(current_user.id, data.current_password, data.new_password)
         except ValidationFailed as exc:
-            return await _page(current_user.id, errors=exc.errors, status_code=422)
+            return await _page(current_user.id, clock.now(), errors=exc.errors, status_code=422)
         await sign_in(request, current_user)
         flash(request, _("Password changed. Every other browser was signed out."), category="success")
         return Redirect("/account", status_code=303)
@@ -73,9 +110,7 @@ class AccountPages(SignedInPages):
     ) -> Template:
         """The token is shown on this answer only; it is stored hashed."""
         token = await users.create_api_token(current_user.id, data.name, now=clock.now())
-        tokens = await users.list_api_tokens(current_user.id)
-        context = {"tokens": tokens, "new_token": token, "errors": {}}
-        return Template("accounts/detail.html", context=context, status_code=201)
+        return await _page(current_user.id, clock.now(), status_code=201, new_token=token)
 
     @post("/tokens/{token_id:int}/delete", name="account_token_delete")
     async def delete_token(

@@ -13,7 +13,9 @@ from models.accounts.users import CurrentUser
 from models.campaigns import actions as campaign_actions
 from models.campaigns import editing as campaigns
 from models.campaigns import from_lists
+from models.campaigns import history as campaign_history
 from models.campaigns import queries as campaign_queries
+from models.campaigns.history import by_user
 from models.campaigns.queries import DEFAULT_LIMIT, MAX_LIMIT, CampaignFilter
 from models.tables import Campaign
 from scheduler.clock import Clock
@@ -23,6 +25,18 @@ from views.campaigns.audience import with_lists
 from views.campaigns.deps import OWN_CAMPAIGN
 from views.guards import SignedInApi
 from views.schemas import CHANGE, INPUT, ONE, SIGNED_IN, CampaignCreate, CampaignUpdate, campaign_json, listing_json
+
+
+def history_json(row: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "at": row["at"].isoformat(),
+        "action": row["action"],
+        "fromStatus": row["from_status"],
+        "toStatus": row["to_status"],
+        "actor": row["actor"],
+        "source": row["source"],
+        "reason": row["reason"],
+    }
 
 
 class ActionBody(msgspec.Struct, forbid_unknown_fields=True):
@@ -97,6 +111,7 @@ class CampaignApi(SignedInApi):
             owner_id=current_user.id,
             now=clock.now(),
             max_rate=settings.max_rate,
+            who=by_user(current_user.email, current_user.token_name, "api"),
         )
         list_ids, exclude_list_ids = data.lists()
         await from_lists.update_lists(
@@ -118,8 +133,16 @@ class CampaignApi(SignedInApi):
         clock: NamedDependency[Clock],
     ) -> dict[str, Any]:
         """409 when the status refuses the action, 404 when missing or not yours, 400 for an unknown action."""
-        updated = await campaign_actions.perform(campaign.id, data.action, owner_id=current_user.id, now=clock.now())
+        who = by_user(current_user.email, current_user.token_name, "api")
+        updated = await campaign_actions.perform(
+            campaign.id, data.action, owner_id=current_user.id, now=clock.now(), who=who
+        )
         return campaign_json(updated)
+
+    @get("/{campaign_id:int}/history", name="api_campaign_history", raises=ONE)
+    async def history(self, campaign: NamedDependency[Campaign]) -> list[dict[str, Any]]:
+        """Every start, pause, resume, cancel, edit and retry, oldest first: who or what did it, from where, when."""
+        return [history_json(row) for row in await campaign_history.entries(campaign.id)]
 
     @get("/{campaign_id:int}/progress", name="api_campaign_progress", raises=ONE)
     async def progress(

@@ -19,6 +19,8 @@ from litestar.response import Redirect, Template
 
 from models.accounts.users import CurrentUser
 from models.campaigns import actions as campaign_actions
+from models.campaigns import history as campaign_history
+from models.campaigns.history import by_user
 from models.campaigns.live_progress import live_view
 from models.campaigns.send_history import Remembered
 from models.campaigns.view import CampaignView, campaign_charts, campaign_view
@@ -65,6 +67,7 @@ def chart_labels() -> dict[str, str]:
         "sent": _("Sent"),
         "delivered": _("Delivered"),
         "read": _("Read"),
+        "replied": _("Replied"),
         "failed": _("Failed"),
         "funnel": _("Delivery funnel"),
         "per_minute": _("Sends per minute"),
@@ -136,6 +139,7 @@ class CampaignDetailPages(Controller):
             "view": view,
             "charts": charts,
             "recipients": recipients,
+            "history": await campaign_history.entries(campaign_id),
             "notice": "",
             "announcement": "",
         }
@@ -170,7 +174,8 @@ class CampaignDetailPages(Controller):
         """htmx gets the re-rendered live blocks (with the refusal inside); a plain form gets flash + 303."""
         notice = ""
         try:
-            await campaign_actions.perform(campaign_id, data.action, owner_id=current_user.id, now=clock.now())
+            who = by_user(current_user.email, current_user.token_name, "page")
+            await campaign_actions.perform(campaign_id, data.action, owner_id=current_user.id, now=clock.now(), who=who)
         except IllegalTransition as refused:
             if not request.htmx:
                 raise

@@ -17,6 +17,7 @@ from models.campaigns import from_lists, lifecycle
 from models.campaigns import media as campaign_media
 from models.campaigns import preview as campaign_preview
 from models.campaigns import queries as campaign_queries
+from models.campaigns.history import by_user
 from models.campaigns.rules import MEDIA_TYPES, checked
 from models.contacts.audience import campaign_lists
 from models.contacts.lists import list_lists
@@ -113,7 +114,10 @@ async def _save(
                 saved = await campaigns.create(data, owner_id=owner_id, now=now, max_rate=max_rate)
                 flash(request, _("Campaign created. Add its recipients next."), category="success")
             else:
-                saved = await campaigns.update(campaign.id, data, owner_id=owner_id, now=now, max_rate=max_rate)
+                who = by_user(user.email, user.token_name, "page")
+                saved = await campaigns.update(
+                    campaign.id, data, owner_id=owner_id, now=now, max_rate=max_rate, who=who
+                )
                 flash(request, _("Campaign saved."), category="success")
             if campaign is None or lifecycle.can_edit(campaign.status):  # a PAUSED one changes message and rate only
                 await _save_lists(saved.id, chosen, owner_id)

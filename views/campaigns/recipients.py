@@ -11,6 +11,7 @@ from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
 from models.accounts.users import CurrentUser
+from models.campaigns.history import by_user
 from models.recipients.campaign_table import recipient_page, retry_failed
 from models.tables import Campaign
 from scheduler.clock import Clock
@@ -51,7 +52,8 @@ class CampaignRecipientPages(Controller):
     ) -> Redirect:
         """Failed recipients back to PENDING; the campaign waits paused until the user resumes it (a full reload:
         the retry offer, the counters and the table all change)."""
-        moved = await retry_failed(campaign_id, owner_id=current_user.id, now=clock.now())
+        who = by_user(current_user.email, current_user.token_name, "page")
+        moved = await retry_failed(campaign_id, owner_id=current_user.id, now=clock.now(), who=who)
         message = ngettext(
             "%(n)d failed recipient will be retried: press resume.",
             "%(n)d failed recipients will be retried: press resume.",

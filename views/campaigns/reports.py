@@ -28,6 +28,7 @@ HEADER_WORDS = {
     "sent_at": N_("Sent at"),
     "delivered_at": N_("Delivered at"),
     "read_at": N_("Read at"),
+    "replied_at": N_("Replied at"),
 }
 assert set(FIXED_HEADER) <= set(HEADER_WORDS)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 import msgspec
@@ -12,11 +13,12 @@ from litestar.params import FromPath, JSONBody
 from models.accounts.users import CurrentUser
 from models.instances import records as instances
 from models.instances.overview import InstanceView
+from models.money import money_text
 from views.guards import SignedInApi
 from views.instances.deps import OWN_INSTANCES, OwnInstances
 from views.schemas import CHANGE, ONE, SIGNED_IN, BoundedInt
 
-EDITABLE = ("name", "server_url", "instance_name", "rate_per_minute", "jitter_percent", "daily_cap")
+EDITABLE = ("name", "server_url", "instance_name", "rate_per_minute", "jitter_percent", "daily_cap", "cost_per_message")
 
 
 class InstanceInput(msgspec.Struct, rename="camel", forbid_unknown_fields=True):
@@ -29,6 +31,7 @@ class InstanceInput(msgspec.Struct, rename="camel", forbid_unknown_fields=True):
     rate_per_minute: BoundedInt | None = None
     jitter_percent: BoundedInt | None = None
     daily_cap: BoundedInt | None = None
+    cost_per_message: Decimal | None = None  # a decimal string ("0.0450") or a JSON number, read exactly
 
     def given(self) -> dict[str, Any]:
         return {field: getattr(self, field) for field in self.__struct_fields__ if getattr(self, field) is not None}
@@ -48,6 +51,7 @@ def instance_json(view: InstanceView, warning: str = "") -> dict[str, Any]:
         "ratePerMinute": view.rate_per_minute,
         "jitterPercent": view.jitter_percent,
         "dailyCap": view.daily_cap,
+        "costPerMessage": money_text(view.cost_per_message),
         "state": view.state,
         "stateReason": view.state_reason,
         "phoneNumber": view.phone_number,

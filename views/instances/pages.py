@@ -37,6 +37,7 @@ class InstanceForm:
     rate_per_minute: str = str(instances.DEFAULT_RATE_PER_MINUTE)
     jitter_percent: str = str(instances.DEFAULT_JITTER_PERCENT)
     daily_cap: str = str(instances.DEFAULT_DAILY_CAP)
+    cost_per_message: str = "0"
 
     def shown(self) -> dict[str, str]:
         """What the form may render back: everything but the API key."""

@@ -1,0 +1,100 @@
+"""Accounts, limits, cost and history (issue 15).
+
+`arauto_user_profile` gains the per-user limits (NULL = unlimited), the language, and the alert webhook;
+`arauto_password_link` holds the one-time links an admin hands to a new user (stored hashed, expiring);
+`arauto_instance.cost_per_message` is the current price, and `arauto_campaign_message.price` the price recorded when
+the message was sent (so a later change of price does not rewrite history); `arauto_campaign_history` keeps every
+status change of a campaign with who did it and from where; `replied_count` and `replied_at` attribute replies
+received within 72 hours of a send to the campaign; `arauto_alert` records each usage alert once per owner, kind
+and period (a unique index), with its webhook delivery state.
+"""
+
+from piccolo.apps.migrations.auto.migration_manager import MigrationManager
+from piccolo.table import Table
+
+ID = "2026-11-30T14:20:00:000000"
+VERSION = "1.38.0"
+DESCRIPTION = "user limits, password links, message cost and campaign history"
+
+FORWARDS = (
+    'ALTER TABLE "arauto_user_profile" ADD COLUMN "daily_limit" INTEGER NULL DEFAULT NULL',
+    'ALTER TABLE "arauto_user_profile" ADD COLUMN "monthly_limit" INTEGER NULL DEFAULT NULL',
+    'ALTER TABLE "arauto_user_profile" ADD COLUMN "alert_webhook_url" VARCHAR(500) NOT NULL DEFAULT \'\'',
+    'CREATE TABLE IF NOT EXISTS "arauto_password_link" ('
+    '"id" {serial} PRIMARY KEY NOT NULL, '
+    '"user" INTEGER NOT NULL REFERENCES "piccolo_user" ("id") ON DELETE CASCADE, '
+    '"token_hash" VARCHAR(64) NOT NULL UNIQUE, '
+    '"created_at" TIMESTAMPTZ NOT NULL, '
+    '"expires_at" TIMESTAMPTZ NOT NULL, '
+    '"used_at" TIMESTAMPTZ NULL DEFAULT NULL)',
+    'CREATE INDEX IF NOT EXISTS "ix_password_link_user" ON "arauto_password_link" ("user")',
+    'ALTER TABLE "arauto_instance" ADD COLUMN "cost_per_message" NUMERIC(12, 4) NOT NULL DEFAULT 0',
+    'ALTER TABLE "arauto_campaign_message" ADD COLUMN "price" NUMERIC(12, 4) NULL DEFAULT NULL',
+    'ALTER TABLE "arauto_campaign" ADD COLUMN "replied_count" INTEGER NOT NULL DEFAULT 0',
+    'ALTER TABLE "arauto_campaign_message" ADD COLUMN "replied_at" TIMESTAMPTZ NULL DEFAULT NULL',
+    'CREATE TABLE IF NOT EXISTS "arauto_campaign_history" ('
+    '"id" {serial} PRIMARY KEY NOT NULL, '
+    '"campaign" INTEGER NOT NULL REFERENCES "arauto_campaign" ("id") ON DELETE CASCADE, '
+    '"at" TIMESTAMPTZ NOT NULL, '
+    '"action" VARCHAR(20) NOT NULL, '
+    "\"from_status\" VARCHAR(16) NOT NULL DEFAULT '', "
+    "\"to_status\" VARCHAR(16) NOT NULL DEFAULT '', "
+    "\"actor\" VARCHAR(200) NOT NULL DEFAULT '', "
+    "\"source\" VARCHAR(16) NOT NULL DEFAULT '', "
+    "\"reason\" TEXT NOT NULL DEFAULT '')",
+    'CREATE INDEX IF NOT EXISTS "ix_campaign_history_campaign_at" ON "arauto_campaign_history" ("campaign", "at")',
+    'ALTER TABLE "arauto_user_profile" ADD COLUMN "alert_webhook_secret" VARCHAR(64) NOT NULL DEFAULT \'\'',
+    'CREATE TABLE IF NOT EXISTS "arauto_alert" ('
+    '"id" {serial} PRIMARY KEY NOT NULL, '
+    '"owner" INTEGER NOT NULL REFERENCES "piccolo_user" ("id") ON DELETE CASCADE, '
+    '"kind" VARCHAR(32) NOT NULL, '
+    '"period" VARCHAR(64) NOT NULL, '
+    '"message" TEXT NOT NULL DEFAULT \'\', '
+    '"created_at" TIMESTAMPTZ NOT NULL, '
+    '"dismissed_at" TIMESTAMPTZ NULL DEFAULT NULL, '
+    '"delivered_at" TIMESTAMPTZ NULL DEFAULT NULL, '
+    '"delivery_attempts" INTEGER NOT NULL DEFAULT 0, '
+    '"next_delivery_at" TIMESTAMPTZ NULL DEFAULT NULL, '
+    '"delivery_error" VARCHAR(500) NOT NULL DEFAULT \'\')',
+    'CREATE UNIQUE INDEX IF NOT EXISTS "uq_alert_owner_kind_period" ON "arauto_alert" ("owner", "kind", "period")',
+    'CREATE INDEX IF NOT EXISTS "ix_alert_next_delivery" ON "arauto_alert" ("next_delivery_at")',
+)
+
+BACKWARDS = (
+    'DROP TABLE IF EXISTS "arauto_alert"',
+    'ALTER TABLE "arauto_user_profile" DROP COLUMN "alert_webhook_secret"',
+    'DROP TABLE IF EXISTS "arauto_campaign_history"',
+    'ALTER TABLE "arauto_campaign_message" DROP COLUMN "replied_at"',
+    'ALTER TABLE "arauto_campaign" DROP COLUMN "replied_count"',
+    'ALTER TABLE "arauto_campaign_message" DROP COLUMN "price"',
+    'ALTER TABLE "arauto_instance" DROP COLUMN "cost_per_message"',
+    'DROP TABLE IF EXISTS "arauto_password_link"',
+    'ALTER TABLE "arauto_user_profile" DROP COLUMN "alert_webhook_url"',
+    'ALTER TABLE "arauto_user_profile" DROP COLUMN "monthly_limit"',
+    'ALTER TABLE "arauto_user_profile" DROP COLUMN "daily_limit"',
+)
+
+
+class _Raw(Table, tablename="migration"):
+    pass
+
+
+def _serial() -> str:
+    # The one engine difference: SQLite numbers rows only for INTEGER PRIMARY KEY, PostgreSQL needs SERIAL.
+    return "INTEGER" if _Raw._meta.db.engine_type == "sqlite" else "SERIAL"
+
+
+async def forwards() -> MigrationManager:
+    manager = MigrationManager(migration_id=ID, app_name="arauto", description=DESCRIPTION)
+
+    async def apply() -> None:
+        for statement in FORWARDS:
+            await _Raw.raw(statement.replace("{serial}", _serial()))
+
+    async def revert() -> None:
+        for statement in BACKWARDS:
+            await _Raw.raw(statement)
+
+    manager.add_raw(apply)
+    manager.add_raw_backwards(revert)
+    return manager

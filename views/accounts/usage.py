@@ -1,0 +1,104 @@
+"""Usage and cost: `GET /api/usage`, the usage page with its chart, and the CSV export (one model call each)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from litestar import Controller, get
+from litestar.di import NamedDependency, Provide
+from litestar.params import QueryParameter
+from litestar.response import Response, Template
+
+from models.accounts.usage import GroupBy, Usage, parse_group, parse_period, usage
+from models.accounts.usage_report import usage_csv, usage_svg
+from models.accounts.users import CurrentUser
+from models.money import money_text
+from models.timezones import in_zone
+from scheduler.clock import Clock
+from settings import Settings
+from views.guards import requires_login
+from views.i18n import _
+
+From = Annotated[str, QueryParameter(name="from")]
+To = Annotated[str, QueryParameter(name="to")]
+Group = Annotated[str, QueryParameter(name="groupBy")]
+
+
+async def provide_usage(
+    current_user: NamedDependency[CurrentUser],
+    clock: NamedDependency[Clock],
+    start: From = "",
+    end: To = "",
+    group_by: Group = "day",
+) -> Usage:
+    """The caller's usage for `from`, `to`, `groupBy`; an admin grouping by user sees every user's totals."""
+    first, last = parse_period(start, end, today=in_zone(clock.now(), current_user.timezone).date())
+    group = parse_group(group_by, is_admin=current_user.is_admin)
+    owner = None if group is GroupBy.USER else current_user.id
+    return await usage(owner_id=owner, first=first, last=last, group=group, timezone=current_user.timezone)
+
+
+USAGE = {"usage_result": Provide(provide_usage)}
+
+
+def _row_json(row: Any, currency: str) -> dict[str, Any]:
+    return {
+        "key": row.key,
+        "label": row.label,
+        "sent": row.sent,
+        "delivered": row.delivered,
+        "failed": row.failed,
+        "cost": money_text(row.cost),
+        "currency": currency,
+    }
+
+
+class UsageApi(Controller):
+    path = "/api/usage"
+    tags = ["usage"]
+    guards = [requires_login]
+    dependencies = USAGE
+
+    @get("/", name="api_usage")
+    async def usage(self, usage_result: NamedDependency[Usage], settings: NamedDependency[Settings]) -> dict[str, Any]:
+        """Messages sent, delivered and failed, and their cost (a decimal string) per day, instance or campaign."""
+        result = usage_result
+        return {
+            "from": result.start.isoformat(),
+            "to": result.end.isoformat(),
+            "groupBy": result.group_by.value,
+            "currency": settings.currency,
+            "rows": [_row_json(row, settings.currency) for row in result.rows],
+            "total": _row_json(result.total, settings.currency),
+        }
+
+
+class UsagePages(Controller):
+    path = "/usage"
+    guards = [requires_login]
+    dependencies = USAGE
+    include_in_schema = False
+
+    @get("/", name="usage")
+    async def page(self, usage_result: NamedDependency[Usage], settings: NamedDependency[Settings]) -> Template:
+        result = usage_result
+        chart = usage_svg(
+            result,
+            title=_("Messages and cost"),
+            desc=_("Messages sent (green) and failed (red) per group, with their cost."),
+            currency=settings.currency,
+        )
+        context = {"usage": result, "chart": chart, "currency": settings.currency, "money": money_text}
+        return Template("accounts/usage.html", context=context)
+
+    @get("/export.csv", name="usage_export")
+    async def export(self, usage_result: NamedDependency[Usage], settings: NamedDependency[Settings]) -> Response[str]:
+        """UTF-8 with BOM so Excel reads accents; cells neutralised by models/spreadsheet.py."""
+        result = usage_result
+        headers = [_("Group"), _("Sent"), _("Delivered"), _("Failed"), _("Cost"), _("Currency")]
+        name = f"usage-{result.start.isoformat()}-{result.end.isoformat()}-{result.group_by.value}.csv"
+        return Response(
+            usage_csv(result, headers=headers, currency=settings.currency),
+            media_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": f'attachment; filename="{name}"'},
+        )

@@ -1,0 +1,95 @@
+"""`/api/users` for admins: list, create (the answer carries the one-time password link), change one user."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+from litestar import Controller, get, patch, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, JSONBody
+
+from models.accounts import admin, password_links
+from models.accounts.admin import UserRecord
+from models.accounts.users import CurrentUser
+from scheduler.clock import Clock
+from settings import Settings
+from views.guards import requires_admin
+
+UNSET: Any = msgspec.UNSET
+
+
+class UserInput(msgspec.Struct, rename="camel", forbid_unknown_fields=True):
+    """POST needs `email`; PATCH changes only the fields given (`dailyLimit: null` means unlimited)."""
+
+    email: str | msgspec.UnsetType = UNSET
+    is_admin: bool | msgspec.UnsetType = UNSET
+    active: bool | msgspec.UnsetType = UNSET
+    daily_limit: int | msgspec.UnsetType | None = UNSET
+    monthly_limit: int | msgspec.UnsetType | None = UNSET
+    locale: str | msgspec.UnsetType = UNSET
+    timezone: str | msgspec.UnsetType = UNSET
+
+    def given(self) -> dict[str, Any]:
+        fields = ("is_admin", "active", "daily_limit", "monthly_limit", "locale", "timezone")
+        return {name: getattr(self, name) for name in fields if getattr(self, name) is not UNSET}
+
+
+def user_json(user: UserRecord) -> dict[str, Any]:
+    return {
+        "id": user.id,
+        "email": user.email,
+        "isAdmin": user.is_admin,
+        "active": user.active,
+        "dailyLimit": user.daily_limit,
+        "monthlyLimit": user.monthly_limit,
+        "locale": user.locale,
+        "timezone": user.timezone,
+    }
+
+
+def link_url(settings: Settings, token: str) -> str:
+    return settings.base_url.rstrip("/") + f"/set-password/{token}"
+
+
+class UsersApi(Controller):
+    path = "/api/users"
+    tags = ["users"]
+    guards = [requires_admin]
+
+    @get("/", name="api_user_list")
+    async def list_(self) -> list[dict[str, Any]]:
+        return [user_json(user) for user in await admin.list_users()]
+
+    @get("/{user_id:int}", name="api_user_detail")
+    async def detail(self, user_id: FromPath[int]) -> dict[str, Any]:
+        return user_json(await admin.get_record(user_id))
+
+    @post("/", name="api_user_create", status_code=201)
+    async def create(
+        self, data: JSONBody[UserInput], settings: NamedDependency[Settings], clock: NamedDependency[Clock]
+    ) -> dict[str, Any]:
+        """The link is in this answer only (it is stored hashed); hand it to the new user."""
+        profile = data.given()
+        is_admin = bool(profile.pop("is_admin", False))
+        profile.pop("active", None)
+        email = data.email if isinstance(data.email, str) else ""
+        user, token = await password_links.invite_user(email, profile, admin=is_admin, now=clock.now())
+        return {**user_json(user), "passwordLink": link_url(settings, token)}
+
+    @patch("/{user_id:int}", name="api_user_update")
+    async def update(
+        self,
+        user_id: FromPath[int],
+        data: JSONBody[UserInput],
+        current_user: NamedDependency[CurrentUser],
+        clock: NamedDependency[Clock],
+    ) -> dict[str, Any]:
+        user = await admin.update_user(
+            user_id,
+            data.given(),
+            acting_admin_id=current_user.id,
+            acting_admin_email=current_user.email,
+            now=clock.now(),
+        )
+        return user_json(user)
