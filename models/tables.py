@@ -87,6 +87,7 @@ class Instance(Table, tablename="arauto_instance"):
     jitter_percent = Integer(default=30)
     daily_cap = Integer(default=1000)
     next_send_at = Timestamptz(null=True, default=None)
+    next_check_at = Timestamptz(null=True, default=None)  # the number check's own slot (models/sending/_precheck)
     sent_today = Integer(default=0)
     sent_day = Date(null=True, default=None)
     created_at = Timestamptz()
@@ -130,6 +131,8 @@ class Campaign(Table, tablename="arauto_campaign"):
     completed_at = Timestamptz(null=True, default=None)
     rate_limit = Integer(default=20)
     max_retries = Integer(default=3)
+    precheck = Boolean(default=False)  # check numbers on WhatsApp before the first send (new campaigns: on)
+    check_requested = Boolean(default=False)  # "Check numbers" asked before Start
     next_send_at = Timestamptz(null=True, default=None)
     total_recipients = Integer(default=0)
     pending_count = Integer(default=0)
@@ -158,11 +161,24 @@ class CampaignMessage(Table, tablename="arauto_campaign_message"):
     claimed_by = Varchar(length=64, default="")
     evolution_id = Varchar(length=64, null=True, default=None, index=True)
     remote_jid = Varchar(length=128, default="")
+    whatsapp_jid = Varchar(length=128, default="")  # the JID the pre-check resolved ('' = not checked)
     error = Text(default="")
     sent_at = Timestamptz(null=True, default=None)
     delivered_at = Timestamptz(null=True, default=None)
     read_at = Timestamptz(null=True, default=None)
     failed_at = Timestamptz(null=True, default=None)
+
+
+class WhatsappCheck(Table, tablename="arauto_whatsapp_check"):
+    """Whether a number is on WhatsApp and the JID it resolved to, per user; reused for 30 days."""
+
+    id = Serial(primary_key=True)
+
+    owner = ForeignKey(BaseUser, on_delete=OnDelete.cascade)
+    phone = Varchar(length=20)
+    on_whatsapp = Boolean(default=False)
+    jid = Varchar(length=128, default="")
+    checked_at = Timestamptz()
 
 
 class OptOut(Table, tablename="arauto_opt_out"):

@@ -112,7 +112,7 @@ async def _claim_campaign(
         room = min(room, row.daily_room(today))
         if room <= 0:
             return []
-        messages = await _due_messages(campaign_id, room, now)
+        messages = await _due_messages(campaign_id, room, now, resolved_only=row.precheck)
         messages = await _skip_opted_out(row, messages, now)
         if not messages:
             return []
@@ -132,8 +132,11 @@ async def _claim_campaign(
     return [_claimed(row, m, now, send_at) for m, send_at in zip(messages, plan.send_times, strict=False)]
 
 
-async def _due_messages(campaign_id: int, room: int, now: datetime) -> list[DueMessage]:
+async def _due_messages(campaign_id: int, room: int, now: datetime, *, resolved_only: bool) -> list[DueMessage]:
+    """PENDING and due; with the pre-check on, only numbers it resolved (unchecked ones wait for their check)."""
     due: Any = CampaignMessage.next_attempt_at.is_null() | (CampaignMessage.next_attempt_at <= now)
+    if resolved_only:
+        due = due & (CampaignMessage.whatsapp_jid != "")
     query = (
         CampaignMessage.select(*MESSAGE_FIELDS)
         .where(
@@ -256,4 +259,5 @@ def _claimed(row: SendingCampaign, message: DueMessage, now: datetime, send_at: 
         instance_name=row.instance_name,
         claimed_at=now,
         send_at=send_at,
+        whatsapp_jid=message.whatsapp_jid,
     )

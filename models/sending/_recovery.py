@@ -23,6 +23,7 @@ async def stale_claims(*, now: datetime, lease: float, limit: int = 200) -> list
             CampaignMessage.id,
             CampaignMessage.campaign,
             CampaignMessage.phone,
+            CampaignMessage.whatsapp_jid,
             CampaignMessage.claimed_at,
             CampaignMessage.campaign._.instance.as_alias("instance_id"),
             CampaignMessage.campaign._.instance._.server_url.as_alias("server_url"),
@@ -43,6 +44,7 @@ async def stale_claims(*, now: datetime, lease: float, limit: int = 200) -> list
             server_url=r["server_url"] or "",
             api_key=r["api_key"] or "",
             instance_name=r["instance_name"] or "",
+            whatsapp_jid=r["whatsapp_jid"] or "",
         )
         for r in rows
     ]

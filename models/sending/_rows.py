@@ -21,6 +21,7 @@ CAMPAIGN_FIELDS = (
     Campaign.variable_names,
     Campaign.rate_limit,
     Campaign.max_retries,
+    Campaign.precheck,
     Campaign.next_send_at,
     Campaign.instance.next_send_at.as_alias("i_next"),
     Campaign.instance.rate_per_minute.as_alias("i_rate"),
@@ -32,7 +33,13 @@ CAMPAIGN_FIELDS = (
     Campaign.instance.api_key.as_alias("i_key"),
     Campaign.instance.instance_name.as_alias("i_name"),
 )
-MESSAGE_FIELDS = (CampaignMessage.id, CampaignMessage.phone, CampaignMessage.variables, CampaignMessage.attempts)
+MESSAGE_FIELDS = (
+    CampaignMessage.id,
+    CampaignMessage.phone,
+    CampaignMessage.variables,
+    CampaignMessage.attempts,
+    CampaignMessage.whatsapp_jid,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +56,7 @@ class SendingCampaign:
     variable_names: list[str]  # the recipients' variable names, once per campaign (models/variables.py)
     rate_limit: int
     max_retries: int
+    precheck: bool  # only numbers the pre-check resolved are claimed
     next_send_at: datetime | None
     instance_next_send_at: datetime | None
     instance_rate: int
@@ -76,6 +84,7 @@ class SendingCampaign:
             variable_names=parse_names(row["variable_names"]),
             rate_limit=int(row["rate_limit"]),
             max_retries=int(row["max_retries"]),
+            precheck=bool(row["precheck"]),
             next_send_at=row["next_send_at"],
             instance_next_send_at=row["i_next"],
             instance_rate=int(row["i_rate"]),
@@ -102,6 +111,7 @@ class DueMessage:
     phone: str
     stored_variables: Any
     attempts: int
+    whatsapp_jid: str  # '' unless the pre-check resolved it
 
     @classmethod
     def decode(cls, row: dict[str, Any]) -> DueMessage:
@@ -110,5 +120,6 @@ class DueMessage:
             phone=row["phone"],
             stored_variables=row["variables"],
             attempts=int(row["attempts"]),
+            whatsapp_jid=row["whatsapp_jid"] or "",
         )
 
