@@ -2,6 +2,7 @@
 
 from models.sending._claims import claim_batch, interval_seconds
 from models.sending._precheck import (
+    CHECK_INTERVAL,
     NOT_ON_WHATSAPP,
     CheckBatch,
     CheckResult,
@@ -26,6 +27,7 @@ from models.sending._results import SentRecord, record_failed, record_retry, rec
 from models.sending._types import Claimed, Planner, SlotPlan, StaleClaim
 
 __all__ = [
+    "CHECK_INTERVAL",
     "NOT_ON_WHATSAPP",
     "CheckBatch",
     "CheckResult",
