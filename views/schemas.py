@@ -32,6 +32,7 @@ class CampaignCreate(msgspec.Struct, rename="camel", forbid_unknown_fields=True)
     rate_limit: int = DEFAULT_RATE
     max_retries: int = DEFAULT_RETRIES
     scheduled_for: datetime | None = None
+    precheck: bool = True
     recipients: list[RecipientIn] = []
 
     def as_input(self) -> CampaignInput:
@@ -51,6 +52,7 @@ class CampaignUpdate(msgspec.Struct, rename="camel", forbid_unknown_fields=True)
     rate_limit: int | UnsetType = UNSET
     max_retries: int | UnsetType = UNSET
     scheduled_for: datetime | UnsetType | None = UNSET
+    precheck: bool | UnsetType = UNSET
 
     def merged_into(self, campaign: Campaign) -> CampaignInput:
         sent = {f: getattr(self, f) for f in self.__struct_fields__ if getattr(self, f) is not UNSET}
@@ -97,6 +99,7 @@ def campaign_json(campaign: Campaign) -> dict[str, Any]:
         "skippedCount": campaign.skipped_count,
         "rateLimit": campaign.rate_limit,
         "maxRetries": campaign.max_retries,
+        "precheck": campaign.precheck,
         "pauseReason": campaign.pause_reason or None,
         "createdAt": _iso(campaign.created_at),
         "updatedAt": _iso(campaign.updated_at),

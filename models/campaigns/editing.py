@@ -45,6 +45,7 @@ def _columns(data: CampaignInput) -> dict[str, Any]:
         "rate_limit": data.rate_limit,
         "max_retries": data.max_retries,
         "scheduled_for": data.scheduled_for,
+        "precheck": data.precheck,
         "status": _status_for(data),
     }
 

@@ -11,6 +11,7 @@ import json
 from collections.abc import AsyncIterator
 from typing import Any
 
+from models.phones import jid_differs
 from models.recipients.campaign_table import variable_names
 from models.spreadsheet import BOM, csv_text, neutralise
 from models.tables import CampaignMessage
@@ -19,7 +20,7 @@ from models.variables import decode
 
 BATCH_SIZE = 1000
 __all__ = ["BOM", "csv_text", "export_csv", "neutralise"]  # BOM, csv_text, neutralise: kept for older imports
-FIXED_HEADER = ("phone", "status", "error", "sent_at", "delivered_at", "read_at")
+FIXED_HEADER = ("phone", "status", "error", "sent_at", "delivered_at", "read_at", "whatsapp_jid", "jid_differs")
 
 
 async def _batches(campaign_id: int) -> AsyncIterator[list[dict[str, Any]]]:
@@ -36,6 +37,7 @@ async def _batches(campaign_id: int) -> AsyncIterator[list[dict[str, Any]]]:
                 CampaignMessage.sent_at,
                 CampaignMessage.delivered_at,
                 CampaignMessage.read_at,
+                CampaignMessage.whatsapp_jid,
             )
             .where((CampaignMessage.campaign == campaign_id) & (CampaignMessage.id > last_id))
             .order_by(CampaignMessage.id)
@@ -58,6 +60,8 @@ def _row(record: dict[str, Any], names: list[str], timezone: str) -> list[Any]:
         record["status"],
         record["error"],
         *times,
+        record["whatsapp_jid"],
+        "yes" if jid_differs(record["phone"], record["whatsapp_jid"]) else "",
     ]
 
 

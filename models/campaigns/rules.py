@@ -39,6 +39,7 @@ class CampaignInput:
     rate_limit: int = DEFAULT_RATE
     max_retries: int = DEFAULT_RETRIES
     scheduled_for: datetime | None = None
+    precheck: bool = True  # check numbers on WhatsApp before the first send: on for new campaigns
 
     @classmethod
     def of(cls, campaign: Campaign) -> CampaignInput:
@@ -54,6 +55,7 @@ class CampaignInput:
             rate_limit=campaign.rate_limit,
             max_retries=campaign.max_retries,
             scheduled_for=campaign.scheduled_for,
+            precheck=campaign.precheck,
         )
 
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from models.errors import ValidationFailed
 from models.ownership import get_own
+from models.phones import jid_differs
 from models.statuses import MessageStatus
 from models.tables import Campaign, CampaignMessage
 from models.variables import decode, parse_names
@@ -26,6 +27,7 @@ class RecipientView:
     sent_at: datetime | None
     delivered_at: datetime | None
     read_at: datetime | None
+    whatsapp_jid: str = ""
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -38,6 +40,8 @@ class RecipientView:
             "sentAt": _iso(self.sent_at),
             "deliveredAt": _iso(self.delivered_at),
             "readAt": _iso(self.read_at),
+            "whatsappJid": self.whatsapp_jid or None,
+            "whatsappJidDiffers": jid_differs(self.phone, self.whatsapp_jid),
         }
 
 
@@ -85,4 +89,5 @@ def _view(row: dict[str, Any], names: list[str]) -> RecipientView:
         sent_at=row["sent_at"],
         delivered_at=row["delivered_at"],
         read_at=row["read_at"],
+        whatsapp_jid=row["whatsapp_jid"],
     )

@@ -17,6 +17,7 @@ from typing import Any
 from models.campaigns import lifecycle
 from models.db import atomic
 from models.errors import IllegalTransition
+from models.phones import jid_differs
 from models.recent import Recent
 from models.statuses import MessageStatus
 from models.tables import Campaign, CampaignMessage
@@ -38,6 +39,11 @@ class RecipientRow:
     sent_at: datetime | None
     delivered_at: datetime | None
     read_at: datetime | None
+    whatsapp_jid: str = ""
+
+    @property
+    def jid_differs(self) -> bool:
+        return jid_differs(self.phone, self.whatsapp_jid)
 
 
 @dataclass(frozen=True)
@@ -98,6 +104,7 @@ async def recipient_page(
             CampaignMessage.sent_at,
             CampaignMessage.delivered_at,
             CampaignMessage.read_at,
+            CampaignMessage.whatsapp_jid,
         )
         .where(where)
         .order_by(CampaignMessage.id)

@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from models.db import atomic
+from models.ownership import get_own
 from models.sending._engine import rows_changed
 from models.statuses import CampaignStatus, MessageStatus
 from models.tables import Campaign, CampaignMessage, Instance, WhatsappCheck
@@ -193,18 +194,47 @@ async def _store(owner_id: int, results: list[CheckResult], *, now: datetime) ->
     )
 
 
-async def check_progress(campaign_id: int) -> tuple[int, int]:
-    """(numbers still waiting for a check, numbers checked: resolved or skipped as not on WhatsApp)."""
-    waiting = await CampaignMessage.count().where(_unchecked(campaign_id))
-    done = await CampaignMessage.count().where(
-        (CampaignMessage.campaign == campaign_id)
-        & ((CampaignMessage.whatsapp_jid != "") | (CampaignMessage.error == NOT_ON_WHATSAPP))
+@dataclass(frozen=True, slots=True)
+class CheckProgress:
+    """The "Check numbers" block: how many numbers wait, how many are checked, and whether checking is under way."""
+
+    campaign_id: int
+    precheck: bool
+    requested: bool  # asked by "Check numbers", or RUNNING (the sender checks what it is about to send)
+    waiting: int
+    resolved: int
+    not_on_whatsapp: int
+
+    @property
+    def is_live(self) -> bool:
+        return self.requested and self.waiting > 0
+
+    @property
+    def can_request(self) -> bool:
+        return not self.requested and self.waiting > 0
+
+
+async def check_progress(campaign_id: int, *, owner_id: int) -> CheckProgress:
+    """The user's campaign's check progress (NotFoundOrNotYours when it is not theirs)."""
+    campaign = await get_own(Campaign, campaign_id, owner_id, label="Campaign")
+    mine: Any = CampaignMessage.campaign == campaign_id
+    waiting = await CampaignMessage.count().where(_unchecked(campaign_id)) if campaign.precheck else 0
+    resolved = await CampaignMessage.count().where(mine & (CampaignMessage.whatsapp_jid != ""))
+    missing = await CampaignMessage.count().where(mine & (CampaignMessage.error == NOT_ON_WHATSAPP))
+    return CheckProgress(
+        campaign_id,
+        campaign.precheck,
+        campaign.check_requested or campaign.status == CampaignStatus.RUNNING.value,
+        int(waiting),
+        int(resolved),
+        int(missing),
     )
-    return int(waiting), int(done)
 
 
-async def request_check(campaign_id: int, *, owner_id: int) -> None:
-    """ "Check numbers" before Start: the campaign joins the checking until nothing waits."""
+async def request_check(campaign_id: int, *, owner_id: int) -> CheckProgress:
+    """Asked before Start ("Check numbers"): the pre-check is switched on and the campaign joins the checking now."""
+    await get_own(Campaign, campaign_id, owner_id, label="Campaign")
     await Campaign.update({Campaign.check_requested: True, Campaign.precheck: True}).where(
         (Campaign.id == campaign_id) & (Campaign.owner == owner_id)
     )
+    return await check_progress(campaign_id, owner_id=owner_id)

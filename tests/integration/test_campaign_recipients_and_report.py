@@ -111,7 +111,7 @@ async def test_export_starts_with_bom_and_lists_every_recipient(client, login, m
     assert response.content.startswith(b"\xef\xbb\xbf")
     table = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert table[0] == ["phone", "Nome", "Cidade", "other_variables", "status", "error", "sent_at",
-                        "delivered_at", "read_at"]
+                        "delivered_at", "read_at", "whatsapp_jid", "jid_differs"]
     assert [row[:5] for row in table[1:]] == [
         ["5511999900000", "Zé", "São Paulo", "", "SENT"],
         ["5511999900001", "Zé", "São Paulo", "", "SENT"],

@@ -18,6 +18,7 @@ from views.campaigns.api import CampaignApi
 from views.campaigns.deps import OWN_CAMPAIGN
 from views.campaigns.detail import CampaignDetailPages
 from views.campaigns.editor import CampaignEditorRoutes
+from views.campaigns.number_check import CampaignNumberCheckPages
 from views.campaigns.pages import CampaignListRoutes, provide_list_filter
 from views.campaigns.recipient_upload import RecipientPages
 from views.campaigns.recipients import CampaignRecipientPages
@@ -38,6 +39,7 @@ CONTROLLERS = [
     CampaignRecipientPages,
     CampaignReportPages,
     CampaignTestSendPages,
+    CampaignNumberCheckPages,
     RecipientPages,
     CampaignApi,
     RecipientsApi,

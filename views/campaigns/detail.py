@@ -17,6 +17,7 @@ from litestar.plugins.flash import flash
 from litestar.plugins.htmx import HTMXRequest
 from litestar.response import Redirect, Template
 
+from models import sending
 from models.accounts.users import CurrentUser
 from models.campaigns import actions as campaign_actions
 from models.campaigns.live_progress import live_view
@@ -135,6 +136,7 @@ class CampaignDetailPages(Controller):
             "view": view,
             "charts": charts,
             "recipients": recipients,
+            "check": await sending.check_progress(campaign_id, owner_id=current_user.id),
             "notice": "",
             "announcement": "",
         }

@@ -94,7 +94,7 @@ class CampaignEditorRoutes(Controller):
 
     @get("/new", name="campaign_new")
     async def new(self, current_user: NamedDependency[CurrentUser]) -> Template:
-        return await _form_page(current_user.id, CampaignForm(), campaign=None, errors={})
+        return await _form_page(current_user.id, CampaignForm(precheck="on"), campaign=None, errors={})
 
     @post("/", name="campaign_create")
     async def create(

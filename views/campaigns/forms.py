@@ -31,6 +31,7 @@ class CampaignForm:
     max_retries: str = str(DEFAULT_RETRIES)
     schedule_date: str = ""
     schedule_time: str = ""
+    precheck: str = ""  # a checkbox: "on" when ticked, absent otherwise (the new form starts ticked)
     campaign_id: str = ""  # the preview's hint: which campaign's recipients to render for
 
 
@@ -104,6 +105,7 @@ def parse_campaign(form: CampaignForm, timezone: str) -> tuple[CampaignInput, di
         rate_limit=_number(form.rate_limit, "rate_limit", errors),
         max_retries=_number(form.max_retries, "max_retries", errors),
         scheduled_for=_schedule(form, timezone, errors),
+        precheck=form.precheck == "on",
     )
     return data, errors
 
@@ -123,5 +125,6 @@ def campaign_form_of(campaign: Campaign, timezone: str) -> CampaignForm:
         max_retries=str(campaign.max_retries),
         schedule_date=local.strftime("%Y-%m-%d") if local else "",
         schedule_time=local.strftime("%H:%M") if local else "",
+        precheck="on" if campaign.precheck else "",
         campaign_id=str(campaign.id),
     )
