@@ -218,7 +218,7 @@ async def check_progress(campaign_id: int, *, owner_id: int) -> CheckProgress:
     """The user's campaign's check progress (NotFoundOrNotYours when it is not theirs)."""
     campaign = await get_own(Campaign, campaign_id, owner_id, label="Campaign")
     mine: Any = CampaignMessage.campaign == campaign_id
-    waiting = await CampaignMessage.count().where(_unchecked(campaign_id)) if campaign.precheck else 0
+    waiting = await CampaignMessage.count().where(_unchecked(campaign_id))
     resolved = await CampaignMessage.count().where(mine & (CampaignMessage.whatsapp_jid != ""))
     missing = await CampaignMessage.count().where(mine & (CampaignMessage.error == NOT_ON_WHATSAPP))
     return CheckProgress(
