@@ -162,11 +162,22 @@ class CampaignMessage(Table, tablename="arauto_campaign_message"):
     evolution_id = Varchar(length=64, null=True, default=None, index=True)
     remote_jid = Varchar(length=128, default="")
     whatsapp_jid = Varchar(length=128, default="")  # the JID the pre-check resolved ('' = not checked)
+    instance_id = Integer(null=True, default=None)  # the number that sends to it (set at claim, kept for retries)
     error = Text(default="")
     sent_at = Timestamptz(null=True, default=None)
     delivered_at = Timestamptz(null=True, default=None)
     read_at = Timestamptz(null=True, default=None)
     failed_at = Timestamptz(null=True, default=None)
+
+
+class CampaignNumber(Table, tablename="arauto_campaign_number"):
+    """One of a campaign's numbers (`instanceIds`, in order; the first is also `Campaign.instance`)."""
+
+    id = Serial(primary_key=True)
+
+    campaign = ForeignKey(Campaign, on_delete=OnDelete.cascade)
+    instance = ForeignKey(Instance, on_delete=OnDelete.restrict)  # indexed by the migration
+    position = Integer(default=0)
 
 
 class WhatsappCheck(Table, tablename="arauto_whatsapp_check"):

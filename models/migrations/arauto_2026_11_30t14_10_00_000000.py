@@ -1,5 +1,6 @@
-"""Reach, issue 12: the pre-check. `precheck`/`check_requested` on campaigns, the JID the check resolved on each
-message, the check's own slot on instances, and the per-user cache of results (`arauto_whatsapp_check`).
+"""Reach, issue 12: the pre-check (`precheck`/`check_requested` on campaigns, the JID the check resolved on each
+message, the check's own slot on instances, the per-user results `arauto_whatsapp_check`) and several numbers per
+campaign (`arauto_campaign_number`, filled from each campaign's one number; the number a message goes through).
 Raw SQL valid on SQLite and PostgreSQL (only the serial key's spelling differs)."""
 
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
@@ -14,6 +15,7 @@ COLUMNS = (
     ("arauto_campaign", "check_requested", "BOOLEAN NOT NULL DEFAULT FALSE"),
     ("arauto_campaign_message", "whatsapp_jid", "VARCHAR(128) NOT NULL DEFAULT ''"),
     ("arauto_instance", "next_check_at", "TIMESTAMPTZ NULL DEFAULT NULL"),
+    ("arauto_campaign_message", "instance_id", "INTEGER NULL DEFAULT NULL"),
 )
 CHECK_TABLE = """CREATE TABLE "arauto_whatsapp_check" (
     "id" {serial},
@@ -22,6 +24,13 @@ CHECK_TABLE = """CREATE TABLE "arauto_whatsapp_check" (
     "on_whatsapp" BOOLEAN NOT NULL DEFAULT FALSE,
     "jid" VARCHAR(128) NOT NULL DEFAULT '',
     "checked_at" TIMESTAMPTZ NOT NULL
+)"""
+
+NUMBERS_TABLE = """CREATE TABLE "arauto_campaign_number" (
+    "id" {serial},
+    "campaign" INTEGER NOT NULL REFERENCES "arauto_campaign" ("id") ON DELETE CASCADE,
+    "instance" INTEGER NOT NULL REFERENCES "arauto_instance" ("id") ON DELETE RESTRICT,
+    "position" INTEGER NOT NULL DEFAULT 0
 )"""
 
 
@@ -44,8 +53,18 @@ async def forwards() -> MigrationManager:
         await _Raw.raw(
             'CREATE INDEX "ix_message_campaign_unchecked" ON "arauto_campaign_message" (campaign, status, whatsapp_jid)'
         )
+        await _Raw.raw(NUMBERS_TABLE.format(serial=_serial()))
+        await _Raw.raw(
+            'CREATE UNIQUE INDEX "uq_campaign_instance" ON "arauto_campaign_number" (campaign, instance)'
+        )
+        await _Raw.raw('CREATE INDEX "ix_campaign_instance_instance" ON "arauto_campaign_number" (instance)')
+        await _Raw.raw(
+            'INSERT INTO "arauto_campaign_number" (campaign, instance, position) '
+            'SELECT id, instance, 0 FROM "arauto_campaign" WHERE instance IS NOT NULL'
+        )
 
     async def drop() -> None:
+        await _Raw.raw('DROP TABLE IF EXISTS "arauto_campaign_number"')
         await _Raw.raw('DROP INDEX IF EXISTS "ix_message_campaign_unchecked"')
         await _Raw.raw('DROP TABLE IF EXISTS "arauto_whatsapp_check"')
         for table, name, _ in reversed(COLUMNS):
