@@ -1,0 +1,53 @@
+"""A RUNNING campaign's lanes: the campaign with each of its numbers, in the campaign's order. The planner claims
+per lane; the campaign's slot is shared by its lanes (its rate holds overall), each number's slot by the lanes of
+every campaign on it (its cap holds across campaigns). A number known to be down gives no lane while another of the
+campaign's numbers is not down (with none left, the campaign tries as before and pauses on InstanceDown)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from models.sending._rows import CAMPAIGN_FIELDS, INSTANCE_FIELDS, SendingCampaign
+from models.statuses import ConnectionState
+from models.tables import Campaign, CampaignNumber, Instance
+
+
+async def campaign_numbers(campaign_ids: list[int], first: dict[int, int]) -> dict[int, list[int]]:
+    """Each campaign's instance ids in order: `Campaign.instance` first, then its other numbers by position."""
+    numbers = {cid: [first[cid]] for cid in campaign_ids if cid in first}
+    if not campaign_ids:
+        return numbers
+    rows = await (
+        CampaignNumber.select(CampaignNumber.campaign, CampaignNumber.instance)
+        .where(CampaignNumber.campaign.is_in(campaign_ids))
+        .order_by(CampaignNumber.position)
+        .order_by(CampaignNumber.id)
+    )
+    for row in rows:
+        ids = numbers.setdefault(int(row["campaign"]), [])
+        if int(row["instance"]) not in ids:
+            ids.append(int(row["instance"]))
+    return numbers
+
+
+async def lanes(where: Any) -> list[SendingCampaign]:
+    """The lanes of the campaigns matching `where`, campaign by campaign, each campaign's numbers in order."""
+    campaigns = await Campaign.select(*CAMPAIGN_FIELDS).where(where)
+    if not campaigns:
+        return []
+    first = {int(c["id"]): int(c["instance"]) for c in campaigns if c["instance"] is not None}
+    numbers = await campaign_numbers(list(first), first)
+    wanted = {iid for ids in numbers.values() for iid in ids}
+    instances = {
+        int(r["id"]): r for r in await Instance.select(*INSTANCE_FIELDS).where(Instance.id.is_in(list(wanted)))
+    }
+    found: list[SendingCampaign] = []
+    for campaign in campaigns:
+        own = [
+            SendingCampaign.decode(campaign, instances[i])
+            for i in numbers.get(int(campaign["id"]), [])
+            if i in instances
+        ]
+        up = [lane for lane in own if lane.instance_state != ConnectionState.CLOSE.value]
+        found.extend(up or own)
+    return found
