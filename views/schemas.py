@@ -33,10 +33,12 @@ class CampaignCreate(msgspec.Struct, rename="camel", forbid_unknown_fields=True)
     max_retries: int = DEFAULT_RETRIES
     scheduled_for: datetime | None = None
     precheck: bool = True
+    instance_ids: list[int] | None = None
     recipients: list[RecipientIn] = []
 
     def as_input(self) -> CampaignInput:
-        return CampaignInput(**{field.name: getattr(self, field.name) for field in fields(CampaignInput)})
+        given = {field.name: getattr(self, field.name) for field in fields(CampaignInput)}
+        return CampaignInput(**{**given, "instance_ids": _ids(self.instance_ids)})
 
 
 class CampaignUpdate(msgspec.Struct, rename="camel", forbid_unknown_fields=True):
@@ -53,10 +55,17 @@ class CampaignUpdate(msgspec.Struct, rename="camel", forbid_unknown_fields=True)
     max_retries: int | UnsetType = UNSET
     scheduled_for: datetime | UnsetType | None = UNSET
     precheck: bool | UnsetType = UNSET
+    instance_ids: list[int] | UnsetType = UNSET
 
     def merged_into(self, campaign: Campaign) -> CampaignInput:
         sent = {f: getattr(self, f) for f in self.__struct_fields__ if getattr(self, f) is not UNSET}
+        if "instance_ids" in sent:
+            sent["instance_ids"] = _ids(sent["instance_ids"])
         return replace(CampaignInput.of(campaign), **sent)
+
+
+def _ids(values: list[int] | None) -> tuple[int, ...] | None:
+    return None if values is None else tuple(values)
 
 
 class TemplateWrite(msgspec.Struct, rename="camel", forbid_unknown_fields=True):
@@ -75,13 +84,14 @@ def listing_json(items: Iterable[dict[str, Any]], total: int, **paging: int) -> 
     return {"items": list(items), "total": total, **paging}
 
 
-def campaign_json(campaign: Campaign) -> dict[str, Any]:
-    """A campaign as the original system's API shows it."""
+def campaign_json(campaign: Campaign, numbers: list[int] | None = None) -> dict[str, Any]:
+    """A campaign as the original system's API shows it; `numbers` are its `instanceIds` (default: the one)."""
     return {
         "id": campaign.id,
         "name": campaign.name,
         "status": campaign.status,
         "instanceId": campaign.instance,
+        "instanceIds": numbers if numbers is not None else [i for i in (campaign.instance,) if i is not None],
         "templateId": campaign.template,
         "message": campaign.message,
         "mediaUrl": campaign.media_url or None,

@@ -9,6 +9,7 @@ from typing import Any
 from piccolo.columns import Column
 
 from models.campaigns import lifecycle
+from models.campaigns.numbers import numbers_of, save_numbers
 from models.campaigns.rules import CampaignInput, checked, message_errors, number_errors
 from models.db import atomic
 from models.errors import IllegalTransition, ImportRejected, ValidationFailed
@@ -58,7 +59,9 @@ async def create(data: CampaignInput, *, owner_id: int, now: datetime, max_rate:
     """A new DRAFT (or SCHEDULED) campaign with no recipients yet."""
     data = await checked(data, owner_id=owner_id, now=now, max_rate=max_rate)
     campaign = Campaign(owner=owner_id, created_at=now, updated_at=now, **_columns(data))
-    await campaign.save()
+    async with atomic():
+        await campaign.save()
+        await save_numbers(campaign.id, data.instance_id, data.instance_ids)
     return campaign
 
 
@@ -135,6 +138,8 @@ async def _update_paused(current: Campaign, data: CampaignInput, *, now: datetim
     """A PAUSED campaign takes a new message and rate; the claim reads both from the campaign row, so every
     message still pending goes out with them after resume."""
     changed = _fixed_fields_changed(current, data)
+    if data.instance_ids is not None and list(data.instance_ids) != await numbers_of(current):
+        changed.append("instance_ids")
     if changed:
         raise IllegalTransition(paused_refusal(changed))
     errors = {
@@ -168,11 +173,14 @@ async def update(campaign_id: int, data: CampaignInput, *, owner_id: int, now: d
     changes["updated_at"] = now
     changes["pause_reason"] = ""  # a "not started at its scheduled time" note is answered by the edit
     editable = [s.value for s in lifecycle.EDITABLE]
-    changed = (
-        await Campaign.update(changes)
-        .where((Campaign.id == campaign_id) & (Campaign.owner == owner_id) & Campaign.status.is_in(editable))
-        .returning(Campaign.id)
-    )
+    async with atomic():
+        changed = (
+            await Campaign.update(changes)
+            .where((Campaign.id == campaign_id) & (Campaign.owner == owner_id) & Campaign.status.is_in(editable))
+            .returning(Campaign.id)
+        )
+        if changed:
+            await save_numbers(campaign_id, data.instance_id, data.instance_ids, replaced=current.instance)
     if not changed:  # the sender started it between the read and the write
         raise IllegalTransition(edit_refusal((await get(campaign_id, owner_id=owner_id)).status))
     return await get(campaign_id, owner_id=owner_id)

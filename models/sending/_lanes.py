@@ -7,27 +7,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from models.campaigns.numbers import campaign_numbers
 from models.sending._rows import CAMPAIGN_FIELDS, INSTANCE_FIELDS, SendingCampaign
 from models.statuses import ConnectionState
-from models.tables import Campaign, CampaignNumber, Instance
-
-
-async def campaign_numbers(campaign_ids: list[int], first: dict[int, int]) -> dict[int, list[int]]:
-    """Each campaign's instance ids in order: `Campaign.instance` first, then its other numbers by position."""
-    numbers = {cid: [first[cid]] for cid in campaign_ids if cid in first}
-    if not campaign_ids:
-        return numbers
-    rows = await (
-        CampaignNumber.select(CampaignNumber.campaign, CampaignNumber.instance)
-        .where(CampaignNumber.campaign.is_in(campaign_ids))
-        .order_by(CampaignNumber.position)
-        .order_by(CampaignNumber.id)
-    )
-    for row in rows:
-        ids = numbers.setdefault(int(row["campaign"]), [])
-        if int(row["instance"]) not in ids:
-            ids.append(int(row["instance"]))
-    return numbers
+from models.tables import Campaign, Instance
 
 
 async def lanes(where: Any) -> list[SendingCampaign]:

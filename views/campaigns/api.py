@@ -13,6 +13,7 @@ from models.accounts.users import CurrentUser
 from models.campaigns import actions as campaign_actions
 from models.campaigns import editing as campaigns
 from models.campaigns import queries as campaign_queries
+from models.campaigns.numbers import numbers_by_campaign, numbers_of
 from models.campaigns.queries import DEFAULT_LIMIT, CampaignFilter
 from models.tables import Campaign
 from scheduler.clock import Clock
@@ -49,7 +50,7 @@ class CampaignApi(SignedInApi):
             max_recipients=settings.max_recipients,
             default_region=settings.default_region,
         )
-        return {**campaign_json(campaign), "importReport": report.as_json()}
+        return {**campaign_json(campaign, await numbers_of(campaign)), "importReport": report.as_json()}
 
     @get("/", name="api_campaign_list")
     async def list_(
@@ -65,7 +66,9 @@ class CampaignApi(SignedInApi):
     ) -> dict[str, Any]:
         query = CampaignFilter(status.upper(), instance_id, search, sort_by, sort_order, limit, offset)
         page = await campaign_queries.list_campaigns(current_user.id, query)
-        return listing_json([campaign_json(c) for c in page.items], page.total, limit=page.limit, offset=page.offset)
+        numbers = await numbers_by_campaign(page.items)
+        items = [campaign_json(c, numbers.get(c.id)) for c in page.items]
+        return listing_json(items, page.total, limit=page.limit, offset=page.offset)
 
     @get("/stats", name="api_campaign_stats")
     async def stats(self, current_user: NamedDependency[CurrentUser]) -> dict[str, Any]:
@@ -73,7 +76,7 @@ class CampaignApi(SignedInApi):
 
     @get("/{campaign_id:int}", name="api_campaign_detail")
     async def detail(self, campaign: NamedDependency[Campaign]) -> dict[str, Any]:
-        return campaign_json(campaign)
+        return campaign_json(campaign, await numbers_of(campaign))
 
     @put("/{campaign_id:int}", name="api_campaign_update")
     async def update(
@@ -92,7 +95,7 @@ class CampaignApi(SignedInApi):
             now=clock.now(),
             max_rate=settings.max_rate,
         )
-        return campaign_json(updated)
+        return campaign_json(updated, await numbers_of(updated))
 
     @delete("/{campaign_id:int}", name="api_campaign_delete", status_code=204)
     async def delete(self, campaign_id: FromPath[int], current_user: NamedDependency[CurrentUser]) -> Response[None]:
@@ -110,7 +113,7 @@ class CampaignApi(SignedInApi):
     ) -> dict[str, Any]:
         """409 when the status refuses the action, 404 when missing or not yours, 400 for an unknown action."""
         updated = await campaign_actions.perform(campaign.id, data.action, owner_id=current_user.id, now=clock.now())
-        return campaign_json(updated)
+        return campaign_json(updated, await numbers_of(updated))
 
     @get("/{campaign_id:int}/progress", name="api_campaign_progress")
     async def progress(
