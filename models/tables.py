@@ -180,6 +180,18 @@ class CampaignNumber(Table, tablename="arauto_campaign_number"):
     position = Integer(default=0)
 
 
+class NumberEvent(Table, tablename="arauto_number_event"):
+    """One of a campaign's numbers went down or came back, and what the campaign did (shown on its page)."""
+
+    id = Serial(primary_key=True)
+
+    campaign = ForeignKey(Campaign, on_delete=OnDelete.cascade)
+    instance = ForeignKey(Instance, on_delete=OnDelete.cascade)
+    at = Timestamptz()
+    event = Varchar(length=16)  # down, up, paused, resumed (models/instances/connection.py)
+    reason = Text(default="")
+
+
 class WhatsappCheck(Table, tablename="arauto_whatsapp_check"):
     """Whether a number is on WhatsApp and the JID it resolved to, per user; reused for 30 days."""
 

@@ -28,9 +28,12 @@ async def campaign_numbers(campaign_ids: list[int], first: dict[int, int]) -> di
 
 async def numbers_of(campaign: Campaign) -> list[int]:
     """One campaign's instance ids in order (empty while it has no number)."""
-    if campaign.instance is None:
-        return []
-    return (await campaign_numbers([campaign.id], {campaign.id: campaign.instance}))[campaign.id]
+    return [] if campaign.instance is None else await numbers_of_id(campaign.id, campaign.instance)
+
+
+async def numbers_of_id(campaign_id: int, first: int) -> list[int]:
+    """One campaign's instance ids in order, given its first (`Campaign.instance`)."""
+    return (await campaign_numbers([campaign_id], {campaign_id: first}))[campaign_id]
 
 
 async def save_numbers(

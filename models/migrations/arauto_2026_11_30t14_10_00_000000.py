@@ -1,6 +1,7 @@
 """Reach, issue 12: the pre-check (`precheck`/`check_requested` on campaigns, the JID the check resolved on each
 message, the check's own slot on instances, the per-user results `arauto_whatsapp_check`) and several numbers per
-campaign (`arauto_campaign_number`, filled from each campaign's one number; the number a message goes through).
+campaign (`arauto_campaign_number`, filled from each campaign's one number; the number a message goes through;
+`arauto_number_event`, a number's outages as its campaigns saw them).
 Raw SQL valid on SQLite and PostgreSQL (only the serial key's spelling differs)."""
 
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
@@ -33,6 +34,15 @@ NUMBERS_TABLE = """CREATE TABLE "arauto_campaign_number" (
     "position" INTEGER NOT NULL DEFAULT 0
 )"""
 
+EVENTS_TABLE = """CREATE TABLE "arauto_number_event" (
+    "id" {serial},
+    "campaign" INTEGER NOT NULL REFERENCES "arauto_campaign" ("id") ON DELETE CASCADE,
+    "instance" INTEGER NOT NULL REFERENCES "arauto_instance" ("id") ON DELETE CASCADE,
+    "at" TIMESTAMPTZ NOT NULL,
+    "event" VARCHAR(16) NOT NULL,
+    "reason" TEXT NOT NULL DEFAULT ''
+)"""
+
 
 class _Raw(Table, tablename="migration"):
     pass
@@ -58,12 +68,15 @@ async def forwards() -> MigrationManager:
             'CREATE UNIQUE INDEX "uq_campaign_instance" ON "arauto_campaign_number" (campaign, instance)'
         )
         await _Raw.raw('CREATE INDEX "ix_campaign_instance_instance" ON "arauto_campaign_number" (instance)')
+        await _Raw.raw(EVENTS_TABLE.format(serial=_serial()))
+        await _Raw.raw('CREATE INDEX "ix_number_event_campaign_at" ON "arauto_number_event" (campaign, at)')
         await _Raw.raw(
             'INSERT INTO "arauto_campaign_number" (campaign, instance, position) '
             'SELECT id, instance, 0 FROM "arauto_campaign" WHERE instance IS NOT NULL'
         )
 
     async def drop() -> None:
+        await _Raw.raw('DROP TABLE IF EXISTS "arauto_number_event"')
         await _Raw.raw('DROP TABLE IF EXISTS "arauto_campaign_number"')
         await _Raw.raw('DROP INDEX IF EXISTS "ix_message_campaign_unchecked"')
         await _Raw.raw('DROP TABLE IF EXISTS "arauto_whatsapp_check"')
