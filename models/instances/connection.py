@@ -64,10 +64,13 @@ async def connection_changed(
     return StateChange()
 
 
-def _using(instance_id: int) -> Any:
+async def _using(instance_id: int) -> Any:
     """Campaigns that send through the instance: as their first number or as one of the others."""
-    others = CampaignNumber.select(CampaignNumber.campaign).where(CampaignNumber.instance == instance_id)
-    return (Campaign.instance == instance_id) | Campaign.id.is_in(others)
+    rows = await CampaignNumber.select(CampaignNumber.campaign).where(CampaignNumber.instance == instance_id)
+    others = [int(r["campaign"]) for r in rows]
+    return (
+        (Campaign.instance == instance_id) | Campaign.id.is_in(others) if others else Campaign.instance == instance_id
+    )
 
 
 async def _others_up(campaign_id: int, instance_id: int) -> bool:
@@ -88,7 +91,7 @@ async def _act(instance_id: int, action: lifecycle.Action, now: datetime, reason
     pausing = action is lifecycle.Action.AUTO_PAUSE
     auto_paused: Any = (Campaign.status == CampaignStatus.PAUSED.value) & (Campaign.auto_paused == True)  # noqa: E712
     live: Any = Campaign.status == CampaignStatus.RUNNING.value
-    rows = await Campaign.select(Campaign.id, Campaign.status).where(_using(instance_id) & (live | auto_paused))
+    rows = await Campaign.select(Campaign.id, Campaign.status).where((await _using(instance_id)) & (live | auto_paused))
     done: list[int] = []
     for row in sorted(rows, key=lambda r: r["id"]):
         campaign_id, running = int(row["id"]), row["status"] == CampaignStatus.RUNNING.value

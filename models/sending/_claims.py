@@ -47,11 +47,13 @@ def _running_where(campaign_id: int | None = None) -> Any:
 
 
 async def _running_campaigns(now: datetime, horizon: float) -> list[SendingCampaign]:
-    """Lanes of RUNNING campaigns whose campaign slot and number slot are due, oldest campaign slot first (fair)."""
+    """Lanes of RUNNING campaigns whose campaign slot and number slot are due."""
     rows = await lanes(_running_where())
     end = now + timedelta(seconds=horizon)
     due = [r for r in rows if (r.next_send_at or EARLIEST) <= end and (r.instance_next_send_at or EARLIEST) <= end]
-    return sorted(due, key=lambda r: (r.next_send_at or EARLIEST, r.id))
+    # Oldest campaign slot first (fair across campaigns); within a campaign, the number whose slot is oldest first,
+    # so its sends rotate across its numbers (ties keep the campaign's order of numbers: the sort is stable).
+    return sorted(due, key=lambda r: (r.next_send_at or EARLIEST, r.id, r.instance_next_send_at or EARLIEST))
 
 
 def _instance_shares(rows: list[SendingCampaign], horizon: float) -> dict[int, int]:
