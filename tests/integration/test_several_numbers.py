@@ -11,11 +11,13 @@ from typing import Any
 import pytest
 
 from models.campaigns.numbers import save_numbers
-from models.statuses import CampaignStatus, MessageStatus
+from models.instances.connection import connection_changed
+from models.statuses import CampaignStatus, ConnectionState, MessageStatus
 from models.tables import Campaign, CampaignMessage, NumberEvent
 from scheduler import recovery
 from scheduler.evolution import EvolutionClient
 from tests.factories import make_campaign, recipient_rows
+from tests.fixtures.web import html
 from tests.sending_helpers import (
     busiest_window,
     counters_match_statuses,
@@ -139,3 +141,28 @@ async def test_all_numbers_down_pauses_and_one_back_resumes_without_spending_a_r
     assert delivered_per_phone(sandbox) == Counter({p: 1 for p in phones(10)})
     row, by_status = await counters_match_statuses(campaign.id)
     assert row == by_status == {"pending": 0, "sent": 10, "failed": 0, "skipped": 0, "total": 10}
+
+
+async def test_the_campaign_page_shows_each_numbers_sends_failures_state_and_outages(
+    db, client, login, sandbox, clock, evolution, owner
+):
+    instances = await numbers(owner, sandbox)
+    campaign = await campaign_on(owner, instances, 9, rate_limit=60)
+    sender = dispatcher(clock, evolution)
+    while len(sandbox.messages()) < 6:
+        await sender.run_pass()
+        clock.advance(1)
+    await connection_changed(instances[2].id, ConnectionState.CLOSE, "Disconnected from WhatsApp", now=clock.now())
+    await login(owner)
+    block = html(await client.get(f"/campaigns/{campaign.id}")).select_one(f"#campaign-{campaign.id}-numbers")
+    rows = {
+        int(tr["data-instance"]): (
+            tr.select_one("[data-state]")["data-state"],
+            int(tr.select_one("[data-sent]")["data-sent"]),
+        )
+        for tr in block.select("tr[data-instance]")
+    }
+    assert rows == {instances[0].id: ("open", 2), instances[1].id: ("open", 2), instances[2].id: ("close", 2)}
+    events = [li["data-event"] for li in block.select("li[data-event]")]
+    assert events == ["down"] and "Disconnected from WhatsApp" in block.select_one("li[data-event]").get_text()
+    assert block.has_attr("hx-trigger")  # RUNNING: it keeps itself fresh

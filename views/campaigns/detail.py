@@ -21,6 +21,7 @@ from models import sending
 from models.accounts.users import CurrentUser
 from models.campaigns import actions as campaign_actions
 from models.campaigns.live_progress import live_view
+from models.campaigns.number_view import numbers_view
 from models.campaigns.send_history import Remembered
 from models.campaigns.view import CampaignView, campaign_charts, campaign_view
 from models.errors import IllegalTransition
@@ -137,6 +138,7 @@ class CampaignDetailPages(Controller):
             "charts": charts,
             "recipients": recipients,
             "check": await sending.check_progress(campaign_id, owner_id=current_user.id),
+            "numbers": await numbers_view(view.campaign),
             "notice": "",
             "announcement": "",
         }

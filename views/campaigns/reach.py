@@ -1,5 +1,6 @@
-""""Check numbers" before Start: POST asks for the pre-check now, GET is its progress block (polled while it runs).
-The checking itself is the sender's (scheduler/precheck.py), at the pace of each number."""
+"""Reach blocks of the campaign page: "Check numbers" before Start (POST asks for the pre-check now, GET is its
+progress block, polled while it runs; the checking itself is the sender's, scheduler/precheck.py) and the
+campaign's numbers (each one's sends, failures and state, and their outages), polled while the campaign is live."""
 
 from __future__ import annotations
 
@@ -12,14 +13,24 @@ from litestar.response import Redirect, Template
 
 from models import sending
 from models.accounts.users import CurrentUser
+from models.campaigns.number_view import numbers_view
+from models.tables import Campaign
+from views.campaigns.deps import OWN_CAMPAIGN
 from views.guards import SignedInPages
 from views.i18n import _
 
 PARTIAL = "partials/campaigns/number_check.html"
 
 
-class CampaignNumberCheckPages(SignedInPages):
+class CampaignReachPages(SignedInPages):
     path = "/campaigns"
+    dependencies = OWN_CAMPAIGN
+
+    @get("/{campaign_id:int}/numbers", name="campaign_numbers")
+    async def numbers(self, campaign: NamedDependency[Campaign]) -> Template:
+        """The numbers block alone, for its own poll."""
+        view = await numbers_view(campaign)
+        return Template("partials/campaigns/numbers.html", context={"numbers": view, "campaign": campaign})
 
     @get("/{campaign_id:int}/number-check", name="campaign_number_check")
     async def progress(self, campaign_id: FromPath[int], current_user: NamedDependency[CurrentUser]) -> Template:
