@@ -9,10 +9,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from models.campaigns.numbers import campaign_numbers
 from models.db import atomic
 from models.ownership import get_own
 from models.sending._engine import rows_changed
-from models.statuses import CampaignStatus, MessageStatus
+from models.statuses import CampaignStatus, ConnectionState, MessageStatus
 from models.tables import Campaign, CampaignMessage, Instance, WhatsappCheck
 
 NOT_ON_WHATSAPP = "Not on WhatsApp"  # the error of every message skipped because the check said so
@@ -76,25 +77,34 @@ async def not_on_whatsapp(owner_id: int, phones: list[str], *, now: datetime) ->
 
 
 async def check_batches(*, now: datetime, interval: float = CHECK_INTERVAL) -> list[CheckBatch]:
-    """Apply stored results to waiting messages, then take at most one batch per instance whose check slot is free."""
-    rows = await Campaign.select(
-        Campaign.id,
-        Campaign.owner,
-        Campaign.instance,
-        Campaign.instance.server_url.as_alias("i_url"),
-        Campaign.instance.api_key.as_alias("i_key"),
-        Campaign.instance.instance_name.as_alias("i_name"),
-        Campaign.instance.next_check_at.as_alias("i_next_check"),
-    ).where(_checking_where())
+    """Apply stored results to waiting messages, then take at most one batch per instance whose check slot is free:
+    a campaign asks through the first of its numbers that is not known to be down and has its check slot free."""
+    rows = await Campaign.select(Campaign.id, Campaign.owner, Campaign.instance).where(_checking_where())
+    first = {int(r["id"]): int(r["instance"]) for r in rows}
+    numbers = await campaign_numbers(list(first), first)
+    wanted = sorted({i for ids in numbers.values() for i in ids})
+    fields = (Instance.id, Instance.server_url, Instance.api_key, Instance.instance_name, Instance.next_check_at)
+    up: Any = Instance.id.is_in(wanted or [0]) & (Instance.state != ConnectionState.CLOSE.value)
+    instances = {int(r["id"]): r for r in await Instance.select(*fields).where(up)}
     batches: dict[int, CheckBatch] = {}
     for row in sorted(rows, key=lambda r: r["id"]):
-        instance_id = int(row["instance"])
-        if instance_id in batches or (row["i_next_check"] is not None and row["i_next_check"] > now):
+        free = [
+            i
+            for i in numbers.get(int(row["id"]), [])
+            if i in instances and i not in batches and (instances[i]["next_check_at"] or now) <= now
+        ]
+        if not free:
             continue
+        number = instances[free[0]]
         phones = await _waiting_phones(int(row["id"]), int(row["owner"]), now=now)
-        if phones and await _take_check_slot(instance_id, row["i_next_check"], now=now, interval=interval):
-            batches[instance_id] = CheckBatch(
-                int(row["owner"]), instance_id, row["i_url"], row["i_key"], row["i_name"], tuple(phones)
+        if phones and await _take_check_slot(free[0], number["next_check_at"], now=now, interval=interval):
+            batches[free[0]] = CheckBatch(
+                int(row["owner"]),
+                free[0],
+                number["server_url"],
+                number["api_key"],
+                number["instance_name"],
+                tuple(phones),
             )
     return list(batches.values())
 

@@ -8,8 +8,10 @@ from typing import Any
 import pytest
 
 from models import sending
+from models.campaigns.numbers import save_numbers
 from models.statuses import CampaignStatus, MessageStatus
 from models.tables import CampaignMessage
+from scheduler import precheck
 from scheduler.evolution import EvolutionClient
 from tests.factories import make_campaign, recipient_rows
 from tests.sending_helpers import counters_match_statuses, dispatcher, phones, run_until_done, sandbox_instance
@@ -128,3 +130,14 @@ async def test_not_on_whatsapp_answers_from_stored_results_by_user_and_number(db
     await run_until_done(dispatcher(clock, evolution), clock)
     found = await sending.not_on_whatsapp(owner.id, [*phones(6)], now=clock.now())
     assert found == set(NOT_ON)
+
+
+async def test_with_its_first_number_down_a_campaign_checks_through_another(db, sandbox, clock, evolution, owner):
+    first = await sandbox_instance(owner.id, sandbox, state="close")
+    sandbox.put_instance("two")
+    second = await sandbox_instance(owner.id, sandbox, instance_name="two")
+    campaign = await precheck_campaign(owner, first, phones(3))
+    await save_numbers(campaign.id, first.id, (first.id, second.id))
+    await precheck.check_numbers(evolution, now=clock.now())
+    assert [r["path"] for r in checks(sandbox)] == ["/chat/whatsappNumbers/two"]
+    assert {jid for _, _, jid in (await statuses(campaign.id)).values()} == {f"{p}@s.whatsapp.net" for p in phones(3)}
