@@ -134,11 +134,16 @@ def _fixed_fields_changed(current: Campaign, data: CampaignInput) -> list[str]:
     return [name for name, value in given.items() if value != stored[name]]
 
 
+def _same_numbers(given: tuple[int, ...], stored: list[int]) -> bool:
+    """The same first number and the same others (the page form cannot say their order)."""
+    return given[:1] == tuple(stored[:1]) and set(given) == set(stored)
+
+
 async def _update_paused(current: Campaign, data: CampaignInput, *, now: datetime, max_rate: int) -> Campaign:
     """A PAUSED campaign takes a new message and rate; the claim reads both from the campaign row, so every
     message still pending goes out with them after resume."""
     changed = _fixed_fields_changed(current, data)
-    if data.instance_ids is not None and list(data.instance_ids) != await numbers_of(current):
+    if data.instance_ids is not None and not _same_numbers(data.instance_ids, await numbers_of(current)):
         changed.append("instance_ids")
     if changed:
         raise IllegalTransition(paused_refusal(changed))

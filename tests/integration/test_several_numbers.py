@@ -7,10 +7,11 @@ from __future__ import annotations
 from collections import Counter
 from datetime import datetime
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 
-from models.campaigns.numbers import save_numbers
+from models.campaigns.numbers import numbers_of, save_numbers
 from models.instances.connection import connection_changed
 from models.statuses import CampaignStatus, ConnectionState, MessageStatus
 from models.tables import Campaign, CampaignMessage, NumberEvent
@@ -166,3 +167,30 @@ async def test_the_campaign_page_shows_each_numbers_sends_failures_state_and_out
     events = [li["data-event"] for li in block.select("li[data-event]")]
     assert events == ["down"] and "Disconnected from WhatsApp" in block.select_one("li[data-event]").get_text()
     assert block.has_attr("hx-trigger")  # RUNNING: it keeps itself fresh
+
+
+async def test_the_form_saves_the_ticked_numbers_after_the_chosen_one(db, client, login, sandbox, owner):
+    instances = await numbers(owner, sandbox)
+    await login(owner)
+    page = html(await client.get("/campaigns/new"))
+    token = page.select_one('input[name="_csrf_token"]')["value"]
+    assert len(page.select('input[name="other_instance_ids"]')) == 3
+    form = [
+        ("_csrf_token", token),
+        ("name", "Two numbers"),
+        ("instance_id", str(instances[1].id)),
+        ("other_instance_ids", str(instances[2].id)),
+        ("message", "Hello"),
+        ("rate_limit", "20"),
+        ("max_retries", "3"),
+        ("precheck", "on"),
+    ]
+    body = urlencode(form).encode()
+    headers = {"content-type": "application/x-www-form-urlencoded"}
+    response = await client.post("/campaigns/", content=body, headers=headers)
+    assert response.status_code == 303, response.text
+    campaign = await Campaign.objects().where(Campaign.name == "Two numbers").first()
+    assert await numbers_of(campaign) == [instances[1].id, instances[2].id]
+    edit = html(await client.get(f"/campaigns/{campaign.id}/edit"))
+    ticked = [box["value"] for box in edit.select('input[name="other_instance_ids"][checked]')]
+    assert ticked == [str(instances[2].id)]

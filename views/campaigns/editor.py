@@ -16,12 +16,13 @@ from models.campaigns import editing as campaigns
 from models.campaigns import lifecycle
 from models.campaigns import preview as campaign_preview
 from models.campaigns import queries as campaign_queries
+from models.campaigns.numbers import numbers_of
 from models.campaigns.rules import MEDIA_TYPES, checked
 from models.errors import IllegalTransition, NotFoundOrNotYours, ValidationFailed
 from models.tables import Campaign
 from scheduler.clock import Clock
 from settings import Settings
-from views.campaigns.forms import CampaignForm, campaign_form_of, field_errors, parse_campaign
+from views.campaigns.forms import CampaignForm, campaign_form_of, field_errors, other_ids, parse_campaign
 from views.i18n import _
 
 AnyRequest = Request[Any, Any, Any]
@@ -41,6 +42,7 @@ async def _form_page(
         "instances": await campaign_queries.instance_choices(owner_id),
         "templates": await message_templates.list_templates(owner_id),
         "media_types": MEDIA_TYPES,
+        "other_ids": other_ids(form),
         "preview": preview,
         "message_and_rate_only": campaign is not None and not lifecycle.can_edit(campaign.status),
     }
@@ -113,7 +115,7 @@ class CampaignEditorRoutes(Controller):
         (naming the status)."""
         if not lifecycle.can_edit_message(campaign.status):
             raise IllegalTransition(campaigns.edit_refusal(campaign.status))
-        form = campaign_form_of(campaign, current_user.timezone)
+        form = campaign_form_of(campaign, current_user.timezone, await numbers_of(campaign))
         return await _form_page(current_user.id, form, campaign=campaign, errors={})
 
     @post("/{campaign_id:int}/edit", name="campaign_update")

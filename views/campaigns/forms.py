@@ -7,7 +7,7 @@ translates them for the form.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
@@ -32,6 +32,7 @@ class CampaignForm:
     schedule_date: str = ""
     schedule_time: str = ""
     precheck: str = ""  # a checkbox: "on" when ticked, absent otherwise (the new form starts ticked)
+    other_instance_ids: str | list[str] = ""  # checkboxes: the campaign's other numbers, one value or several
     campaign_id: str = ""  # the preview's hint: which campaign's recipients to render for
 
 
@@ -107,10 +108,19 @@ def parse_campaign(form: CampaignForm, timezone: str) -> tuple[CampaignInput, di
         scheduled_for=_schedule(form, timezone, errors),
         precheck=form.precheck == "on",
     )
+    if data.instance_id is not None:  # the form always says every number: ticked ones follow the first
+        others = [int(raw) for raw in other_ids(form) if raw.isdigit() and int(raw) != data.instance_id]
+        data = replace(data, instance_ids=(data.instance_id, *dict.fromkeys(others)))
     return data, errors
 
 
-def campaign_form_of(campaign: Campaign, timezone: str) -> CampaignForm:
+def other_ids(form: CampaignForm) -> list[str]:
+    """The ticked "also send through" numbers as strings (what the template compares with)."""
+    raw = form.other_instance_ids
+    return [raw] if isinstance(raw, str) and raw else list(raw) if isinstance(raw, list) else []
+
+
+def campaign_form_of(campaign: Campaign, timezone: str, numbers: list[int] | None = None) -> CampaignForm:
     """The edit form, filled from the stored campaign (schedule shown in the user's zone)."""
     local = in_zone(campaign.scheduled_for, timezone) if campaign.scheduled_for else None
     return CampaignForm(
@@ -126,5 +136,6 @@ def campaign_form_of(campaign: Campaign, timezone: str) -> CampaignForm:
         schedule_date=local.strftime("%Y-%m-%d") if local else "",
         schedule_time=local.strftime("%H:%M") if local else "",
         precheck="on" if campaign.precheck else "",
+        other_instance_ids=[str(i) for i in (numbers or [])[1:]],
         campaign_id=str(campaign.id),
     )
