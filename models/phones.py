@@ -80,3 +80,8 @@ def _normalise_compact(compact: str, region: str) -> str:
 def is_known_region(region: str) -> bool:
     """A two-letter region `phonenumbers` knows (BR, PT, US...), as accepted for `defaultRegion`."""
     return phonenumbers.country_code_for_region(region.upper()) != 0
+
+
+def jid_differs(phone: str, jid: str) -> bool:
+    """True when WhatsApp resolved the number to another one (Brazil's ninth digit): shown flagged, never guessed."""
+    return bool(jid) and jid.split("@", 1)[0] != phone

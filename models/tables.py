@@ -118,6 +118,7 @@ class Instance(Table, tablename="arauto_instance"):
     daily_cap = Integer(default=1000)
     cost_per_message = Numeric(digits=(12, 4), default=Decimal(0))  # in ARAUTO_CURRENCY; exact, never a float
     next_send_at = Timestamptz(null=True, default=None)
+    next_check_at = Timestamptz(null=True, default=None)  # the number check's own slot (models/sending/_precheck)
     sent_today = Integer(default=0)
     sent_day = Date(null=True, default=None)
     created_at = Timestamptz()
@@ -162,6 +163,8 @@ class Campaign(Table, tablename="arauto_campaign"):
     completed_at = Timestamptz(null=True, default=None)
     rate_limit = Integer(default=20)
     max_retries = Integer(default=3)
+    precheck = Boolean(default=False)  # check numbers on WhatsApp before the first send (new campaigns: on)
+    check_requested = Boolean(default=False)  # "Check numbers" asked before Start
     next_send_at = Timestamptz(null=True, default=None)
     total_recipients = Integer(default=0)
     pending_count = Integer(default=0)
@@ -191,6 +194,8 @@ class CampaignMessage(Table, tablename="arauto_campaign_message"):
     claimed_by = Varchar(length=64, default="")
     evolution_id = Varchar(length=64, null=True, default=None, index=True)
     remote_jid = Varchar(length=128, default="")
+    whatsapp_jid = Varchar(length=128, default="")  # the JID the pre-check resolved ('' = not checked)
+    instance_id = Integer(null=True, default=None)  # the number that sends to it (set at claim, kept for retries)
     error = Text(default="")
     sent_at = Timestamptz(null=True, default=None)
     delivered_at = Timestamptz(null=True, default=None)
@@ -231,6 +236,40 @@ class Alert(Table, tablename="arauto_alert"):
     delivery_attempts = Integer(default=0)
     next_delivery_at = Timestamptz(null=True, default=None)
     delivery_error = Varchar(length=500, default="")
+
+
+class CampaignNumber(Table, tablename="arauto_campaign_number"):
+    """One of a campaign's numbers (`instanceIds`, in order; the first is also `Campaign.instance`)."""
+
+    id = Serial(primary_key=True)
+
+    campaign = ForeignKey(Campaign, on_delete=OnDelete.cascade)
+    instance = ForeignKey(Instance, on_delete=OnDelete.restrict)  # indexed by the migration
+    position = Integer(default=0)
+
+
+class NumberEvent(Table, tablename="arauto_number_event"):
+    """One of a campaign's numbers went down or came back, and what the campaign did (shown on its page)."""
+
+    id = Serial(primary_key=True)
+
+    campaign = ForeignKey(Campaign, on_delete=OnDelete.cascade)
+    instance = ForeignKey(Instance, on_delete=OnDelete.cascade)
+    at = Timestamptz()
+    event = Varchar(length=16)  # down, up, paused, resumed (models/instances/connection.py)
+    reason = Text(default="")
+
+
+class WhatsappCheck(Table, tablename="arauto_whatsapp_check"):
+    """Whether a number is on WhatsApp and the JID it resolved to, per user; reused for 30 days."""
+
+    id = Serial(primary_key=True)
+
+    owner = ForeignKey(BaseUser, on_delete=OnDelete.cascade)
+    phone = Varchar(length=20)
+    on_whatsapp = Boolean(default=False)
+    jid = Varchar(length=128, default="")
+    checked_at = Timestamptz()
 
 
 class OptOut(Table, tablename="arauto_opt_out"):

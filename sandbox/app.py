@@ -17,6 +17,10 @@ Guard order: unknown instance -> 404 before auth; then the `apikey` header (glob
 an instance token on its own instance) -> 401 `"Unauthorized"`. Behaviour knobs (latency, hangs,
 5xx, 429, numbers not on WhatsApp, receipt switches, seed) live in `sandbox.state.Knobs`; the
 control API that sets them and shows the request log is documented in `sandbox.control`.
+
+Number rules (whatsappNumbers and sends alike): a number is not on WhatsApp when its digits or JID are listed
+in the `not_on_whatsapp` knob; it resolves to a JID as Evolution's createJid does (`payloads.normalise_jid`), so a
+Brazilian mobile typed with its ninth digit (5531987654321) resolves to the JID without it (553187654321@...).
 """
 
 from __future__ import annotations

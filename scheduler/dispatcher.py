@@ -30,7 +30,7 @@ from models.errors import IllegalTransition
 from models.instances.connection import connection_changed
 from models.sending import Claimed
 from models.statuses import ConnectionState
-from scheduler import outcomes
+from scheduler import outcomes, precheck
 from scheduler.clock import Clock
 from scheduler.evolution import Ambiguous, EvolutionClient, InstanceDown, Rejected, SendResult, Sent
 from scheduler.group_commit import GroupCommit
@@ -81,10 +81,12 @@ class Dispatcher:
         return self._sent
 
     async def run_pass(self) -> PassReport:
-        """Claim what is due now, send it, record it, then pause/complete campaigns as the outcomes say."""
+        """Check numbers waiting for the pre-check, claim what is due now, send it, record it, then pause/complete
+        campaigns as the outcomes say."""
         report = PassReport()
         if self.stopping.is_set():
             return report
+        await precheck.check_numbers(self.client, now=self.clock.now())
         claims = await sending.claim_batch(
             limit=self.batch_size,
             worker=self.worker,
@@ -137,7 +139,7 @@ class Dispatcher:
                 claim.server_url,
                 claim.api_key,
                 claim.instance_name,
-                claim.phone,
+                claim.destination,
                 claim.media_url,
                 claim.media_type or "image",  # type: ignore[arg-type]
                 caption=text or None,
@@ -151,13 +153,15 @@ class Dispatcher:
                 claim.server_url,
                 claim.api_key,
                 claim.instance_name,
-                claim.phone,
+                claim.destination,
                 upload.base64,
                 upload.kind,  # type: ignore[arg-type]
                 caption=text or None,
                 file_name=upload.file_name,
             )
-        return await self.client.send_text(claim.server_url, claim.api_key, claim.instance_name, claim.phone, text)
+        return await self.client.send_text(
+            claim.server_url, claim.api_key, claim.instance_name, claim.destination, text
+        )
 
     def _uploaded_media(self, campaign_id: int) -> asyncio.Task[campaign_media.MediaPayload | None]:
         if campaign_id not in self._media:

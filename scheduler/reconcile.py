@@ -17,7 +17,7 @@ CLOCK_SKEW_SECONDS = 5  # Evolution's clock may be a little behind ours
 
 class Target(Protocol):
     @property
-    def phone(self) -> str: ...
+    def destination(self) -> str: ...
     @property
     def claimed_at(self) -> datetime: ...
     @property
@@ -34,15 +34,15 @@ class Finder(Protocol):
     ) -> tuple[FoundMessage, ...] | Failure: ...
 
 
-def chat_jid(phone: str) -> str:
-    """The WhatsApp chat of an E.164-digits number (what Evolution stores as key.remoteJid)."""
-    return f"{phone}@s.whatsapp.net"
+def chat_jid(destination: str) -> str:
+    """The WhatsApp chat of a send's destination: a resolved JID as is, E.164 digits as their user JID."""
+    return destination if "@" in destination else f"{destination}@s.whatsapp.net"
 
 
 async def find_our_send(client: Finder, target: Target, *, since: datetime) -> FoundMessage | Failure | None:
     """The message we sent to `target` since `since`, None if Evolution has none, or the failure of asking."""
     found = await client.find_messages(
-        target.server_url, target.api_key, target.instance_name, remote_jid=chat_jid(target.phone)
+        target.server_url, target.api_key, target.instance_name, remote_jid=chat_jid(target.destination)
     )
     if not isinstance(found, tuple):
         return found

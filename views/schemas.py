@@ -55,12 +55,15 @@ class CampaignCreate(msgspec.Struct, rename="camel", forbid_unknown_fields=True)
     rate_limit: BoundedInt = DEFAULT_RATE
     max_retries: BoundedInt = DEFAULT_RETRIES
     scheduled_for: datetime | None = None
+    precheck: bool = True
+    instance_ids: list[int] | None = None
     recipients: list[RecipientIn] = []
     list_ids: list[int] = []  # lists to send to (may stand in for recipients); frozen into messages at Start
     exclude_list_ids: list[int] = []  # lists whose numbers are left out
 
     def as_input(self) -> CampaignInput:
-        return CampaignInput(**{field.name: getattr(self, field.name) for field in fields(CampaignInput)})
+        given = {field.name: getattr(self, field.name) for field in fields(CampaignInput)}
+        return CampaignInput(**{**given, "instance_ids": _ids(self.instance_ids)})
 
 
 class CampaignUpdate(msgspec.Struct, rename="camel", forbid_unknown_fields=True):
@@ -78,15 +81,24 @@ class CampaignUpdate(msgspec.Struct, rename="camel", forbid_unknown_fields=True)
     scheduled_for: datetime | UnsetType | None = UNSET
     list_ids: list[int] | UnsetType = UNSET
     exclude_list_ids: list[int] | UnsetType = UNSET
+    precheck: bool | UnsetType = UNSET
+    instance_ids: list[int] | UnsetType = UNSET
 
     def merged_into(self, campaign: Campaign) -> CampaignInput:
         sent = {f: getattr(self, f) for f in self.__struct_fields__ if getattr(self, f) is not UNSET}
-        return replace(CampaignInput.of(campaign), **{f: v for f, v in sent.items() if f not in LIST_FIELDS})
+        sent = {f: v for f, v in sent.items() if f not in LIST_FIELDS}
+        if "instance_ids" in sent:
+            sent["instance_ids"] = _ids(sent["instance_ids"])
+        return replace(CampaignInput.of(campaign), **sent)
 
     def lists(self) -> tuple[list[int] | None, list[int] | None]:
         """(listIds, excludeListIds) as sent; None for a side left out (it keeps its value)."""
         include, exclude = self.list_ids, self.exclude_list_ids
         return (None if include is UNSET else include, None if exclude is UNSET else exclude)
+
+
+def _ids(values: list[int] | None) -> tuple[int, ...] | None:
+    return None if values is None else tuple(values)
 
 
 class TemplateWrite(msgspec.Struct, rename="camel", forbid_unknown_fields=True):
@@ -105,13 +117,14 @@ def listing_json(items: Iterable[dict[str, Any]], total: int, **paging: int) -> 
     return {"items": list(items), "total": total, **paging}
 
 
-def campaign_json(campaign: Campaign) -> dict[str, Any]:
-    """A campaign as the original system's API shows it."""
+def campaign_json(campaign: Campaign, numbers: list[int] | None = None) -> dict[str, Any]:
+    """A campaign as the original system's API shows it; `numbers` are its `instanceIds` (default: the one)."""
     return {
         "id": campaign.id,
         "name": campaign.name,
         "status": campaign.status,
         "instanceId": campaign.instance,
+        "instanceIds": numbers if numbers is not None else [i for i in (campaign.instance,) if i is not None],
         "templateId": campaign.template,
         "message": campaign.message,
         "mediaUrl": campaign.media_url or None,
@@ -130,6 +143,7 @@ def campaign_json(campaign: Campaign) -> dict[str, Any]:
         "skippedCount": campaign.skipped_count,
         "rateLimit": campaign.rate_limit,
         "maxRetries": campaign.max_retries,
+        "precheck": campaign.precheck,
         "pauseReason": campaign.pause_reason or None,
         "createdAt": _iso(campaign.created_at),
         "updatedAt": _iso(campaign.updated_at),

@@ -11,6 +11,7 @@ from piccolo.columns import Column
 
 from models.campaigns import history, lifecycle
 from models.campaigns.history import Who
+from models.campaigns.numbers import numbers_of, save_numbers
 from models.campaigns.rules import CampaignInput, checked, message_errors, number_errors
 from models.db import atomic
 from models.errors import IllegalTransition, ImportRejected, ValidationFailed
@@ -48,6 +49,7 @@ def _columns(data: CampaignInput) -> dict[str, Any]:
         "rate_limit": data.rate_limit,
         "max_retries": data.max_retries,
         "scheduled_for": data.scheduled_for,
+        "precheck": data.precheck,
         "status": _status_for(data),
     }
 
@@ -60,7 +62,9 @@ async def create(data: CampaignInput, *, owner_id: int, now: datetime, max_rate:
     """A new DRAFT (or SCHEDULED) campaign with no recipients yet."""
     data = await checked(data, owner_id=owner_id, now=now, max_rate=max_rate)
     campaign = Campaign(owner=owner_id, created_at=now, updated_at=now, **_columns(data))
-    await campaign.save()
+    async with atomic():
+        await campaign.save()
+        await save_numbers(campaign.id, data.instance_id, data.instance_ids)
     return campaign
 
 
@@ -133,10 +137,17 @@ def _fixed_fields_changed(current: Campaign, data: CampaignInput) -> list[str]:
     return [name for name, value in given.items() if value != stored[name]]
 
 
+def _same_numbers(given: tuple[int, ...], stored: list[int]) -> bool:
+    """The same first number and the same others (the page form cannot say their order)."""
+    return given[:1] == tuple(stored[:1]) and set(given) == set(stored)
+
+
 async def _update_paused(current: Campaign, data: CampaignInput, *, now: datetime, max_rate: int) -> Campaign:
     """A PAUSED campaign takes a new message and rate; the claim reads both from the campaign row, so every
     message still pending goes out with them after resume."""
     changed = _fixed_fields_changed(current, data)
+    if data.instance_ids is not None and not _same_numbers(data.instance_ids, await numbers_of(current)):
+        changed.append("instance_ids")
     if changed:
         raise IllegalTransition(paused_refusal(changed))
     errors = {
@@ -179,11 +190,14 @@ async def _update(current: Campaign, data: CampaignInput, *, now: datetime, max_
     changes["updated_at"] = now
     changes["pause_reason"] = ""  # a "not started at its scheduled time" note is answered by the edit
     editable = [s.value for s in lifecycle.EDITABLE]
-    changed = (
-        await Campaign.update(changes)
-        .where((Campaign.id == campaign_id) & (Campaign.owner == owner_id) & Campaign.status.is_in(editable))
-        .returning(Campaign.id)
-    )
+    async with atomic():
+        changed = (
+            await Campaign.update(changes)
+            .where((Campaign.id == campaign_id) & (Campaign.owner == owner_id) & Campaign.status.is_in(editable))
+            .returning(Campaign.id)
+        )
+        if changed:
+            await save_numbers(campaign_id, data.instance_id, data.instance_ids, replaced=current.instance)
     if not changed:  # the sender started it between the read and the write
         raise IllegalTransition(edit_refusal((await get(campaign_id, owner_id=owner_id)).status))
     return await get(campaign_id, owner_id=owner_id)

@@ -12,6 +12,7 @@ from collections.abc import AsyncIterator
 from datetime import datetime
 from typing import Any
 
+from models.phones import jid_differs
 from models.recipients.campaign_table import variable_names
 from models.spreadsheet import BOM, PhoneCell, SheetLocale, csv_text, phone_text
 from models.tables import CampaignMessage
@@ -19,8 +20,10 @@ from models.timezones import local
 from models.variables import decode
 
 BATCH_SIZE = 1000
-FIXED_HEADER = ("phone", "status", "error", "sent_at", "delivered_at", "read_at", "replied_at")
-TIME_COLUMNS = FIXED_HEADER[3:]
+FIXED_HEADER = (
+    "phone", "status", "error", "sent_at", "delivered_at", "read_at", "replied_at", "whatsapp_jid", "jid_differs"
+)
+TIME_COLUMNS = ("sent_at", "delivered_at", "read_at", "replied_at")
 
 
 async def _batches(campaign_id: int) -> AsyncIterator[list[dict[str, Any]]]:
@@ -38,6 +41,7 @@ async def _batches(campaign_id: int) -> AsyncIterator[list[dict[str, Any]]]:
                 CampaignMessage.delivered_at,
                 CampaignMessage.read_at,
                 CampaignMessage.replied_at,
+                CampaignMessage.whatsapp_jid,
             )
             .where((CampaignMessage.campaign == campaign_id) & (CampaignMessage.id > last_id))
             .order_by(CampaignMessage.id)
@@ -61,6 +65,8 @@ def report_row(record: dict[str, Any], names: list[str], timezone: str, sheet: S
         sheet.label(record["status"]),
         record["error"],
         *times,
+        record["whatsapp_jid"],
+        sheet.label("yes") if jid_differs(record["phone"], record["whatsapp_jid"]) else "",
     ]
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from urllib.parse import urlparse
 
+from models.campaigns.numbers import MAX_NUMBERS
 from models.errors import ValidationFailed
 from models.ownership import get_own
 from models.rendering import MAX_MESSAGE_LENGTH
@@ -42,6 +43,8 @@ class CampaignInput:
     rate_limit: int = DEFAULT_RATE
     max_retries: int = DEFAULT_RETRIES
     scheduled_for: datetime | None = None
+    precheck: bool = True  # check numbers on WhatsApp before the first send: on for new campaigns
+    instance_ids: tuple[int, ...] | None = None  # all its numbers in order (None: `instance_id` alone, or as stored)
 
     @classmethod
     def of(cls, campaign: Campaign) -> CampaignInput:
@@ -57,6 +60,7 @@ class CampaignInput:
             rate_limit=campaign.rate_limit,
             max_retries=campaign.max_retries,
             scheduled_for=campaign.scheduled_for,
+            precheck=campaign.precheck,
         )
 
 
@@ -72,8 +76,11 @@ async def checked(
     data = replace(data, name=data.name.strip(), media_url=data.media_url.strip(), media_type=data.media_type.strip())
     if data.template_id is not None:
         data = with_template(data, await get_own(MessageTemplate, data.template_id, owner_id, label="Template"))
-    if data.instance_id is not None:
-        await get_own(Instance, data.instance_id, owner_id, label="Instance")
+    number_problems: dict[str, str] = {}
+    if data.instance_ids is not None:
+        data, number_problems = replace(data, instance_id=next(iter(data.instance_ids), None)), numbers_errors(data)
+    for instance_id in sorted(i for i in {data.instance_id, *(data.instance_ids or ())} if i is not None):
+        await get_own(Instance, instance_id, owner_id, label="Instance")
     keeps_schedule = stored_schedule is not None and data.scheduled_for == stored_schedule
     errors = {
         **name_errors(data.name),
@@ -82,12 +89,23 @@ async def checked(
         **number_errors(data.rate_limit, data.max_retries, max_rate),
         **({} if keeps_schedule else schedule_errors(data.scheduled_for, now)),
         **nul_errors(_text_fields(data)),
+        **number_problems,
     }
     if data.instance_id is None:
         errors["instanceId"] = "Choose the instance (WhatsApp number) that sends this campaign."
     if errors:
         raise ValidationFailed(errors)
     return data
+
+
+def numbers_errors(data: CampaignInput) -> dict[str, str]:
+    """`instanceIds`: one to MAX_NUMBERS numbers, each once."""
+    ids = data.instance_ids or ()
+    if not 1 <= len(ids) <= MAX_NUMBERS:
+        return {"instanceIds": f"Choose from 1 to {MAX_NUMBERS} numbers."}
+    if len(set(ids)) != len(ids):
+        return {"instanceIds": "Choose each number once."}
+    return {}
 
 
 def _text_fields(data: CampaignInput) -> dict[str, str]:

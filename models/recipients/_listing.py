@@ -8,6 +8,7 @@ from typing import Any
 
 from models.errors import ValidationFailed
 from models.ownership import get_own
+from models.phones import jid_differs
 from models.statuses import MessageStatus
 from models.tables import Campaign, CampaignMessage
 from models.variables import decode, parse_names
@@ -27,6 +28,7 @@ class RecipientView:
     delivered_at: datetime | None
     read_at: datetime | None
     replied_at: datetime | None = None
+    whatsapp_jid: str = ""
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -40,6 +42,8 @@ class RecipientView:
             "deliveredAt": _iso(self.delivered_at),
             "readAt": _iso(self.read_at),
             "repliedAt": _iso(self.replied_at),
+            "whatsappJid": self.whatsapp_jid or None,
+            "whatsappJidDiffers": jid_differs(self.phone, self.whatsapp_jid),
         }
 
 
@@ -88,4 +92,5 @@ def _view(row: dict[str, Any], names: list[str]) -> RecipientView:
         delivered_at=row["delivered_at"],
         read_at=row["read_at"],
         replied_at=row["replied_at"],
+        whatsapp_jid=row["whatsapp_jid"],
     )

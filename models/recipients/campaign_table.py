@@ -18,6 +18,7 @@ from models.campaigns import lifecycle
 from models.campaigns.history import Who
 from models.db import atomic
 from models.errors import IllegalTransition
+from models.phones import jid_differs
 from models.recent import Recent
 from models.statuses import MessageStatus
 from models.tables import Campaign, CampaignMessage
@@ -39,6 +40,11 @@ class RecipientRow:
     sent_at: datetime | None
     delivered_at: datetime | None
     read_at: datetime | None
+    whatsapp_jid: str = ""
+
+    @property
+    def jid_differs(self) -> bool:
+        return jid_differs(self.phone, self.whatsapp_jid)
 
 
 @dataclass(frozen=True)
@@ -99,6 +105,7 @@ async def recipient_page(
             CampaignMessage.sent_at,
             CampaignMessage.delivered_at,
             CampaignMessage.read_at,
+            CampaignMessage.whatsapp_jid,
         )
         .where(where)
         .order_by(CampaignMessage.id)

@@ -1,5 +1,9 @@
-"""claim_batch: reserve send slots (campaign rate, instance cap, daily cap) and claim due messages, committed
-before any HTTP call. Slots move by compare-and-swap UPDATEs, so they hold across processes and restarts."""
+"""claim_batch: reserve send slots (campaign rate, each number's cap, daily cap) and claim due messages, committed
+before any HTTP call. Slots move by compare-and-swap UPDATEs, so they hold across processes and restarts.
+
+A campaign on several numbers is claimed lane by lane (models/sending/_lanes.py): every lane moves the campaign's
+one slot and its own number's slot, so the campaign's rate holds overall and each number's cap holds across all the
+campaigns on it. A message takes the number of the lane that claims it first and keeps it for its retries."""
 
 from __future__ import annotations
 
@@ -12,7 +16,8 @@ from models.db import atomic
 from models.inbound import OPTED_OUT
 from models.instances.daily_cap import cap_day
 from models.sending._engine import rows_changed, skip_locked
-from models.sending._rows import CAMPAIGN_FIELDS, MESSAGE_FIELDS, DueMessage, SendingCampaign
+from models.sending._lanes import lanes
+from models.sending._rows import MESSAGE_FIELDS, DueMessage, SendingCampaign
 from models.sending._types import Claimed, Planner, SlotPlan
 from models.statuses import CampaignStatus, MessageStatus
 from models.tables import Campaign, CampaignMessage, Instance, OptOut
@@ -42,11 +47,13 @@ def _running_where(campaign_id: int | None = None) -> Any:
 
 
 async def _running_campaigns(now: datetime, horizon: float) -> list[SendingCampaign]:
-    """RUNNING campaigns whose own slot and whose instance's slot are due, oldest campaign slot first (fair)."""
-    rows = [SendingCampaign.decode(r) for r in await Campaign.select(*CAMPAIGN_FIELDS).where(_running_where())]
+    """Lanes of RUNNING campaigns whose campaign slot and number slot are due."""
+    rows = await lanes(_running_where())
     end = now + timedelta(seconds=horizon)
     due = [r for r in rows if (r.next_send_at or EARLIEST) <= end and (r.instance_next_send_at or EARLIEST) <= end]
-    return sorted(due, key=lambda r: (r.next_send_at or EARLIEST, r.id))
+    # Oldest campaign slot first (fair across campaigns); within a campaign, the number whose slot is oldest first,
+    # so its sends rotate across its numbers (ties keep the campaign's order of numbers: the sort is stable).
+    return sorted(due, key=lambda r: (r.next_send_at or EARLIEST, r.id, r.instance_next_send_at or EARLIEST))
 
 
 def _instance_shares(rows: list[SendingCampaign], horizon: float) -> dict[int, int]:
@@ -85,7 +92,14 @@ async def claim_batch(
         try:
             claimed.extend(
                 await _claim_campaign(
-                    row.id, room=room, worker=worker, now=now, horizon=horizon, planner=planner, rng=rng
+                    row.id,
+                    row.instance_id,
+                    room=room,
+                    worker=worker,
+                    now=now,
+                    horizon=horizon,
+                    planner=planner,
+                    rng=rng,
                 )
             )
         except _SlotTaken:
@@ -95,6 +109,7 @@ async def claim_batch(
 
 async def _claim_campaign(
     campaign_id: int,
+    instance_id: int,
     *,
     room: int,
     worker: str,
@@ -104,15 +119,14 @@ async def _claim_campaign(
     rng: random.Random | None,
 ) -> list[Claimed]:
     async with atomic():
-        rows = await Campaign.select(*CAMPAIGN_FIELDS).where(_running_where(campaign_id))
-        if not rows:
+        row = next((lane for lane in await lanes(_running_where(campaign_id)) if lane.instance_id == instance_id), None)
+        if row is None:
             return []
-        row = SendingCampaign.decode(rows[0])
         today = cap_day(now)
         room = min(room, row.daily_room(today))
         if room <= 0:
             return []
-        messages = await _due_messages(campaign_id, room, now)
+        messages = await _due_messages(row, room, now)
         messages = await _skip_opted_out(row, messages, now)
         if not messages:
             return []
@@ -127,18 +141,22 @@ async def _claim_campaign(
                 CampaignMessage.status: MessageStatus.SENDING.value,
                 CampaignMessage.claimed_at: now,
                 CampaignMessage.claimed_by: worker,
+                CampaignMessage.instance_id: row.instance_id,
             }
         ).where(CampaignMessage.id.is_in(ids) & (CampaignMessage.status == MessageStatus.PENDING.value))
     return [_claimed(row, m, now, send_at) for m, send_at in zip(messages, plan.send_times, strict=False)]
 
 
-async def _due_messages(campaign_id: int, room: int, now: datetime) -> list[DueMessage]:
+async def _due_messages(row: SendingCampaign, room: int, now: datetime) -> list[DueMessage]:
+    """PENDING and due, not kept by another of the campaign's numbers; with the pre-check on, only numbers it
+    resolved (unchecked ones wait for their check)."""
     due: Any = CampaignMessage.next_attempt_at.is_null() | (CampaignMessage.next_attempt_at <= now)
+    due &= CampaignMessage.instance_id.is_null() | (CampaignMessage.instance_id == row.instance_id)
+    if row.precheck:
+        due &= CampaignMessage.whatsapp_jid != ""
     query = (
         CampaignMessage.select(*MESSAGE_FIELDS)
-        .where(
-            (CampaignMessage.campaign == campaign_id) & (CampaignMessage.status == MessageStatus.PENDING.value) & due
-        )
+        .where((CampaignMessage.campaign == row.id) & (CampaignMessage.status == MessageStatus.PENDING.value) & due)
         .order_by(CampaignMessage.id)
         .limit(room)
     )
@@ -256,4 +274,5 @@ def _claimed(row: SendingCampaign, message: DueMessage, now: datetime, send_at: 
         instance_name=row.instance_name,
         claimed_at=now,
         send_at=send_at,
+        whatsapp_jid=message.whatsapp_jid,
     )

@@ -10,9 +10,31 @@ from piccolo.query.functions.aggregate import Count
 from models.sending._engine import rows_changed
 from models.sending._types import StaleClaim
 from models.statuses import CampaignStatus, MessageStatus
-from models.tables import Campaign, CampaignMessage
+from models.tables import Campaign, CampaignMessage, Instance
 
 SENDING = MessageStatus.SENDING.value
+
+
+async def _through_their_number(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A claim names the number it went through (several per campaign): reconcile there, not on the first one."""
+    other = {int(r["through"]) for r in rows if r["through"] is not None and r["through"] != r["instance_id"]}
+    if not other:
+        return rows
+    found = {
+        int(i["id"]): i
+        for i in await Instance.select(
+            Instance.id, Instance.server_url, Instance.api_key, Instance.instance_name
+        ).where(Instance.id.is_in(list(other)))
+    }
+    moved = []
+    for row in rows:
+        number = found.get(row["through"]) if row["through"] is not None else None
+        moved.append(row if number is None else {**row, "instance_id": number["id"], **_address(number)})
+    return moved
+
+
+def _address(instance: dict[str, Any]) -> dict[str, Any]:
+    return {k: instance[k] for k in ("server_url", "api_key", "instance_name")}
 
 
 async def stale_claims(*, now: datetime, lease: float, limit: int = 200) -> list[StaleClaim]:
@@ -23,7 +45,9 @@ async def stale_claims(*, now: datetime, lease: float, limit: int = 200) -> list
             CampaignMessage.id,
             CampaignMessage.campaign,
             CampaignMessage.phone,
+            CampaignMessage.whatsapp_jid,
             CampaignMessage.claimed_at,
+            CampaignMessage.instance_id.as_alias("through"),
             CampaignMessage.campaign._.instance.as_alias("instance_id"),
             CampaignMessage.campaign._.instance._.server_url.as_alias("server_url"),
             CampaignMessage.campaign._.instance._.api_key.as_alias("api_key"),
@@ -33,6 +57,7 @@ async def stale_claims(*, now: datetime, lease: float, limit: int = 200) -> list
         .order_by(CampaignMessage.claimed_at)
         .limit(limit)
     )
+    rows = await _through_their_number(rows)
     return [
         StaleClaim(
             message_id=r["id"],
@@ -43,6 +68,7 @@ async def stale_claims(*, now: datetime, lease: float, limit: int = 200) -> list
             server_url=r["server_url"] or "",
             api_key=r["api_key"] or "",
             instance_name=r["instance_name"] or "",
+            whatsapp_jid=r["whatsapp_jid"] or "",
         )
         for r in rows
     ]

@@ -123,8 +123,12 @@ async def record_retry(
     }
     if spend_attempt:
         changes[CampaignMessage.attempts] = CampaignMessage.attempts + 1
-    async with atomic():  # one statement, queued with the other SQLite writers of this process
+    async with atomic():  # queued with the other SQLite writers of this process
         changed = (
             await CampaignMessage.update(changes).where(_still_mine(message_id, worker)).returning(CampaignMessage.id)
         )
+        if rows_changed(changed) and not spend_attempt:  # no number wrote to it yet: any of the campaign's may
+            await CampaignMessage.update({CampaignMessage.instance_id: None}).where(
+                (CampaignMessage.id == message_id) & (CampaignMessage.attempts == 0)
+            )
     return rows_changed(changed) > 0

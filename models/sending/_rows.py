@@ -7,7 +7,7 @@ from datetime import date, datetime
 from typing import Any
 
 from models.instances.daily_cap import as_day, sends_today
-from models.tables import Campaign, CampaignMessage
+from models.tables import Campaign, CampaignMessage, Instance
 from models.variables import parse_names
 
 CAMPAIGN_FIELDS = (
@@ -21,23 +21,35 @@ CAMPAIGN_FIELDS = (
     Campaign.variable_names,
     Campaign.rate_limit,
     Campaign.max_retries,
+    Campaign.precheck,
     Campaign.next_send_at,
-    Campaign.instance.next_send_at.as_alias("i_next"),
-    Campaign.instance.rate_per_minute.as_alias("i_rate"),
-    Campaign.instance.jitter_percent.as_alias("i_jitter"),
-    Campaign.instance.daily_cap.as_alias("i_cap"),
-    Campaign.instance.sent_today.as_alias("i_sent_today"),
-    Campaign.instance.sent_day.as_alias("i_sent_day"),
-    Campaign.instance.server_url.as_alias("i_url"),
-    Campaign.instance.api_key.as_alias("i_key"),
-    Campaign.instance.instance_name.as_alias("i_name"),
 )
-MESSAGE_FIELDS = (CampaignMessage.id, CampaignMessage.phone, CampaignMessage.variables, CampaignMessage.attempts)
+INSTANCE_FIELDS = (
+    Instance.id,
+    Instance.next_send_at,
+    Instance.rate_per_minute,
+    Instance.jitter_percent,
+    Instance.daily_cap,
+    Instance.sent_today,
+    Instance.sent_day,
+    Instance.server_url,
+    Instance.api_key,
+    Instance.instance_name,
+    Instance.state,
+)
+MESSAGE_FIELDS = (
+    CampaignMessage.id,
+    CampaignMessage.phone,
+    CampaignMessage.variables,
+    CampaignMessage.attempts,
+    CampaignMessage.whatsapp_jid,
+)
 
 
 @dataclass(frozen=True, slots=True)
 class SendingCampaign:
-    """A RUNNING campaign with what its instance contributes: both slots, the caps and the Evolution address."""
+    """One lane of a RUNNING campaign: the campaign with one of its numbers (instance), both slots, the number's
+    caps and its Evolution address. A campaign on three numbers is three lanes sharing the campaign's slot."""
 
     id: int
     owner_id: int
@@ -49,6 +61,7 @@ class SendingCampaign:
     variable_names: list[str]  # the recipients' variable names, once per campaign (models/variables.py)
     rate_limit: int
     max_retries: int
+    precheck: bool  # only numbers the pre-check resolved are claimed
     next_send_at: datetime | None
     instance_next_send_at: datetime | None
     instance_rate: int
@@ -59,16 +72,18 @@ class SendingCampaign:
     server_url: str
     api_key: str
     instance_name: str
+    instance_state: str
 
     def __repr__(self) -> str:  # the API key never reaches a log line
         return f"SendingCampaign(id={self.id}, instance_id={self.instance_id})"
 
     @classmethod
-    def decode(cls, row: dict[str, Any]) -> SendingCampaign:
+    def decode(cls, row: dict[str, Any], instance: dict[str, Any]) -> SendingCampaign:
+        """The campaign row and one of its numbers' rows as one lane."""
         return cls(
             id=int(row["id"]),
             owner_id=int(row["owner"]),
-            instance_id=int(row["instance"]),
+            instance_id=int(instance["id"]),
             message=row["message"],
             media_url=row["media_url"],
             media_type=row["media_type"],
@@ -76,16 +91,18 @@ class SendingCampaign:
             variable_names=parse_names(row["variable_names"]),
             rate_limit=int(row["rate_limit"]),
             max_retries=int(row["max_retries"]),
+            precheck=bool(row["precheck"]),
             next_send_at=row["next_send_at"],
-            instance_next_send_at=row["i_next"],
-            instance_rate=int(row["i_rate"]),
-            jitter_percent=int(row["i_jitter"]),
-            daily_cap=int(row["i_cap"]),
-            sent_today=int(row["i_sent_today"] or 0),
-            sent_day=as_day(row["i_sent_day"]),
-            server_url=row["i_url"],
-            api_key=row["i_key"],
-            instance_name=row["i_name"],
+            instance_next_send_at=instance["next_send_at"],
+            instance_rate=int(instance["rate_per_minute"]),
+            jitter_percent=int(instance["jitter_percent"]),
+            daily_cap=int(instance["daily_cap"]),
+            sent_today=int(instance["sent_today"] or 0),
+            sent_day=as_day(instance["sent_day"]),
+            server_url=instance["server_url"],
+            api_key=instance["api_key"],
+            instance_name=instance["instance_name"],
+            instance_state=instance["state"],
         )
 
     def daily_room(self, today: date) -> int:
@@ -102,6 +119,7 @@ class DueMessage:
     phone: str
     stored_variables: Any
     attempts: int
+    whatsapp_jid: str  # '' unless the pre-check resolved it
 
     @classmethod
     def decode(cls, row: dict[str, Any]) -> DueMessage:
@@ -110,5 +128,6 @@ class DueMessage:
             phone=row["phone"],
             stored_variables=row["variables"],
             attempts=int(row["attempts"]),
+            whatsapp_jid=row["whatsapp_jid"] or "",
         )
 

@@ -29,6 +29,12 @@ class Claimed:
     instance_name: str
     claimed_at: datetime
     send_at: datetime
+    whatsapp_jid: str = ""  # the JID the pre-check resolved: sends go there, never to a number we rewrote
+
+    @property
+    def destination(self) -> str:
+        """What Evolution's `number` field gets: the resolved JID when there is one, else the number as typed."""
+        return self.whatsapp_jid or self.phone
 
     def __repr__(self) -> str:  # the API key never reaches a log line
         return f"Claimed(message_id={self.message_id}, campaign_id={self.campaign_id}, phone={self.phone!r})"
@@ -46,6 +52,11 @@ class StaleClaim:
     server_url: str
     api_key: str
     instance_name: str
+    whatsapp_jid: str = ""
+
+    @property
+    def destination(self) -> str:
+        return self.whatsapp_jid or self.phone
 
     def __repr__(self) -> str:
         return f"StaleClaim(message_id={self.message_id}, campaign_id={self.campaign_id}, phone={self.phone!r})"

@@ -111,7 +111,8 @@ async def test_export_starts_with_bom_and_lists_every_recipient(client, login, m
     assert response.content.startswith(b"\xef\xbb\xbf")
     table = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert table[0] == ["Phone", "Nome", "Cidade", "Other variables", "Status", "Error", "Sent at",
-                        "Delivered at", "Read at", "Replied at"]
+                        "Delivered at", "Read at", "Replied at",
+                        "WhatsApp ID", "WhatsApp ID differs from the number typed"]
     assert [row[:5] for row in table[1:]] == [
         ['="5511999900000"', "Zé", "São Paulo", "", "Sent"],
         ['="5511999900001"', "Zé", "São Paulo", "", "Sent"],

@@ -92,6 +92,15 @@ def sends_per_number(sandbox: Any) -> Counter[str]:
     )
 
 
+def sends_per_instance(sandbox: Any) -> Counter[str]:
+    """How many sends the sandbox accepted (201) per instance name."""
+    return Counter(
+        r["path"].rsplit("/", 1)[-1]
+        for r in sandbox.requests()
+        if r["path"].startswith("/message/send") and r["status"] == 201
+    )
+
+
 def wait_for(predicate: Any, timeout: float, interval: float = 0.1) -> None:
     deadline = time.monotonic() + timeout
     while not predicate():

@@ -7,22 +7,35 @@ from typing import Any
 
 import pytest
 
+from models.campaigns.numbers import save_numbers
 from models.statuses import CampaignStatus
 from models.tables import Campaign
 from tests.factories import make_campaign, recipient_rows
 from tests.fixtures.database import POSTGRES_URL
-from tests.reliability.servers import sends_per_number, start_arauto, wait_for
+from tests.reliability.servers import sends_per_instance, sends_per_number, start_arauto, wait_for
 from tests.sending_helpers import counters_match_statuses, phones, sandbox_instance
 
 RECIPIENTS = 60
 
 
-async def fast_campaign(make_user: Any, sandbox: Any, count: int = RECIPIENTS) -> Any:
+async def fast_campaign(make_user: Any, sandbox: Any, count: int = RECIPIENTS, numbers: int = 1) -> Any:
+    """A RUNNING campaign at 1200/min on `numbers` sandbox instances (each at 1200/min)."""
     owner = await make_user()
-    instance = await sandbox_instance(owner.id, sandbox, rate_per_minute=1200)
-    return await make_campaign(
-        owner.id, instance.id, recipients=recipient_rows(phones(count)), status=CampaignStatus.RUNNING, rate_limit=1200
+    instances = []
+    for n in range(numbers):
+        name = sandbox.instance if n == 0 else f"number-{n}"
+        if n:
+            sandbox.put_instance(name)
+        instances.append(await sandbox_instance(owner.id, sandbox, rate_per_minute=1200, instance_name=name))
+    campaign = await make_campaign(
+        owner.id,
+        instances[0].id,
+        recipients=recipient_rows(phones(count)),
+        status=CampaignStatus.RUNNING,
+        rate_limit=1200,
     )
+    await save_numbers(campaign.id, instances[0].id, tuple(i.id for i in instances))
+    return campaign
 
 
 async def campaign_status(campaign_id: int) -> Any:
@@ -37,11 +50,12 @@ async def wait_completed(campaign_id: int, timeout: float = 15.0) -> None:
     raise AssertionError(f"campaign {campaign_id} is {await campaign_status(campaign_id)}")
 
 
+@pytest.mark.parametrize("numbers", [1, 3], ids=["one-number", "three-numbers"])
 async def test_a_sender_killed_mid_campaign_and_restarted_sends_each_recipient_exactly_once(
-    db, sandbox, make_user, tmp_path
+    db, sandbox, make_user, tmp_path, numbers
 ):
     sandbox.set_knobs(latency_ms=20)
-    campaign = await fast_campaign(make_user, sandbox)
+    campaign = await fast_campaign(make_user, sandbox, numbers=numbers)
     first = start_arauto(db, tmp_path)
     try:
         await asyncio.to_thread(wait_for, lambda: sum(sends_per_number(sandbox).values()) >= 15, 10)
@@ -58,6 +72,7 @@ async def test_a_sender_killed_mid_campaign_and_restarted_sends_each_recipient_e
     assert sorted(sends) == phones(RECIPIENTS) and set(sends.values()) == {1}
     row, by_status = await counters_match_statuses(campaign.id)
     assert row == by_status and row["sent"] == RECIPIENTS
+    assert len(sends_per_instance(sandbox)) == numbers  # every number took part
 
 
 @pytest.mark.skipif(bool(POSTGRES_URL), reason="the lock only exists for SQLite")

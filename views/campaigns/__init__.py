@@ -2,7 +2,8 @@
 
 - `pages` (list, delete) and `editor` (new/edit form, live preview), joined in `CampaignPages`;
 - `detail` (the page, its live block, actions), `recipients` (table fragment, retry failed), `reports` (CSV),
-  `test_send`, `recipient_upload` (the three-step CSV import), `media` (an uploaded media file);
+  `test_send`, `recipient_upload` (the three-step CSV import), `media` (an uploaded media file),
+  `reach` (check numbers, the campaign's numbers);
 - `api` (with actions and progress), `recipients_api`: the same operations under `/api/campaigns`;
 - `deps`: `provide_own_campaign`, the one dependency that loads "the user's own campaign" (404 when missing or
   not yours) for any handler that needs the row; handlers that only pass the id on call a model function that
@@ -22,6 +23,7 @@ from views.campaigns.detail import CampaignDetailPages
 from views.campaigns.editor import CampaignEditorRoutes
 from views.campaigns.media import CampaignMediaPages
 from views.campaigns.pages import CampaignListRoutes, provide_list_filter
+from views.campaigns.reach import CampaignReachPages
 from views.campaigns.recipient_upload import RecipientPages
 from views.campaigns.recipients import CampaignRecipientPages
 from views.campaigns.recipients_api import RecipientsApi
@@ -42,6 +44,7 @@ CONTROLLERS = [
     CampaignRecipientPages,
     CampaignReportPages,
     CampaignTestSendPages,
+    CampaignReachPages,
     RecipientPages,
     CampaignApi,
     RecipientsApi,

@@ -16,6 +16,7 @@ from models.campaigns import from_lists
 from models.campaigns import history as campaign_history
 from models.campaigns import queries as campaign_queries
 from models.campaigns.history import by_user
+from models.campaigns.numbers import numbers_by_campaign, numbers_of
 from models.campaigns.queries import DEFAULT_LIMIT, MAX_LIMIT, CampaignFilter
 from models.tables import Campaign
 from scheduler.clock import Clock
@@ -85,7 +86,9 @@ class CampaignApi(SignedInApi):
     ) -> dict[str, Any]:
         query = CampaignFilter(status.upper(), instance_id, search, sort_by, sort_order, limit, offset)
         page = await campaign_queries.list_campaigns(current_user.id, query)
-        return listing_json([campaign_json(c) for c in page.items], page.total, limit=page.limit, offset=page.offset)
+        numbers = await numbers_by_campaign(page.items)
+        items = [campaign_json(c, numbers.get(c.id)) for c in page.items]
+        return listing_json(items, page.total, limit=page.limit, offset=page.offset)
 
     @get("/stats", name="api_campaign_stats", raises=SIGNED_IN)
     async def stats(self, current_user: NamedDependency[CurrentUser]) -> dict[str, Any]:
@@ -137,7 +140,7 @@ class CampaignApi(SignedInApi):
         updated = await campaign_actions.perform(
             campaign.id, data.action, owner_id=current_user.id, now=clock.now(), who=who
         )
-        return campaign_json(updated)
+        return campaign_json(updated, await numbers_of(updated))
 
     @get("/{campaign_id:int}/history", name="api_campaign_history", raises=ONE)
     async def history(self, campaign: NamedDependency[Campaign]) -> list[dict[str, Any]]:

@@ -15,6 +15,7 @@ from litestar.status_codes import HTTP_201_CREATED
 from models.accounts.users import CurrentUser
 from models.campaigns import editing, from_lists, lifecycle
 from models.campaigns.duplicate import duplicate
+from models.campaigns.numbers import numbers_of
 from models.contacts import audience
 from models.contacts.lists import list_lists
 from models.tables import Campaign
@@ -30,7 +31,8 @@ Offset = Annotated[int, QueryParameter(name="offset", ge=0)]
 
 async def with_lists(campaign: Campaign) -> dict[str, Any]:
     """The campaign's JSON with the lists it sends to and leaves out."""
-    return {**campaign_json(campaign), **audience.lists_json(*await audience.campaign_lists(campaign.id))}
+    lists = audience.lists_json(*await audience.campaign_lists(campaign.id))
+    return {**campaign_json(campaign, await numbers_of(campaign)), **lists}
 
 
 def category_labels() -> dict[str, str]:

@@ -17,11 +17,13 @@ from litestar.plugins.flash import flash
 from litestar.plugins.htmx import HTMXRequest
 from litestar.response import Redirect, Template
 
+from models import sending
 from models.accounts.users import CurrentUser
 from models.campaigns import actions as campaign_actions
 from models.campaigns import history as campaign_history
 from models.campaigns.history import by_user
 from models.campaigns.live_progress import live_view
+from models.campaigns.number_view import numbers_view
 from models.campaigns.send_history import Remembered
 from models.campaigns.view import CampaignView, campaign_charts, campaign_view
 from models.errors import IllegalTransition
@@ -140,6 +142,8 @@ class CampaignDetailPages(Controller):
             "charts": charts,
             "recipients": recipients,
             "history": await campaign_history.entries(campaign_id),
+            "check": await sending.check_progress(campaign_id, owner_id=current_user.id),
+            "numbers": await numbers_view(view.campaign),
             "notice": "",
             "announcement": "",
         }

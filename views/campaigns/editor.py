@@ -18,6 +18,7 @@ from models.campaigns import media as campaign_media
 from models.campaigns import preview as campaign_preview
 from models.campaigns import queries as campaign_queries
 from models.campaigns.history import by_user
+from models.campaigns.numbers import numbers_of
 from models.campaigns.rules import MEDIA_TYPES, checked
 from models.contacts.audience import campaign_lists
 from models.contacts.lists import list_lists
@@ -25,7 +26,7 @@ from models.errors import IllegalTransition, NotFoundOrNotYours, ValidationFaile
 from models.tables import Campaign
 from scheduler.clock import Clock
 from settings import Settings
-from views.campaigns.forms import CampaignForm, campaign_form_of, field_errors, parse_campaign
+from views.campaigns.forms import CampaignForm, campaign_form_of, field_errors, other_ids, parse_campaign
 from views.campaigns.media import bubble_media
 from views.i18n import _
 
@@ -71,6 +72,7 @@ async def _form_page(
         "instances": await campaign_queries.instance_choices(owner_id),
         "templates": await message_templates.list_templates(owner_id),
         "media_types": MEDIA_TYPES,
+        "other_ids": other_ids(form),
         "preview": preview,
         "message_and_rate_only": campaign is not None and not lifecycle.can_edit(campaign.status),
         "upload": upload,
@@ -134,7 +136,9 @@ class CampaignEditorRoutes(Controller):
     @get("/new", name="campaign_new")
     async def new(self, current_user: NamedDependency[CurrentUser], sample: FromQuery[int] = 0) -> Template:
         """`sample`: the "another example" link without JavaScript (with it, htmx asks `campaign_preview`)."""
-        return await _form_page(current_user.id, CampaignForm(sample=str(max(sample, 0))), campaign=None, errors={})
+        return await _form_page(
+            current_user.id, CampaignForm(sample=str(max(sample, 0)), precheck="on"), campaign=None, errors={}
+        )
 
     @post("/", name="campaign_create")
     async def create(
@@ -158,7 +162,7 @@ class CampaignEditorRoutes(Controller):
         (naming the status)."""
         if not lifecycle.can_edit_message(campaign.status):
             raise IllegalTransition(campaigns.edit_refusal(campaign.status))
-        form = campaign_form_of(campaign, current_user.timezone)
+        form = campaign_form_of(campaign, current_user.timezone, await numbers_of(campaign))
         form.sample = str(max(sample, 0))
         chosen = await campaign_lists(campaign.id)
         return await _form_page(current_user.id, form, campaign=campaign, errors={}, chosen=chosen)

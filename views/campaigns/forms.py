@@ -7,7 +7,7 @@ translates them for the form.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
@@ -31,6 +31,8 @@ class CampaignForm:
     max_retries: str = str(DEFAULT_RETRIES)
     schedule_date: str = ""
     schedule_time: str = ""
+    precheck: str = ""  # a checkbox: "on" when ticked, absent otherwise (the new form starts ticked)
+    other_instance_ids: str | list[str] = ""  # checkboxes: the campaign's other numbers, one value or several
     campaign_id: str = ""  # the preview's hint: which campaign's recipients to render for
     sample: str = ""  # the preview's "another example": which recipients (or spintax draw) to show
 
@@ -106,11 +108,21 @@ def parse_campaign(form: CampaignForm, timezone: str) -> tuple[CampaignInput, di
         rate_limit=_number(form.rate_limit, "rate_limit", errors),
         max_retries=_number(form.max_retries, "max_retries", errors),
         scheduled_for=_schedule(form, timezone, errors),
+        precheck=form.precheck == "on",
     )
+    if data.instance_id is not None:  # the form always says every number: ticked ones follow the first
+        others = [int(raw) for raw in other_ids(form) if raw.isdigit() and int(raw) != data.instance_id]
+        data = replace(data, instance_ids=(data.instance_id, *dict.fromkeys(others)))
     return data, errors
 
 
-def campaign_form_of(campaign: Campaign, timezone: str) -> CampaignForm:
+def other_ids(form: CampaignForm) -> list[str]:
+    """The ticked "also send through" numbers as strings (what the template compares with)."""
+    raw = form.other_instance_ids
+    return [raw] if isinstance(raw, str) and raw else list(raw) if isinstance(raw, list) else []
+
+
+def campaign_form_of(campaign: Campaign, timezone: str, numbers: list[int] | None = None) -> CampaignForm:
     """The edit form, filled from the stored campaign (schedule shown in the user's zone)."""
     local = in_zone(campaign.scheduled_for, timezone) if campaign.scheduled_for else None
     return CampaignForm(
@@ -125,5 +137,7 @@ def campaign_form_of(campaign: Campaign, timezone: str) -> CampaignForm:
         max_retries=str(campaign.max_retries),
         schedule_date=local.strftime("%Y-%m-%d") if local else "",
         schedule_time=local.strftime("%H:%M") if local else "",
+        precheck="on" if campaign.precheck else "",
+        other_instance_ids=[str(i) for i in (numbers or [])[1:]],
         campaign_id=str(campaign.id),
     )

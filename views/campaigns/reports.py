@@ -29,6 +29,9 @@ HEADER_WORDS = {
     "delivered_at": N_("Delivered at"),
     "read_at": N_("Read at"),
     "replied_at": N_("Replied at"),
+    "whatsapp_jid": N_("WhatsApp ID"),
+    "jid_differs": N_("WhatsApp ID differs from the number typed"),
+    "yes": N_("yes"),
 }
 assert set(FIXED_HEADER) <= set(HEADER_WORDS)
 
