@@ -17,11 +17,13 @@ from models.statuses import MessageStatus
 from models.tables import Campaign, CampaignMessage
 
 SENDING = MessageStatus.SENDING.value
-# The instance's price at the moment of the send, read by the same UPDATE that records the send (issue 15: a later
-# price change does not rewrite history).
+# The price of the number that sent it (the message's own number; else the campaign's first), at the moment of the
+# send, read by the same UPDATE that records the send (issue 15: a later price change does not rewrite history).
 PRICE_NOW = QueryString(
+    'COALESCE((SELECT s."cost_per_message" FROM "arauto_instance" s '
+    'WHERE s."id" = "arauto_campaign_message"."instance_id"), '
     '(SELECT i."cost_per_message" FROM "arauto_campaign" c JOIN "arauto_instance" i ON i."id" = c."instance" '
-    'WHERE c."id" = "arauto_campaign_message"."campaign")'
+    'WHERE c."id" = "arauto_campaign_message"."campaign"))'
 )
 
 
