@@ -40,6 +40,7 @@ CHUNK = 1000
 class Results:
     latencies_ms: list[float] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    not_modified: int = 0
 
     def summary(self) -> str:
         if not self.latencies_ms:
@@ -48,7 +49,7 @@ class Results:
         p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
         return (
             f"requests={len(ordered) + len(self.errors)} p50={statistics.median(ordered):.1f} ms "
-            f"p99={p99:.1f} ms max={ordered[-1]:.1f} ms errors={len(self.errors)}"
+            f"p99={p99:.1f} ms max={ordered[-1]:.1f} ms errors={len(self.errors)} 304s={self.not_modified}"
         )
 
 
@@ -123,18 +124,23 @@ def shown_in(text: str) -> str:
 
 async def poll(http: httpx.AsyncClient, url: str, deadline: float, results: Results) -> None:
     """One browser tab: a request every 2 s (on a fixed cadence, like htmx's `every 2s`) until the deadline, sending
-    back what it shows, as htmx does; the blocks beside the progress come back only when something changed."""
+    back what it shows, as htmx does, and the block's ETag, as the browser's cache does (304: the block stays)."""
     next_at = time.perf_counter() + random.uniform(0, INTERVAL)  # tabs were opened at different moments
-    shown = ""
+    shown, etag = "", ""
     while next_at < deadline:
         await asyncio.sleep(max(0.0, next_at - time.perf_counter()))
         started = time.perf_counter()
         try:
-            response = await http.get(url, params={"shown": shown})
+            headers = {"If-None-Match": etag} if etag else {}
+            response = await http.get(url, params={"shown": shown}, headers=headers)
             elapsed = (time.perf_counter() - started) * 1000
-            if response.status_code == 200 and 'id="campaign-' in response.text:
+            if response.status_code == 304:
+                results.latencies_ms.append(elapsed)
+                results.not_modified += 1
+            elif response.status_code == 200 and 'id="campaign-' in response.text:
                 results.latencies_ms.append(elapsed)
                 shown = shown_in(response.text) or shown
+                etag = response.headers.get("etag", "")
             else:
                 results.errors.append(f"HTTP {response.status_code}")
         except httpx.HTTPError as error:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from litestar import Controller, Request, get, post
+from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, URLEncodedBody
 from litestar.plugins.flash import flash
@@ -19,12 +19,14 @@ from litestar.response import Redirect, Template
 
 from models.accounts.users import CurrentUser
 from models.campaigns import actions as campaign_actions
+from models.campaigns.live_cache import LiveViews
 from models.campaigns.live_progress import live_view
 from models.campaigns.send_history import Remembered
 from models.campaigns.view import CampaignView, campaign_charts, campaign_view
 from models.errors import IllegalTransition
 from models.recipients.campaign_table import LivePages, live_recipient_page, recipient_page
 from scheduler.clock import Clock
+from views.campaigns.etags import block_etag, matches, not_modified
 from views.guards import requires_login
 from views.i18n import _
 
@@ -81,6 +83,12 @@ def recipients_memory(request: AnyRequest) -> LivePages:
     """One per app: the recipient pages the live blocks drew lately, read once per change, not once per tab."""
     memory: LivePages = request.app.state.setdefault("live_recipient_pages", LivePages())
     return memory
+
+
+def live_views(request: AnyRequest) -> LiveViews:
+    """One per app: the live block's latest computation per campaign, shared by every tab polling it."""
+    views: LiveViews = request.app.state.setdefault("live_views", LiveViews())
+    return views
 
 
 async def live_block(
@@ -151,10 +159,19 @@ class CampaignDetailPages(Controller):
         status: FromQuery[str] = "",
         search: FromQuery[str] = "",
         page: FromQuery[int] = 1,
-    ) -> Template:
-        """Polled every 2 s while the campaign is live; rendered without the polling attributes once it is not."""
-        view = await live_view(campaign_id, owner_id=current_user.id, now=clock.now())
-        return await live_block(request, view, Shown(shown, status, search, page), current_user)
+    ) -> Template | Response[None]:
+        """Polled every 2 s while the campaign is live; rendered without the polling attributes once it is not.
+        A block the tab already shows (its ETag) answers 304 with no body; htmx then leaves it as it is."""
+        entry = await live_views(request).get(campaign_id, owner_id=current_user.id, now=clock.now())
+        drawn = Shown(shown, status, search, page)
+        if entry.view.progress.changed_since(shown[:MAX_SHOWN_LENGTH])[0]:
+            return await live_block(request, entry.view, drawn, current_user)  # with the other blocks: no ETag
+        etag = block_etag(request, entry.stamp, current_user)
+        if matches(request, etag):
+            return not_modified(etag)
+        block = await live_block(request, entry.view, drawn, current_user)
+        block.headers.update(not_modified(etag).headers)
+        return block
 
     @post("/{campaign_id:int}/actions", name="campaign_act")
     async def act(
