@@ -26,7 +26,7 @@ from models.campaigns.view import CampaignView, campaign_charts, campaign_view
 from models.errors import IllegalTransition
 from models.recipients.campaign_table import LivePages, live_recipient_page, recipient_page
 from scheduler.clock import Clock
-from views.campaigns.etags import block_etag, matches, not_modified
+from views.campaigns.etags import Blocks, block_etag, html_response, matches, not_modified, rendered
 from views.guards import requires_login
 from views.i18n import _
 
@@ -89,6 +89,12 @@ def live_views(request: AnyRequest) -> LiveViews:
     """One per app: the live block's latest computation per campaign, shared by every tab polling it."""
     views: LiveViews = request.app.state.setdefault("live_views", LiveViews())
     return views
+
+
+def rendered_blocks(request: AnyRequest) -> Blocks:
+    """One per app: the live blocks rendered lately, by key (views/campaigns/etags.py): one render per change."""
+    blocks: Blocks = request.app.state.setdefault("rendered_live_blocks", Blocks(256))
+    return blocks
 
 
 async def live_block(
@@ -159,19 +165,21 @@ class CampaignDetailPages(Controller):
         status: FromQuery[str] = "",
         search: FromQuery[str] = "",
         page: FromQuery[int] = 1,
-    ) -> Template | Response[None]:
+    ) -> Response[bytes] | Response[None]:
         """Polled every 2 s while the campaign is live; rendered without the polling attributes once it is not.
-        A block the tab already shows (its ETag) answers 304 with no body; htmx then leaves it as it is."""
+        Tabs that show the same thing share one render; a block the tab already shows (its ETag) answers 304 with
+        no body, and htmx leaves it as it is."""
         entry = await live_views(request).get(campaign_id, owner_id=current_user.id, now=clock.now())
-        drawn = Shown(shown, status, search, page)
-        if entry.view.progress.changed_since(shown[:MAX_SHOWN_LENGTH])[0]:
-            return await live_block(request, entry.view, drawn, current_user)  # with the other blocks: no ETag
-        etag = block_etag(request, entry.stamp, current_user)
-        if matches(request, etag):
+        changed, status_changed = entry.view.progress.changed_since(shown[:MAX_SHOWN_LENGTH])
+        etag = block_etag(request, entry.stamp, current_user, changed, status_changed, status, search, page)
+        if not changed and matches(request, etag):
             return not_modified(etag)
-        block = await live_block(request, entry.view, drawn, current_user)
-        block.headers.update(not_modified(etag).headers)
-        return block
+        body = rendered_blocks(request).get(etag)
+        if body is None:
+            block = await live_block(request, entry.view, Shown(shown, status, search, page), current_user)
+            body = rendered(request, block)
+            rendered_blocks(request).put(etag, body)
+        return html_response(body, etag)
 
     @post("/{campaign_id:int}/actions", name="campaign_act")
     async def act(
