@@ -160,6 +160,20 @@ async def load(app: ServedApp, campaign_id: int) -> Results:
     return results
 
 
+def server_cpu_seconds(url: str) -> float:
+    """CPU seconds (user + system) of the uvicorn serving `url`: the cost per poll, whatever else loads the machine."""
+    port = url.rsplit(":", 1)[1]
+    for proc in Path("/proc").iterdir():
+        try:
+            command = (proc / "cmdline").read_bytes().split(b"\0")
+            if b"uvicorn" in command and port.encode() in command:
+                fields = (proc / "stat").read_text().rsplit(")", 1)[1].split()
+                return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        except (OSError, ValueError, IndexError):
+            continue
+    return 0.0
+
+
 async def sent_count(database_url: str, campaign_id: int) -> int:
     from models.db import use_engine
     from models.engines import engine_from_url
@@ -211,10 +225,15 @@ def run_on(label: str, database_url: str = "") -> None:
         campaign_id = asyncio.run(seed(app.database_url, app.email, RECIPIENTS, sandbox_url))
         print(f"{label}: seeded {RECIPIENTS:,} recipients in {time.perf_counter() - started:.1f} s", flush=True)
         before, started = asyncio.run(sent_count(app.database_url, campaign_id)), time.perf_counter()
+        cpu_before = server_cpu_seconds(app.url)
         results = asyncio.run(load(app, campaign_id))
+        cpu = server_cpu_seconds(app.url) - cpu_before
         sent = asyncio.run(sent_count(app.database_url, campaign_id)) - before
         minutes = (time.perf_counter() - started) / 60
     print(f"{label}: {CLIENTS} clients every {INTERVAL:.0f} s for {SECONDS:.0f} s: {results.summary()}", flush=True)
+    polls = len(results.latencies_ms) + len(results.errors)
+    print(f"{label}: server CPU {cpu:.1f} s = {1000 * cpu / max(1, polls):.2f} ms per poll (sender included); "
+          f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs", flush=True)
     if has_sender and sandbox_url:
         print(f"{label}: the sender sent {sent} messages meanwhile = {sent / minutes:.1f}/min (campaign rate 60/min)")
 
