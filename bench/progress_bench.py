@@ -17,6 +17,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -49,7 +50,8 @@ class Results:
         p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
         return (
             f"requests={len(ordered) + len(self.errors)} p50={statistics.median(ordered):.1f} ms "
-            f"p99={p99:.1f} ms max={ordered[-1]:.1f} ms errors={len(self.errors)} 304s={self.not_modified}"
+            f"p99={p99:.1f} ms max={ordered[-1]:.1f} ms errors={len(self.errors)} {dict(Counter(self.errors))} "
+            f"304s={self.not_modified}"
         )
 
 
