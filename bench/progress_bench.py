@@ -17,6 +17,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -40,6 +41,7 @@ CHUNK = 1000
 class Results:
     latencies_ms: list[float] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    not_modified: int = 0
 
     def summary(self) -> str:
         if not self.latencies_ms:
@@ -48,7 +50,8 @@ class Results:
         p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
         return (
             f"requests={len(ordered) + len(self.errors)} p50={statistics.median(ordered):.1f} ms "
-            f"p99={p99:.1f} ms max={ordered[-1]:.1f} ms errors={len(self.errors)}"
+            f"p99={p99:.1f} ms max={ordered[-1]:.1f} ms errors={len(self.errors)} {dict(Counter(self.errors))} "
+            f"304s={self.not_modified}"
         )
 
 
@@ -123,18 +126,23 @@ def shown_in(text: str) -> str:
 
 async def poll(http: httpx.AsyncClient, url: str, deadline: float, results: Results) -> None:
     """One browser tab: a request every 2 s (on a fixed cadence, like htmx's `every 2s`) until the deadline, sending
-    back what it shows, as htmx does; the blocks beside the progress come back only when something changed."""
+    back what it shows, as htmx does, and the block's ETag, as the browser's cache does (304: the block stays)."""
     next_at = time.perf_counter() + random.uniform(0, INTERVAL)  # tabs were opened at different moments
-    shown = ""
+    shown, etag = "", ""
     while next_at < deadline:
         await asyncio.sleep(max(0.0, next_at - time.perf_counter()))
         started = time.perf_counter()
         try:
-            response = await http.get(url, params={"shown": shown})
+            headers = {"If-None-Match": etag} if etag else {}
+            response = await http.get(url, params={"shown": shown}, headers=headers)
             elapsed = (time.perf_counter() - started) * 1000
-            if response.status_code == 200 and 'id="campaign-' in response.text:
+            if response.status_code == 304:
+                results.latencies_ms.append(elapsed)
+                results.not_modified += 1
+            elif response.status_code == 200 and 'id="campaign-' in response.text:
                 results.latencies_ms.append(elapsed)
                 shown = shown_in(response.text) or shown
+                etag = response.headers.get("etag", "")
             else:
                 results.errors.append(f"HTTP {response.status_code}")
         except httpx.HTTPError as error:
@@ -152,6 +160,20 @@ async def load(app: ServedApp, campaign_id: int) -> Results:
         url = f"/campaigns/{campaign_id}/progress"
         await asyncio.gather(*(poll(http, url, deadline, results) for _ in range(CLIENTS)))
     return results
+
+
+def server_cpu_seconds(url: str) -> float:
+    """CPU seconds (user + system) of the uvicorn serving `url`: the cost per poll, whatever else loads the machine."""
+    port = url.rsplit(":", 1)[1]
+    for proc in Path("/proc").iterdir():
+        try:
+            command = (proc / "cmdline").read_bytes().split(b"\0")
+            if b"uvicorn" in command and port.encode() in command:
+                fields = (proc / "stat").read_text().rsplit(")", 1)[1].split()
+                return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        except (OSError, ValueError, IndexError):
+            continue
+    return 0.0
 
 
 async def sent_count(database_url: str, campaign_id: int) -> int:
@@ -205,10 +227,15 @@ def run_on(label: str, database_url: str = "") -> None:
         campaign_id = asyncio.run(seed(app.database_url, app.email, RECIPIENTS, sandbox_url))
         print(f"{label}: seeded {RECIPIENTS:,} recipients in {time.perf_counter() - started:.1f} s", flush=True)
         before, started = asyncio.run(sent_count(app.database_url, campaign_id)), time.perf_counter()
+        cpu_before = server_cpu_seconds(app.url)
         results = asyncio.run(load(app, campaign_id))
+        cpu = server_cpu_seconds(app.url) - cpu_before
         sent = asyncio.run(sent_count(app.database_url, campaign_id)) - before
         minutes = (time.perf_counter() - started) / 60
     print(f"{label}: {CLIENTS} clients every {INTERVAL:.0f} s for {SECONDS:.0f} s: {results.summary()}", flush=True)
+    polls = len(results.latencies_ms) + len(results.errors)
+    print(f"{label}: server CPU {cpu:.1f} s = {1000 * cpu / max(1, polls):.2f} ms per poll (sender included); "
+          f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs", flush=True)
     if has_sender and sandbox_url:
         print(f"{label}: the sender sent {sent} messages meanwhile = {sent / minutes:.1f}/min (campaign rate 60/min)")
 

@@ -5,18 +5,22 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 import weakref
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 from urllib.parse import urlparse
 
+import aiosqlite
 from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
-from piccolo.engine.sqlite import SQLiteEngine, SQLiteTransaction, TransactionType
+from piccolo.engine.sqlite import SQLiteEngine, SQLiteTransaction, TransactionType, dict_factory
 from piccolo.querystring import QueryString
 
 SQLITE_BUSY_TIMEOUT_SECONDS = 30.0
 READ_PREFIXES = ("SELECT", "WITH", "PRAGMA", "EXPLAIN")
+READ_CONNECTIONS = 4  # per event loop: WAL lets them read side by side, beside the one writer
 
 
 def engine_from_url(url: str) -> Engine[Any]:
@@ -43,14 +47,18 @@ def is_postgres(engine: Engine[Any]) -> bool:
 
 
 async def open_pool(engine: Engine[Any]) -> None:
-    """PostgreSQL: a connection pool for the app's lifetime (SQLite opens a connection per query)."""
+    """A connection pool for the app's lifetime: PostgreSQL's, or SQLite's few read connections."""
     if isinstance(engine, PostgresEngine):
         await engine.start_connection_pool(min_size=2, max_size=20)
+    if isinstance(engine, QueuedSQLiteEngine):
+        engine.open_readers()
 
 
 async def close_pool(engine: Engine[Any]) -> None:
     if isinstance(engine, PostgresEngine):
         await engine.close_connection_pool()
+    if isinstance(engine, QueuedSQLiteEngine):
+        await engine.close_readers()
 
 
 class WriterLock:
@@ -127,9 +135,78 @@ class QueuedTransaction(SQLiteTransaction):
                 self._queued = None
 
 
+class ReadConnections:
+    """A few open SQLite connections for reads outside a transaction, reused instead of one (and one thread) per query;
+    each SELECT runs in autocommit, so it sees the latest commit. A connection interrupted mid-query is dropped."""
+
+    def __init__(self, connection_kwargs: dict[str, Any], size: int = READ_CONNECTIONS) -> None:
+        self._kwargs = connection_kwargs
+        self._idle: list[aiosqlite.Connection] = []
+        self._slots = asyncio.Semaphore(size)
+        self._open: set[aiosqlite.Connection] = set()
+
+    @asynccontextmanager
+    async def connection(self) -> AsyncIterator[aiosqlite.Connection]:
+        async with self._slots:
+            connection = self._idle.pop() if self._idle else await self._connect()
+            try:
+                yield connection
+            except Exception:
+                self._idle.append(connection)
+                raise
+            except BaseException:  # cancelled mid-query: its thread may still be busy with it
+                self._open.discard(connection)
+                asyncio.get_running_loop().create_task(connection.close())
+                raise
+            else:
+                self._idle.append(connection)
+
+    async def _connect(self) -> aiosqlite.Connection:
+        pending = aiosqlite.connect(**self._kwargs)
+        pending._thread.daemon = True  # a pool its app never closed (a killed test) must not keep the process alive
+        connection = await pending
+        connection.row_factory = dict_factory  # type: ignore[assignment]
+        await connection.execute("PRAGMA foreign_keys = 1")
+        self._open.add(connection)
+        return connection
+
+    async def close(self) -> None:
+        self._idle.clear()
+        while self._open:
+            await self._open.pop().close()
+
+
 class QueuedSQLiteEngine(SQLiteEngine):
     """SQLite whose every write (a transaction, or a single statement outside one) takes the in-process writer lock,
-    so no write path can skip it; reads outside a transaction never wait for it (WAL lets them run beside a writer)."""
+    so no write path can skip it; reads outside a transaction never wait for it (WAL lets them run beside a writer)
+    and reuse a few open connections (ReadConnections) instead of opening one per query."""
+
+    def _pools(self) -> weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, ReadConnections]:
+        pools: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, ReadConnections]
+        pools = self.__dict__.setdefault("_read_pools", weakref.WeakKeyDictionary())
+        return pools
+
+    def open_readers(self) -> None:
+        """Reads on this loop reuse a few connections from now on (the app's lifespan; a CLI keeps Piccolo's)."""
+        self._pools().setdefault(asyncio.get_running_loop(), ReadConnections(self.connection_kwargs))
+
+    async def close_readers(self) -> None:
+        """Close this loop's read connections: the last connection to close folds the WAL back into the file."""
+        pool = self._pools().pop(asyncio.get_running_loop(), None)
+        if pool is not None:
+            await pool.close()
+
+    async def _run_read(self, querystring: QueryString) -> Any:
+        pool = self._pools().get(asyncio.get_running_loop())
+        if pool is None:
+            return await super().run_querystring(querystring)
+        query, args = querystring.compile_string(engine_type=self.engine_type)
+        async with pool.connection() as connection:
+            async with connection.execute(query, args) as cursor:
+                rows = await cursor.fetchall()
+            if connection.in_transaction:  # a statement that wrote after all: never keep a lock open
+                await connection.commit()
+        return rows
 
     def transaction(
         self, transaction_type: TransactionType = TransactionType.immediate, allow_nested: bool = True
@@ -137,8 +214,10 @@ class QueuedSQLiteEngine(SQLiteEngine):
         return QueuedTransaction(engine=self, transaction_type=TransactionType.immediate, allow_nested=allow_nested)
 
     async def run_querystring(self, querystring: QueryString, in_pool: bool = False) -> Any:
-        if self.current_transaction.get() is not None or _is_read(querystring):
+        if self.current_transaction.get() is not None:
             return await super().run_querystring(querystring, in_pool)
+        if _is_read(querystring):
+            return await self._run_read(querystring)
         async with sqlite_writer_lock():
             return await super().run_querystring(querystring, in_pool)
 

@@ -342,3 +342,14 @@ class CampaignList(Table, tablename="arauto_campaign_list"):
     campaign = ForeignKey(Campaign, on_delete=OnDelete.cascade)
     contact_list = ForeignKey(ContactList, on_delete=OnDelete.cascade, index=True)
     exclude = Boolean(default=False)
+
+
+class Worker(Table, tablename="arauto_worker"):
+    """A sender's liveness: it beats every few seconds; a worker silent past the limit is dead and its claims are
+    reconciled by the others (models/sending/_recovery.py), not left to the lease. `worker` is `claimed_by`."""
+
+    id = Serial(primary_key=True)
+
+    worker = Varchar(length=64, unique=True)  # host:pid:tail, as scheduler/dispatcher.py's worker_id()
+    started_at = Timestamptz()
+    beat_at = Timestamptz()

@@ -69,6 +69,8 @@ class Dispatcher:
     rng: random.Random | None = None
     stopping: asyncio.Event = field(default_factory=asyncio.Event)
     sleep_until: Callable[[datetime], Awaitable[None]] | None = None
+    heartbeat_fresh_for: float = 0.0  # > 0: send only while the last beat is this recent (scheduler/workers.py)
+    last_beat: datetime | None = None
     _sent: GroupCommit[sending.SentRecord, int | None] | None = field(default=None, init=False, repr=False)
     # Uploaded media, read and base64-encoded once per campaign and pass (a task, so concurrent sends share it).
     _media: dict[int, asyncio.Task[campaign_media.MediaPayload | None]] = field(
@@ -114,9 +116,20 @@ class Dispatcher:
             reason = report.instances_down.get(claim.instance_id, "Sender stopped before sending")
             await self._release(claim, reason)
             return
+        if not self._beat_is_fresh():
+            await self._release(claim, "Sender's heartbeat is late: not sending")
+            return
         async with gate:
             result = await self._send(claim)
         await self._record(claim, result, report)
+
+    def _beat_is_fresh(self) -> bool:
+        """A sender that cannot show it is alive does not send: the others may be taking its claims over."""
+        if self.heartbeat_fresh_for <= 0:
+            return True
+        if self.last_beat is None:
+            return False
+        return (self.clock.now() - self.last_beat).total_seconds() <= self.heartbeat_fresh_for
 
     async def _wait_for_slot(self, claim: Claimed) -> None:
         if self.sleep_until is not None:

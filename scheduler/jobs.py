@@ -7,6 +7,7 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from models import sending
@@ -19,6 +20,7 @@ from scheduler import alert_delivery, recovery
 from scheduler.clock import Clock
 from scheduler.dispatcher import Dispatcher
 from scheduler.evolution import EvolutionClient
+from scheduler.workers import BEAT_SECONDS, SILENT_AFTER_SECONDS
 
 log = logging.getLogger("arauto.jobs")
 
@@ -32,6 +34,7 @@ class Sender:
     dispatcher: Dispatcher
     lease: float
     in_flight: set[asyncio.Task[Any]] = field(default_factory=set)
+    alive_since: datetime | None = None  # the first beat of the current run of beats without a gap
 
     @property
     def stopping(self) -> bool:
@@ -85,6 +88,32 @@ async def reconcile_stale(sender: Sender) -> None:
     )
     if any(tally.values()):
         log.info("reconciled stale claims: %s", tally)
+
+
+async def heartbeat(sender: Sender) -> None:
+    """This sender is alive (on PostgreSQL the dispatcher sends only while its beat is fresh)."""
+    now = sender.clock.now()
+    try:
+        await sending.beat(sender.dispatcher.worker, now=now)
+    except Exception:
+        sender.alive_since = None
+        raise
+    last = sender.dispatcher.last_beat
+    if sender.alive_since is None or last is None or (now - last).total_seconds() > 2 * BEAT_SECONDS:
+        sender.alive_since = now
+    sender.dispatcher.last_beat = now
+
+
+async def reconcile_dead(sender: Sender) -> None:
+    """Dead workers' claims at once: a predecessor gone from this host, or (judged by a worker beating steadily for
+    long enough) a silent one."""
+    now = sender.clock.now()
+    steady = sender.alive_since is not None and (now - sender.alive_since).total_seconds() >= SILENT_AFTER_SECONDS
+    tally = await recovery.reconcile_dead(
+        sender.client, worker=sender.dispatcher.worker, now=now, judge_silence=steady
+    )
+    if any(tally.values()):
+        log.info("reconciled the claims of dead workers: %s", tally)
 
 
 async def check_instances(sender: Sender) -> None:

@@ -1,5 +1,6 @@
 """scheduler_lifespan(settings): the sender inside the web process (the one place here that knows Litestar's
-lifespan shape). Start-up: take the SQLite sender lock, reconcile stale claims, start the fixed jobs. Exit: stop
+lifespan shape). Start-up: take the SQLite sender lock, beat, reconcile a dead predecessor's claims at once, then
+stale claims, start the fixed jobs. Exit: stop
 claiming, await in-flight sends up to a timeout, shut the scheduler down. The Evolution client is the app's own
 (`app.state.evolution`, opened and closed by its lifespan in app.py): one connection pool for pages and sender."""
 
@@ -19,10 +20,13 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.date import DateTrigger
 
 from models import sending
+from models.db import current_engine
+from models.engines import is_postgres
 from scheduler import jobs
 from scheduler.clock import Clock
 from scheduler.dispatcher import Dispatcher
 from scheduler.evolution import EvolutionClient
+from scheduler.workers import BEAT_SECONDS, SEND_ONLY_IF_BEAT_WITHIN
 from settings import Settings
 
 log = logging.getLogger("arauto.scheduler")
@@ -98,7 +102,12 @@ def release_sender_lock(handle: TextIO | None) -> None:
 def build_sender(settings: Settings, clock: Clock, client: EvolutionClient) -> jobs.Sender:
     """The jobs' shared state around the app's one Evolution client (never a second pool)."""
     dispatcher = Dispatcher(
-        client=client, clock=clock, horizon=settings.dispatch_interval_seconds, lease=settings.send_lease_seconds
+        client=client,
+        clock=clock,
+        horizon=settings.dispatch_interval_seconds,
+        lease=settings.send_lease_seconds,
+        # Several senders only on PostgreSQL (SQLite's flock allows one): there a late beat stops the sending.
+        heartbeat_fresh_for=SEND_ONLY_IF_BEAT_WITHIN if is_postgres(current_engine()) else 0.0,
     )
     return jobs.Sender(client=client, clock=clock, dispatcher=dispatcher, lease=settings.send_lease_seconds)
 
@@ -109,6 +118,8 @@ async def add_jobs(scheduler: AsyncIOScheduler, sender: jobs.Sender, settings: S
         (jobs.start_due_campaigns, SWEEP_SECONDS),
         (jobs.dispatch, settings.dispatch_interval_seconds),
         (jobs.reconcile_stale, max(0.5, min(RECONCILE_SECONDS, settings.send_lease_seconds / 4))),
+        (jobs.heartbeat, BEAT_SECONDS),
+        (jobs.reconcile_dead, BEAT_SECONDS),
         (jobs.check_instances, CHECK_INSTANCES_SECONDS),
         (jobs.apply_webhook_backlog, WEBHOOK_BACKLOG_SECONDS),
         (jobs.check_alerts, ALERT_SECONDS),
@@ -157,6 +168,8 @@ def scheduler_lifespan(settings: Settings) -> Callable[[Any], AbstractAsyncConte
         app.state.sender = sender
         scheduler = AsyncIOScheduler(timezone=UTC)
         try:
+            await jobs.heartbeat(sender)  # registers this worker
+            await jobs.reconcile_dead(sender)  # a predecessor of this host that died: its claims now
             await jobs.reconcile_stale(sender)
             await add_jobs(scheduler, sender, settings)
             scheduler.start()

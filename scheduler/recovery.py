@@ -17,14 +17,32 @@ from scheduler.evolution import ConnectionState as RemoteState
 from scheduler.evolution import EvolutionClient, FoundMessage, InstanceDown, Sent
 from scheduler.instance_setup import read_state
 from scheduler.reconcile import find_our_send
+from scheduler.workers import dead_workers
 
 log = logging.getLogger("arauto.recovery")
 
 
 async def reconcile_stale(client: EvolutionClient, *, worker: str, now: datetime, lease: float) -> dict[str, int]:
     """SENDING past the lease: found on Evolution -> SENT with its id; not found -> PENDING again (sent later)."""
+    return await _reconcile(client, await sending.stale_claims(now=now, lease=lease), worker=worker, now=now)
+
+
+async def reconcile_dead(
+    client: EvolutionClient, *, worker: str, now: datetime, judge_silence: bool
+) -> dict[str, int]:
+    """The claims of dead workers (scheduler/workers.py), at once and however young, as stale ones are."""
+    dead = await dead_workers(me=worker, now=now, judge_silence=judge_silence)
+    if not dead:
+        return {}
+    log.info("claims of dead workers %s: reconciling now", dead)
+    return await _reconcile(client, await sending.stale_claims(now=now, lease=0, workers=dead), worker=worker, now=now)
+
+
+async def _reconcile(
+    client: EvolutionClient, claims: list[StaleClaim], *, worker: str, now: datetime
+) -> dict[str, int]:
     tally = {"sent": 0, "pending": 0, "unreachable": 0}
-    for claim in await sending.stale_claims(now=now, lease=lease):
+    for claim in claims:
         if not await sending.take_over(claim, worker=worker, now=now):
             continue  # another process took it first
         tally[await _reconcile_one(client, claim, worker=worker, now=now)] += 1

@@ -20,17 +20,22 @@ from models.statuses import CampaignStatus
 from models.tables import Campaign
 
 CAMPAIGN_COLUMNS = [column._meta.db_column_name for column in Campaign._meta.columns]
-_LIVE_TAIL = """, i.name AS i_name, i.state AS i_state, i.rate_per_minute AS i_rate, i.daily_cap AS i_cap,
-      i.sent_today AS i_sent_today, i.sent_day AS i_sent_day,
+_INSTANCE = """, i.name AS i_name, i.state AS i_state, i.rate_per_minute AS i_rate, i.daily_cap AS i_cap,
+      i.sent_today AS i_sent_today, i.sent_day AS i_sent_day, i.updated_at AS i_updated_at,"""
+_MESSAGES = """
       (SELECT count(*) FROM arauto_campaign_message m WHERE m.campaign = c.id AND m.sent_at >= {}) AS recent,
       (SELECT count(*) FROM arauto_campaign_message f WHERE f.campaign = c.id AND f.status = 'FAILED'
-         AND f.error NOT LIKE {}) AS retryable,
+         AND f.error NOT LIKE {}) AS retryable,"""
+_OTHERS_AND_WHERE = """
       (SELECT count(*) FROM arauto_campaign r
          WHERE r.instance = c.instance AND r.status = 'RUNNING' AND r.id <> c.id) AS others
     FROM arauto_campaign c LEFT JOIN arauto_instance i ON i.id = c.instance
     WHERE c.id = {} AND c.owner = {}"""
 # Column names come from the table declaration; every value is a bound parameter ({} placeholders).
-LIVE_SQL = "SELECT " + ", ".join(f'c."{name}" AS "{name}"' for name in CAMPAIGN_COLUMNS) + _LIVE_TAIL
+_CAMPAIGN = "SELECT " + ", ".join(f'c."{name}" AS "{name}"' for name in CAMPAIGN_COLUMNS)
+LIVE_SQL = _CAMPAIGN + _INSTANCE + _MESSAGES + _OTHERS_AND_WHERE
+# Every row the block reads but the campaign's messages (which move its counters): an index lookup, no scan.
+VERSION_SQL = _CAMPAIGN + _INSTANCE + _OTHERS_AND_WHERE
 
 
 def _limit(row: dict[str, Any], campaign: Campaign, now: datetime) -> RateLimit:
@@ -46,6 +51,15 @@ def _limit(row: dict[str, Any], campaign: Campaign, now: datetime) -> RateLimit:
         sent_today=sends_today(row["i_sent_today"], row["i_sent_day"], today=cap_day(now)),
         daily_cap=int(row["i_cap"]),
     )
+
+
+async def live_version(campaign_id: int, *, owner_id: int) -> tuple[Any, ...]:
+    """What the block depends on, cheaply: a poll whose version and tick are unchanged reuses the last computation
+    (models/campaigns/live_cache.py). NotFoundOrNotYours when not the owner's."""
+    rows = await Campaign.raw(VERSION_SQL, campaign_id, owner_id)
+    if not rows:
+        raise not_found("Campaign", campaign_id)
+    return tuple(str(value) for value in rows[0].values())
 
 
 async def live_view(campaign_id: int, *, owner_id: int, now: datetime) -> CampaignView:

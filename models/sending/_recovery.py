@@ -1,7 +1,12 @@
-"""Claims left behind (a crash, a lost DB write after a send): find them, take them over one at a time."""
+"""Claims left behind (a crash, a lost DB write after a send): find them, take them over one at a time.
+
+A claim is left behind when its lease ran out, or at once when its worker is dead: a predecessor on this host
+whose process is gone, or a worker whose heartbeat (arauto_worker) fell silent (scheduler/recovery.py decides).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -10,7 +15,7 @@ from piccolo.query.functions.aggregate import Count
 from models.sending._engine import rows_changed
 from models.sending._types import StaleClaim
 from models.statuses import CampaignStatus, MessageStatus
-from models.tables import Campaign, CampaignMessage, Instance
+from models.tables import Campaign, CampaignMessage, Instance, Worker
 
 SENDING = MessageStatus.SENDING.value
 
@@ -37,9 +42,16 @@ def _address(instance: dict[str, Any]) -> dict[str, Any]:
     return {k: instance[k] for k in ("server_url", "api_key", "instance_name")}
 
 
-async def stale_claims(*, now: datetime, lease: float, limit: int = 200) -> list[StaleClaim]:
-    """Messages in SENDING whose claim is older than `lease` seconds, oldest first."""
-    cutoff = now - timedelta(seconds=lease)
+async def stale_claims(
+    *, now: datetime, lease: float, limit: int = 200, workers: Sequence[str] = ()
+) -> list[StaleClaim]:
+    """Messages in SENDING whose claim is older than `lease` seconds, oldest first; with `workers` (dead ones),
+    every SENDING claim they hold, however young."""
+    where: Any = CampaignMessage.status == SENDING
+    if workers:
+        where &= CampaignMessage.claimed_by.is_in(list(workers))
+    else:
+        where &= CampaignMessage.claimed_at < now - timedelta(seconds=lease)
     rows = await (
         CampaignMessage.select(
             CampaignMessage.id,
@@ -53,7 +65,7 @@ async def stale_claims(*, now: datetime, lease: float, limit: int = 200) -> list
             CampaignMessage.campaign._.instance._.api_key.as_alias("api_key"),
             CampaignMessage.campaign._.instance._.instance_name.as_alias("instance_name"),
         )
-        .where((CampaignMessage.status == SENDING) & (CampaignMessage.claimed_at < cutoff))
+        .where(where)
         .order_by(CampaignMessage.claimed_at)
         .limit(limit)
     )
@@ -86,6 +98,35 @@ async def take_over(claim: StaleClaim, *, worker: str, now: datetime) -> bool:
         .returning(CampaignMessage.id)
     )
     return rows_changed(changed) > 0
+
+
+async def claim_holders() -> list[str]:
+    """The workers holding SENDING claims now."""
+    rows = await (
+        CampaignMessage.select(CampaignMessage.claimed_by)
+        .where((CampaignMessage.status == SENDING) & (CampaignMessage.claimed_by != ""))
+        .distinct()
+    )
+    return [str(r["claimed_by"]) for r in rows]
+
+
+async def beat(worker: str, *, now: datetime) -> None:
+    """This worker is alive (its first beat registers it)."""
+    changed = await Worker.update({Worker.beat_at: now}).where(Worker.worker == worker).returning(Worker.id)
+    if not rows_changed(changed):
+        await Worker.insert(Worker(worker=worker, started_at=now, beat_at=now))
+
+
+async def silent_workers(*, now: datetime, silence: float) -> list[str]:
+    """Workers whose last beat is older than `silence` seconds."""
+    rows = await Worker.select(Worker.worker).where(Worker.beat_at < now - timedelta(seconds=silence))
+    return [str(r["worker"]) for r in rows]
+
+
+async def forget_workers(workers: Sequence[str]) -> None:
+    """Drop the heartbeats of workers that are gone (a clean stop, or dead with no claim left)."""
+    if workers:
+        await Worker.delete().where(Worker.worker.is_in(list(workers)))
 
 
 async def known_key_ids(key_ids: list[str]) -> set[str]:

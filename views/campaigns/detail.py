@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from litestar import Controller, Request, get, post
+from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, URLEncodedBody
 from litestar.plugins.flash import flash
@@ -22,6 +22,7 @@ from models.accounts.users import CurrentUser
 from models.campaigns import actions as campaign_actions
 from models.campaigns import history as campaign_history
 from models.campaigns.history import by_user
+from models.campaigns.live_cache import LiveViews
 from models.campaigns.live_progress import live_view
 from models.campaigns.number_view import numbers_view
 from models.campaigns.send_history import Remembered
@@ -29,6 +30,7 @@ from models.campaigns.view import CampaignView, campaign_charts, campaign_view
 from models.errors import IllegalTransition
 from models.recipients.campaign_table import LivePages, live_recipient_page, recipient_page
 from scheduler.clock import Clock
+from views.campaigns.etags import Blocks, block_etag, html_response, matches, not_modified, rendered
 from views.campaigns.media import message_preview
 from views.guards import requires_login
 from views.i18n import _
@@ -87,6 +89,18 @@ def recipients_memory(request: AnyRequest) -> LivePages:
     """One per app: the recipient pages the live blocks drew lately, read once per change, not once per tab."""
     memory: LivePages = request.app.state.setdefault("live_recipient_pages", LivePages())
     return memory
+
+
+def live_views(request: AnyRequest) -> LiveViews:
+    """One per app: the live block's latest computation per campaign, shared by every tab polling it."""
+    views: LiveViews = request.app.state.setdefault("live_views", LiveViews())
+    return views
+
+
+def rendered_blocks(request: AnyRequest) -> Blocks:
+    """One per app: the live blocks rendered lately, by key (views/campaigns/etags.py): one render per change."""
+    blocks: Blocks = request.app.state.setdefault("rendered_live_blocks", Blocks(256))
+    return blocks
 
 
 async def live_block(
@@ -161,10 +175,21 @@ class CampaignDetailPages(Controller):
         status: FromQuery[str] = "",
         search: FromQuery[str] = "",
         page: FromQuery[int] = 1,
-    ) -> Template:
-        """Polled every 2 s while the campaign is live; rendered without the polling attributes once it is not."""
-        view = await live_view(campaign_id, owner_id=current_user.id, now=clock.now())
-        return await live_block(request, view, Shown(shown, status, search, page), current_user)
+    ) -> Response[bytes] | Response[None]:
+        """Polled every 2 s while the campaign is live; rendered without the polling attributes once it is not.
+        Tabs that show the same thing share one render; a block the tab already shows (its ETag) answers 304 with
+        no body, and htmx leaves it as it is."""
+        entry = await live_views(request).get(campaign_id, owner_id=current_user.id, now=clock.now())
+        changed, status_changed = entry.view.progress.changed_since(shown[:MAX_SHOWN_LENGTH])
+        etag = block_etag(request, entry.stamp, current_user, changed, status_changed, status, search, page)
+        if not changed and matches(request, etag):
+            return not_modified(etag)
+        body = rendered_blocks(request).get(etag)
+        if body is None:
+            block = await live_block(request, entry.view, Shown(shown, status, search, page), current_user)
+            body = rendered(request, block)
+            rendered_blocks(request).put(etag, body)
+        return html_response(body, etag)
 
     @post("/{campaign_id:int}/actions", name="campaign_act")
     async def act(

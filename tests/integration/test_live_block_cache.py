@@ -1,0 +1,128 @@
+"""The polled live block costs almost nothing per poll: tabs share one computation per campaign per tick, an
+unchanged block answers 304 through its ETag, and the version check sees every write, from any process."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+import httpx
+import pytest
+from litestar import Litestar
+
+from app import create_app
+from models import sending
+from models.accounts.users import CurrentUser
+from models.campaigns import live_cache
+from models.statuses import CampaignStatus, MessageStatus
+from models.tables import Campaign, CampaignMessage
+from settings import Settings
+from tests.clock import FakeClock
+from tests.factories import make_campaign, make_instance
+from tests.fixtures.web import Login, html, post_form, serving
+
+
+async def _running(user: CurrentUser, statuses: list[MessageStatus]) -> Campaign:
+    instance = await make_instance(user.id, rate_per_minute=60)
+    rows = [{"phone": f"55119666{n:05d}", "status": status} for n, status in enumerate(statuses)]
+    return await make_campaign(user.id, instance.id, recipients=rows, status=CampaignStatus.RUNNING)
+
+
+async def _poll(http: httpx.AsyncClient, campaign: Campaign, etag: str = "") -> httpx.Response:
+    """A tab's quiet poll: it sends back the fingerprint it shows and, once it has one, the block's ETag."""
+    page = await http.get(f"/campaigns/{campaign.id}")
+    block = html(page).select_one(f"#campaign-{campaign.id}-progress")
+    assert block is not None
+    shown = str(block["hx-vals"]).split('"shown": "')[1].split('"')[0]
+    headers = {"If-None-Match": etag} if etag else {}
+    return await http.get(f"/campaigns/{campaign.id}/progress", params={"shown": shown}, headers=headers)
+
+
+async def test_a_poll_with_the_blocks_current_etag_answers_304_without_a_body(client, login, make_user) -> None:
+    user = await make_user()
+    campaign = await _running(user, [MessageStatus.PENDING] * 2)
+    await login(user)
+    first = await _poll(client, campaign)
+    assert first.status_code == 200 and first.headers["etag"]
+    assert html(first).select_one(f"#campaign-{campaign.id}-progress") is not None
+    again = await _poll(client, campaign, etag=first.headers["etag"])
+    assert again.status_code == 304
+    assert again.content == b""
+    assert again.headers["etag"] == first.headers["etag"]
+
+
+async def test_after_a_send_the_etag_changes_and_the_block_comes_back(client, login, make_user, clock) -> None:
+    user = await make_user()
+    campaign = await _running(user, [MessageStatus.SENDING, MessageStatus.PENDING])
+    await login(user)
+    first = await _poll(client, campaign)
+    message = await CampaignMessage.objects().where(CampaignMessage.status == MessageStatus.SENDING.value).first()
+    assert message is not None
+    await sending.record_sent(message.id, key_id="KEY-1", remote_jid="5511966600000@s.whatsapp.net",
+                              now=clock.now(), worker=None)
+    after = await _poll(client, campaign, etag=first.headers["etag"])
+    assert after.status_code == 200
+    assert after.headers["etag"] != first.headers["etag"]
+    sent = html(after).select_one(f'#campaign-{campaign.id}-progress [data-counter="sent"] dd')
+    assert sent is not None and sent.get_text(strip=True) == "1"
+
+
+@pytest.fixture
+async def second_app(settings: Settings, clock: FakeClock) -> AsyncIterator[httpx.AsyncClient]:
+    """Another "process": an app of its own (its own cache) on the same database."""
+    other: Litestar = create_app(settings, clock=clock)
+    async with serving(other) as http:
+        yield http
+
+
+async def test_two_apps_on_one_database_see_each_others_changes_through_the_version_check(
+    client, second_app, login, make_user
+) -> None:
+    user = await make_user()
+    campaign = await _running(user, [MessageStatus.PENDING] * 2)
+    await login(user)
+    await Login(second_app)(user)
+    first = await _poll(client, campaign)
+    assert html(first).select_one(f"#campaign-{campaign.id}-progress")["data-status"] == "RUNNING"
+    paused = await post_form(
+        second_app, f"/campaigns/{campaign.id}/actions", {"action": "pause"}, page=f"/campaigns/{campaign.id}"
+    )
+    assert paused.status_code == 303
+    # The same instant (the fake clock did not move): only the version check can tell the first app.
+    after = await client.get(f"/campaigns/{campaign.id}/progress", headers={"If-None-Match": first.headers["etag"]})
+    assert after.status_code == 200
+    assert html(after).select_one(f"#campaign-{campaign.id}-progress")["data-status"] == "PAUSED"
+
+
+async def test_the_shared_block_never_shows_another_users_campaign(app, client, login, make_user) -> None:
+    owner, stranger = await make_user(), await make_user()
+    campaign = await _running(owner, [MessageStatus.PENDING])
+    await login(owner)
+    assert (await _poll(client, campaign)).status_code == 200  # now computed and kept for the owner
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver") as other:
+        await Login(other)(stranger)
+        answer = await other.get(f"/campaigns/{campaign.id}/progress")
+    assert answer.status_code == 404
+    assert html(answer).select_one(f"#campaign-{campaign.id}-progress") is None
+
+
+async def test_tabs_polling_one_campaign_share_one_computation_per_tick(
+    client, login, make_user, clock, monkeypatch
+) -> None:
+    user = await make_user()
+    campaign = await _running(user, [MessageStatus.PENDING] * 3)
+    await login(user)
+    computed: list[int] = []
+    real = live_cache.live_view
+
+    async def counting(campaign_id: int, **kwargs: Any) -> Any:
+        computed.append(campaign_id)
+        return await real(campaign_id, **kwargs)
+
+    monkeypatch.setattr(live_cache, "live_view", counting)
+    for _ in range(5):  # five tabs, the same tick
+        assert (await client.get(f"/campaigns/{campaign.id}/progress")).status_code == 200
+    assert computed == [campaign.id]
+    clock.advance(live_cache.TICK.total_seconds())
+    assert (await client.get(f"/campaigns/{campaign.id}/progress")).status_code == 200
+    assert computed == [campaign.id, campaign.id]
