@@ -15,6 +15,7 @@ from models.campaigns import editing as campaigns
 from models.campaigns import from_lists
 from models.campaigns import queries as campaign_queries
 from models.campaigns.queries import DEFAULT_LIMIT, MAX_LIMIT, CampaignFilter
+from models.contacts.audience import set_campaign_lists
 from models.tables import Campaign
 from scheduler.clock import Clock
 from settings import Settings
@@ -90,7 +91,12 @@ class CampaignApi(SignedInApi):
         settings: NamedDependency[Settings],
         clock: NamedDependency[Clock],
     ) -> dict[str, Any]:
-        """Fields left out keep their value; 409 unless DRAFT or SCHEDULED (PAUSED: message and rateLimit only)."""
+        """Fields left out keep their value; 409 unless DRAFT or SCHEDULED (PAUSED: message and rateLimit only).
+        The lists are checked first: a refused list leaves the other fields as they were."""
+        list_ids, exclude_list_ids = data.lists()
+        chosen = await from_lists.checked_lists(
+            campaign.id, list_ids=list_ids, exclude_list_ids=exclude_list_ids, owner_id=current_user.id
+        )
         updated = await campaigns.update(
             campaign.id,
             data.merged_into(campaign),
@@ -98,10 +104,8 @@ class CampaignApi(SignedInApi):
             now=clock.now(),
             max_rate=settings.max_rate,
         )
-        list_ids, exclude_list_ids = data.lists()
-        await from_lists.update_lists(
-            campaign.id, list_ids=list_ids, exclude_list_ids=exclude_list_ids, owner_id=current_user.id
-        )
+        if chosen is not None:
+            await set_campaign_lists(campaign.id, include=chosen[0], exclude=chosen[1], owner_id=current_user.id)
         return await with_lists(updated)
 
     @delete("/{campaign_id:int}", name="api_campaign_delete", raises=CHANGE, status_code=204)
