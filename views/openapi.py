@@ -14,6 +14,7 @@ from litestar import Litestar
 from litestar.openapi.spec import Components, OpenAPI, Parameter, Schema, SecurityScheme
 from litestar.openapi.spec.enums import OpenAPIType
 
+from models.accounts.users import SUPPORTED_LOCALES
 from models.campaigns.actions import USER_ACTION_NAMES
 from models.campaigns.queries import SORT_COLUMNS, SORT_ORDERS
 from models.campaigns.rules import (
@@ -24,12 +25,15 @@ from models.campaigns.rules import (
     MEDIA_TYPES,
     MEDIA_URL_PATTERN,
 )
+from models.contacts.contacts import MAX_ATTRIBUTES, MAX_TAGS, MAX_VALUE_LENGTH
+from models.contacts.importing import ImportMode
+from models.contacts.lists import MAX_NAME_LENGTH as MAX_LIST_NAME_LENGTH
 from models.instances.records import SERVER_URL_PATTERN
 from models.rendering import MAX_MESSAGE_LENGTH
 from models.statuses import CampaignStatus, MessageStatus
 from settings import Settings
 from views.bounds import INT_MAX
-from views.schemas import PHONE_DIGITS_MAX
+from views.schemas import MAX_CAMPAIGN_LISTS, PHONE_DIGITS_MAX
 
 NO_NUL = r"^[^\x00]*$"  # PostgreSQL text cannot hold NUL (views/bounds.py refuses it)
 NOT_BLANK = r"^[^\x00]*[^\s\x00][^\x00]*$"
@@ -38,9 +42,10 @@ SERVER_URL = SERVER_URL_PATTERN
 API_KEY = "^[ -~]*[!-~][ -~]*$"  # printable ASCII (it travels in a header), not blank
 KEEP_OR_API_KEY = "^[ -~]*$"  # on update a blank key keeps the stored one
 STRICT_BODIES = (
-    "ActionBody", "CampaignCreate", "CampaignUpdate", "InstanceCreate", "InstanceInput", "OptOutIn", "RecipientIn",
-    "TemplateWrite",
+    "AccountUpdate", "ActionBody", "CampaignCreate", "CampaignUpdate", "ContactIn", "ContactUpdate", "InstanceCreate",
+    "InstanceInput", "ListIn", "OptOutIn", "RecipientIn", "TemplateWrite",
 )  # fmt: skip
+TAG = r"^\s*[A-Za-z0-9_-]{0,40}\s*$"  # lower-cased and trimmed by the rules; an empty one is dropped
 BEARER = "BearerToken"
 
 
@@ -139,6 +144,38 @@ def _refine_template(schema: Schema) -> None:
     schema.all_of = [_media_rules(), _something_to_send("body", template=False)]
 
 
+def _refine_contact(schema: Schema, *, creating: bool) -> None:
+    """Attributes are named scalars (their text at most MAX_VALUE_LENGTH); tags are words; on update null keeps."""
+    value = Schema(
+        one_of=[
+            _string(max_length=MAX_VALUE_LENGTH),
+            Schema(type=OpenAPIType.NUMBER),
+            Schema(type=OpenAPIType.BOOLEAN),
+            Schema(type=OpenAPIType.NULL),
+        ]
+    )
+    attributes = Schema(
+        type=OpenAPIType.OBJECT,
+        max_properties=MAX_ATTRIBUTES,
+        property_names=_string(pattern=NOT_BLANK, max_length=100),
+        additional_properties=value,
+    )
+    tags = Schema(type=OpenAPIType.ARRAY, max_items=MAX_TAGS, items=_string(pattern=TAG, max_length=40))
+    props = schema.properties or {}
+    props["attributes"] = _nullable(attributes, nullable=not creating)
+    props["tags"] = _nullable(tags, nullable=not creating)
+    if creating:
+        props["phone"] = _string(pattern=NOT_BLANK, max_length=64)
+        schema.required = ["phone"]
+
+
+def _campaign_lists(schema: Schema) -> None:
+    """`listIds` / `excludeListIds`: ids of the user's lists (a list that is not theirs is a 404)."""
+    props = schema.properties or {}
+    for name in ("listIds", "excludeListIds"):
+        props[name] = Schema(type=OpenAPIType.ARRAY, max_items=MAX_CAMPAIGN_LISTS, items=_id())
+
+
 def _refine_bodies(components: dict[str, Any], settings: Settings) -> None:
     for name in STRICT_BODIES:
         schema = components.get(name)
@@ -151,6 +188,13 @@ def _refine_bodies(components: dict[str, Any], settings: Settings) -> None:
     _refine_instance(components["InstanceCreate"], settings.max_rate, creating=True)
     _refine_instance(components["InstanceInput"], settings.max_rate, creating=False)
     _refine_template(components["TemplateWrite"])
+    _refine_contact(components["ContactIn"], creating=True)
+    _refine_contact(components["ContactUpdate"], creating=False)
+    _campaign_lists(components["CampaignCreate"])
+    _campaign_lists(components["CampaignUpdate"])
+    components["ListIn"].properties["name"] = _string(pattern=NOT_BLANK, max_length=MAX_LIST_NAME_LENGTH)
+    components["ListIn"].required = ["name"]
+    components["AccountUpdate"].properties["locale"] = _nullable(_string(enum=list(SUPPORTED_LOCALES)), nullable=True)
     components["ActionBody"].properties["action"] = _string(enum=list(USER_ACTION_NAMES))
     components["OptOutIn"].properties["note"] = _string(max_length=500)
     components["RecipientIn"].properties["phone"] = Schema(
@@ -163,13 +207,14 @@ QUERY_ENUMS: dict[tuple[str, str], list[str]] = {
     ("/api/campaigns", "sortBy"): list(SORT_COLUMNS),
     ("/api/campaigns", "sortOrder"): list(SORT_ORDERS),
     ("/api/campaigns/{campaign_id}/recipients", "status"): [*MessageStatus, *(s.lower() for s in MessageStatus)],
+    ("/api/lists/{list_id}/contacts", "mode"): ["", *ImportMode, *(m.upper() for m in ImportMode)],
 }
 
 
 def _refine_queries(openapi: OpenAPI) -> None:
     """Enums where the rules allow a fixed set; no NUL in any other text."""
     for path, item in (openapi.paths or {}).items():
-        for operation in (item.get, item.post, item.put, item.delete):
+        for operation in (item.get, item.post, item.put, item.patch, item.delete):
             for parameter in (operation.parameters or []) if operation else []:
                 if not isinstance(parameter, Parameter) or not isinstance(parameter.schema, Schema):
                     continue

@@ -20,6 +20,8 @@ from views.bounds import INT_MAX, INT_MIN
 BoundedInt = Annotated[int, msgspec.Meta(ge=INT_MIN, le=INT_MAX)]
 PHONE_DIGITS_MAX = 10**15 - 1  # E.164: at most 15 digits
 PhoneDigits = Annotated[int, msgspec.Meta(ge=0, le=PHONE_DIGITS_MAX)]
+MAX_CAMPAIGN_LISTS = 100  # each id is looked up on its own: the request stays small
+ListIds = Annotated[list[Annotated[int, msgspec.Meta(ge=1, le=INT_MAX)]], msgspec.Meta(max_length=MAX_CAMPAIGN_LISTS)]
 
 
 class Conflict(ClientException):
@@ -58,8 +60,8 @@ class CampaignCreate(msgspec.Struct, rename="camel", forbid_unknown_fields=True)
     precheck: bool = True
     instance_ids: list[int] | None = None
     recipients: list[RecipientIn] = []
-    list_ids: list[int] = []  # lists to send to (may stand in for recipients); frozen into messages at Start
-    exclude_list_ids: list[int] = []  # lists whose numbers are left out
+    list_ids: ListIds = []  # lists to send to (may stand in for recipients); frozen into messages at Start
+    exclude_list_ids: ListIds = []  # lists whose numbers are left out
 
     def as_input(self) -> CampaignInput:
         given = {field.name: getattr(self, field.name) for field in fields(CampaignInput)}
@@ -79,8 +81,8 @@ class CampaignUpdate(msgspec.Struct, rename="camel", forbid_unknown_fields=True)
     rate_limit: BoundedInt | UnsetType = UNSET
     max_retries: BoundedInt | UnsetType = UNSET
     scheduled_for: datetime | UnsetType | None = UNSET
-    list_ids: list[int] | UnsetType = UNSET
-    exclude_list_ids: list[int] | UnsetType = UNSET
+    list_ids: ListIds | UnsetType = UNSET
+    exclude_list_ids: ListIds | UnsetType = UNSET
     precheck: bool | UnsetType = UNSET
     instance_ids: list[int] | UnsetType = UNSET
 

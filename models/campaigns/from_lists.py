@@ -8,7 +8,7 @@ from typing import Any
 
 from models.campaigns import editing, lifecycle
 from models.campaigns.rules import CampaignInput
-from models.contacts.audience import campaign_lists, set_campaign_lists
+from models.contacts.audience import campaign_lists, checked_campaign_lists, set_campaign_lists
 from models.contacts.lists import own_list_ids
 from models.errors import IllegalTransition, ValidationFailed
 from models.recipients import ImportReport
@@ -49,19 +49,28 @@ async def create(
     return campaign, report
 
 
-async def update_lists(
+async def checked_lists(
     campaign_id: int, *, list_ids: Sequence[int] | None, exclude_list_ids: Sequence[int] | None, owner_id: int
-) -> None:
-    """Change the lists of a DRAFT or SCHEDULED campaign (None keeps that side as it is)."""
+) -> tuple[list[int], list[int]] | None:
+    """The lists the campaign would have, checked (DRAFT or SCHEDULED, the user's, not on both sides) without
+    writing anything, so an update refused for its lists changes nothing else; None when neither side is sent."""
     if list_ids is None and exclude_list_ids is None:
-        return
+        return None
     campaign = await editing.get(campaign_id, owner_id=owner_id)
     if not lifecycle.can_edit(campaign.status):
         raise IllegalTransition(editing.edit_refusal(campaign.status))
     include, exclude = await campaign_lists(campaign_id)
-    await set_campaign_lists(
-        campaign_id,
-        include=include if list_ids is None else list_ids,
-        exclude=exclude if exclude_list_ids is None else exclude_list_ids,
+    return await checked_campaign_lists(
+        include if list_ids is None else list_ids,
+        exclude if exclude_list_ids is None else exclude_list_ids,
         owner_id=owner_id,
     )
+
+
+async def update_lists(
+    campaign_id: int, *, list_ids: Sequence[int] | None, exclude_list_ids: Sequence[int] | None, owner_id: int
+) -> None:
+    """Change the lists of a DRAFT or SCHEDULED campaign (None keeps that side as it is)."""
+    chosen = await checked_lists(campaign_id, list_ids=list_ids, exclude_list_ids=exclude_list_ids, owner_id=owner_id)
+    if chosen is not None:
+        await set_campaign_lists(campaign_id, include=chosen[0], exclude=chosen[1], owner_id=owner_id)

@@ -48,15 +48,23 @@ class Audience:
         }
 
 
-async def set_campaign_lists(
-    campaign_id: int, *, include: Sequence[int], exclude: Sequence[int], owner_id: int
-) -> None:
-    """The lists a campaign sends to and leaves out (replacing the previous choice); each must be the user's."""
+async def checked_campaign_lists(
+    include: Sequence[int], exclude: Sequence[int], *, owner_id: int
+) -> tuple[list[int], list[int]]:
+    """Both sides without repeats, when each list is the user's (404) and none is on both sides (400)."""
     include = await own_list_ids(list(include), owner_id=owner_id)
     exclude = await own_list_ids(list(exclude), owner_id=owner_id)
     both = set(include) & set(exclude)
     if both:
         raise ValidationFailed({"excludeListIds": f"List {min(both)} cannot be both sent to and left out."})
+    return include, exclude
+
+
+async def set_campaign_lists(
+    campaign_id: int, *, include: Sequence[int], exclude: Sequence[int], owner_id: int
+) -> None:
+    """The lists a campaign sends to and leaves out (replacing the previous choice); each must be the user's."""
+    include, exclude = await checked_campaign_lists(include, exclude, owner_id=owner_id)
     rows = [CampaignList(campaign=campaign_id, contact_list=i, exclude=False) for i in include]
     rows += [CampaignList(campaign=campaign_id, contact_list=i, exclude=True) for i in exclude]
     async with CampaignList._meta.db.transaction():

@@ -100,13 +100,20 @@ def _where(owner_id: int, query: ContactFilter) -> Any:
             found |= Contact.phone.like(f"%{digits}%")
         where &= found
     if query.tag.strip():
-        tag = parse_tags(query.tag)[:1]
-        if tag:
-            where &= Contact.tags.like(f"% {tag[0]} %")
+        where &= _has_tag(query.tag)
     if query.list_id is not None:
         members = ListMember.select(ListMember.contact).where(ListMember.contact_list == query.list_id)
         where &= Contact.id.is_in(members)
     return where
+
+
+def _has_tag(raw: str) -> Any:
+    """A filter, not an input: what cannot be a tag is on no contact (an empty page, not a 400)."""
+    try:
+        tags = parse_tags(raw)
+    except ValidationFailed:
+        return WhereRaw("1 = 0")
+    return Contact.tags.like(f"% {tags[0]} %") if tags else WhereRaw("1 = 1")
 
 
 def _escaped(text: str) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.integration.api_helpers import api_caller
+from views.bounds import INT_MAX
 
 
 @pytest.fixture
@@ -56,3 +57,67 @@ async def test_the_schema_declares_the_answers_ranges_and_enums_the_api_keeps(cl
     sort_by = next(p for p in schema["paths"]["/api/campaigns"]["get"]["parameters"] if p["name"] == "sortBy")
     assert "createdAt" in sort_by["schema"]["enum"]
     assert update["security"] == [{"BearerToken": []}]
+
+
+async def test_every_api_operation_declares_401_and_each_one_with_an_id_declares_404(client, caller):
+    schema = (await client.get("/schema/openapi.json", headers=caller.headers)).json()
+    undeclared = []
+    for path, item in schema["paths"].items():
+        for method, operation in item.items() if path.startswith("/api/") else ():
+            wanted = {"401", "404"} if "{" in path else {"401"}
+            undeclared += [f"{method.upper()} {path} {code}" for code in wanted - set(operation["responses"])]
+    assert undeclared == []
+
+
+async def test_every_integer_query_parameter_is_bounded_by_the_database_integer(client, caller):
+    schema = (await client.get("/schema/openapi.json", headers=caller.headers)).json()
+    unbounded = [
+        f"{path} {parameter['name']}"
+        for path, item in schema["paths"].items()
+        for operation in item.values()
+        for parameter in operation.get("parameters", [])
+        for arm in parameter["schema"].get("oneOf", [parameter["schema"]])
+        if parameter["in"] == "query"
+        and arm.get("type") == "integer"
+        and arm.get("maximum", parameter["schema"].get("maximum", INT_MAX + 1)) > INT_MAX
+    ]
+    assert unbounded == []
+
+
+async def test_the_schema_declares_the_contact_list_and_account_bodies_the_api_keeps(client, caller):
+    components = (await client.get("/schema/openapi.json", headers=caller.headers)).json()["components"]["schemas"]
+    for name in ("ContactIn", "ContactUpdate", "ListIn", "AccountUpdate"):
+        assert components[name]["additionalProperties"] is False, name
+    assert components["ContactIn"]["required"] == ["phone"]
+    assert components["ListIn"]["required"] == ["name"]
+    locale = components["AccountUpdate"]["properties"]["locale"]["oneOf"][0]
+    assert sorted(locale["enum"]) == ["en", "pt-BR"]
+    list_ids = components["CampaignUpdate"]["properties"]["listIds"]
+    assert (list_ids["items"]["minimum"], list_ids["items"]["maximum"]) == (1, INT_MAX)
+
+
+async def test_a_tag_filter_that_is_no_tag_finds_nobody_instead_of_refusing(client, caller):
+    created = await client.post("/api/contacts", json={"phone": "+55 11 98888-0001", "tags": ["lead"]},
+                                headers=caller.headers)  # fmt: skip
+    assert created.status_code == 201, created.text
+    for tag, total in (("lead", 1), ("Lead", 1), ("é!", 0), (",", 1)):
+        response = await client.get("/api/contacts", params={"tag": tag}, headers=caller.headers)
+        assert response.status_code == 200, (tag, response.text)
+        assert response.json()["total"] == total, tag
+
+
+async def test_a_campaign_update_refused_for_a_list_changes_none_of_its_other_fields(client, caller):
+    created = await client.post("/api/campaigns", json=caller.body(), headers=caller.headers)
+    assert created.status_code == 201, created.text
+    url = f"/api/campaigns/{created.json()['id']}"
+    refused = await client.put(url, json={"name": "Renamed", "listIds": [987654]}, headers=caller.headers)
+    assert refused.status_code == 404
+    assert (await client.get(url, headers=caller.headers)).json()["name"] == "Black Friday"
+
+
+async def test_a_campaign_list_id_past_the_database_integer_is_bad_input(client, caller):
+    created = await client.post("/api/campaigns", json=caller.body(), headers=caller.headers)
+    url = f"/api/campaigns/{created.json()['id']}"
+    response = await client.put(url, json={"listIds": [2**40]}, headers=caller.headers)
+    assert response.status_code == 400
+    assert [error["field"] for error in response.json()["errors"]] == ["listIds[0]"]

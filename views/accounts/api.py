@@ -10,7 +10,7 @@ from litestar.params import JSONBody
 from models.accounts import users
 from models.accounts.users import CurrentUser
 from views.guards import SignedInApi
-from views.schemas import SIGNED_IN
+from views.schemas import INPUT, SIGNED_IN
 
 
 class AccountUpdate(msgspec.Struct, forbid_unknown_fields=True):
@@ -29,7 +29,7 @@ class AccountApi(SignedInApi):
     async def whoami(self, current_user: NamedDependency[CurrentUser]) -> dict[str, object]:
         return whoami_json(current_user)
 
-    @patch("/", name="api_whoami_update")
+    @patch("/", name="api_whoami_update", raises=INPUT)
     async def update(
         self, current_user: NamedDependency[CurrentUser], data: JSONBody[AccountUpdate]
     ) -> dict[str, object]:

@@ -18,6 +18,7 @@ from models.campaigns import queries as campaign_queries
 from models.campaigns.history import by_user
 from models.campaigns.numbers import numbers_by_campaign, numbers_of
 from models.campaigns.queries import DEFAULT_LIMIT, MAX_LIMIT, CampaignFilter
+from models.contacts.audience import set_campaign_lists
 from models.tables import Campaign
 from scheduler.clock import Clock
 from settings import Settings
@@ -107,7 +108,12 @@ class CampaignApi(SignedInApi):
         settings: NamedDependency[Settings],
         clock: NamedDependency[Clock],
     ) -> dict[str, Any]:
-        """Fields left out keep their value; 409 unless DRAFT or SCHEDULED (PAUSED: message and rateLimit only)."""
+        """Fields left out keep their value; 409 unless DRAFT or SCHEDULED (PAUSED: message and rateLimit only).
+        The lists are checked first: a refused list leaves the other fields as they were."""
+        list_ids, exclude_list_ids = data.lists()
+        chosen = await from_lists.checked_lists(
+            campaign.id, list_ids=list_ids, exclude_list_ids=exclude_list_ids, owner_id=current_user.id
+        )
         updated = await campaigns.update(
             campaign.id,
             data.merged_into(campaign),
@@ -116,10 +122,8 @@ class CampaignApi(SignedInApi):
             max_rate=settings.max_rate,
             who=by_user(current_user.email, current_user.token_name, "api"),
         )
-        list_ids, exclude_list_ids = data.lists()
-        await from_lists.update_lists(
-            campaign.id, list_ids=list_ids, exclude_list_ids=exclude_list_ids, owner_id=current_user.id
-        )
+        if chosen is not None:
+            await set_campaign_lists(campaign.id, include=chosen[0], exclude=chosen[1], owner_id=current_user.id)
         return await with_lists(updated)
 
     @delete("/{campaign_id:int}", name="api_campaign_delete", raises=CHANGE, status_code=204)

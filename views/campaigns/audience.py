@@ -20,13 +20,14 @@ from models.contacts import audience
 from models.contacts.lists import list_lists
 from models.tables import Campaign
 from scheduler.clock import Clock
-from views.guards import requires_login
+from views.bounds import INT_MAX
+from views.guards import SignedInApi, requires_login
 from views.i18n import _
-from views.schemas import campaign_json
+from views.schemas import ONE, campaign_json
 
 PANEL_NUMBERS = 50
 Limit = Annotated[int, QueryParameter(name="limit", ge=1, le=audience.MAX_LIMIT)]
-Offset = Annotated[int, QueryParameter(name="offset", ge=0)]
+Offset = Annotated[int, QueryParameter(name="offset", ge=0, le=INT_MAX)]
 
 
 async def with_lists(campaign: Campaign) -> dict[str, Any]:
@@ -119,12 +120,11 @@ class CampaignAudiencePages(Controller):
         return Redirect(request.app.route_reverse("campaign_detail", campaign_id=copy.id), status_code=303)
 
 
-class CampaignAudienceApi(Controller):
+class CampaignAudienceApi(SignedInApi):
     path = "/api/campaigns/{campaign_id:int}"
-    guards = [requires_login]
     tags = ["campaigns"]
 
-    @get("/audience", name="api_campaign_audience")
+    @get("/audience", name="api_campaign_audience", raises=ONE)
     async def audience(
         self,
         campaign_id: FromPath[int],
@@ -137,7 +137,7 @@ class CampaignAudienceApi(Controller):
         found = await audience.preview(campaign_id, owner_id=current_user.id, status=campaign.status)
         return found.as_json(limit=limit, offset=offset)
 
-    @post("/duplicate", name="api_campaign_duplicate", status_code=HTTP_201_CREATED)
+    @post("/duplicate", name="api_campaign_duplicate", raises=ONE, status_code=HTTP_201_CREATED)
     async def duplicate(
         self, campaign_id: FromPath[int], current_user: NamedDependency[CurrentUser], clock: NamedDependency[Clock]
     ) -> dict[str, Any]:

@@ -5,61 +5,67 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import msgspec
-from litestar import Controller, Request, delete, get, post, put
+from litestar import Request, delete, get, post, put
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_201_CREATED
 
 from models.accounts.users import CurrentUser
 from models.contacts import contacts, lists
-from models.contacts.contacts import MAX_LIMIT, ContactFilter, contact_json
+from models.contacts.contacts import MAX_ATTRIBUTES, MAX_LIMIT, MAX_TAGS, ContactFilter, contact_json
 from models.contacts.history import contact_history
 from models.contacts.importing import import_into_list, import_mode
 from models.recipients import ImportOptions
 from scheduler.clock import Clock
 from settings import Settings
-from views.guards import requires_login
+from views.bounds import INT_MAX
+from views.guards import SignedInApi
+from views.schemas import INPUT, ONE, SIGNED_IN
 from views.uploads import IMPORT_DEPENDENCIES, UploadLimitMiddleware, spooled_upload
 
 Limit = Annotated[int, QueryParameter(name="limit", ge=1, le=MAX_LIMIT)]
-Offset = Annotated[int, QueryParameter(name="offset", ge=0)]
+Offset = Annotated[int, QueryParameter(name="offset", ge=0, le=INT_MAX)]
 Search = Annotated[str, QueryParameter(name="search", max_length=100)]
 Tag = Annotated[str, QueryParameter(name="tag", max_length=40)]
 
 
+# An attribute is a scalar (stored as its text); at most MAX_ATTRIBUTES of them and MAX_TAGS tags per contact.
+Attributes = Annotated[dict[str, str | int | float | bool | None], msgspec.Meta(max_length=MAX_ATTRIBUTES)]
+Tags = Annotated[list[Annotated[str, msgspec.Meta(max_length=40)]], msgspec.Meta(max_length=MAX_TAGS)]
+
+
 class ContactIn(msgspec.Struct, forbid_unknown_fields=True):
     phone: Annotated[str, msgspec.Meta(max_length=64)]
-    attributes: dict[str, Any] = {}
-    tags: list[Annotated[str, msgspec.Meta(max_length=40)]] = []
+    attributes: Attributes = {}
+    tags: Tags = []
 
 
 class ContactUpdate(msgspec.Struct, forbid_unknown_fields=True):
     """Fields left out keep their value."""
 
-    attributes: dict[str, Any] | None = None
-    tags: list[Annotated[str, msgspec.Meta(max_length=40)]] | None = None
+    attributes: Attributes | None = None
+    tags: Tags | None = None
 
 
 class ListIn(msgspec.Struct, forbid_unknown_fields=True):
-    name: Annotated[str, msgspec.Meta(max_length=200)] = ""
+    name: Annotated[str, msgspec.Meta(max_length=lists.MAX_NAME_LENGTH)] = ""
 
 
 def _page(page: contacts.ContactPage, limit: int, offset: int) -> dict[str, Any]:
     return {"items": [contact_json(c) for c in page.items], "total": page.total, "limit": limit, "offset": offset}
 
 
-class ContactApi(Controller):
+class ContactApi(SignedInApi):
     path = "/api/contacts"
-    guards = [requires_login]
     tags = ["contacts"]
 
-    @get("/", name="api_contact_list")
+    @get("/", name="api_contact_list", raises=ONE)
     async def list_(
         self,
         current_user: NamedDependency[CurrentUser],
         search: Search = "",
         tag: Tag = "",
-        list_id: Annotated[int | None, QueryParameter(name="listId")] = None,
+        list_id: Annotated[int | None, QueryParameter(name="listId", ge=1, le=INT_MAX)] = None,
         limit: Limit = 50,
         offset: Offset = 0,
     ) -> dict[str, Any]:
@@ -69,7 +75,7 @@ class ContactApi(Controller):
             await lists.get_list(list_id, owner_id=current_user.id)
         return _page(await contacts.list_contacts(current_user.id, query), limit, offset)
 
-    @post("/", name="api_contact_create", status_code=HTTP_201_CREATED)
+    @post("/", name="api_contact_create", raises=INPUT, status_code=HTTP_201_CREATED)
     async def create(
         self,
         data: JSONBody[ContactIn],
@@ -87,16 +93,16 @@ class ContactApi(Controller):
         )
         return contact_json(contact)
 
-    @get("/{contact_id:int}", name="api_contact_detail")
+    @get("/{contact_id:int}", name="api_contact_detail", raises=ONE)
     async def detail(self, contact_id: FromPath[int], current_user: NamedDependency[CurrentUser]) -> dict[str, Any]:
         return contact_json(await contacts.get_contact(contact_id, owner_id=current_user.id))
 
-    @get("/{contact_id:int}/history", name="api_contact_history")
+    @get("/{contact_id:int}/history", name="api_contact_history", raises=ONE)
     async def history(self, contact_id: FromPath[int], current_user: NamedDependency[CurrentUser]) -> dict[str, Any]:
         """The campaigns that wrote to the number, each message's status and times, and its opt-out."""
         return await contact_history(contact_id, owner_id=current_user.id)
 
-    @put("/{contact_id:int}", name="api_contact_update")
+    @put("/{contact_id:int}", name="api_contact_update", raises=ONE)
     async def update(
         self,
         contact_id: FromPath[int],
@@ -109,34 +115,33 @@ class ContactApi(Controller):
         )
         return contact_json(contact)
 
-    @delete("/{contact_id:int}", name="api_contact_delete")
+    @delete("/{contact_id:int}", name="api_contact_delete", raises=ONE)
     async def delete(self, contact_id: FromPath[int], current_user: NamedDependency[CurrentUser]) -> None:
         """204; campaigns that wrote to the number keep their records."""
         await contacts.delete_contact(contact_id, owner_id=current_user.id)
 
 
-class ListApi(Controller):
+class ListApi(SignedInApi):
     path = "/api/lists"
-    guards = [requires_login]
     tags = ["lists"]
 
-    @get("/", name="api_list_list")
+    @get("/", name="api_list_list", raises=SIGNED_IN)
     async def list_(self, current_user: NamedDependency[CurrentUser]) -> dict[str, Any]:
         items = await lists.list_lists(owner_id=current_user.id)
         return {"items": [item.as_json() for item in items], "total": len(items)}
 
-    @post("/", name="api_list_create", status_code=HTTP_201_CREATED)
+    @post("/", name="api_list_create", raises=INPUT, status_code=HTTP_201_CREATED)
     async def create(
         self, data: JSONBody[ListIn], current_user: NamedDependency[CurrentUser], clock: NamedDependency[Clock]
     ) -> dict[str, Any]:
         row = await lists.create_list(data.name, owner_id=current_user.id, now=clock.now())
         return await self._summary(row.id, current_user.id)
 
-    @get("/{list_id:int}", name="api_list_detail")
+    @get("/{list_id:int}", name="api_list_detail", raises=ONE)
     async def detail(self, list_id: FromPath[int], current_user: NamedDependency[CurrentUser]) -> dict[str, Any]:
         return await self._summary(list_id, current_user.id)
 
-    @put("/{list_id:int}", name="api_list_update")
+    @put("/{list_id:int}", name="api_list_update", raises=ONE)
     async def update(
         self,
         list_id: FromPath[int],
@@ -147,7 +152,7 @@ class ListApi(Controller):
         await lists.rename_list(list_id, data.name, owner_id=current_user.id, now=clock.now())
         return await self._summary(list_id, current_user.id)
 
-    @delete("/{list_id:int}", name="api_list_delete")
+    @delete("/{list_id:int}", name="api_list_delete", raises=ONE)
     async def delete(self, list_id: FromPath[int], current_user: NamedDependency[CurrentUser]) -> None:
         """204; the contacts stay (they may be in other lists)."""
         await lists.delete_list(list_id, owner_id=current_user.id)
@@ -162,6 +167,7 @@ class ListApi(Controller):
     @post(
         "/{list_id:int}/contacts",
         name="api_list_import",
+        raises=ONE,
         status_code=HTTP_201_CREATED,
         request_max_body_size=None,  # settings.max_upload_bytes, enforced by the middleware
         middleware=[UploadLimitMiddleware],
@@ -186,7 +192,7 @@ class ListApi(Controller):
             )
         return report.as_json()
 
-    @get("/{list_id:int}/contacts", name="api_list_contacts")
+    @get("/{list_id:int}/contacts", name="api_list_contacts", raises=ONE)
     async def members(
         self,
         list_id: FromPath[int],
