@@ -8,7 +8,13 @@ from datetime import datetime
 from typing import Annotated, Any
 
 import msgspec
-from litestar.exceptions import ClientException, NotAuthorizedException, NotFoundException, ValidationException
+from litestar.exceptions import (
+    ClientException,
+    NotAuthorizedException,
+    NotFoundException,
+    PermissionDeniedException,
+    ValidationException,
+)
 from msgspec import UNSET, UnsetType
 
 from models.campaigns.rules import DEFAULT_RATE, DEFAULT_RETRIES, CampaignInput
@@ -35,6 +41,10 @@ SIGNED_IN: list[type[ClientException]] = [NotAuthorizedException]
 INPUT = [*SIGNED_IN, ValidationException]
 ONE = [*INPUT, NotFoundException]
 CHANGE = [*ONE, Conflict]
+ADMIN = [*SIGNED_IN, PermissionDeniedException]  # 403 for a signed-in user who is no admin
+ADMIN_INPUT = [*ADMIN, ValidationException]
+ADMIN_ONE = [*ADMIN_INPUT, NotFoundException]
+ADMIN_CHANGE = [*ADMIN_ONE, Conflict]
 
 LIST_FIELDS = frozenset({"list_ids", "exclude_list_ids"})
 

@@ -18,6 +18,7 @@ from scheduler.clock import Clock
 from settings import Settings
 from views.guards import requires_login
 from views.i18n import _
+from views.schemas import INPUT
 
 From = Annotated[str, QueryParameter(name="from")]
 To = Annotated[str, QueryParameter(name="to")]
@@ -59,7 +60,7 @@ class UsageApi(Controller):
     guards = [requires_login]
     dependencies = USAGE
 
-    @get("/", name="api_usage")
+    @get("/", name="api_usage", raises=INPUT)
     async def usage(self, usage_result: NamedDependency[Usage], settings: NamedDependency[Settings]) -> dict[str, Any]:
         """Messages sent, delivered and failed, and their cost (a decimal string) per day, instance or campaign."""
         result = usage_result

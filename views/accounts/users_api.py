@@ -15,6 +15,7 @@ from models.accounts.users import CurrentUser
 from scheduler.clock import Clock
 from settings import Settings
 from views.guards import requires_admin
+from views.schemas import ADMIN, ADMIN_CHANGE, ADMIN_ONE
 
 UNSET: Any = msgspec.UNSET
 
@@ -57,15 +58,15 @@ class UsersApi(Controller):
     tags = ["users"]
     guards = [requires_admin]
 
-    @get("/", name="api_user_list")
+    @get("/", name="api_user_list", raises=ADMIN)
     async def list_(self) -> list[dict[str, Any]]:
         return [user_json(user) for user in await admin.list_users()]
 
-    @get("/{user_id:int}", name="api_user_detail")
+    @get("/{user_id:int}", name="api_user_detail", raises=ADMIN_ONE)
     async def detail(self, user_id: FromPath[int]) -> dict[str, Any]:
         return user_json(await admin.get_record(user_id))
 
-    @post("/", name="api_user_create", status_code=201)
+    @post("/", name="api_user_create", raises=ADMIN_CHANGE, status_code=201)
     async def create(
         self, data: JSONBody[UserInput], settings: NamedDependency[Settings], clock: NamedDependency[Clock]
     ) -> dict[str, Any]:
@@ -77,7 +78,7 @@ class UsersApi(Controller):
         user, token = await password_links.invite_user(email, profile, admin=is_admin, now=clock.now())
         return {**user_json(user), "passwordLink": link_url(settings, token)}
 
-    @patch("/{user_id:int}", name="api_user_update")
+    @patch("/{user_id:int}", name="api_user_update", raises=ADMIN_CHANGE)
     async def update(
         self,
         user_id: FromPath[int],
