@@ -14,6 +14,7 @@ from msgspec import UNSET, UnsetType
 from models.campaigns.rules import DEFAULT_RATE, DEFAULT_RETRIES, CampaignInput
 from models.tables import Campaign, MessageTemplate
 from views.bounds import INT_MAX, INT_MIN
+from views.i18n import stored
 
 # Every JSON integer fits the database's 64 bits (a larger one is a 400, never a 500); the domain's own ranges
 # (rate, retries, caps) are checked by the rules with field-level messages and declared by views/openapi.py.
@@ -129,7 +130,7 @@ def campaign_json(campaign: Campaign) -> dict[str, Any]:
         "skippedCount": campaign.skipped_count,
         "rateLimit": campaign.rate_limit,
         "maxRetries": campaign.max_retries,
-        "pauseReason": campaign.pause_reason or None,
+        "pauseReason": stored(campaign.pause_reason) or None,  # in the request's language
         "createdAt": _iso(campaign.created_at),
         "updatedAt": _iso(campaign.updated_at),
     }

@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from models.contacts.lists import own_list_ids
-from models.errors import IllegalTransition, ValidationFailed
-from models.statuses import CampaignStatus, MessageStatus
+from models.errors import N_, IllegalTransition, Message, ValidationFailed
+from models.statuses import CampaignStatus, MessageStatus, status_word
 from models.tables import CampaignList, CampaignMessage, OptOut
 
 CATEGORIES = ("listed", "duplicates", "optedOut", "excluded", "notOnWhatsapp", "frequencyCapped", "willReceive")
@@ -55,7 +55,9 @@ async def set_campaign_lists(
     exclude = await own_list_ids(list(exclude), owner_id=owner_id)
     both = set(include) & set(exclude)
     if both:
-        raise ValidationFailed({"excludeListIds": f"List {min(both)} cannot be both sent to and left out."})
+        raise ValidationFailed(
+            {"excludeListIds": Message(N_("List %(list)s cannot be both sent to and left out."), list=min(both))}
+        )
     rows = [CampaignList(campaign=campaign_id, contact_list=i, exclude=False) for i in include]
     rows += [CampaignList(campaign=campaign_id, contact_list=i, exclude=True) for i in exclude]
     async with CampaignList._meta.db.transaction():
@@ -81,7 +83,12 @@ def lists_json(include: list[int], exclude: list[int]) -> dict[str, list[int]]:
 
 def check_lists_editable(status: str) -> None:
     if CampaignStatus(status) in _FROZEN:
-        raise IllegalTransition(f"Cannot change the lists of a campaign that is {status}: its audience is frozen.")
+        raise IllegalTransition(
+            Message(
+                N_("Cannot change the lists of a campaign that is %(status)s: its audience is frozen."),
+                status=status_word(status),
+            )
+        )
 
 
 async def pre_send_exclusions(owner_id: int, campaign_id: int, phones: Sequence[str]) -> dict[str, set[str]]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
-from models.errors import ImportRejected
+from models.errors import N_, ImportRejected, Message
 from models.phones import PhoneError, normalise
 from models.recipients._report import OPTED_OUT_ERROR, SkipKind, SkippedRow
 from models.recipients._sheet import DateText, NumberText
@@ -87,8 +87,13 @@ class Screener:
             self._screen_one(raw)
         if self.existing_count + len(self.accepted) > self.limit:
             raise ImportRejected(
-                f"Too many recipients: a campaign holds at most {self.limit}; it has {self.existing_count} "
-                f"and this import adds more than {self.limit - self.existing_count}."
+                N_(
+                    "Too many recipients: a campaign holds at most %(limit)s; it has %(count)s "
+                    "and this import adds more than %(room)s."
+                ),
+                limit=self.limit,
+                count=self.existing_count,
+                room=self.limit - self.existing_count,
             )
 
     def _screen_one(self, raw: RawRecipient) -> None:
@@ -104,7 +109,7 @@ class Screener:
             self.skipped.append(SkippedRow(raw.row, str(raw.phone), reason, SkipKind.INVALID, raw.variables))
             return
         if phone in self.existing:
-            reason = f"duplicate of {phone}"
+            reason = Message(N_("duplicate of %(phone)s"), phone=phone)
             self.skipped.append(SkippedRow(raw.row, raw.phone, reason, SkipKind.DUPLICATE, raw.variables))
             return
         self.existing.add(phone)

@@ -19,6 +19,7 @@ from models.recipients import ImportOptions
 from scheduler.clock import Clock
 from settings import Settings
 from views.guards import requires_login
+from views.i18n import _
 from views.uploads import IMPORT_DEPENDENCIES, UploadLimitMiddleware, spooled_upload
 
 Limit = Annotated[int, QueryParameter(name="limit", ge=1, le=MAX_LIMIT)]
@@ -184,7 +185,7 @@ class ListApi(Controller):
             report = await import_into_list(
                 list_id, path, import_options, mode=chosen, owner_id=current_user.id, settings=settings, now=clock.now()
             )
-        return report.as_json()
+        return report.as_json(_)
 
     @get("/{list_id:int}/contacts", name="api_list_contacts")
     async def members(
