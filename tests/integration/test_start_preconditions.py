@@ -58,7 +58,7 @@ async def test_a_scheduled_campaign_that_may_not_run_is_not_started_and_its_page
     assert (stored.status, stored.started_at, stored.completed_at) == (CampaignStatus.DRAFT, None, None)
     await login(user)
     page = html(await client.get(f"/campaigns/{campaign.id}"))
-    assert page.select_one("#campaign-status").get_text(strip=True) == "DRAFT"
+    assert page.select_one("#campaign-status").get_text(strip=True) == "Draft"
     assert page.select_one(".pause-reason").get_text(strip=True) == lifecycle.NOT_STARTED_BECAUSE[why]
     assert page.select_one('[data-fact="eta"]').get_text(strip=True) == "—"
 
@@ -86,7 +86,7 @@ async def test_the_sweep_reports_a_campaign_that_may_not_run_once_not_on_every_p
             clock.advance(5)
     about = [r for r in caplog.records if r.name == "arauto.jobs" and str(campaign.id) in r.getMessage()]
     assert [r.levelno for r in about] == [logging.WARNING]
-    assert about[0].getMessage().endswith(lifecycle.NO_RECIPIENTS)
+    assert about[0].getMessage().endswith(lifecycle.NOT_STARTED_BECAUSE[lifecycle.NO_RECIPIENTS])
 
 
 @pytest.mark.parametrize(("lacking", "why"), PRECONDITIONS)
