@@ -16,17 +16,43 @@ def fill(template: str, params: dict[str, object]) -> str:
     return template % params if params else template
 
 
+class Message(str):
+    """English text that remembers its message id and parameters, so the view that shows it can say it in the
+    user's language (`say`). Being a `str`, it goes anywhere text goes (logs, JSON, comparisons) unchanged."""
+
+    message_id: str
+    params: dict[str, object]
+
+    def __new__(cls, message_id: str, **params: object) -> Message:
+        text = super().__new__(cls, fill(message_id, params))
+        text.message_id = message_id
+        text.params = params
+        return text
+
+    def translated(self, translate: Callable[[str], str]) -> str:
+        return fill(translate(self.message_id), {k: say(v, translate) for k, v in self.params.items()})
+
+
+def say(value: object, translate: Callable[[str], str]) -> str:
+    """A `Message` in the language of `translate` (its parameters too, when they are messages); anything else is
+    a value (a number, a file's cell) shown as it is."""
+    return value.translated(translate) if isinstance(value, Message) else str(value)
+
+
 class DomainError(Exception):
     """Base of every rule violation the user can be told about."""
 
     def __init__(self, message: str, **params: object) -> None:
+        if isinstance(message, Message):  # a message built elsewhere (a refusal shared by several errors)
+            params = {**message.params, **params}
+            message = message.message_id
         super().__init__(fill(message, params))
         self.message_id = message
         self.params = params
         self.message = fill(message, params)  # English, for logs and callers that do not translate yet
 
     def translated(self, translate: Callable[[str], str]) -> str:
-        return fill(translate(self.message_id), self.params)
+        return fill(translate(self.message_id), {k: say(v, translate) for k, v in self.params.items()})
 
 
 class NotFoundOrNotYours(DomainError):
@@ -45,7 +71,14 @@ class ValidationFailed(DomainError):
         self.errors = errors
 
     def translated_errors(self, translate: Callable[[str], str]) -> dict[str, str]:
-        return {field: translate(reason) for field, reason in self.errors.items()}
+        return {
+            field: say(reason, translate) if isinstance(reason, Message) else translate(reason)
+            for field, reason in self.errors.items()
+        }
+
+    def translated(self, translate: Callable[[str], str]) -> str:
+        """The reasons alone, for a page that shows them in one line."""
+        return "; ".join(self.translated_errors(translate).values())
 
 
 class ImportRejected(DomainError):

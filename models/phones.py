@@ -8,6 +8,8 @@ from functools import lru_cache
 import phonenumbers
 from phonenumbers import NumberParseException, ValidationResult
 
+from models.errors import N_, Message
+
 # 5.51E+12, 5,51E+12, 5.5114E12: what Excel shows (and exports) for a long number stored as a number.
 _SCIENTIFIC = re.compile(r"^[+-]?\d+(?:[.,]\d+)?[eE][+-]?\d+$")
 _FORMATTING = str.maketrans("", "", " \t-.()/\u00a0")
@@ -15,37 +17,40 @@ _MIN_DIGITS = 4
 _MAX_DIGITS = 17
 
 _PARSE_REASONS = {
-    NumberParseException.INVALID_COUNTRY_CODE: "unknown country code",
-    NumberParseException.NOT_A_NUMBER: "not a phone number",
-    NumberParseException.TOO_SHORT_AFTER_IDD: "too short",
-    NumberParseException.TOO_SHORT_NSN: "too short",
-    NumberParseException.TOO_LONG: "too long",
+    NumberParseException.INVALID_COUNTRY_CODE: N_("unknown country code"),
+    NumberParseException.NOT_A_NUMBER: N_("not a phone number"),
+    NumberParseException.TOO_SHORT_AFTER_IDD: N_("too short"),
+    NumberParseException.TOO_SHORT_NSN: N_("too short"),
+    NumberParseException.TOO_LONG: N_("too long"),
 }
 _POSSIBLE_REASONS = {
-    ValidationResult.TOO_SHORT: "too short for {region}",
-    ValidationResult.TOO_LONG: "too long for {region}",
-    ValidationResult.INVALID_COUNTRY_CODE: "unknown country code",
-    ValidationResult.INVALID_LENGTH: "wrong length for {region}",
+    ValidationResult.TOO_SHORT: N_("too short for %(region)s"),
+    ValidationResult.TOO_LONG: N_("too long for %(region)s"),
+    ValidationResult.INVALID_COUNTRY_CODE: N_("unknown country code"),
+    ValidationResult.INVALID_LENGTH: N_("wrong length for %(region)s"),
 }
 
 
 class PhoneError(ValueError):
-    """The value cannot be a phone number; `reason` is shown to the user beside the row."""
+    """The value cannot be a phone number; `reason` (a `Message`) is shown to the user beside the row."""
 
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
+    def __init__(self, reason: str, **params: object) -> None:
+        self.reason = reason if isinstance(reason, Message) else Message(reason, **params)
+        super().__init__(self.reason)
 
 
 def normalise(raw: str, region: str) -> str:
     """E.164 digits without "+" (5511988887777); numbers without +country are read in `region`."""
     compact = raw.strip().translate(_FORMATTING)
     if not compact:
-        raise PhoneError("empty phone number")
+        raise PhoneError(N_("empty phone number"))
     if _SCIENTIFIC.match(compact):
         raise PhoneError(
-            f"{raw.strip()} was turned into scientific notation by a spreadsheet; "
-            "format the column as text and export again"
+            N_(
+                "%(value)s was turned into scientific notation by a spreadsheet; "
+                "format the column as text and export again"
+            ),
+            value=raw.strip(),
         )
     return _normalise_compact(compact, region.upper())
 
@@ -55,26 +60,31 @@ def _normalise_compact(compact: str, region: str) -> str:
     """Cached: a list often repeats numbers, and `phonenumbers` is the costly step of an import."""
     digits = compact[1:] if compact.startswith("+") else compact
     if not digits.isdigit():
-        raise PhoneError("not a phone number (it contains letters or symbols)")
+        raise PhoneError(N_("not a phone number (it contains letters or symbols)"))
     if len(digits) < _MIN_DIGITS:
-        raise PhoneError("too short")
+        raise PhoneError(N_("too short"))
     if len(digits) > _MAX_DIGITS:
-        raise PhoneError("too long")
+        raise PhoneError(N_("too long"))
     try:
         number = phonenumbers.parse(compact, region)
     except NumberParseException as exc:
-        raise PhoneError(_PARSE_REASONS.get(exc.error_type, "not a phone number")) from None
+        raise PhoneError(_PARSE_REASONS.get(exc.error_type, N_("not a phone number"))) from None
     number_region = phonenumbers.region_code_for_number(number) or region
     possible = phonenumbers.is_possible_number_with_reason(number)
     if possible not in (ValidationResult.IS_POSSIBLE, ValidationResult.IS_POSSIBLE_LOCAL_ONLY):
         raise PhoneError(
-            _POSSIBLE_REASONS.get(possible, "not a possible number for {region}").format(region=number_region)
+            _POSSIBLE_REASONS.get(possible, N_("not a possible number for %(region)s")), region=number_region
         )
     if possible == ValidationResult.IS_POSSIBLE_LOCAL_ONLY:
-        raise PhoneError(f"missing area code for {number_region}")
+        raise PhoneError(N_("missing area code for %(region)s"), region=number_region)
     if not phonenumbers.is_valid_number(number):
-        raise PhoneError(f"not a valid number for {number_region}")
+        raise PhoneError(N_("not a valid number for %(region)s"), region=number_region)
     return f"{number.country_code}{number.national_number}"
+
+
+def unknown_region(region: str) -> Message:
+    """The reason a `defaultRegion` is refused."""
+    return Message(N_("Unknown region “%(region)s”: use a two-letter code such as BR or PT."), region=region)
 
 
 def is_known_region(region: str) -> bool:

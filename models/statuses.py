@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from models.errors import Message
+
 
 class CampaignStatus(StrEnum):
     DRAFT = "DRAFT"
@@ -51,3 +53,8 @@ FINAL_MESSAGE_STATUSES = frozenset(
 def is_live(status: CampaignStatus | str) -> bool:
     """SCHEDULED, RUNNING or PAUSED: its figures may still change (the page polls; the dashboard counts it active)."""
     return CampaignStatus(status) in LIVE_CAMPAIGN_STATUSES
+
+
+def status_word(status: str) -> Message:
+    """A status code as a message parameter: the catalogues hold a word for each (DRAFT -> Draft, Rascunho)."""
+    return Message(str(status))

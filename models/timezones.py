@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo, available_timezones
 
-from models.errors import ValidationFailed
+from models.errors import N_, ValidationFailed
 
 
 def zone(name: str) -> ZoneInfo:
@@ -27,7 +27,7 @@ def is_known_zone(name: str) -> bool:
 def checked_zone(name: str, field: str = "timezone") -> str:
     """`name` when it is a known zone; ValidationFailed naming `field` otherwise (refused at input, never stored)."""
     if not is_known_zone(name):
-        raise ValidationFailed({field: "Unknown time zone: use a name such as America/Sao_Paulo or UTC."})
+        raise ValidationFailed({field: N_("Unknown time zone: use a name such as America/Sao_Paulo or UTC.")})
     return name
 
 

@@ -11,11 +11,13 @@ import json
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from models.errors import ImportRejected
+from models.errors import N_, ImportRejected, Message
 
 MAX_VARIABLES = 50  # names one campaign may use
 MAX_NAME_LENGTH = 100
 MAX_VALUE_LENGTH = 1000
+
+OBJECT_OF_NAMES = N_("must be an object of name: value")
 
 
 def parse_names(raw: Any) -> list[str]:
@@ -38,18 +40,27 @@ def decode(names: Sequence[str] | str | None, stored: Any) -> dict[str, Any]:
     return {name: str(item) for name, item in zip(labels, value, strict=False) if item is not None}
 
 
-def name_problem(name: str) -> str | None:
+def name_problem(name: str) -> Message | None:
     """Why `name` cannot be a variable name, or None."""
     if len(name) > MAX_NAME_LENGTH:
-        return f"The variable name has {len(name)} characters; at most {MAX_NAME_LENGTH}."
+        return Message(
+            N_("The variable name has %(length)s characters; at most %(limit)s."),
+            length=len(name),
+            limit=MAX_NAME_LENGTH,
+        )
     return None
 
 
-def value_problem(variables: Mapping[str, str]) -> str | None:
+def value_problem(variables: Mapping[str, str]) -> Message | None:
     """Why these values cannot be stored (the first too long one, naming its column), or None."""
     for name, value in variables.items():
         if len(value) > MAX_VALUE_LENGTH:
-            return f"the value of {name!r} has {len(value)} characters; at most {MAX_VALUE_LENGTH}"
+            return Message(
+                N_("the value of “%(name)s” has %(length)s characters; at most %(limit)s"),
+                name=name,
+                length=len(value),
+                limit=MAX_VALUE_LENGTH,
+            )
     return None
 
 
@@ -66,8 +77,12 @@ class NameTable:
         new = [name for name in dict.fromkeys(names) if name not in self._index]
         if len(self.names) + len(new) > MAX_VARIABLES:
             raise ImportRejected(
-                f"Too many variables: a campaign uses at most {MAX_VARIABLES} and this would make "
-                f"{len(self.names) + len(new)}. Keep only the variables the message uses."
+                N_(
+                    "Too many variables: a campaign uses at most %(limit)s and this would make %(count)s. "
+                    "Keep only the variables the message uses."
+                ),
+                limit=MAX_VARIABLES,
+                count=len(self.names) + len(new),
             )
         for name in new:
             self._index[name] = len(self.names)

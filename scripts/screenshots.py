@@ -1,7 +1,8 @@
 """PNG screenshots of the real app for the README: `python -m scripts.screenshots` writes docs/screenshots/.
 
 The app is served exactly as the browser tests serve it (uvicorn subprocess, its own SQLite file); a demo
-campaign is seeded halfway through its send, and headless Chromium (Debian's, never downloaded) takes the shots.
+campaign is seeded halfway through its send, and headless Chromium (Debian's, never downloaded) takes the shots
+in Brazilian Portuguese (the app's default language, and the browser's), the language of the README's readers.
 A page that does not exist in this checkout yet (HTTP 404) is skipped with a note, not faked.
 """
 
@@ -21,6 +22,8 @@ from tests.browser.pages import LoginPage
 from tests.browser.server import REPO, ServedApp, serve_app
 
 OUT = REPO / "docs" / "screenshots"
+LOCALE = "pt-BR"
+ENV = {"ARAUTO_DEFAULT_LOCALE": LOCALE, "ARAUTO_DEFAULT_TIMEZONE": "America/Sao_Paulo"}
 FIRST_NAMES = ["Ana", "Bruno", "Carla", "Diego", "Elisa", "Fábio", "Gabi", "Hugo"]
 
 
@@ -69,7 +72,7 @@ async def seed_demo(served: ServedApp) -> tuple[int, int]:
         at = now - timedelta(minutes=20) + timedelta(seconds=index * 6)
         changes: dict[Any, Any]
         if row["status"] == MessageStatus.FAILED.value:
-            changes = {CampaignMessage.failed_at: at, CampaignMessage.error: "Number is not on WhatsApp"}
+            changes = {CampaignMessage.failed_at: at, CampaignMessage.error: "Not on WhatsApp"}
         else:
             changes = {CampaignMessage.sent_at: at, CampaignMessage.attempts: 1}
         await CampaignMessage.update(changes).where(CampaignMessage.id == row["id"])
@@ -93,8 +96,8 @@ def shoot(served: ServedApp, campaign_id: int, draft_id: int) -> list[str]:
     phone_shots = {"campaign-phone.png": f"/campaigns/{campaign_id}"}  # a 390 px phone: menu button, cards
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=chromium_path(), headless=True, args=CHROMIUM_ARGS)
-        page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
-        LoginPage(page, served.url).sign_in(served.email, served.password)
+        page = browser.new_context(viewport={"width": 1280, "height": 900}, locale=LOCALE).new_page()
+        LoginPage(page, served.url, LOCALE).sign_in(served.email, served.password)
         for name, path in shots.items():
             response = page.goto(f"{served.url}{path}")
             if response is None or response.status >= 400:
@@ -116,7 +119,7 @@ def main() -> int:
         print("No Chromium: install Debian's `chromium` package or set ARAUTO_CHROMIUM.", file=sys.stderr)
         return 1
     OUT.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory() as workdir, serve_app(Path(workdir), scheduler=False) as served:
+    with tempfile.TemporaryDirectory() as workdir, serve_app(Path(workdir), scheduler=False, extra_env=ENV) as served:
         with ThreadPoolExecutor(max_workers=1) as pool:
             campaign_id, draft_id = pool.submit(asyncio.run, seed_demo(served)).result()
         for note in shoot(served, campaign_id, draft_id):

@@ -16,6 +16,7 @@ from pathlib import Path
 from babel import Locale
 
 from models.errors import N_ as N_  # re-exported: views mark messages with the same marker as models
+from models.errors import Message
 
 TRANSLATIONS_DIR = Path(__file__).resolve().parent.parent / "translations"
 LOCALES = ("pt-BR", "en")
@@ -76,8 +77,22 @@ def _(message: str) -> str:
 
 def stored(text: str) -> str:
     """Text kept in the database in English (a pause reason): its translation when the catalogue has one, else the
-    text as it is (a gateway's own words). A lookup only, never a format step; not a miss when unknown."""
-    return catalogue(current_locale()).gettext(text) if text else text
+    text as it is (a gateway's own words). "Instance disconnected (close, 401)" is a known message followed by the
+    gateway's details in brackets: the message is translated, the details kept. A lookup only, never a format step;
+    not a miss when unknown."""
+    if not text:
+        return text
+    translations = catalogue(current_locale())
+    if _known(translations, text) or not text.endswith(")"):
+        return translations.gettext(text)
+    head, bracket, details = text.partition(" (")
+    return translations.gettext(head) + bracket + details if bracket and _known(translations, head) else text
+
+
+def say(text: object) -> str:
+    """A message built in models/ (`Message`: id and parameters) in the request's language; any other text (already
+    translated by a view, or a stored English id) through `stored`."""
+    return text.translated(_) if isinstance(text, Message) else stored(str(text)) if text is not None else ""
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:

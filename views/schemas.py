@@ -20,6 +20,7 @@ from msgspec import UNSET, UnsetType
 from models.campaigns.rules import DEFAULT_RATE, DEFAULT_RETRIES, CampaignInput
 from models.tables import Campaign, MessageTemplate
 from views.bounds import INT_MAX, INT_MIN
+from views.i18n import stored
 
 # Every JSON integer fits the database's 64 bits (a larger one is a 400, never a 500); the domain's own ranges
 # (rate, retries, caps) are checked by the rules with field-level messages and declared by views/openapi.py.
@@ -156,7 +157,7 @@ def campaign_json(campaign: Campaign, numbers: list[int] | None = None) -> dict[
         "rateLimit": campaign.rate_limit,
         "maxRetries": campaign.max_retries,
         "precheck": campaign.precheck,
-        "pauseReason": campaign.pause_reason or None,
+        "pauseReason": stored(campaign.pause_reason) or None,  # in the request's language
         "createdAt": _iso(campaign.created_at),
         "updatedAt": _iso(campaign.updated_at),
     }

@@ -10,7 +10,7 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 from models.whatsapp_format import whatsapp_html
 from settings import Settings
 from views.formatting import FILTERS
-from views.i18n import LOCALE_NAMES, LOCALES, _, current_locale, ngettext, stored
+from views.i18n import LOCALE_NAMES, LOCALES, _, current_locale, ngettext, say, stored
 from views.labels import encoding_name
 
 HTMX_FILE = "htmx-2.0.11.min.js"
@@ -23,7 +23,7 @@ def configure_jinja(settings: Settings) -> Callable[[JinjaTemplateEngine], None]
         env.add_extension("jinja2.ext.i18n")
         # Callables, not a fixed catalogue: each call reads the locale of the request being rendered.
         env.install_gettext_callables(gettext=_, ngettext=ngettext, newstyle=True)
-        env.filters.update(FILTERS, encoding_name=encoding_name, stored=stored, whatsapp=whatsapp_html)
+        env.filters.update(FILTERS, encoding_name=encoding_name, stored=stored, say=say, whatsapp=whatsapp_html)
         env.globals.update(
             htmx_file=HTMX_FILE,
             htmx_integrity=HTMX_INTEGRITY,

@@ -11,11 +11,13 @@ import threading
 
 from zxcvbn import zxcvbn
 
+from models.errors import N_, Message
+
 MIN_LENGTH = 8
 MIN_SCORE = 3  # zxcvbn: 3 = "safely unguessable: moderate protection from offline slow-hash attacks"
 CHECKED_LENGTH = 32
-TOO_SHORT = "Use at least 8 characters."
-TOO_WEAK = "This password is too easy to guess. Add a few uncommon words, or make it longer and less predictable."
+TOO_SHORT = N_("Use at least 8 characters.")
+TOO_WEAK = N_("This password is too easy to guess. Add a few uncommon words, or make it longer and less predictable.")
 _ZXCVBN_LOCK = threading.Lock()  # zxcvbn keeps the user inputs in a module-level dict while it runs
 
 
@@ -24,7 +26,7 @@ def password_problem(password: str, *, max_length: int, user_inputs: tuple[str, 
     if len(password) < MIN_LENGTH:
         return TOO_SHORT
     if len(password) > max_length:
-        return f"Use at most {max_length} characters."
+        return Message(N_("Use at most %(limit)s characters."), limit=max_length)
     inputs = [value[:CHECKED_LENGTH] for value in user_inputs]
     with _ZXCVBN_LOCK:
         score = zxcvbn(password[:CHECKED_LENGTH], user_inputs=inputs)["score"]

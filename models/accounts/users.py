@@ -75,7 +75,7 @@ async def create_user(
     await asyncio.to_thread(validate_credentials, email, password)
     checked_zone(timezone)
     if await BaseUser.exists().where(BaseUser.username == email):
-        raise ValidationFailed({"email": "A user with this e-mail already exists."})
+        raise ValidationFailed({"email": N_("A user with this e-mail already exists.")})
     hashed = await asyncio.to_thread(BaseUser.hash_password, password, "", iterations)
     user = BaseUser(username=email, email=email, password=hashed, active=True, admin=admin, superuser=admin)
     await user.save()
@@ -162,7 +162,7 @@ async def change_password(user_id: int, current: str, new: str) -> None:
     fresh one for the browser that asked)."""
     row = await BaseUser.select(BaseUser.email, BaseUser.password).where(BaseUser.id == user_id).first()
     if row is None or not await asyncio.to_thread(_check_password, row["password"], current):
-        raise ValidationFailed({"current_password": "The current password is not correct."})
+        raise ValidationFailed({"current_password": N_("The current password is not correct.")})
     problem = await asyncio.to_thread(
         password_problem, new, max_length=BaseUser._max_password_length, user_inputs=(row["email"], current)
     )
@@ -244,7 +244,7 @@ async def setup_token_valid(token: str) -> bool:
 async def complete_setup(token: str, email: str, password: str, *, now: datetime, timezone: str) -> CurrentUser:
     """Create the first (admin) user through the setup link, once."""
     if not await setup_token_valid(token):
-        raise ValidationFailed({"token": "This setup link has already been used or is not valid."})
+        raise ValidationFailed({"token": N_("This setup link has already been used or is not valid.")})
     user = await create_user(email, password, admin=True, timezone=timezone)
     await SetupToken.update({SetupToken.used_at: now}).where(SetupToken.token_hash == _sha256(token))
     return user

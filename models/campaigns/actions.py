@@ -7,7 +7,7 @@ from datetime import datetime
 
 from models.campaigns import lifecycle, progress
 from models.campaigns.history import Who
-from models.errors import ValidationFailed
+from models.errors import N_, Message, ValidationFailed
 from models.ownership import get_own
 from models.tables import Campaign
 
@@ -17,7 +17,13 @@ USER_ACTION_NAMES = sorted(a.value for a in lifecycle.USER_ACTIONS)
 def parse_action(raw: str) -> lifecycle.Action:
     """One of start, pause, resume, cancel; anything else is a 400 naming the field."""
     if raw not in USER_ACTION_NAMES:
-        raise ValidationFailed({"action": f"Unknown action {raw!r}: use {', '.join(USER_ACTION_NAMES)}."})
+        raise ValidationFailed(
+            {
+                "action": Message(
+                    N_("Unknown action “%(raw)s”: use %(choices)s."), raw=raw, choices=", ".join(USER_ACTION_NAMES)
+                )
+            }
+        )
     return lifecycle.Action(raw)
 
 

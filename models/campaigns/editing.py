@@ -14,22 +14,22 @@ from models.campaigns.history import Who
 from models.campaigns.numbers import numbers_of, save_numbers
 from models.campaigns.rules import CampaignInput, checked, message_errors, number_errors
 from models.db import atomic
-from models.errors import IllegalTransition, ImportRejected, ValidationFailed
+from models.errors import N_, IllegalTransition, ImportRejected, Message, ValidationFailed
 from models.media_files import discard_stored
 from models.ownership import get_own
 from models.recipients import ImportReport, import_inline
-from models.statuses import CampaignStatus
+from models.statuses import CampaignStatus, status_word
 from models.tables import Campaign, CampaignMessage
 
 __all__ = ["CampaignInput", "create", "create_with_recipients", "delete", "get", "update"]
 
 
 def edit_refusal(status: str) -> str:
-    return f"Cannot edit a campaign that is {status}."
+    return Message(N_("Cannot edit a campaign that is %(status)s."), status=status_word(status))
 
 
 def delete_refusal(status: str) -> str:
-    return f"Cannot delete a campaign that is {status}."
+    return Message(N_("Cannot delete a campaign that is %(status)s."), status=status_word(status))
 
 
 def _status_for(data: CampaignInput) -> str:
@@ -80,10 +80,16 @@ async def create_with_recipients(
 ) -> tuple[Campaign, ImportReport]:
     """The API's create: campaign and inline recipients together; if the recipients are refused, nothing stays."""
     if not recipients:
-        raise ValidationFailed({"recipients": "Give at least 1 recipient."})
+        raise ValidationFailed({"recipients": N_("Give at least 1 recipient.")})
     if len(recipients) > max_recipients:
         raise ValidationFailed(
-            {"recipients": f"Too many recipients: {len(recipients)}; a campaign holds at most {max_recipients}."}
+            {
+                "recipients": Message(
+                    N_("Too many recipients: %(length)s; a campaign holds at most %(limit)s."),
+                    length=len(recipients),
+                    limit=max_recipients,
+                )
+            }
         )
     campaign = await create(data, owner_id=owner_id, now=now, max_rate=max_rate)
     try:
@@ -104,7 +110,10 @@ async def create_with_recipients(
 
 
 def paused_refusal(fields: list[str]) -> str:
-    return f"While a campaign is PAUSED only its message and rate can change, not: {', '.join(fields)}."
+    return Message(
+        N_("While a campaign is PAUSED only its message and rate can change, not: %(choices)s."),
+        choices=", ".join(fields),
+    )
 
 
 def _minute(value: datetime | None) -> datetime | None:

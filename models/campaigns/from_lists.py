@@ -10,7 +10,7 @@ from models.campaigns import editing, lifecycle
 from models.campaigns.rules import CampaignInput
 from models.contacts.audience import campaign_lists, checked_campaign_lists, set_campaign_lists
 from models.contacts.lists import own_list_ids
-from models.errors import IllegalTransition, ValidationFailed
+from models.errors import N_, IllegalTransition, ValidationFailed
 from models.recipients import ImportReport
 from models.tables import Campaign
 
@@ -31,7 +31,7 @@ async def create(
     is a 404 before anything is created."""
     await own_list_ids([*list_ids, *exclude_list_ids], owner_id=owner_id)
     if set(list_ids) & set(exclude_list_ids):
-        raise ValidationFailed({"excludeListIds": "A list cannot be both sent to and left out."})
+        raise ValidationFailed({"excludeListIds": N_("A list cannot be both sent to and left out.")})
     report: ImportReport | None = None
     if recipients or not list_ids:
         campaign, report = await editing.create_with_recipients(

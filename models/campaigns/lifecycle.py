@@ -22,9 +22,10 @@ from models import events
 from models.campaigns.history import Who, record
 from models.contacts.audience import freeze_lists
 from models.db import atomic
-from models.errors import N_, IllegalTransition
+from models.errors import N_, IllegalTransition, Message
 from models.ownership import not_found
 from models.statuses import CampaignStatus as S
+from models.statuses import status_word
 from models.tables import Campaign
 
 
@@ -64,6 +65,13 @@ USER_PAUSE_REASON = N_("Paused by the user.")
 NO_INSTANCE = N_("Cannot start a campaign without a WhatsApp instance: choose one first.")
 NO_RECIPIENTS = N_("Cannot start a campaign without recipients: import some first.")
 NOT_STARTED_ON_SCHEDULE = N_("Not started at its scheduled time.")
+# Stored alone (one message id, never two joined) so the page can look the whole reason up in its catalogue.
+NOT_STARTED_BECAUSE = {
+    NO_INSTANCE: N_(
+        "Not started at its scheduled time: it has no WhatsApp number. Choose one, then schedule it again."
+    ),
+    NO_RECIPIENTS: N_("Not started at its scheduled time: it has no recipients. Import some, then schedule it again."),
+}
 
 EVENT_BY_TARGET = {
     S.RUNNING: events.CAMPAIGN_STARTED,
@@ -78,18 +86,19 @@ EDITABLE = frozenset({S.DRAFT, S.SCHEDULED})  # every field, and the recipients
 # the campaign's message then, and the slots follow its rate.
 PAUSED_EDITABLE_FIELDS = frozenset({"message", "rate_limit"})
 DELETABLE = frozenset({S.DRAFT, S.COMPLETED, S.FAILED, S.CANCELLED})
-VERBS = {
-    Action.START: "start",
-    Action.PAUSE: "pause",
-    Action.RESUME: "resume",
-    Action.CANCEL: "cancel",
-    Action.SCHEDULE: "schedule",
-    Action.UNSCHEDULE: "unschedule",
-    Action.COMPLETE: "complete",
-    Action.FAIL: "fail",
-    Action.AUTO_PAUSE: "pause",
-    Action.AUTO_RESUME: "resume",
-    Action.RETRY_FAILED: "retry the failed recipients of",
+# One whole sentence per action, so each language can build it its own way.
+REFUSALS = {
+    Action.START: N_("Cannot start a campaign that is %(status)s."),
+    Action.PAUSE: N_("Cannot pause a campaign that is %(status)s."),
+    Action.RESUME: N_("Cannot resume a campaign that is %(status)s."),
+    Action.CANCEL: N_("Cannot cancel a campaign that is %(status)s."),
+    Action.SCHEDULE: N_("Cannot schedule a campaign that is %(status)s."),
+    Action.UNSCHEDULE: N_("Cannot unschedule a campaign that is %(status)s."),
+    Action.COMPLETE: N_("Cannot complete a campaign that is %(status)s."),
+    Action.FAIL: N_("Cannot fail a campaign that is %(status)s."),
+    Action.AUTO_PAUSE: N_("Cannot pause a campaign that is %(status)s."),
+    Action.AUTO_RESUME: N_("Cannot resume a campaign that is %(status)s."),
+    Action.RETRY_FAILED: N_("Cannot retry the failed recipients of a campaign that is %(status)s."),
 }
 
 
@@ -119,8 +128,8 @@ def can_retry_failed(status: S | str) -> bool:
     return S(status) in TRANSITIONS[Action.RETRY_FAILED][0]
 
 
-def refusal(action: Action, status: S | str) -> str:
-    return f"Cannot {VERBS[action]} a campaign that is {S(status).value}."
+def refusal(action: Action, status: S | str) -> Message:
+    return Message(REFUSALS[action], status=status_word(S(status).value))
 
 
 class NotStartable(IllegalTransition):
@@ -177,7 +186,9 @@ async def apply(
     try:
         action = Action(action)
     except ValueError:
-        raise IllegalTransition(f"Unknown action {action!r}: use start, pause, resume or cancel.") from None
+        raise IllegalTransition(
+            Message(N_("Unknown action “%(action)s”: use start, pause, resume or cancel."), action=action)
+        ) from None
     sources, target = TRANSITIONS[action]
     where: Any = (Campaign.id == campaign_id) & Campaign.status.is_in([s.value for s in sources])
     if owner_id is not None:
@@ -258,7 +269,7 @@ async def start_when_due(campaign_id: int, *, now: datetime) -> Campaign:
     try:
         return await apply(campaign_id, Action.START, owner_id=None, now=now)
     except NotStartable as refused:
-        reason = f"{NOT_STARTED_ON_SCHEDULE} {refused.message}"
+        reason = NOT_STARTED_BECAUSE.get(refused.message_id, NOT_STARTED_ON_SCHEDULE)
         return await apply(campaign_id, Action.UNSCHEDULE, owner_id=None, now=now, reason=reason)
 
 

@@ -8,7 +8,7 @@ from typing import Any
 from piccolo.columns.combination import WhereRaw
 from piccolo.query.functions.aggregate import Count, Sum
 
-from models.errors import ValidationFailed
+from models.errors import N_, Message, ValidationFailed
 from models.ownership import owned_by
 from models.statuses import LIVE_CAMPAIGN_STATUSES, CampaignStatus
 from models.tables import Campaign, Instance
@@ -39,15 +39,15 @@ class CampaignFilter:
     def checked(self) -> CampaignFilter:
         errors: dict[str, str] = {}
         if self.status and self.status not in CampaignStatus.__members__:
-            errors["status"] = f"Unknown status; use one of {', '.join(CampaignStatus)}."
+            errors["status"] = Message(N_("Unknown status; use one of %(choices)s."), choices=", ".join(CampaignStatus))
         if self.sort_by not in SORT_COLUMNS:
-            errors["sortBy"] = f"Sort by one of {', '.join(SORT_COLUMNS)}."
+            errors["sortBy"] = Message(N_("Sort by one of %(choices)s."), choices=", ".join(SORT_COLUMNS))
         if self.sort_order not in SORT_ORDERS:
-            errors["sortOrder"] = "Sort order is asc or desc."
+            errors["sortOrder"] = N_("Sort order is asc or desc.")
         if not 1 <= self.limit <= MAX_LIMIT:
-            errors["limit"] = f"The limit must be between 1 and {MAX_LIMIT}."
+            errors["limit"] = Message(N_("The limit must be between 1 and %(limit)s."), limit=MAX_LIMIT)
         if self.offset < 0:
-            errors["offset"] = "The offset cannot be negative."
+            errors["offset"] = N_("The offset cannot be negative.")
         if errors:
             raise ValidationFailed(errors)
         return self

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from urllib.parse import urlparse
 
 from models.campaigns.numbers import MAX_NUMBERS
-from models.errors import ValidationFailed
+from models.errors import N_, Message, ValidationFailed
 from models.ownership import get_own
 from models.rendering import MAX_MESSAGE_LENGTH
 from models.statuses import MediaType
@@ -92,7 +92,7 @@ async def checked(
         **number_problems,
     }
     if data.instance_id is None:
-        errors["instanceId"] = "Choose the instance (WhatsApp number) that sends this campaign."
+        errors["instanceId"] = N_("Choose the instance (WhatsApp number) that sends this campaign.")
     if errors:
         raise ValidationFailed(errors)
     return data
@@ -125,17 +125,27 @@ def with_template(data: CampaignInput, template: MessageTemplate) -> CampaignInp
 
 def name_errors(name: str) -> dict[str, str]:
     if not name:
-        return {"name": "The name is required."}
+        return {"name": N_("The name is required.")}
     if len(name) > MAX_NAME_LENGTH:
-        return {"name": f"The name has {len(name)} characters; at most {MAX_NAME_LENGTH}."}
+        return {
+            "name": Message(
+                N_("The name has %(length)s characters; at most %(limit)s."), length=len(name), limit=MAX_NAME_LENGTH
+            )
+        }
     return {}
 
 
 def message_errors(message: str, *, has_media: bool) -> dict[str, str]:
     if not message.strip() and not has_media:
-        return {"message": "Write a message, choose a template, or give a media URL."}
+        return {"message": N_("Write a message, choose a template, or give a media URL.")}
     if len(message) > MAX_MESSAGE_LENGTH:
-        return {"message": f"The message has {len(message)} characters; WhatsApp allows {MAX_MESSAGE_LENGTH}."}
+        return {
+            "message": Message(
+                N_("The message has %(length)s characters; WhatsApp allows %(limit)s."),
+                length=len(message),
+                limit=MAX_MESSAGE_LENGTH,
+            )
+        }
     return {}
 
 
@@ -147,17 +157,21 @@ def media_errors(url: str, media_type: str, file_name: str) -> dict[str, str]:
         except ValueError:  # e.g. an unclosed IPv6 bracket: "http://["
             parsed = urlparse("")
         if not url.isascii() or not url.isprintable():
-            errors["mediaUrl"] = "Write the media URL in printable ASCII (percent-encode other characters)."
+            errors["mediaUrl"] = N_("Write the media URL in printable ASCII (percent-encode other characters).")
         elif parsed.scheme not in ("http", "https") or not re.match(MEDIA_URL_PATTERN, url):
-            errors["mediaUrl"] = "The media URL must start with http:// or https://."
+            errors["mediaUrl"] = N_("The media URL must start with http:// or https://.")
         elif len(url) > MAX_MEDIA_URL_LENGTH:
-            errors["mediaUrl"] = f"The media URL is longer than {MAX_MEDIA_URL_LENGTH} characters."
+            errors["mediaUrl"] = Message(
+                N_("The media URL is longer than %(limit)s characters."), limit=MAX_MEDIA_URL_LENGTH
+            )
         if media_type not in MEDIA_TYPES:
-            errors["mediaType"] = f"Choose the media type: {', '.join(MEDIA_TYPES)}."
+            errors["mediaType"] = Message(N_("Choose the media type: %(choices)s."), choices=", ".join(MEDIA_TYPES))
     elif media_type:
-        errors["mediaUrl"] = "Give the media URL, or clear the media type."
+        errors["mediaUrl"] = N_("Give the media URL, or clear the media type.")
     if len(file_name) > MAX_FILE_NAME_LENGTH:
-        errors["mediaFilename"] = f"The file name is longer than {MAX_FILE_NAME_LENGTH} characters."
+        errors["mediaFilename"] = Message(
+            N_("The file name is longer than %(limit)s characters."), limit=MAX_FILE_NAME_LENGTH
+        )
     return errors
 
 
@@ -169,9 +183,11 @@ def nul_errors(fields: Mapping[str, str]) -> dict[str, str]:
 def number_errors(rate: int, retries: int, max_rate: int) -> dict[str, str]:
     errors: dict[str, str] = {}
     if not 1 <= rate <= max_rate:
-        errors["rateLimit"] = f"The rate must be between 1 and {max_rate} messages per minute."
+        errors["rateLimit"] = Message(
+            N_("The rate must be between 1 and %(limit)s messages per minute."), limit=max_rate
+        )
     if not 0 <= retries <= MAX_RETRIES_LIMIT:
-        errors["maxRetries"] = f"The retry limit must be between 0 and {MAX_RETRIES_LIMIT}."
+        errors["maxRetries"] = Message(N_("The retry limit must be between 0 and %(limit)s."), limit=MAX_RETRIES_LIMIT)
     return errors
 
 
@@ -179,9 +195,9 @@ def schedule_errors(scheduled_for: datetime | None, now: datetime) -> dict[str, 
     if scheduled_for is None:
         return {}
     if scheduled_for.tzinfo is None:
-        return {"scheduledFor": "The schedule needs a time zone (for example 2026-01-05T12:00:00Z)."}
+        return {"scheduledFor": N_("The schedule needs a time zone (for example 2026-01-05T12:00:00Z).")}
     if scheduled_for <= now:
-        return {"scheduledFor": "The schedule must be in the future."}
+        return {"scheduledFor": N_("The schedule must be in the future.")}
     if scheduled_for - now > MAX_SCHEDULE_AHEAD:
-        return {"scheduledFor": "The schedule must be within a year from now."}
+        return {"scheduledFor": N_("The schedule must be within a year from now.")}
     return {}

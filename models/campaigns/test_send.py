@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from models.campaigns.message_text import recipient_text
-from models.errors import ValidationFailed
+from models.errors import N_, ValidationFailed
 from models.inbound.optouts import normalise_phone
 from models.ownership import get_own
 from models.recipients.campaign_table import variable_names
@@ -51,7 +51,7 @@ async def prepare(campaign_id: int, raw_phone: str, *, owner_id: int, region: st
     campaign = await get_own(Campaign, campaign_id, owner_id, "Campaign")
     phone = normalise_phone(raw_phone, region)
     if campaign.instance is None:
-        raise ValidationFailed({"instance": "Choose an instance for this campaign before a test send."})
+        raise ValidationFailed({"instance": N_("Choose an instance for this campaign before a test send.")})
     instance = await get_own(Instance, campaign.instance, owner_id, "Instance")
     recipient, variables = await sample_recipient(campaign.id, phone)
     text = recipient_text(campaign.message, variables, campaign_id=campaign.id, phone=recipient)

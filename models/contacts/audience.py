@@ -18,8 +18,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from models.contacts.lists import own_list_ids
-from models.errors import IllegalTransition, ValidationFailed
-from models.statuses import CampaignStatus, MessageStatus
+from models.errors import N_, IllegalTransition, Message, ValidationFailed
+from models.statuses import CampaignStatus, MessageStatus, status_word
 from models.tables import Campaign, CampaignList, CampaignMessage, OptOut
 
 CATEGORIES = ("listed", "duplicates", "optedOut", "excluded", "notOnWhatsapp", "frequencyCapped", "willReceive")
@@ -56,7 +56,9 @@ async def checked_campaign_lists(
     exclude = await own_list_ids(list(exclude), owner_id=owner_id)
     both = set(include) & set(exclude)
     if both:
-        raise ValidationFailed({"excludeListIds": f"List {min(both)} cannot be both sent to and left out."})
+        raise ValidationFailed(
+            {"excludeListIds": Message(N_("List %(list)s cannot be both sent to and left out."), list=min(both))}
+        )
     return include, exclude
 
 
@@ -90,7 +92,12 @@ def lists_json(include: list[int], exclude: list[int]) -> dict[str, list[int]]:
 
 def check_lists_editable(status: str) -> None:
     if CampaignStatus(status) in _FROZEN:
-        raise IllegalTransition(f"Cannot change the lists of a campaign that is {status}: its audience is frozen.")
+        raise IllegalTransition(
+            Message(
+                N_("Cannot change the lists of a campaign that is %(status)s: its audience is frozen."),
+                status=status_word(status),
+            )
+        )
 
 
 async def pre_send_exclusions(owner_id: int, campaign_id: int, phones: Sequence[str]) -> dict[str, set[str]]:

@@ -14,11 +14,12 @@ from typing import Any
 
 from piccolo.query import WhereRaw
 
-from models.errors import ValidationFailed
+from models.errors import N_, Message, ValidationFailed
 from models.ownership import get_own
 from models.phones import PhoneError, normalise
 from models.spreadsheet import PhoneCell, csv_text
 from models.tables import Contact, ListMember
+from models.variables import OBJECT_OF_NAMES
 
 MAX_LIMIT = 200
 MAX_TAGS = 20
@@ -35,9 +36,11 @@ def parse_tags(raw: str | list[str]) -> list[str]:
     tags = list(dict.fromkeys(word.lower() for word in words if word))
     bad = [tag for tag in tags if not _TAG.fullmatch(tag)]
     if bad:
-        raise ValidationFailed({"tags": f"{bad[0]!r} is not a tag: use letters, digits, _ and - (at most 40)."})
+        raise ValidationFailed(
+            {"tags": Message(N_("“%(bad)s” is not a tag: use letters, digits, _ and - (at most 40)."), bad=bad[0])}
+        )
     if len(tags) > MAX_TAGS:
-        raise ValidationFailed({"tags": f"At most {MAX_TAGS} tags per contact."})
+        raise ValidationFailed({"tags": Message(N_("At most %(limit)s tags per contact."), limit=MAX_TAGS)})
     return tags
 
 
@@ -52,12 +55,18 @@ def tag_list(stored: str) -> list[str]:
 
 def checked_attributes(raw: Any) -> dict[str, str]:
     if not isinstance(raw, dict):
-        raise ValidationFailed({"attributes": "must be an object of name: value"})
+        raise ValidationFailed({"attributes": OBJECT_OF_NAMES})
     if len(raw) > MAX_ATTRIBUTES:
-        raise ValidationFailed({"attributes": f"At most {MAX_ATTRIBUTES} attributes."})
+        raise ValidationFailed({"attributes": Message(N_("At most %(limit)s attributes."), limit=MAX_ATTRIBUTES)})
     values = {str(k).strip(): "" if v is None else str(v) for k, v in raw.items()}
     if any(not k or len(k) > 100 or len(v) > MAX_VALUE_LENGTH for k, v in values.items()):
-        raise ValidationFailed({"attributes": f"Names of 1-100 characters, values of at most {MAX_VALUE_LENGTH}."})
+        raise ValidationFailed(
+            {
+                "attributes": Message(
+                    N_("Names of 1-100 characters, values of at most %(limit)s."), limit=MAX_VALUE_LENGTH
+                )
+            }
+        )
     return values
 
 
@@ -148,7 +157,7 @@ async def create_contact(
     except PhoneError as exc:
         raise ValidationFailed({"phone": exc.reason}) from None
     if await Contact.exists().where((Contact.owner == owner_id) & (Contact.phone == number)):
-        raise ValidationFailed({"phone": f"{number} is already a contact."})
+        raise ValidationFailed({"phone": Message(N_("%(number)s is already a contact."), number=number)})
     contact = Contact(
         owner=owner_id,
         phone=number,

@@ -11,8 +11,8 @@ from enum import StrEnum
 from models.contacts import _bulk
 from models.contacts.lists import get_list, member_count
 from models.db import atomic
-from models.errors import ImportRejected, ValidationFailed
-from models.phones import is_known_region
+from models.errors import N_, ImportRejected, ValidationFailed
+from models.phones import is_known_region, unknown_region
 from models.recipients import CsvSource, ImportOptions, ImportReport, current_pool
 from models.recipients._importing import _nothing_to_import, screen_source
 from models.recipients._screening import Screener
@@ -30,7 +30,7 @@ def import_mode(raw: str | None) -> ImportMode:
     try:
         return ImportMode((raw or ImportMode.ADD.value).strip().lower())
     except ValueError:
-        raise ValidationFailed({"mode": "must be add or replace"}) from None
+        raise ValidationFailed({"mode": N_("must be add or replace")}) from None
 
 
 async def import_into_list(
@@ -48,7 +48,7 @@ async def import_into_list(
     await get_list(list_id, owner_id=owner_id)
     region = options.default_region or settings.default_region
     if not is_known_region(region):
-        raise ValidationFailed({"defaultRegion": f"Unknown region {region!r}: use a two-letter code such as BR or PT."})
+        raise ValidationFailed({"defaultRegion": unknown_region(region)})
     # Opted-out numbers are kept as contacts: a campaign leaves them out when it freezes its audience.
     screener = Screener(region=region, limit=settings.max_recipients)
     await screen_source(source, options, screener, max_bytes=settings.max_upload_bytes, pool=current_pool())

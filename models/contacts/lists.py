@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from models.errors import ValidationFailed
+from models.errors import N_, Message, ValidationFailed
 from models.ownership import get_own, owned_by
 from models.tables import ContactList, ListMember
 
@@ -34,9 +34,17 @@ class ListSummary:
 def _checked_name(name: str) -> str:
     name = name.strip()
     if not name:
-        raise ValidationFailed({"name": "The name is required."})
+        raise ValidationFailed({"name": N_("The name is required.")})
     if len(name) > MAX_NAME_LENGTH:
-        raise ValidationFailed({"name": f"The name has {len(name)} characters; at most {MAX_NAME_LENGTH}."})
+        raise ValidationFailed(
+            {
+                "name": Message(
+                    N_("The name has %(length)s characters; at most %(limit)s."),
+                    length=len(name),
+                    limit=MAX_NAME_LENGTH,
+                )
+            }
+        )
     return name
 
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from models import phones
 from models.db import atomic
-from models.errors import ValidationFailed
+from models.errors import N_, Message, ValidationFailed
 from models.inbound import OPTED_OUT
 from models.ownership import get_own, owned_by
 from models.spreadsheet import BOM, csv_text
@@ -39,11 +39,13 @@ class OptOutPage:
 def normalise_phone(raw: str, region: str) -> str:
     """E.164 digits (models/phones.py, the same rules as the recipients import), or ValidationFailed on `phone`."""
     if not raw.strip():
-        raise ValidationFailed({"phone": "Enter a phone number."})
+        raise ValidationFailed({"phone": N_("Enter a phone number.")})
     try:
         return phones.normalise(raw, region)
     except phones.PhoneError as error:
-        raise ValidationFailed({"phone": f"{raw.strip()!r}: {error.reason}."}) from None
+        raise ValidationFailed(
+            {"phone": Message(N_("“%(value)s”: %(reason)s."), value=raw.strip(), reason=error.reason)}
+        ) from None
 
 
 def _where(owner_id: int, search: str) -> Any:
@@ -113,7 +115,7 @@ async def add_opt_out(owner_id: int, raw_phone: str, *, region: str, note: str =
     phone = normalise_phone(raw_phone, region)
     recorded = await record_opt_out(owner_id, phone, source="manual", note=note.strip(), now=now)
     if not recorded.created:
-        raise ValidationFailed({"phone": f"+{phone} is already on the opt-out list."})
+        raise ValidationFailed({"phone": Message(N_("+%(phone)s is already on the opt-out list."), phone=phone)})
     row = await OptOut.objects().where(owned_by(OptOut, owner_id) & (OptOut.phone == phone)).first()
     assert row is not None  # just inserted in a committed transaction; deleting it needs the owner's request
     return row

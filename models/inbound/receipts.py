@@ -16,13 +16,15 @@ from enum import StrEnum
 from typing import Any
 
 from models.db import atomic
+from models.errors import N_
 from models.inbound.replies import apply_reply
 from models.instances.connection import connection_changed, reported_state
 from models.statuses import ConnectionState, MessageStatus
 from models.tables import Campaign, CampaignMessage, WebhookEvent
 
 logger = logging.getLogger("arauto.receipts")
-NEGATIVE_ACK = "WhatsApp reported an error (negative ack)"
+DISCONNECTED = N_("Instance disconnected")
+NEGATIVE_ACK = N_("WhatsApp reported an error (negative ack)")
 WAITING = "Waiting: no message of this instance holds the key id yet"
 RECEIPT_TARGETS = {
     "DELIVERY_ACK": MessageStatus.DELIVERED,
@@ -184,7 +186,8 @@ async def apply_connection(instance_id: int, data: dict[str, Any], *, now: datet
     state = reported_state(raw_state)
     if state is ConnectionState.UNKNOWN:
         return
-    reason = "" if state is ConnectionState.OPEN else f"Instance disconnected ({raw_state}, {data.get('statusReason')})"
+    # The message alone, then the gateway's own words in brackets: pages translate the first (views/i18n.stored).
+    reason = "" if state is ConnectionState.OPEN else f"{DISCONNECTED} ({raw_state}, {data.get('statusReason')})"
     wuid = data.get("wuid")
     phone = re.sub(r"\D", "", wuid.split("@", 1)[0]) if isinstance(wuid, str) else None
     await connection_changed(instance_id, state, reason, now=now, phone_number=phone)

@@ -15,7 +15,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from models.db import atomic
-from models.errors import ResourceInUse, ValidationFailed
+from models.errors import N_, Message, ResourceInUse, ValidationFailed
 from models.money import money
 from models.ownership import get_own
 from models.statuses import FINISHED_CAMPAIGN_STATUSES, ConnectionState
@@ -62,10 +62,14 @@ def _whole_number(
     try:
         number = int(str(value).strip()) if not isinstance(value, bool) else -1
     except ValueError:
-        errors[name] = "Enter a whole number."
+        errors[name] = N_("Enter a whole number.")
         return default
     if number < low or (high is not None and number > high):
-        errors[name] = f"Enter a number from {low} to {high}." if high is not None else f"Enter {low} or more."
+        errors[name] = (
+            Message(N_("Enter a number from %(low)s to %(high)s."), low=low, high=high)
+            if high is not None
+            else Message(N_("Enter %(low)s or more."), low=low)
+        )
     return number
 
 
@@ -102,20 +106,20 @@ def validate_fields(raw: Mapping[str, Any], *, max_rate: int, creating: bool) ->
     errors: dict[str, str] = {}
     name = _text(raw, "name")
     if not name or len(name) > 100:
-        errors["name"] = "Enter a name of 1 to 100 characters."
+        errors["name"] = N_("Enter a name of 1 to 100 characters.")
     server_url, url_error = clean_server_url(_text(raw, "server_url"))
     if url_error or len(server_url) > 500:
         errors["server_url"] = url_error or "The address is too long."
     api_key = _text(raw, "api_key") or None
     if api_key is None and creating:
-        errors["api_key"] = "Enter the API key."
+        errors["api_key"] = N_("Enter the API key.")
     elif api_key is not None and len(api_key) > 500:
-        errors["api_key"] = "The API key is too long."
+        errors["api_key"] = N_("The API key is too long.")
     elif api_key is not None and not (api_key.isascii() and api_key.isprintable()):
         errors["api_key"] = "The API key can only hold printable ASCII characters."  # it travels in a header
     instance_name = _text(raw, "instance_name")
     if not instance_name or len(instance_name) > 100:
-        errors["instance_name"] = "Enter the Evolution instance name."
+        errors["instance_name"] = N_("Enter the Evolution instance name.")
     rate = _whole_number(raw, "rate_per_minute", DEFAULT_RATE_PER_MINUTE, 1, max_rate, errors)
     jitter = _whole_number(raw, "jitter_percent", DEFAULT_JITTER_PERCENT, 0, 100, errors)
     cap = _whole_number(raw, "daily_cap", DEFAULT_DAILY_CAP, 1, None, errors)
@@ -198,7 +202,9 @@ async def delete_instance(instance_id: int, owner_id: int) -> None:
         in_use = await campaigns_using(instance_id)
         if in_use:
             names = ", ".join(f"“{name}”" for name in in_use[:5]) + (" …" if len(in_use) > 5 else "")
-            raise ResourceInUse(f"This instance cannot be deleted while campaigns use it: {names}.")
+            raise ResourceInUse(
+                Message(N_("This instance cannot be deleted while campaigns use it: %(names)s."), names=names)
+            )
         await Campaign.update({Campaign.instance: None}).where(Campaign.instance == instance_id)
         await Instance.delete().where((Instance.id == instance_id) & (Instance.owner == owner_id))
 

@@ -16,7 +16,9 @@ from dataclasses import dataclass
 from itertools import chain, islice
 from typing import BinaryIO
 
-from models.errors import ImportRejected
+from models.errors import N_, ImportRejected, Message
+
+EMPTY_FILE = N_("The file is empty.")
 
 CsvSource = str | os.PathLike[str] | bytes | BinaryIO
 DELIMITERS = (",", ";", "\t")
@@ -69,8 +71,11 @@ def open_source(source: CsvSource, max_bytes: int | None) -> Iterator[BinaryIO]:
         yield source
 
 
-def too_large_message(max_bytes: int) -> str:
-    return f"The file is larger than the {max_bytes / 1024 / 1024:.0f} MB limit; split it into smaller files."
+def too_large_message(max_bytes: int) -> Message:
+    return Message(
+        N_("The file is larger than the %(megabytes)s MB limit; split it into smaller files."),
+        megabytes=f"{max_bytes / 1024 / 1024:.0f}",
+    )
 
 
 def _check_size(size: int, max_bytes: int | None) -> None:
@@ -85,23 +90,23 @@ def detect_format(stream: BinaryIO) -> CsvFormat:
     sample = stream.read(SAMPLE_BYTES).decode(encoding, errors="replace")
     stream.seek(0)
     if not sample.strip():
-        raise ImportRejected("The file is empty.")
+        raise ImportRejected(EMPTY_FILE)
     return CsvFormat(encoding, _detect_delimiter(sample))
 
 
 def _detect_encoding(stream: BinaryIO) -> str:
     first = stream.read(SCAN_BYTES)
     if not first.strip() or first.strip() == codecs.BOM_UTF8:
-        raise ImportRejected("The file is empty.")
+        raise ImportRejected(EMPTY_FILE)
     utf8: codecs.IncrementalDecoder | None = codecs.getincrementaldecoder("utf-8")()
     cp1252 = codecs.getincrementaldecoder("cp1252")()
     chunk = first
     while chunk:
         if b"\x00" in chunk:
-            raise ImportRejected("This is a binary file, not a CSV: export the sheet as CSV (comma or semicolon).")
+            raise ImportRejected(N_("This is a binary file, not a CSV: export the sheet as CSV (comma or semicolon)."))
         utf8 = _feed(utf8, chunk)
         if utf8 is None and _feed(cp1252, chunk) is None:
-            raise ImportRejected("The file is not text in UTF-8 or Windows-1252: export the sheet as CSV UTF-8.")
+            raise ImportRejected(N_("The file is not text in UTF-8 or Windows (Excel): export the sheet as CSV UTF-8."))
         chunk = stream.read(SCAN_BYTES)
     if utf8 is not None and _feed(utf8, b"", final=True) is not None:
         return "utf-8-sig" if first.startswith(codecs.BOM_UTF8) else "utf-8"
@@ -160,15 +165,20 @@ def records(stream: BinaryIO, fmt: CsvFormat) -> Generator[tuple[int, list[str]]
                 if any(cell.strip() for cell in record):
                     yield number, record
         except csv.Error as exc:
-            raise ImportRejected(f"Row {number + 1} cannot be read as CSV: {exc}.") from None
+            raise ImportRejected(
+                N_("Row %(row)s cannot be read as CSV: %(error)s."), row=number + 1, error=exc
+            ) from None
     finally:
         text.detach()
 
 
-def _unclosed_quote(row: int) -> str:
-    return (
-        f"Row {row} opens a quote (\") that is never closed, so every row after it would be read as one value: "
-        "close the quote or remove it, then upload the file again."
+def _unclosed_quote(row: int) -> Message:
+    return Message(
+        N_(
+            'Row %(row)s opens a quote (") that is never closed, so every row after it would be read as one value: '
+            "close the quote or remove it, then upload the file again."
+        ),
+        row=row,
     )
 
 
@@ -198,7 +208,7 @@ def preview(
         found = read_rows(stream, sheet=sheet, max_bytes=max_bytes)
         head = [cells for _, cells in islice(found.records, PREVIEW_ROWS + 1)]
     if not head:
-        raise ImportRejected("The file is empty.")
+        raise ImportRejected(EMPTY_FILE)
     guessed = guess_header(head[0], head[1:])
     header = guessed if has_header is None else has_header
     width = max(len(row) for row in head)

@@ -9,15 +9,15 @@ from datetime import datetime
 from typing import Any
 
 from models.campaigns.rules import NUL_REFUSAL
-from models.errors import ImportRejected, ValidationFailed
-from models.phones import is_known_region
+from models.errors import N_, ImportRejected, Message, ValidationFailed
+from models.phones import is_known_region, unknown_region
 from models.recipients._csv import CsvSource, open_source
 from models.recipients._mapping import ImportOptions, RecipientRows, RecordChunk, check_records
 from models.recipients._pool import Task, current_pool, default_workers, run_in_order
-from models.recipients._report import ImportReport
+from models.recipients._report import ImportReport, SkipKind
 from models.recipients._screening import Checked, RawRecipient, Screener
 from models.recipients._store import editable_campaign, existing_phones, opted_out_phones, store
-from models.variables import NameTable, name_problem, parse_names
+from models.variables import OBJECT_OF_NAMES, NameTable, name_problem, parse_names
 from settings import Settings
 
 # Rows screened per chunk (per trip to a worker process): ~0.1 s of CPU; the loop keeps running meanwhile.
@@ -94,12 +94,12 @@ async def import_inline(
 def _inline_row(index: int, item: Mapping[str, Any]) -> RawRecipient:
     field = f"recipients[{index - 1}]"
     if not isinstance(item, Mapping):
-        raise ValidationFailed({field: "must be an object with phone and variables"})
+        raise ValidationFailed({field: N_("must be an object with phone and variables")})
     phone, variables = item.get("phone"), item.get("variables") or {}
     if not isinstance(phone, (str, int)) or isinstance(phone, bool):
-        raise ValidationFailed({f"{field}.phone": "must be a string"})
+        raise ValidationFailed({f"{field}.phone": N_("must be a string")})
     if not isinstance(variables, Mapping):
-        raise ValidationFailed({f"{field}.variables": "must be an object of name: value"})
+        raise ValidationFailed({f"{field}.variables": OBJECT_OF_NAMES})
     texts = {str(k): _text(v) for k, v in variables.items()}
     if "\x00" in str(phone):
         raise ValidationFailed({f"{field}.phone": NUL_REFUSAL})
@@ -117,7 +117,7 @@ def _text(value: Any) -> str:
 
 async def _screener(campaign_id: int, owner_id: int, region: str, limit: int) -> Screener:
     if not is_known_region(region):
-        raise ValidationFailed({"defaultRegion": f"Unknown region {region!r}: use a two-letter code such as BR or PT."})
+        raise ValidationFailed({"defaultRegion": unknown_region(region)})
     campaign = await editable_campaign(campaign_id, owner_id)
     existing = await existing_phones(campaign_id)
     opted_out = await opted_out_phones(owner_id)
@@ -138,10 +138,19 @@ async def _finish(campaign_id: int, owner_id: int, screener: Screener, now: date
     return report
 
 
-def _nothing_to_import(report: ImportReport) -> str:
-    counts = ", ".join(f"{n} {kind}" for kind, n in report.counts.items() if n)
-    message = f"No valid recipient to import ({counts or 'no rows'})."
-    if report.skipped:
-        first = report.skipped[0]
-        message += f" First problem: row {first.row}: {first.reason}."
-    return message
+def _nothing_to_import(report: ImportReport) -> Message:
+    counts = report.counts
+    if not report.skipped:
+        return Message(N_("No valid recipient to import: the file has no rows."))
+    first = report.skipped[0]
+    return Message(
+        N_(
+            "No valid recipient to import (%(invalid)s invalid, %(duplicate)s duplicates, %(opted_out)s opted out). "
+            "First problem: row %(row)s: %(reason)s."
+        ),
+        invalid=counts[SkipKind.INVALID.value],
+        duplicate=counts[SkipKind.DUPLICATE.value],
+        opted_out=counts[SkipKind.OPTED_OUT.value],
+        row=first.row,
+        reason=first.reason,
+    )

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from models.errors import ValidationFailed
+from models.errors import N_, Message, ValidationFailed
 from models.ownership import get_own
 from models.phones import jid_differs
 from models.statuses import MessageStatus
@@ -65,15 +65,23 @@ async def list_recipients(
     where: Any = CampaignMessage.campaign == campaign_id
     if status:
         if status.upper() not in MessageStatus.__members__:
-            raise ValidationFailed({"status": f"Unknown status {status!r}: use one of {', '.join(MessageStatus)}."})
+            raise ValidationFailed(
+                {
+                    "status": Message(
+                        N_("Unknown status “%(status)s”: use one of %(choices)s."),
+                        status=status,
+                        choices=", ".join(MessageStatus),
+                    )
+                }
+            )
         where &= CampaignMessage.status == status.upper()
     digits = "".join(ch for ch in search if ch.isdigit())
     if digits:
         where &= CampaignMessage.phone.like(f"%{digits}%")
     if not 1 <= limit <= MAX_LIMIT:
-        raise ValidationFailed({"limit": f"must be between 1 and {MAX_LIMIT}"})
+        raise ValidationFailed({"limit": Message(N_("must be between 1 and %(limit)s"), limit=MAX_LIMIT)})
     if offset < 0:
-        raise ValidationFailed({"offset": "must be 0 or more"})
+        raise ValidationFailed({"offset": N_("must be 0 or more")})
     total = await CampaignMessage.count().where(where)
     rows = await CampaignMessage.select().where(where).order_by(CampaignMessage.id).limit(limit).offset(offset)
     names = parse_names(campaign.variable_names)

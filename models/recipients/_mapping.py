@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from itertools import chain, islice
 from typing import BinaryIO
 
-from models.errors import ImportRejected, ValidationFailed
-from models.recipients._csv import PREVIEW_ROWS, column_names, guess_header
+from models.errors import N_, ImportRejected, Message, ValidationFailed
+from models.recipients._csv import EMPTY_FILE, PREVIEW_ROWS, column_names, guess_header
 from models.recipients._rows import read_rows
 from models.recipients._screening import Checked, RawRecipient, check_rows
 from models.variables import MAX_VARIABLES, name_problem
@@ -37,7 +37,13 @@ def resolve_column(spec: str, columns: Sequence[str], field: str) -> int:
     if spec.isdigit() and 1 <= int(spec) <= len(columns):
         return int(spec) - 1
     listing = ", ".join(columns)
-    raise ValidationFailed({field: f"No column {spec!r} in the file; its columns are: {listing}."})
+    raise ValidationFailed(
+        {
+            field: Message(
+                N_("No column “%(column)s” in the file; its columns are: %(columns)s."), column=spec, columns=listing
+            )
+        }
+    )
 
 
 def default_phone_column(columns: Sequence[str]) -> int:
@@ -96,7 +102,7 @@ class RecipientRows:
         self._records = read_rows(stream, sheet=options.sheet, max_bytes=max_bytes).records
         head = list(islice(self._records, PREVIEW_ROWS + 1))
         if not head:
-            raise ImportRejected("The file is empty.")
+            raise ImportRejected(EMPTY_FILE)
         first = head[0][1]
         guessed = guess_header(first, [cells for _, cells in head[1:]])
         self.has_header = guessed if options.has_header is None else options.has_header
@@ -130,13 +136,21 @@ def _check_variable_columns(columns: Sequence[str], indexes: Sequence[int]) -> N
     if len(indexes) > MAX_VARIABLES:
         raise ValidationFailed(
             {
-                "variableColumns": f"The file has {len(indexes)} columns besides the phone; at most {MAX_VARIABLES} "
-                "can be variables: choose the columns the message uses."
+                "variableColumns": Message(
+                    N_(
+                        "The file has %(count)s columns besides the phone; at most %(limit)s can be variables: "
+                        "choose the columns the message uses."
+                    ),
+                    count=len(indexes),
+                    limit=MAX_VARIABLES,
+                )
             }
         )
     for index in indexes:
         if problem := name_problem(columns[index]):
-            raise ValidationFailed({"variableColumns": f"Column {index + 1}: {problem}"})
+            raise ValidationFailed(
+                {"variableColumns": Message(N_("Column %(number)s: %(problem)s"), number=index + 1, problem=problem)}
+            )
 
 
 def _mapping(columns: Sequence[str], options: ImportOptions) -> tuple[int, list[int]]:

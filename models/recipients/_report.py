@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from models.errors import Message, say
 from models.inbound import OPTED_OUT
 from models.spreadsheet import BOM, SheetLocale, csv_text
 
@@ -20,12 +21,13 @@ class SkipKind(StrEnum):
     OPTED_OUT = "optedOut"
 
 
-OPTED_OUT_ERROR = OPTED_OUT  # the one text (models/inbound), whoever skips the number
+OPTED_OUT_ERROR = Message(OPTED_OUT)  # the one text (models/inbound), whoever skips the number
 
 
 @dataclass(frozen=True, slots=True)
 class SkippedRow:
-    """One row left out: its number as in the file (header = row 1), the value as written, and why."""
+    """One row left out: its number as in the file (header = row 1), the value as written, and why (a `Message`
+    while the import runs; the translated text once the report went through `as_json(_)` and back)."""
 
     row: int
     raw: str
@@ -52,14 +54,21 @@ class ImportReport:
     def opted_out(self) -> int:
         return self.counts[SkipKind.OPTED_OUT.value]
 
-    def as_json(self) -> dict[str, Any]:
+    def as_json(self, translate: Callable[[str], str] | None = None) -> dict[str, Any]:
+        """With `translate`, each row's reason in the caller's language; without, in English."""
         return {
             "imported": self.imported,
             "skippedCount": len(self.skipped),
             "counts": self.counts,
             "totalRecipients": self.total_recipients,
             "skipped": [
-                {"row": s.row, "raw": s.raw, "reason": s.reason, "kind": s.kind.value, "variables": dict(s.variables)}
+                {
+                    "row": s.row,
+                    "raw": s.raw,
+                    "reason": say(s.reason, translate) if translate else str(s.reason),
+                    "kind": s.kind.value,
+                    "variables": dict(s.variables),
+                }
                 for s in self.skipped
             ],
         }

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
-from models.errors import ImportRejected
+from models.errors import N_, ImportRejected, Message
 from models.phones import PhoneError, normalise
 from models.recipients._report import OPTED_OUT_ERROR, SkipKind, SkippedRow
 from models.recipients._sheet import DateText, NumberText
@@ -96,8 +96,13 @@ class Screener:
             self._absorb_one(*row)
         if self.existing_count + len(self.accepted) > self.limit:
             raise ImportRejected(
-                f"Too many recipients: a campaign holds at most {self.limit}; it has {self.existing_count} "
-                f"and this import adds more than {self.limit - self.existing_count}."
+                N_(
+                    "Too many recipients: a campaign holds at most %(limit)s; it has %(count)s "
+                    "and this import adds more than %(room)s."
+                ),
+                limit=self.limit,
+                count=self.existing_count,
+                room=self.limit - self.existing_count,
             )
 
     def _absorb_one(self, row: int, raw_phone: str, variables: Mapping[str, str], phone: str, problem: str) -> None:
@@ -105,7 +110,8 @@ class Screener:
             self.skipped.append(SkippedRow(row, str(raw_phone), problem, SkipKind.INVALID, variables))
             return
         if phone in self.existing:
-            self.skipped.append(SkippedRow(row, raw_phone, f"duplicate of {phone}", SkipKind.DUPLICATE, variables))
+            reason = Message(N_("duplicate of %(phone)s"), phone=phone)
+            self.skipped.append(SkippedRow(row, raw_phone, reason, SkipKind.DUPLICATE, variables))
             return
         self.existing.add(phone)
         opted_out = phone in self.opted_out

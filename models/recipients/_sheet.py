@@ -14,7 +14,7 @@ from typing import BinaryIO
 
 from python_calamine import CalamineError, CalamineWorkbook
 
-from models.errors import ImportRejected
+from models.errors import N_, ImportRejected, Message
 
 XLSX_MAGIC = b"PK\x03\x04"
 # A workbook is a zip: refuse one that would unpack to more than this many times its size limit (a zip bomb).
@@ -27,9 +27,11 @@ class NumberText(str):
     """A cell Excel stored as a number: a phone there may have lost a leading zero or its "+"."""
 
     __slots__ = ()
-    REASON = (
-        "the cell holds a number, not text, so a leading zero or the + may have been lost; "
-        "format the column as Text in the spreadsheet and type the number again"
+    REASON = Message(
+        N_(
+            "the cell holds a number, not text, so a leading zero or the + may have been lost; "
+            "format the column as Text in the spreadsheet and type the number again"
+        )
     )
 
 
@@ -37,7 +39,9 @@ class DateText(str):
     """A cell Excel formatted as a date or time: never a phone number."""
 
     __slots__ = ()
-    REASON = "the cell is formatted as a date in the spreadsheet; format the column as Text and type the number again"
+    REASON = Message(
+        N_("the cell is formatted as a date in the spreadsheet; format the column as Text and type the number again")
+    )
 
 
 def is_xlsx(stream: BinaryIO) -> bool:
@@ -56,17 +60,23 @@ def sheet_records(
     try:
         workbook = CalamineWorkbook.from_filelike(stream)
     except (CalamineError, ValueError, OSError) as exc:
-        raise ImportRejected(f"The workbook cannot be read: {exc}. Save it again as .xlsx, or as CSV.") from None
+        raise ImportRejected(
+            N_("The workbook cannot be read: %(error)s. Save it again as .xlsx, or as CSV."), error=exc
+        ) from None
     names = list(workbook.sheet_names)
     if not names:
-        raise ImportRejected("The workbook has no sheet.")
+        raise ImportRejected(N_("The workbook has no sheet."))
     name = sheet if sheet else names[0]
     if name not in names:
-        raise ImportRejected(f"The workbook has no sheet named {name!r}; its sheets are: {', '.join(names)}.")
+        raise ImportRejected(
+            N_("The workbook has no sheet named “%(name)s”; its sheets are: %(names)s."),
+            name=name,
+            names=", ".join(names),
+        )
     try:
         found = workbook.get_sheet_by_name(name)
     except CalamineError as exc:
-        raise ImportRejected(f"The sheet {name!r} cannot be read: {exc}.") from None
+        raise ImportRejected(N_("The sheet “%(name)s” cannot be read: %(error)s."), name=name, error=exc) from None
     first_row = found.start[0] if found.start else 0
     for offset, cells in enumerate(found.iter_rows()):
         texts = [cell_text(cell) for cell in cells]
@@ -90,12 +100,12 @@ def _check_unpacked_size(stream: BinaryIO, max_bytes: int | None) -> None:
             unpacked = sum(info.file_size for info in archive.infolist())
     except zipfile.BadZipFile:
         raise ImportRejected(
-            "This is a binary file but not a valid .xlsx workbook: save it again as .xlsx, or export it as CSV."
+            N_("This is a binary file but not a valid .xlsx workbook: save it again as .xlsx, or export it as CSV.")
         ) from None
     finally:
         stream.seek(0)
     if unpacked > limit:
-        raise ImportRejected("The workbook unpacks to far more than its size; save it again, or export it as CSV.")
+        raise ImportRejected(N_("The workbook unpacks to far more than its size; save it again, or export it as CSV."))
 
 
 def cell_text(cell: object) -> str:

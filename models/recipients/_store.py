@@ -9,11 +9,11 @@ from piccolo.engine.sqlite import SQLiteEngine
 
 from models.campaigns.lifecycle import EDITABLE, can_edit
 from models.db import atomic
-from models.errors import IllegalTransition, ImportRejected
+from models.errors import N_, IllegalTransition, ImportRejected, Message
 from models.ownership import get_own, not_found, owned_by
 from models.recipients._report import OPTED_OUT_ERROR
 from models.recipients._screening import AcceptedRows
-from models.statuses import MessageStatus
+from models.statuses import MessageStatus, status_word
 from models.tables import Campaign, CampaignMessage, OptOut
 from models.variables import NameTable, decode, parse_names
 
@@ -34,8 +34,8 @@ _COLUMNS = (
 CHUNK_ROWS = 5_000
 
 
-def edit_refusal(status: str) -> str:
-    return f"Cannot add recipients to a campaign that is {status}."
+def edit_refusal(status: str) -> Message:
+    return Message(N_("Cannot add recipients to a campaign that is %(status)s."), status=status_word(status))
 
 
 async def editable_campaign(campaign_id: int, owner_id: int) -> Campaign:
@@ -69,7 +69,9 @@ async def store(
         total = await _add_to_counters(campaign_id, owner_id, accepted, now)
         if total > limit:
             raise ImportRejected(
-                f"Too many recipients: a campaign holds at most {limit}; this import would make {total}."
+                N_("Too many recipients: a campaign holds at most %(limit)s; this import would make %(total)s."),
+                limit=limit,
+                total=total,
             )
         await _save_names(campaign_id, accepted, names)
         for start in range(0, len(accepted), CHUNK_ROWS):

@@ -105,8 +105,11 @@ def browser() -> Iterator[Any]:
             chromium.close()
 
 
-def _page(browser: Any, app: ServedApp) -> Iterator[Any]:
-    context = browser.new_context(base_url=app.url, accept_downloads=True, viewport={"width": 1280, "height": 900})
+def new_page(browser: Any, app: ServedApp, locale: str = "en-US") -> Iterator[Any]:
+    """A page in a fresh browser context whose language (Accept-Language) is `locale`."""
+    context = browser.new_context(
+        base_url=app.url, accept_downloads=True, viewport={"width": 1280, "height": 900}, locale=locale
+    )
     context.set_default_timeout(15_000)
     try:
         yield context.new_page()
@@ -116,12 +119,12 @@ def _page(browser: Any, app: ServedApp) -> Iterator[Any]:
 
 @pytest.fixture
 def page(browser: Any, served: ServedApp) -> Iterator[Any]:
-    yield from _page(browser, served)
+    yield from new_page(browser, served)
 
 
 @pytest.fixture
 def live_page(browser: Any, served_live: ServedApp) -> Iterator[Any]:
-    yield from _page(browser, served_live)
+    yield from new_page(browser, served_live)
 
 
 def run_in_app_db(served: ServedApp, work: Any) -> Any:

@@ -9,6 +9,38 @@ from playwright.sync_api import Locator, Page, expect
 
 HTMX_IDLE = "document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling') === null"
 
+# The labels a person reads, in each language the journey runs in (the browser's Accept-Language picks it).
+WORDS = {
+    "en": {
+        "password": "Password",
+        "sign_in": "Sign in",
+        "sign_out": "Sign out",
+        "display_name": "Display name",
+        "server_url": "Evolution server address",
+        "api_key": "API key",
+        "instance_name": "Evolution instance name",
+        "per_minute": "Messages per minute",
+        "name": "Name",
+        "create_campaign": "Create campaign",
+        "choose_columns": "Next: choose the columns",
+        "import": "Import",
+    },
+    "pt-BR": {
+        "password": "Senha",
+        "sign_in": "Entrar",
+        "sign_out": "Sair",
+        "display_name": "Nome de exibição",
+        "server_url": "Endereço do servidor Evolution",
+        "api_key": "Chave da API",
+        "instance_name": "Nome da conexão no Evolution",
+        "per_minute": "Mensagens por minuto",
+        "name": "Nome",
+        "create_campaign": "Criar campanha",
+        "choose_columns": "Próximo: escolher as colunas",
+        "import": "Importar",
+    },
+}
+
 
 def settle(page: Page) -> None:
     """Wait until htmx has swapped AND processed new content (a person never acts inside those 20 ms)."""
@@ -20,12 +52,14 @@ def settle(page: Page) -> None:
 class LoginPage:
     page: Page
     base_url: str
+    locale: str = "en"
 
     def sign_in(self, email: str, password: str) -> None:
+        words = WORDS[self.locale]
         self.page.goto(f"{self.base_url}/login")
         self.page.get_by_label("E-mail").fill(email)
-        self.page.get_by_label("Password").fill(password)
-        self.page.get_by_role("button", name="Sign in").click()
+        self.page.get_by_label(words["password"]).fill(password)
+        self.page.get_by_role("button", name=words["sign_in"], exact=True).click()
         # Signed in: the page carries the sign-out form (on a phone it sits folded behind the menu button).
         expect(self.page.locator('form[action="/logout"]')).to_have_count(1)
 
@@ -73,15 +107,17 @@ class OptOutsPage:
 class InstancesPage:
     page: Page
     base_url: str
+    locale: str = "en"
 
     def add(self, *, name: str, server_url: str, api_key: str, instance_name: str, per_minute: int = 60) -> None:
+        words = WORDS[self.locale]
         self.page.goto(f"{self.base_url}/instances/new")
         form = self.page.locator("#instance-form")
-        form.get_by_label("Display name").fill(name)
-        form.get_by_label("Evolution server address").fill(server_url)
-        form.get_by_label("API key").fill(api_key)
-        form.get_by_label("Evolution instance name").fill(instance_name)
-        form.get_by_label("Messages per minute").fill(str(per_minute))
+        form.get_by_label(words["display_name"]).fill(name)
+        form.get_by_label(words["server_url"]).fill(server_url)
+        form.get_by_label(words["api_key"]).fill(api_key)
+        form.get_by_label(words["instance_name"]).fill(instance_name)
+        form.get_by_label(words["per_minute"]).fill(str(per_minute))
         form.locator("#save-instance").click()
 
     def state_of(self, name: str) -> str:
@@ -93,16 +129,17 @@ class InstancesPage:
 class CampaignFormPage:
     page: Page
     base_url: str
+    locale: str = "en"
 
     def create(self, *, name: str, instance: str, message: str, rate: int) -> int:
         """Fill the new-campaign form and save it; returns the new campaign's id (from the page it lands on)."""
         self.page.goto(f"{self.base_url}/campaigns/new")
         form = self.page.locator("#campaign-form")
-        form.get_by_label("Name", exact=True).fill(name)
+        form.get_by_label(WORDS[self.locale]["name"], exact=True).fill(name)
         form.locator("#instance_id").select_option(label=instance)
         form.locator("#message").fill(message)
         form.locator("#rate_limit").fill(str(rate))
-        form.get_by_role("button", name="Create campaign").click()
+        form.get_by_role("button", name=WORDS[self.locale]["create_campaign"]).click()
         self.page.wait_for_url(re.compile(r".*/campaigns/\d+$"))
         return int(self.page.url.rsplit("/", 1)[-1])
 
@@ -116,13 +153,15 @@ class CampaignFormPage:
 class RecipientsUploadPage:
     page: Page
     base_url: str
+    locale: str = "en"
 
     def import_csv(self, campaign_id: int, path: str) -> int:
         """Upload, keep the detected mapping, import; returns how many were imported."""
         self.page.goto(f"{self.base_url}/campaigns/{campaign_id}/recipients/upload")
         self.page.set_input_files("#file", path)
-        self.page.get_by_role("button", name="Next: choose the columns").click()
-        self.page.locator("#recipients-mapping").get_by_role("button", name="Import").click()
+        words = WORDS[self.locale]
+        self.page.get_by_role("button", name=words["choose_columns"]).click()
+        self.page.locator("#recipients-mapping").get_by_role("button", name=words["import"], exact=True).click()
         return int(self.page.locator("#imported-count").inner_text())
 
 

@@ -41,7 +41,7 @@ async def test_pausing_a_draft_campaign_is_refused_with_409(client, owner, auth)
     campaign = await draft(owner)
     response = await client.post(f"/api/campaigns/{campaign.id}/actions", json={"action": "pause"}, headers=auth)
     assert response.status_code == 409
-    assert response.json()["detail"] == "Cannot pause a campaign that is DRAFT."
+    assert response.json()["detail"] == "Cannot pause a campaign that is Draft."
 
 
 async def test_an_unknown_action_is_a_400_naming_the_field(client, owner, auth):

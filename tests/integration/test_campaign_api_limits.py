@@ -17,6 +17,7 @@ def settings(db):
         secret_key="test-secret-key",
         scheduler_enabled=False,
         base_url="http://testserver",
+        default_locale="en",
     )
 
 

@@ -139,7 +139,7 @@ async def test_refused_transition_names_the_current_status(client, login, make_u
     response = await post_form(client, f"{page}/actions", {"action": "start"}, page)
     assert response.status_code == 303
     flashes = [p.get_text(strip=True) for p in html(await client.get(page)).select(".flash-error")]
-    assert flashes == ["Cannot start a campaign that is COMPLETED."]
+    assert flashes == ["Cannot start a campaign that is Completed."]
 
 
 async def test_refused_transition_by_htmx_shows_the_message_in_the_block(client, login, make_user) -> None:
@@ -152,7 +152,7 @@ async def test_refused_transition_by_htmx_shows_the_message_in_the_block(client,
         f"{page}/actions", data={"action": "pause"}, headers={"HX-Request": "true", "x-csrftoken": token}
     )
     notice = _block(response, campaign).select_one("#campaign-notice")
-    assert notice.get_text(strip=True) == "Cannot pause a campaign that is CANCELLED."
+    assert notice.get_text(strip=True) == "Cannot pause a campaign that is Cancelled."
 
 
 async def test_sender_only_actions_are_refused_from_the_page(client, login, make_user) -> None:

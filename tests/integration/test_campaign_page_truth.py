@@ -232,4 +232,4 @@ async def test_a_refused_action_is_read_out_by_the_status_line(client, login, ma
         headers={"HX-Request": "true", "x-csrftoken": await _htmx_token(client, campaign)},
     )
     said = html(response).select_one(f"#campaign-{campaign.id}-announcer")
-    assert said.get_text(strip=True) == "Cannot pause a campaign that is CANCELLED."
+    assert said.get_text(strip=True) == "Cannot pause a campaign that is Cancelled."

@@ -117,7 +117,7 @@ async def test_editing_a_running_campaign_is_refused_with_a_flash_naming_the_sta
     response = await client.get(f"/campaigns/{campaign.id}/edit", headers={"referer": "/campaigns"})
     assert response.status_code == 303
     flashes = [p.get_text() for p in html(await client.get("/campaigns")).select(".flash-error")]
-    assert flashes == ["Cannot edit a campaign that is RUNNING."]
+    assert flashes == ["Cannot edit a campaign that is Running."]
 
 
 async def test_saving_a_campaign_that_started_meanwhile_is_refused_naming_the_status(client, signed_in):
@@ -127,7 +127,7 @@ async def test_saving_a_campaign_that_started_meanwhile_is_refused_naming_the_st
     response = await post_form(client, f"/campaigns/{campaign.id}/edit", form_data(instance.id), page=token_page)
     assert response.status_code == 303
     flashes = [p.get_text() for p in html(await client.get("/campaigns")).select(".flash-error")]
-    assert flashes == ["Cannot edit a campaign that is RUNNING."]
+    assert flashes == ["Cannot edit a campaign that is Running."]
 
 
 async def test_delete_asks_for_confirmation_then_removes_campaign_and_recipients(client, signed_in):
@@ -146,7 +146,7 @@ async def test_deleting_a_running_campaign_flashes_the_status_and_keeps_it(clien
     response = await post_form(client, f"/campaigns/{campaign.id}/delete", {}, page="/campaigns/new")
     assert response.status_code == 303
     flashes = [p.get_text() for p in html(await client.get("/campaigns")).select(".flash-error")]
-    assert flashes == ["Cannot delete a campaign that is RUNNING."]
+    assert flashes == ["Cannot delete a campaign that is Running."]
     assert await Campaign.count() == 1
 
 

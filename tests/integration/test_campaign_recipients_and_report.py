@@ -87,7 +87,7 @@ async def test_retry_failed_is_refused_while_running_and_changes_nothing(client,
     page = f"/campaigns/{campaign.id}"
     await post_form(client, f"{page}/recipients/retry", {}, page)
     flashes = [p.get_text(strip=True) for p in html(await client.get(page)).select(".flash-error")]
-    assert flashes == ["Cannot retry the failed recipients of a campaign that is RUNNING."]
+    assert flashes == ["Cannot retry the failed recipients of a campaign that is Running."]
     after = await Campaign.objects().get(Campaign.id == campaign.id)
     assert (after.status, after.failed_count, after.pending_count) == ("RUNNING", 2, 0)
 

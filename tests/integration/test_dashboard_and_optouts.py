@@ -72,7 +72,7 @@ async def test_an_invalid_phone_is_refused_beside_the_field_and_nothing_is_writt
     await login(user)
     response = await post_form(client, "/opt-outs/", {"phone": "12"}, "/opt-outs")
     assert response.status_code == 422
-    assert html(response).select_one("#phone-error").get_text(strip=True) == "'12': too short."
+    assert html(response).select_one("#phone-error").get_text(strip=True) == "“12”: too short."
     assert await OptOut.count() == 0
 
 

@@ -23,7 +23,7 @@ async def test_an_action_with_a_percent_sign_answers_a_400_page_not_a_server_err
     assert response.status_code == 400
     page = html(response).select_one(".error-page")
     assert page.select_one(".error-code").get_text() == "400"
-    assert "'50%'" in page.select("p")[1].get_text()  # the refused value, shown as written
+    assert "“50%”" in page.select("p")[1].get_text()  # the refused value, shown as written
 
 
 async def test_a_search_with_a_plus_and_a_bad_page_answers_a_400_page_not_a_server_error(client, user):

@@ -19,7 +19,7 @@ def settings(db: str) -> Settings:
     """A short Evolution read timeout, so the silent-server test waits half a second."""
     return load_settings(
         environ={}, database_url=db, secret_key="test-secret-key", scheduler_enabled=False,
-        base_url="http://testserver", evolution_timeout_seconds=0.5,
+        base_url="http://testserver", evolution_timeout_seconds=0.5, default_locale="en",
     )  # fmt: skip
 
 

@@ -72,7 +72,7 @@ async def test_the_api_still_refuses_editing_a_running_campaign(client, make_use
     response = await client.put(
         f"/api/campaigns/{campaign.id}", json={"rateLimit": 5}, headers=await _auth(user.id, clock)
     )
-    assert (response.status_code, response.json()["detail"]) == (409, "Cannot edit a campaign that is RUNNING.")
+    assert (response.status_code, response.json()["detail"]) == (409, "Cannot edit a campaign that is Running.")
 
 
 async def test_the_edit_form_of_a_paused_campaign_saves_message_and_rate(client, login, make_user, clock) -> None:

@@ -122,7 +122,7 @@ async def test_an_unknown_phone_column_names_the_columns_of_the_file(settings, c
     with pytest.raises(ValidationFailed) as caught:
         await run_import(settings, campaign, NAMES_CSV.encode(), phone_column="Phone")
     assert caught.value.errors == {
-        "phoneColumn": "No column 'Phone' in the file; its columns are: telefone, Nome, Cidade."
+        "phoneColumn": "No column “Phone” in the file; its columns are: telefone, Nome, Cidade."
     }
 
 

@@ -59,7 +59,7 @@ async def test_a_scheduled_campaign_that_may_not_run_is_not_started_and_its_page
     await login(user)
     page = html(await client.get(f"/campaigns/{campaign.id}"))
     assert page.select_one("#campaign-status").get_text(strip=True) == "Draft"
-    assert page.select_one(".pause-reason").get_text(strip=True) == f"{lifecycle.NOT_STARTED_ON_SCHEDULE} {why}"
+    assert page.select_one(".pause-reason").get_text(strip=True) == lifecycle.NOT_STARTED_BECAUSE[why]
     assert page.select_one('[data-fact="eta"]').get_text(strip=True) == "—"
 
 
@@ -72,7 +72,7 @@ async def test_the_api_campaign_json_says_why_a_scheduled_campaign_did_not_start
     token = await create_api_token(user.id, "test", now=clock.now())
     body = (await client.get(f"/api/campaigns/{campaign.id}", headers={"Authorization": f"Bearer {token}"})).json()
     assert (body["status"], body["startedAt"]) == ("DRAFT", None)
-    assert body["pauseReason"] == f"{lifecycle.NOT_STARTED_ON_SCHEDULE} {lifecycle.NO_RECIPIENTS}"
+    assert body["pauseReason"] == lifecycle.NOT_STARTED_BECAUSE[lifecycle.NO_RECIPIENTS]
 
 
 async def test_the_sweep_reports_a_campaign_that_may_not_run_once_not_on_every_pass(
@@ -86,7 +86,7 @@ async def test_the_sweep_reports_a_campaign_that_may_not_run_once_not_on_every_p
             clock.advance(5)
     about = [r for r in caplog.records if r.name == "arauto.jobs" and str(campaign.id) in r.getMessage()]
     assert [r.levelno for r in about] == [logging.WARNING]
-    assert about[0].getMessage().endswith(lifecycle.NO_RECIPIENTS)
+    assert about[0].getMessage().endswith(lifecycle.NOT_STARTED_BECAUSE[lifecycle.NO_RECIPIENTS])
 
 
 @pytest.mark.parametrize(("lacking", "why"), PRECONDITIONS)
@@ -108,7 +108,7 @@ async def test_the_page_the_api_and_the_sweep_are_refused_with_the_same_reason(
     reason = (await Campaign.objects().get(Campaign.id == swept.id)).pause_reason
     assert flashes == [why]
     assert (api.status_code, api.json()["detail"]) == (409, why)
-    assert reason == f"{lifecycle.NOT_STARTED_ON_SCHEDULE} {why}"
+    assert reason == lifecycle.NOT_STARTED_BECAUSE[why]
     statuses = await Campaign.select(Campaign.status).where(Campaign.id.is_in([on_page.id, on_api.id, swept.id]))
     assert {row["status"] for row in statuses} == {CampaignStatus.DRAFT}
 

@@ -67,5 +67,5 @@ async def test_test_send_to_an_invalid_number_is_refused(client, login, make_use
     campaign = await _campaign(user, sandbox)
     await login(user)
     result = html(await _post(client, campaign, "12")).select_one("#test-send-result")
-    assert result["data-ok"] == "false" and result.get_text(strip=True) == "'12': too short."
+    assert result["data-ok"] == "false" and result.get_text(strip=True) == "“12”: too short."
     assert sandbox.messages() == []

@@ -91,7 +91,7 @@ async def test_a_value_over_the_limit_skips_its_row_naming_the_column(client, ca
     assert response.status_code == 201, response.text
     body = response.json()
     assert (body["imported"], [(s["row"], s["kind"]) for s in body["skipped"]]) == (1, [(3, "invalid")])
-    assert body["skipped"][0]["reason"] == f"the value of 'Nome' has {MAX_VALUE_LENGTH + 1} characters; at most 1000"
+    assert body["skipped"][0]["reason"] == f"the value of “Nome” has {MAX_VALUE_LENGTH + 1} characters; at most 1000"
 
 
 async def test_inline_recipients_with_more_names_than_the_limit_are_refused(client, caller):

@@ -26,6 +26,7 @@ from views.bounds import INT_MAX
 from views.campaigns.audience import with_lists
 from views.campaigns.deps import OWN_CAMPAIGN
 from views.guards import SignedInApi
+from views.i18n import _
 from views.schemas import CHANGE, INPUT, ONE, SIGNED_IN, CampaignCreate, CampaignUpdate, campaign_json, listing_json
 
 
@@ -70,7 +71,7 @@ class CampaignApi(SignedInApi):
             max_recipients=settings.max_recipients,
             default_region=settings.default_region,
         )
-        answer = {**await with_lists(campaign), "importReport": report.as_json() if report else None}
+        answer = {**await with_lists(campaign), "importReport": report.as_json(_) if report else None}
         return answer
 
     @get("/", name="api_campaign_list", raises=INPUT)

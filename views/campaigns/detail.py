@@ -208,7 +208,7 @@ class CampaignDetailPages(Controller):
         except IllegalTransition as refused:
             if not request.htmx:
                 raise
-            notice = refused.message
+            notice = refused.translated(_)
         if request.htmx:
             view = await live_view(campaign_id, owner_id=current_user.id, now=clock.now())
             shown = Shown(data.shown, data.status, data.search, data.page)

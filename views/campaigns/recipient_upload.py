@@ -67,7 +67,7 @@ class RecipientPages(SignedInPages):
             await asyncio.to_thread(preview, path, max_bytes=settings.max_upload_bytes)
         except ImportRejected as exc:
             await upload_store.discard_upload(current_user.id, campaign.id, token)
-            return self._upload_error(campaign, exc.message, data.lines)
+            return self._upload_error(campaign, exc.translated(_), data.lines)
         return Redirect(f"/campaigns/{campaign.id}/recipients/mapping?upload={token}", status_code=303)
 
     @staticmethod
@@ -125,9 +125,9 @@ class RecipientPages(SignedInPages):
             )
         except (ImportRejected, ValidationFailed) as exc:
             context = await _mapping_context(campaign, current_user, settings, token, options.has_header)
-            context.update(error=exc.message, region=options.default_region or settings.default_region)
+            context.update(error=exc.translated(_), region=options.default_region or settings.default_region)
             return Template("campaigns/recipients/mapping.html", context=context, status_code=400)
-        await upload_store.finish_upload(current_user.id, campaign.id, token, report.as_json())
+        await upload_store.finish_upload(current_user.id, campaign.id, token, report.as_json(_))
         return Redirect(f"/campaigns/{campaign.id}/recipients/report?upload={token}", status_code=303)
 
     @get("/report", name="recipients_report")

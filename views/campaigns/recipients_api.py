@@ -15,6 +15,7 @@ from scheduler.clock import Clock
 from settings import Settings
 from views.bounds import INT_MAX
 from views.guards import SignedInApi
+from views.i18n import _
 from views.schemas import CHANGE, ONE, listing_json
 from views.uploads import IMPORT_DEPENDENCIES, UploadLimitMiddleware, spooled_upload
 
@@ -46,7 +47,7 @@ class RecipientsApi(SignedInApi):
             report = await import_csv(
                 campaign_id, path, import_options, owner_id=current_user.id, settings=settings, now=clock.now()
             )
-        return report.as_json()
+        return report.as_json(_)
 
     @get("/", name="api_recipients_list", raises=ONE)
     async def list_(

@@ -66,7 +66,7 @@ class CampaignTestSendPages(SignedInPages):
                 campaign_id, data.phone, owner_id=current_user.id, region=settings.default_region
             )
         except ValidationFailed as invalid:
-            ok, text = False, next(iter(invalid.errors.values()))
+            ok, text = False, next(iter(invalid.translated_errors(_).values()))
         else:
             ok, text = outcome(await deliver(message, evolution), message)
             context["preview"] = message.text

@@ -20,6 +20,7 @@ from scheduler.clock import Clock
 from settings import Settings
 from views.bounds import INT_MAX
 from views.guards import SignedInApi
+from views.i18n import _
 from views.schemas import INPUT, ONE, SIGNED_IN
 from views.uploads import IMPORT_DEPENDENCIES, UploadLimitMiddleware, spooled_upload
 
@@ -190,7 +191,7 @@ class ListApi(SignedInApi):
             report = await import_into_list(
                 list_id, path, import_options, mode=chosen, owner_id=current_user.id, settings=settings, now=clock.now()
             )
-        return report.as_json()
+        return report.as_json(_)
 
     @get("/{list_id:int}/contacts", name="api_list_contacts", raises=ONE)
     async def members(

@@ -230,6 +230,6 @@ class ListPages(Controller):
                 now=clock.now(),
             )
         except (ImportRejected, ValidationFailed) as refused:
-            context["error"] = refused.message
+            context["error"] = refused.translated(_)
             return Template("contacts/import.html", context=context, status_code=400)
         return Template("contacts/import.html", context=context)
