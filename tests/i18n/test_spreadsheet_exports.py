@@ -66,6 +66,8 @@ async def test_a_pt_br_report_csv_splits_on_semicolons_into_one_column_per_field
         "Entregue em",
         "Lida em",
         "Respondida em",
+        "ID do WhatsApp",
+        "ID do WhatsApp difere do número digitado",
     ]
     assert table[0] == header
     assert all(len(row) == len(header) for row in table)
@@ -111,7 +113,7 @@ async def test_libreoffice_opens_the_report_csv_with_every_phone_as_text(
     path = tmp_path / "report.csv"
     path.write_bytes((await client.get(f"/campaigns/{campaign_id}/export.csv")).content)
     rows = list(_libreoffice(path, separator).active.iter_rows(values_only=True))
-    assert len(rows[0]) == 10
+    assert len(rows[0]) == 12
     assert [row[0] for row in rows[1:]] == PHONES  # strings, every digit: no 5,51199E+12
 
 
