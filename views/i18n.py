@@ -75,6 +75,12 @@ def _(message: str) -> str:
     return translations.gettext(message)
 
 
+# How the dispatcher records a number Evolution does not know (scheduler/evolution_results.py): "<number> is not on
+# WhatsApp"; pages show it in the user's language.
+NOT_ON_WHATSAPP_SUFFIX = " is not on WhatsApp"
+NOT_ON_WHATSAPP = N_("%(number)s is not on WhatsApp")
+
+
 def stored(text: str) -> str:
     """Text kept in the database in English (a pause reason): its translation when the catalogue has one, else the
     text as it is (a gateway's own words). "Instance disconnected (close, 401)" is a known message followed by the
@@ -83,6 +89,9 @@ def stored(text: str) -> str:
     if not text:
         return text
     translations = catalogue(current_locale())
+    if text.endswith(NOT_ON_WHATSAPP_SUFFIX) and not _known(translations, text):  # the gateway's answer, per number
+        number = text.removesuffix(NOT_ON_WHATSAPP_SUFFIX)
+        return translations.gettext(NOT_ON_WHATSAPP) % {"number": number}  # the number is a parameter, not a format
     if _known(translations, text) or not text.endswith(")"):
         return translations.gettext(text)
     head, bracket, details = text.partition(" (")

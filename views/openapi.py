@@ -197,6 +197,15 @@ def _refine_bodies(components: dict[str, Any], settings: Settings) -> None:
     components["AccountUpdate"].properties["locale"] = _nullable(_string(enum=list(SUPPORTED_LOCALES)), nullable=True)
     components["ActionBody"].properties["action"] = _string(enum=list(USER_ACTION_NAMES))
     components["OptOutIn"].properties["note"] = _string(max_length=500)
+    for name in ("InstanceInput", "InstanceCreate"):
+        if name in components and components[name].properties and "costPerMessage" in components[name].properties:
+            components[name].properties["costPerMessage"] = Schema(  # read exactly from a decimal string or a number
+                one_of=[
+                    Schema(type=OpenAPIType.STRING, pattern=r"^\d{1,8}(\.\d{1,4})?$"),
+                    Schema(type=OpenAPIType.NUMBER, minimum=0, maximum=99_999_999),
+                    Schema(type=OpenAPIType.NULL),
+                ]
+            )
     components["RecipientIn"].properties["phone"] = Schema(
         one_of=[_string(), Schema(type=OpenAPIType.INTEGER, minimum=0, maximum=PHONE_DIGITS_MAX)]
     )

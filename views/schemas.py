@@ -69,7 +69,7 @@ class CampaignCreate(msgspec.Struct, rename="camel", forbid_unknown_fields=True)
     max_retries: BoundedInt = DEFAULT_RETRIES
     scheduled_for: datetime | None = None
     precheck: bool = True
-    instance_ids: list[int] | None = None
+    instance_ids: ListIds | None = None
     recipients: list[RecipientIn] = []
     list_ids: ListIds = []  # lists to send to (may stand in for recipients); frozen into messages at Start
     exclude_list_ids: ListIds = []  # lists whose numbers are left out
@@ -95,7 +95,7 @@ class CampaignUpdate(msgspec.Struct, rename="camel", forbid_unknown_fields=True)
     list_ids: ListIds | UnsetType = UNSET
     exclude_list_ids: ListIds | UnsetType = UNSET
     precheck: bool | UnsetType = UNSET
-    instance_ids: list[int] | UnsetType = UNSET
+    instance_ids: ListIds | UnsetType = UNSET
 
     def merged_into(self, campaign: Campaign) -> CampaignInput:
         sent = {f: getattr(self, f) for f in self.__struct_fields__ if getattr(self, f) is not UNSET}

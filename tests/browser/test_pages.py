@@ -68,7 +68,7 @@ def test_opt_outs_add_refuse_and_remove(page, served) -> None:
     optouts.add("+55 11 98765-4321", "asked on the phone")
     assert "5511987654321" in optouts.phones()
     optouts.add("12")
-    assert optouts.field_error() == "'12': too short."
+    assert optouts.field_error() == "“12”: too short."
     optouts.open().remove("5511987654321")
     assert "5511987654321" not in optouts.phones()
 

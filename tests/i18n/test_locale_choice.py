@@ -120,3 +120,13 @@ async def test_a_stored_pause_reason_reads_in_portuguese_and_a_gateways_own_word
     assert reason.get_text(strip=True) == "Pausada por você."
     reason = html(await client.get(f"/campaigns/{foreign.id}/progress", headers=PT)).select_one(".pause-reason")
     assert reason.get_text(strip=True) == "Evolution: 100% busy"
+
+
+def test_a_number_evolution_does_not_know_reads_in_the_users_language() -> None:
+    from views.i18n import reset_locale, stored, use_locale
+
+    token = use_locale("pt-BR")
+    try:
+        assert stored("5511988880001 is not on WhatsApp") == "5511988880001 não está no WhatsApp"
+    finally:
+        reset_locale(token)
