@@ -10,8 +10,6 @@ A stop (shutdown) releases claims not yet sent; a cancellation mid-request leave
 from __future__ import annotations
 
 import asyncio
-import functools
-import importlib
 import logging
 import os
 import random
@@ -20,13 +18,13 @@ import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 
 from models import events, sending
 from models.campaigns import lifecycle
 from models.campaigns import media as campaign_media
 from models.campaigns.message_text import recipient_text
 from models.errors import IllegalTransition
+from models.inbound import receipts
 from models.instances.connection import connection_changed
 from models.sending import Claimed
 from models.statuses import ConnectionState
@@ -236,23 +234,8 @@ async def record_sent(message_id: int, sent: Sent, *, now: datetime, worker: str
 
 async def after_sent(message_id: int, campaign_id: int, key_id: str, *, now: datetime) -> None:
     """Receipts that overtook the send's answer, then the event."""
-    await apply_pending_receipts(key_id, now=now)
+    await receipts.apply_pending_receipts(key_id, now=now)
     events.publish(events.MESSAGE_SENT, message_id=message_id, campaign_id=campaign_id, key_id=key_id)
-
-
-@functools.cache
-def _receipts_module() -> Any:
-    try:
-        return importlib.import_module("models.inbound.receipts")
-    except ModuleNotFoundError:
-        return None
-
-
-async def apply_pending_receipts(key_id: str, *, now: datetime) -> None:
-    """Receipts stored before we knew the key id (models.inbound.receipts, from the instances module, when present)."""
-    module = _receipts_module()
-    if module is not None:
-        await module.apply_pending_receipts(key_id, now=now)
 
 
 async def pause_instance_campaigns(instance_id: int, *, reason: str, now: datetime) -> list[int]:
