@@ -72,12 +72,8 @@ async def instances_today(owner_id: int, *, now: datetime) -> list[InstanceToday
 async def running_campaigns(owner_id: int) -> list[RunningCampaign]:
     rows = (
         await Campaign.select(
-            Campaign.id,
-            Campaign.name,
-            Campaign.total_recipients,
-            Campaign.sent_count,
-            Campaign.failed_count,
-            Campaign.skipped_count,
+            Campaign.id, Campaign.name, Campaign.total_recipients, Campaign.sent_count,
+            Campaign.failed_count, Campaign.skipped_count,
         )
         .where(owned_by(Campaign, owner_id) & (Campaign.status == CampaignStatus.RUNNING.value))
         .order_by(Campaign.started_at)

@@ -21,15 +21,7 @@ from models.variables import decode
 
 BATCH_SIZE = 1000
 FIXED_HEADER = (
-    "phone",
-    "status",
-    "error",
-    "sent_at",
-    "delivered_at",
-    "read_at",
-    "replied_at",
-    "whatsapp_jid",
-    "jid_differs",
+    "phone", "status", "error", "sent_at", "delivered_at", "read_at", "replied_at", "whatsapp_jid", "jid_differs"
 )
 TIME_COLUMNS = ("sent_at", "delivered_at", "read_at", "replied_at")
 
@@ -113,3 +105,4 @@ async def export_csv(
 def report_header(names: list[str], sheet: SheetLocale) -> list[str]:
     phone, *rest = FIXED_HEADER
     return [sheet.label(phone), *names, sheet.label("other_variables"), *(sheet.label(key) for key in rest)]
+

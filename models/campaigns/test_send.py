@@ -33,11 +33,9 @@ async def sample_recipient(campaign_id: int, phone: str) -> tuple[str, dict[str,
     """(phone, variables) of the entered number's own row when it is a recipient, else of the first recipient,
     else the entered number with no variables: the test shows exactly what that recipient will receive."""
     columns = (CampaignMessage.phone, CampaignMessage.variables)
-    row = (
-        await CampaignMessage.select(*columns)
-        .where((CampaignMessage.campaign == campaign_id) & (CampaignMessage.phone == phone))
-        .first()
-    )
+    row = await CampaignMessage.select(*columns).where(
+        (CampaignMessage.campaign == campaign_id) & (CampaignMessage.phone == phone)
+    ).first()
     if row is None:
         row = await (
             CampaignMessage.select(*columns)

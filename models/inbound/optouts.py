@@ -141,8 +141,6 @@ async def export_opt_outs(owner_id: int, *, timezone: str = "UTC") -> AsyncItera
         )
         if not batch:
             return
-        yield csv_text(
-            [row.phone, row.source, row.note, format_local(row.created_at, timezone, "%Y-%m-%d %H:%M:%S")]
-            for row in batch
-        )
+        yield csv_text([row.phone, row.source, row.note, format_local(row.created_at, timezone, "%Y-%m-%d %H:%M:%S")]
+                       for row in batch)
         last_id = batch[-1].id

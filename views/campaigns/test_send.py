@@ -30,13 +30,8 @@ async def deliver(message: test_send.PreparedTestSend, client: EvolutionClient) 
     """Through the app's pooled client, the one the sender uses."""
     if message.media_url:
         return await client.send_media(
-            message.server_url,
-            message.api_key,
-            message.instance_name,
-            message.phone,
-            message.media_url,
-            cast(MediaType, message.media_type or "image"),
-            caption=message.text or None,
+            message.server_url, message.api_key, message.instance_name, message.phone, message.media_url,
+            cast(MediaType, message.media_type or "image"), caption=message.text or None,
             file_name=message.file_name or None,
         )
     return await client.send_text(
