@@ -2,8 +2,9 @@
 its retryable failures and how many other running campaigns share the instance.
 
 The block is polled every 2 s by every open tab, so its cost is what matters under load (bench/progress_bench.py):
-one round trip instead of five. The arithmetic is shared with models/campaigns/progress.py (`assemble`,
-`rate_allowed`) and models/campaigns/view.py (`assemble_view`).
+one round trip instead of five (a RUNNING campaign adds its waiting state: models/sending/waiting.py). The
+arithmetic is shared with models/campaigns/progress.py (`assemble`, `rate_allowed`) and models/campaigns/view.py
+(`assemble_view`).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from models.campaigns.progress import RATE_NO_INSTANCE, RATE_WINDOW, RateLimit, assemble, is_finished, rate_allowed
-from models.campaigns.view import CampaignView, assemble_view
+from models.campaigns.view import CampaignView, assemble_view, held
 from models.instances.daily_cap import cap_day, sends_today
 from models.ownership import not_found
 from models.recipients.campaign_table import NOT_ON_WHATSAPP_LIKE
@@ -71,4 +72,10 @@ async def live_view(campaign_id: int, *, owner_id: int, now: datetime) -> Campai
     campaign = Campaign(**{name: row[name] for name in CAMPAIGN_COLUMNS})
     running = campaign.status == CampaignStatus.RUNNING.value
     current = assemble(campaign, recent=int(row["recent"]) if running else 0, limit=_limit(row, campaign, now), now=now)
-    return assemble_view(campaign, current, retryable=int(row["retryable"]), instance_name=row["i_name"] or "")
+    return assemble_view(
+        campaign,
+        current,
+        retryable=int(row["retryable"]),
+        instance_name=row["i_name"] or "",
+        waiting=await held(campaign, now),
+    )

@@ -97,8 +97,9 @@ class CampaignApi(SignedInApi):
         return (await campaign_queries.stats(current_user.id)).as_json()
 
     @get("/{campaign_id:int}", name="api_campaign_detail", raises=ONE)
-    async def detail(self, campaign: NamedDependency[Campaign]) -> dict[str, Any]:
-        return await with_lists(campaign)
+    async def detail(self, campaign: NamedDependency[Campaign], clock: NamedDependency[Clock]) -> dict[str, Any]:
+        """`waitingReason` and `waitingUntil` say why a RUNNING campaign cannot send now, and until when."""
+        return await with_lists(campaign, clock.now())
 
     @put("/{campaign_id:int}", name="api_campaign_update", raises=CHANGE)
     async def update(
