@@ -53,7 +53,7 @@ async def campaigns_on_two_numbers(caller: Any, sandbox: Any, count: int) -> lis
 
 
 async def sent_count() -> int:
-    return await CampaignMessage.count().where(CampaignMessage.sent_at.is_not_null())
+    return int(await CampaignMessage.count().where(CampaignMessage.sent_at.is_not_null()))
 
 
 async def nothing_failed_or_spent() -> bool:
