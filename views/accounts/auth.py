@@ -17,6 +17,7 @@ from models.errors import ValidationFailed
 from scheduler.clock import Clock
 from settings import Settings
 from views.i18n import _
+from views.redirects import success_redirect
 from views.security import local_path, sign_in, sign_out
 
 AnyRequest = Request[Any, Any, Any]
@@ -127,5 +128,4 @@ class AuthPages(Controller):
             return Template("accounts/setup.html", context=context, status_code=422 if valid else 404)
         await request.app.state.on_first_user(user, request.app.state)
         await sign_in(request, user)
-        flash(request, _("Welcome! Your administrator account is ready."), category="success")
-        return Redirect("/campaigns", status_code=303)
+        return success_redirect(request, _("Welcome! Your administrator account is ready."), "campaign_list")

@@ -19,6 +19,7 @@ from models.errors import ValidationFailed
 from scheduler.clock import Clock
 from views.guards import SignedInPages
 from views.i18n import _
+from views.redirects import success_redirect
 from views.security import sign_in
 
 AnyRequest = Request[Any, Any, Any]
@@ -78,8 +79,7 @@ class AccountPages(SignedInPages):
             await profile.update_own(current_user.id, timezone=data.timezone, alert_webhook_url=data.alert_webhook_url)
         except ValidationFailed as exc:
             return await _page(current_user.id, clock.now(), errors=exc.errors, status_code=422)
-        flash(request, _("Settings saved."), category="success")
-        return Redirect("/account", status_code=303)
+        return success_redirect(request, _("Settings saved."), "account")
 
     @post("/password", name="account_password")
     async def change_password(
@@ -98,8 +98,7 @@ class AccountPages(SignedInPages):
         except ValidationFailed as exc:
             return await _page(current_user.id, clock.now(), errors=exc.errors, status_code=422)
         await sign_in(request, current_user)
-        flash(request, _("Password changed. Every other browser was signed out."), category="success")
-        return Redirect("/account", status_code=303)
+        return success_redirect(request, _("Password changed. Every other browser was signed out."), "account")
 
     @post("/tokens", name="account_token_create")
     async def create_token(

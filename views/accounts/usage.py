@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from litestar import Controller, get
+from litestar import get
 from litestar.di import NamedDependency, Provide
 from litestar.params import QueryParameter
 from litestar.response import Response, Template
@@ -16,7 +16,7 @@ from models.money import money_text
 from models.timezones import in_zone
 from scheduler.clock import Clock
 from settings import Settings
-from views.guards import requires_login
+from views.guards import SignedInApi, SignedInPages
 from views.i18n import _
 from views.schemas import INPUT
 
@@ -54,10 +54,9 @@ def _row_json(row: Any, currency: str) -> dict[str, Any]:
     }
 
 
-class UsageApi(Controller):
+class UsageApi(SignedInApi):
     path = "/api/usage"
     tags = ["usage"]
-    guards = [requires_login]
     dependencies = USAGE
 
     @get("/", name="api_usage", raises=INPUT)
@@ -74,11 +73,9 @@ class UsageApi(Controller):
         }
 
 
-class UsagePages(Controller):
+class UsagePages(SignedInPages):
     path = "/usage"
-    guards = [requires_login]
     dependencies = USAGE
-    include_in_schema = False
 
     @get("/", name="usage")
     async def page(self, usage_result: NamedDependency[Usage], settings: NamedDependency[Settings]) -> Template:

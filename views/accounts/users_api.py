@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import msgspec
-from litestar import Controller, get, patch, post
+from litestar import get, patch, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
 
@@ -14,7 +14,7 @@ from models.accounts.admin import UserRecord
 from models.accounts.users import CurrentUser
 from scheduler.clock import Clock
 from settings import Settings
-from views.guards import requires_admin
+from views.guards import AdminApi
 from views.schemas import ADMIN, ADMIN_CHANGE, ADMIN_ONE
 
 UNSET: Any = msgspec.UNSET
@@ -53,10 +53,9 @@ def link_url(settings: Settings, token: str) -> str:
     return settings.base_url.rstrip("/") + f"/set-password/{token}"
 
 
-class UsersApi(Controller):
+class UsersApi(AdminApi):
     path = "/api/users"
     tags = ["users"]
-    guards = [requires_admin]
 
     @get("/", name="api_user_list", raises=ADMIN)
     async def list_(self) -> list[dict[str, Any]]:

@@ -8,7 +8,6 @@ from typing import Any
 from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, URLEncodedBody
-from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
 from models.accounts import admin, password_links
@@ -17,8 +16,9 @@ from models.errors import ValidationFailed
 from scheduler.clock import Clock
 from settings import Settings
 from views.accounts.users_api import link_url
-from views.guards import requires_admin
+from views.guards import AdminPages
 from views.i18n import _
+from views.redirects import success_redirect
 from views.security import sign_in
 
 AnyRequest = Request[Any, Any, Any]
@@ -58,10 +58,8 @@ def _list(
     return Template("accounts/users.html", context=context, status_code=status)
 
 
-class UserPages(Controller):
+class UserPages(AdminPages):
     path = "/users"
-    guards = [requires_admin]
-    include_in_schema = False
 
     @get("/", name="user_list")
     async def list_(self, settings: NamedDependency[Settings]) -> Template:
@@ -111,8 +109,7 @@ class UserPages(Controller):
             )
         except ValidationFailed as exc:
             return await self._detail(user_id, errors=exc.errors, status=422)
-        flash(request, _("User updated."), category="success")
-        return Redirect(f"/users/{user_id}", status_code=303)
+        return success_redirect(request, _("User updated."), "user_detail", user_id=user_id)
 
     @post("/{user_id:int}/link", name="user_link")
     async def new_link(
@@ -157,8 +154,7 @@ class PasswordLinkPages(Controller):
         except ValidationFailed as exc:
             return self._page(token, email, errors=exc.errors, status=422)
         await sign_in(request, user)
-        flash(request, _("Your password is set. Welcome!"), category="success")
-        return Redirect("/campaigns", status_code=303)
+        return success_redirect(request, _("Your password is set. Welcome!"), "campaign_list")
 
 
 __all__ = ["PasswordLinkPages", "UserPages"]

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from litestar import Controller, Request, get, post
+from litestar import Request, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, QueryParameter
-from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_201_CREATED
 
@@ -21,8 +20,9 @@ from models.contacts.lists import list_lists
 from models.tables import Campaign
 from scheduler.clock import Clock
 from views.bounds import INT_MAX
-from views.guards import SignedInApi, requires_login
+from views.guards import SignedInApi, SignedInPages
 from views.i18n import _
+from views.redirects import success_redirect
 from views.schemas import ONE, campaign_json
 
 PANEL_NUMBERS = 50
@@ -72,10 +72,8 @@ def _ids(values: list[Any]) -> list[int]:
     return [int(v) for v in values if str(v).isdigit()]
 
 
-class CampaignAudiencePages(Controller):
+class CampaignAudiencePages(SignedInPages):
     path = "/campaigns/{campaign_id:int}"
-    guards = [requires_login]
-    include_in_schema = False
 
     @get("/audience", name="campaign_audience")
     async def page(
@@ -103,8 +101,7 @@ class CampaignAudiencePages(Controller):
             exclude_list_ids=_ids(form.getall("exclude_list_ids", [])),
             owner_id=current_user.id,
         )
-        flash(request, _("Lists saved."), category="success")
-        return Redirect(request.app.route_reverse("campaign_detail", campaign_id=campaign_id), status_code=303)
+        return success_redirect(request, _("Lists saved."), "campaign_detail", campaign_id=campaign_id)
 
     @post("/duplicate", name="campaign_duplicate")
     async def duplicate(
@@ -116,8 +113,9 @@ class CampaignAudiencePages(Controller):
     ) -> Redirect:
         """A new DRAFT copy; the user lands on its page to edit and start it."""
         copy = await duplicate(campaign_id, owner_id=current_user.id, now=clock.now())
-        flash(request, _("Campaign duplicated: this is the copy, a draft."), category="success")
-        return Redirect(request.app.route_reverse("campaign_detail", campaign_id=copy.id), status_code=303)
+        return success_redirect(
+            request, _("Campaign duplicated: this is the copy, a draft."), "campaign_detail", campaign_id=copy.id
+        )
 
 
 class CampaignAudienceApi(SignedInApi):

@@ -10,10 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from litestar import Controller, Request, Response, get, post
+from litestar import Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, URLEncodedBody
-from litestar.plugins.flash import flash
 from litestar.plugins.htmx import HTMXRequest
 from litestar.response import Redirect, Template
 
@@ -32,8 +31,9 @@ from models.recipients.campaign_table import LivePages, live_recipient_page, rec
 from scheduler.clock import Clock
 from views.campaigns.etags import Blocks, block_etag, html_response, matches, not_modified, rendered
 from views.campaigns.media import message_preview
-from views.guards import requires_login
+from views.guards import SignedInPages
 from views.i18n import _
+from views.redirects import success_redirect
 
 DONE_MESSAGES = {
     "start": "Campaign started.",
@@ -127,10 +127,8 @@ async def live_block(
     return Template("partials/campaigns/live.html", context=context)
 
 
-class CampaignDetailPages(Controller):
+class CampaignDetailPages(SignedInPages):
     path = "/campaigns"
-    guards = [requires_login]
-    include_in_schema = False
 
     @get("/{campaign_id:int}", name="campaign_detail")
     async def detail(
@@ -213,5 +211,4 @@ class CampaignDetailPages(Controller):
             view = await live_view(campaign_id, owner_id=current_user.id, now=clock.now())
             shown = Shown(data.shown, data.status, data.search, data.page)
             return await live_block(request, view, shown, current_user, notice)
-        flash(request, _(DONE_MESSAGES[data.action]), category="success")
-        return Redirect(request.app.route_reverse("campaign_detail", campaign_id=campaign_id), status_code=303)
+        return success_redirect(request, _(DONE_MESSAGES[data.action]), "campaign_detail", campaign_id=campaign_id)

@@ -24,6 +24,7 @@ from settings import Settings
 from views.campaigns.deps import OWN_CAMPAIGN
 from views.guards import SignedInPages
 from views.i18n import _
+from views.redirects import success_redirect
 
 AnyRequest = Request[Any, Any, Any]
 ENVELOPE_BYTES = 64 * 1024
@@ -82,8 +83,7 @@ class CampaignMediaPages(SignedInPages):
         self, request: AnyRequest, campaign: NamedDependency[Campaign], current_user: NamedDependency[CurrentUser]
     ) -> Redirect:
         await media.remove(campaign.id, owner_id=current_user.id)
-        flash(request, _("Media file removed."), category="success")
-        return Redirect(f"/campaigns/{campaign.id}/edit", status_code=303)
+        return success_redirect(request, _("Media file removed."), "campaign_edit", campaign_id=campaign.id)
 
     @get("/", name="campaign_media")
     async def show(self, campaign: NamedDependency[Campaign]) -> File:

@@ -8,7 +8,6 @@ from urllib.parse import urlencode
 from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
 from litestar.params import QueryParameter
-from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
 from models.accounts.users import CurrentUser
@@ -20,6 +19,7 @@ from models.campaigns.queries import DEFAULT_LIMIT, SORT_COLUMNS, CampaignFilter
 from models.statuses import CampaignStatus
 from models.tables import Campaign
 from views.i18n import _
+from views.redirects import success_redirect
 
 AnyRequest = Request[Any, Any, Any]
 
@@ -123,5 +123,4 @@ class CampaignListRoutes(Controller):
     ) -> Redirect:
         """A refused delete (live campaign) flashes the reason naming the status (views/errors.py)."""
         await campaigns.delete(campaign.id, owner_id=current_user.id)
-        flash(request, _("Campaign “%(name)s” deleted.") % {"name": campaign.name}, category="success")
-        return Redirect(request.app.route_reverse("campaign_list"), status_code=303)
+        return success_redirect(request, _("Campaign “%(name)s” deleted.") % {"name": campaign.name}, "campaign_list")

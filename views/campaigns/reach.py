@@ -7,7 +7,6 @@ from __future__ import annotations
 from litestar import get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath
-from litestar.plugins.flash import flash
 from litestar.plugins.htmx import HTMXRequest
 from litestar.response import Redirect, Template
 
@@ -18,6 +17,7 @@ from models.tables import Campaign
 from views.campaigns.deps import OWN_CAMPAIGN
 from views.guards import SignedInPages
 from views.i18n import _
+from views.redirects import success_redirect
 
 PARTIAL = "partials/campaigns/number_check.html"
 
@@ -46,5 +46,6 @@ class CampaignReachPages(SignedInPages):
         check = await sending.request_check(campaign_id, owner_id=current_user.id)
         if request.htmx:
             return Template(PARTIAL, context={"check": check})
-        flash(request, _("Checking the numbers on WhatsApp."), category="success")
-        return Redirect(request.app.route_reverse("campaign_detail", campaign_id=campaign_id), status_code=303)
+        return success_redirect(
+            request, _("Checking the numbers on WhatsApp."), "campaign_detail", campaign_id=campaign_id
+        )

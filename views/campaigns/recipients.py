@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Controller, Request, get, post
+from litestar import Request, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
-from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
 from models.accounts.users import CurrentUser
@@ -16,14 +15,13 @@ from models.recipients.campaign_table import recipient_page, retry_failed
 from models.tables import Campaign
 from scheduler.clock import Clock
 from views.campaigns.deps import OWN_CAMPAIGN
-from views.guards import requires_login
+from views.guards import SignedInPages
 from views.i18n import ngettext
+from views.redirects import success_redirect
 
 
-class CampaignRecipientPages(Controller):
+class CampaignRecipientPages(SignedInPages):
     path = "/campaigns/{campaign_id:int}/recipients"
-    guards = [requires_login]
-    include_in_schema = False
     dependencies = OWN_CAMPAIGN
 
     @get("/rows", name="recipient_rows")
@@ -59,5 +57,4 @@ class CampaignRecipientPages(Controller):
             "%(n)d failed recipients will be retried: press resume.",
             moved,
         ) % {"n": moved}
-        flash(request, message, category="success")
-        return Redirect(request.app.route_reverse("campaign_detail", campaign_id=campaign_id), status_code=303)
+        return success_redirect(request, message, "campaign_detail", campaign_id=campaign_id)

@@ -6,11 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, BinaryIO, cast
 
-from litestar import Controller, Request, Response, get, post
+from litestar import Request, Response, get, post
 from litestar.datastructures import UploadFile
 from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, FromQuery, MultipartBody, URLEncodedBody
-from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
 from models.accounts.users import CurrentUser
@@ -22,8 +21,9 @@ from models.errors import ImportRejected, ValidationFailed
 from models.recipients import ImportOptions
 from scheduler.clock import Clock
 from settings import Settings
-from views.guards import requires_login
+from views.guards import SignedInPages
 from views.i18n import _
+from views.redirects import success_redirect
 from views.uploads import UploadLimitMiddleware
 
 PAGE_SIZE = 50
@@ -78,10 +78,8 @@ async def contact_filter(
     return ContactFilter(search=search[:100], tag=tag[:40], list_id=list_id, limit=PAGE_SIZE, offset=max(0, offset))
 
 
-class ContactPages(Controller):
+class ContactPages(SignedInPages):
     path = "/contacts"
-    guards = [requires_login]
-    include_in_schema = False
     dependencies = {"contact_query": Provide(contact_filter)}
 
     @get("/", name="contact_list")
@@ -138,22 +136,18 @@ class ContactPages(Controller):
             history = await contact_history(contact_id, owner_id=current_user.id)
             context = {"contact": contact, "form": data, "errors": invalid.errors, "history": history}
             return Template("contacts/edit.html", context=context, status_code=422)
-        flash(request, _("Contact saved."), category="success")
-        return Redirect("/contacts", status_code=303)
+        return success_redirect(request, _("Contact saved."), "contact_list")
 
     @post("/{contact_id:int}/delete", name="contact_delete")
     async def delete(
         self, request: AnyRequest, contact_id: FromPath[int], current_user: NamedDependency[CurrentUser]
     ) -> Redirect:
         await contacts.delete_contact(contact_id, owner_id=current_user.id)
-        flash(request, _("Contact deleted; campaign reports keep what was sent."), category="success")
-        return Redirect("/contacts", status_code=303)
+        return success_redirect(request, _("Contact deleted; campaign reports keep what was sent."), "contact_list")
 
 
-class ListPages(Controller):
+class ListPages(SignedInPages):
     path = "/lists"
-    guards = [requires_login]
-    include_in_schema = False
 
     @get("/", name="list_list")
     async def list_(self, current_user: NamedDependency[CurrentUser]) -> Template:
@@ -181,8 +175,7 @@ class ListPages(Controller):
         self, request: AnyRequest, list_id: FromPath[int], current_user: NamedDependency[CurrentUser]
     ) -> Redirect:
         await lists.delete_list(list_id, owner_id=current_user.id)
-        flash(request, _("List deleted; its contacts stay."), category="success")
-        return Redirect("/lists", status_code=303)
+        return success_redirect(request, _("List deleted; its contacts stay."), "list_list")
 
     @get("/{list_id:int}/import", name="list_import")
     async def import_form(

@@ -22,6 +22,7 @@ from settings import Settings
 from views.guards import SignedInPages
 from views.i18n import _
 from views.instances.deps import OWN_INSTANCES, OwnInstances
+from views.redirects import success_redirect
 
 logger = logging.getLogger("arauto.instances")
 
@@ -148,8 +149,7 @@ class InstancePages(SignedInPages):
     ) -> Redirect:
         """Refused (flash on the list) while an unfinished campaign uses the instance."""
         await instances.delete_instance(instance_id, current_user.id)
-        flash(request, _("Instance deleted."), category="success")
-        return Redirect(request.app.route_reverse("instance_list"), status_code=303)
+        return success_redirect(request, _("Instance deleted."), "instance_list")
 
 
 async def _save(

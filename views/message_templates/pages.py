@@ -7,7 +7,6 @@ from typing import Any
 from litestar import Request, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, URLEncodedBody
-from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
 from models import message_templates
@@ -21,6 +20,7 @@ from views.campaigns.forms import TemplateForm, field_errors
 from views.guards import SignedInPages
 from views.i18n import _
 from views.message_templates.deps import OWN_TEMPLATE
+from views.redirects import success_redirect
 
 AnyRequest = Request[Any, Any, Any]
 
@@ -76,8 +76,7 @@ class MessageTemplatePages(SignedInPages):
             await message_templates.create(data.as_input(), owner_id=current_user.id, now=clock.now())
         except ValidationFailed as invalid:
             return await _form(data, None, field_errors(invalid.errors), current_user.id, status=422)
-        flash(request, _("Template saved."), category="success")
-        return Redirect(request.app.route_reverse("template_list"), status_code=303)
+        return success_redirect(request, _("Template saved."), "template_list")
 
     @get("/{template_id:int}/edit", name="template_edit")
     async def edit(
@@ -98,8 +97,7 @@ class MessageTemplatePages(SignedInPages):
             await message_templates.update(template.id, data.as_input(), owner_id=current_user.id, now=clock.now())
         except ValidationFailed as invalid:
             return await _form(data, template, field_errors(invalid.errors), current_user.id, status=422)
-        flash(request, _("Template saved."), category="success")
-        return Redirect(request.app.route_reverse("template_list"), status_code=303)
+        return success_redirect(request, _("Template saved."), "template_list")
 
     @post("/{template_id:int}/delete", name="template_delete")
     async def delete(
@@ -107,5 +105,4 @@ class MessageTemplatePages(SignedInPages):
     ) -> Redirect:
         """Campaigns made from the template keep their own copy of its text."""
         await message_templates.delete(template_id, owner_id=current_user.id)
-        flash(request, _("Template deleted."), category="success")
-        return Redirect(request.app.route_reverse("template_list"), status_code=303)
+        return success_redirect(request, _("Template deleted."), "template_list")

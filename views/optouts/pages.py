@@ -9,7 +9,6 @@ from typing import Any
 from litestar import Request, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, URLEncodedBody
-from litestar.plugins.flash import flash
 from litestar.response import Redirect, Stream, Template
 
 from models.accounts.users import CurrentUser
@@ -19,6 +18,7 @@ from scheduler.clock import Clock
 from settings import Settings
 from views.guards import SignedInPages
 from views.i18n import _
+from views.redirects import success_redirect
 
 
 @dataclass
@@ -60,16 +60,18 @@ class OptOutPages(SignedInPages):
             listing = await optouts.opt_out_page(current_user.id)
             context = {"listing": listing, "form": data, "errors": invalid.errors}
             return Template("optouts/list.html", context=context, status_code=422)
-        flash(request, _("+%(phone)s will not be contacted again.") % {"phone": row.phone}, category="success")
-        return Redirect("/opt-outs", status_code=303)
+        return success_redirect(
+            request, _("+%(phone)s will not be contacted again.") % {"phone": row.phone}, "optout_list"
+        )
 
     @post("/{opt_out_id:int}/delete", name="optout_delete")
     async def delete(
         self, request: Request[Any, Any, Any], opt_out_id: FromPath[int], current_user: NamedDependency[CurrentUser]
     ) -> Redirect:
         phone = await optouts.remove_opt_out(current_user.id, opt_out_id)
-        flash(request, _("+%(phone)s removed from the opt-out list.") % {"phone": phone}, category="success")
-        return Redirect("/opt-outs", status_code=303)
+        return success_redirect(
+            request, _("+%(phone)s removed from the opt-out list.") % {"phone": phone}, "optout_list"
+        )
 
     @get("/export.csv", name="optout_export")
     async def export(self, current_user: NamedDependency[CurrentUser]) -> Stream:
