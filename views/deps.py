@@ -6,11 +6,21 @@ from typing import Any
 
 from litestar import Request
 from litestar.datastructures import State
+from litestar.di import NamedDependency
 
 from models.accounts.users import CurrentUser
 from scheduler.clock import Clock
 from scheduler.evolution import EvolutionClient
 from settings import Settings
+
+AnyRequest = Request[Any, Any, Any]
+"""A handler's request when the handler needs no typed user, auth or state from it."""
+SignedInUser = NamedDependency[CurrentUser]
+"""`current_user: SignedInUser` in a handler: the user `provide_current_user` gives (routes behind a login guard)."""
+AppClock = NamedDependency[Clock]
+"""`clock: AppClock`: the app's injectable clock (`provide_clock`)."""
+AppSettings = NamedDependency[Settings]
+"""`settings: AppSettings`: the settings the app was built with (`provide_settings`)."""
 
 
 async def provide_settings(state: State) -> Settings:
@@ -23,7 +33,7 @@ async def provide_clock(state: State) -> Clock:
     return clock
 
 
-async def provide_current_user(request: Request[Any, Any, Any]) -> CurrentUser:
+async def provide_current_user(request: AnyRequest) -> CurrentUser:
     """The signed-in user; routes asking for it are behind `requires_login`."""
     user: CurrentUser = request.user
     return user

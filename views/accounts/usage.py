@@ -11,11 +11,9 @@ from litestar.response import Response, Template
 
 from models.accounts.usage import GroupBy, Usage, parse_group, parse_period, usage
 from models.accounts.usage_report import usage_csv, usage_svg
-from models.accounts.users import CurrentUser
 from models.money import money_text
 from models.timezones import in_zone
-from scheduler.clock import Clock
-from settings import Settings
+from views.deps import AppClock, AppSettings, SignedInUser
 from views.guards import SignedInApi, SignedInPages
 from views.i18n import _
 from views.schemas import INPUT
@@ -26,11 +24,7 @@ Group = Annotated[str, QueryParameter(name="groupBy")]
 
 
 async def provide_usage(
-    current_user: NamedDependency[CurrentUser],
-    clock: NamedDependency[Clock],
-    start: From = "",
-    end: To = "",
-    group_by: Group = "day",
+    current_user: SignedInUser, clock: AppClock, start: From = "", end: To = "", group_by: Group = "day"
 ) -> Usage:
     """The caller's usage for `from`, `to`, `groupBy`; an admin grouping by user sees every user's totals."""
     first, last = parse_period(start, end, today=in_zone(clock.now(), current_user.timezone).date())
@@ -60,7 +54,7 @@ class UsageApi(SignedInApi):
     dependencies = USAGE
 
     @get("/", name="api_usage", raises=INPUT)
-    async def usage(self, usage_result: NamedDependency[Usage], settings: NamedDependency[Settings]) -> dict[str, Any]:
+    async def usage(self, usage_result: NamedDependency[Usage], settings: AppSettings) -> dict[str, Any]:
         """Messages sent, delivered and failed, and their cost (a decimal string) per day, instance or campaign."""
         result = usage_result
         return {
@@ -78,7 +72,7 @@ class UsagePages(SignedInPages):
     dependencies = USAGE
 
     @get("/", name="usage")
-    async def page(self, usage_result: NamedDependency[Usage], settings: NamedDependency[Settings]) -> Template:
+    async def page(self, usage_result: NamedDependency[Usage], settings: AppSettings) -> Template:
         result = usage_result
         chart = usage_svg(
             result,
@@ -90,7 +84,7 @@ class UsagePages(SignedInPages):
         return Template("accounts/usage.html", context=context)
 
     @get("/export.csv", name="usage_export")
-    async def export(self, usage_result: NamedDependency[Usage], settings: NamedDependency[Settings]) -> Response[str]:
+    async def export(self, usage_result: NamedDependency[Usage], settings: AppSettings) -> Response[str]:
         """UTF-8 with BOM so Excel reads accents; cells neutralised by models/spreadsheet.py."""
         result = usage_result
         headers = [_("Group"), _("Sent"), _("Delivered"), _("Failed"), _("Cost"), _("Currency")]

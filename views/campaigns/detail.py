@@ -10,8 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from litestar import Request, Response, get, post
-from litestar.di import NamedDependency
+from litestar import Response, get, post
 from litestar.params import FromPath, FromQuery, URLEncodedBody
 from litestar.plugins.htmx import HTMXRequest
 from litestar.response import Redirect, Template
@@ -28,9 +27,9 @@ from models.campaigns.send_history import Remembered
 from models.campaigns.view import CampaignView, campaign_charts, campaign_view
 from models.errors import IllegalTransition
 from models.recipients.campaign_table import LivePages, live_recipient_page, recipient_page
-from scheduler.clock import Clock
 from views.campaigns.etags import Blocks, block_etag, html_response, matches, not_modified, rendered
 from views.campaigns.media import message_preview
+from views.deps import AnyRequest, AppClock, SignedInUser
 from views.guards import SignedInPages
 from views.i18n import _
 from views.redirects import success_redirect
@@ -41,7 +40,6 @@ DONE_MESSAGES = {
     "resume": "Campaign resumed.",
     "cancel": "Campaign cancelled.",
 }
-AnyRequest = Request[Any, Any, Any]
 MAX_SHOWN_LENGTH = 200  # a fingerprint is a status and seven counters; anything longer is not one of ours
 
 
@@ -135,8 +133,8 @@ class CampaignDetailPages(SignedInPages):
         self,
         request: AnyRequest,
         campaign_id: FromPath[int],
-        current_user: NamedDependency[CurrentUser],
-        clock: NamedDependency[Clock],
+        current_user: SignedInUser,
+        clock: AppClock,
         status: FromQuery[str] = "",
         search: FromQuery[str] = "",
         page: FromQuery[int] = 1,
@@ -167,8 +165,8 @@ class CampaignDetailPages(SignedInPages):
         self,
         request: AnyRequest,
         campaign_id: FromPath[int],
-        current_user: NamedDependency[CurrentUser],
-        clock: NamedDependency[Clock],
+        current_user: SignedInUser,
+        clock: AppClock,
         shown: FromQuery[str] = "",
         status: FromQuery[str] = "",
         search: FromQuery[str] = "",
@@ -195,8 +193,8 @@ class CampaignDetailPages(SignedInPages):
         request: HTMXRequest,
         campaign_id: FromPath[int],
         data: URLEncodedBody[ActionForm],
-        current_user: NamedDependency[CurrentUser],
-        clock: NamedDependency[Clock],
+        current_user: SignedInUser,
+        clock: AppClock,
     ) -> Template | Redirect:
         """htmx gets the re-rendered live blocks (with the refusal inside); a plain form gets flash + 303."""
         notice = ""

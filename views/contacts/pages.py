@@ -6,28 +6,25 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, BinaryIO, cast
 
-from litestar import Request, Response, get, post
+from litestar import Response, get, post
 from litestar.datastructures import UploadFile
 from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, FromQuery, MultipartBody, URLEncodedBody
 from litestar.response import Redirect, Template
 
-from models.accounts.users import CurrentUser
 from models.contacts import contacts, lists
 from models.contacts.contacts import ContactFilter, contact_json
 from models.contacts.history import contact_history
 from models.contacts.importing import import_into_list, import_mode
 from models.errors import ImportRejected, ValidationFailed
 from models.recipients import ImportOptions
-from scheduler.clock import Clock
-from settings import Settings
+from views.deps import AnyRequest, AppClock, AppSettings, SignedInUser
 from views.guards import SignedInPages
 from views.i18n import _
 from views.redirects import success_redirect
 from views.uploads import UploadLimitMiddleware
 
 PAGE_SIZE = 50
-AnyRequest = Request[Any, Any, Any]
 
 
 @dataclass
@@ -83,9 +80,7 @@ class ContactPages(SignedInPages):
     dependencies = {"contact_query": Provide(contact_filter)}
 
     @get("/", name="contact_list")
-    async def list_(
-        self, current_user: NamedDependency[CurrentUser], contact_query: NamedDependency[ContactFilter]
-    ) -> Template:
+    async def list_(self, current_user: SignedInUser, contact_query: NamedDependency[ContactFilter]) -> Template:
         page = await contacts.list_contacts(current_user.id, contact_query)  # an impossible tag finds nobody
         context = {
             "page": page,
@@ -97,16 +92,14 @@ class ContactPages(SignedInPages):
         return Template("contacts/list.html", context=context)
 
     @get("/export.csv", name="contact_export")
-    async def export(
-        self, current_user: NamedDependency[CurrentUser], contact_query: NamedDependency[ContactFilter]
-    ) -> Response[str]:
+    async def export(self, current_user: SignedInUser, contact_query: NamedDependency[ContactFilter]) -> Response[str]:
         """The filtered contacts as a CSV that imports again (phone, tags, one column per attribute)."""
         body = await contacts.export_csv(current_user.id, contact_query)
         headers = {"Content-Disposition": 'attachment; filename="contacts.csv"'}
         return Response(body, media_type="text/csv; charset=utf-8", headers=headers)
 
     @get("/{contact_id:int}/edit", name="contact_edit")
-    async def edit(self, contact_id: FromPath[int], current_user: NamedDependency[CurrentUser]) -> Template:
+    async def edit(self, contact_id: FromPath[int], current_user: SignedInUser) -> Template:
         contact = contact_json(await contacts.get_contact(contact_id, owner_id=current_user.id))
         form = ContactForm(attributes=attributes_text(contact["attributes"]), tags=" ".join(contact["tags"]))
         history = await contact_history(contact_id, owner_id=current_user.id)
@@ -119,8 +112,8 @@ class ContactPages(SignedInPages):
         request: AnyRequest,
         contact_id: FromPath[int],
         data: URLEncodedBody[ContactForm],
-        current_user: NamedDependency[CurrentUser],
-        clock: NamedDependency[Clock],
+        current_user: SignedInUser,
+        clock: AppClock,
     ) -> Template | Redirect:
         """Bad attributes or tags re-render the form (422) with the reason beside the field."""
         try:
@@ -139,9 +132,7 @@ class ContactPages(SignedInPages):
         return success_redirect(request, _("Contact saved."), "contact_list")
 
     @post("/{contact_id:int}/delete", name="contact_delete")
-    async def delete(
-        self, request: AnyRequest, contact_id: FromPath[int], current_user: NamedDependency[CurrentUser]
-    ) -> Redirect:
+    async def delete(self, request: AnyRequest, contact_id: FromPath[int], current_user: SignedInUser) -> Redirect:
         await contacts.delete_contact(contact_id, owner_id=current_user.id)
         return success_redirect(request, _("Contact deleted; campaign reports keep what was sent."), "contact_list")
 
@@ -150,7 +141,7 @@ class ListPages(SignedInPages):
     path = "/lists"
 
     @get("/", name="list_list")
-    async def list_(self, current_user: NamedDependency[CurrentUser]) -> Template:
+    async def list_(self, current_user: SignedInUser) -> Template:
         found = await lists.list_lists(owner_id=current_user.id)
         return Template("contacts/lists.html", context={"lists": found, "form": ListForm(), "errors": {}})
 
@@ -159,8 +150,8 @@ class ListPages(SignedInPages):
         self,
         request: AnyRequest,
         data: URLEncodedBody[ListForm],
-        current_user: NamedDependency[CurrentUser],
-        clock: NamedDependency[Clock],
+        current_user: SignedInUser,
+        clock: AppClock,
     ) -> Template | Redirect:
         try:
             created = await lists.create_list(data.name, owner_id=current_user.id, now=clock.now())
@@ -171,16 +162,12 @@ class ListPages(SignedInPages):
         return Redirect(request.app.route_reverse("list_import", list_id=created.id), status_code=303)
 
     @post("/{list_id:int}/delete", name="list_delete")
-    async def delete(
-        self, request: AnyRequest, list_id: FromPath[int], current_user: NamedDependency[CurrentUser]
-    ) -> Redirect:
+    async def delete(self, request: AnyRequest, list_id: FromPath[int], current_user: SignedInUser) -> Redirect:
         await lists.delete_list(list_id, owner_id=current_user.id)
         return success_redirect(request, _("List deleted; its contacts stay."), "list_list")
 
     @get("/{list_id:int}/import", name="list_import")
-    async def import_form(
-        self, list_id: FromPath[int], current_user: NamedDependency[CurrentUser], settings: NamedDependency[Settings]
-    ) -> Template:
+    async def import_form(self, list_id: FromPath[int], current_user: SignedInUser, settings: AppSettings) -> Template:
         """A CSV or XLSX into the list: the recipients import's options, and add or replace."""
         target = await lists.get_list(list_id, owner_id=current_user.id)
         form = ListImportForm(default_region=settings.default_region)
@@ -196,9 +183,9 @@ class ListPages(SignedInPages):
         self,
         list_id: FromPath[int],
         data: MultipartBody[ListImportForm],
-        current_user: NamedDependency[CurrentUser],
-        settings: NamedDependency[Settings],
-        clock: NamedDependency[Clock],
+        current_user: SignedInUser,
+        settings: AppSettings,
+        clock: AppClock,
     ) -> Template:
         """The import's report on the same page; a refused file (400) says why and nothing is written."""
         target = await lists.get_list(list_id, owner_id=current_user.id)
