@@ -147,11 +147,7 @@ class ListPages(SignedInPages):
 
     @post("/", name="list_create")
     async def create(
-        self,
-        request: AnyRequest,
-        data: URLEncodedBody[ListForm],
-        current_user: SignedInUser,
-        clock: AppClock,
+        self, request: AnyRequest, data: URLEncodedBody[ListForm], current_user: SignedInUser, clock: AppClock
     ) -> Template | Redirect:
         try:
             created = await lists.create_list(data.name, owner_id=current_user.id, now=clock.now())

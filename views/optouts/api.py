@@ -43,11 +43,7 @@ class OptOutApi(SignedInApi):
 
     @post("/", name="api_optout_create", raises=INPUT)
     async def create(
-        self,
-        data: JSONBody[OptOutIn],
-        current_user: SignedInUser,
-        settings: AppSettings,
-        clock: AppClock,
+        self, data: JSONBody[OptOutIn], current_user: SignedInUser, settings: AppSettings, clock: AppClock
     ) -> dict[str, Any]:
         """201 with the stored number; 400 with the `phone` field's reason when invalid or already there."""
         row = await optouts.add_opt_out(
