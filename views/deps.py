@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from litestar import Request
 from litestar.datastructures import State
@@ -24,22 +24,18 @@ AppSettings = NamedDependency[Settings]
 
 
 async def provide_settings(state: State) -> Settings:
-    settings: Settings = state.settings
-    return settings
+    return cast(Settings, state.settings)
 
 
 async def provide_clock(state: State) -> Clock:
-    clock: Clock = state.clock
-    return clock
+    return cast(Clock, state.clock)
 
 
 async def provide_current_user(request: AnyRequest) -> CurrentUser:
     """The signed-in user; routes asking for it are behind `requires_login`."""
-    user: CurrentUser = request.user
-    return user
+    return cast(CurrentUser, request.user)
 
 
 async def provide_evolution(state: State) -> EvolutionClient:
     """The app's pooled Evolution client (opened in `evolution_lifespan`)."""
-    client: EvolutionClient = state.evolution
-    return client
+    return cast(EvolutionClient, state.evolution)
