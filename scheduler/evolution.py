@@ -38,6 +38,7 @@ from scheduler.evolution_results import (
     number_check,
     timestamp_of,
 )
+from scheduler.http_transport import KeepAliveTransport
 
 __all__ = [
     "Ambiguous",
@@ -84,7 +85,7 @@ class EvolutionClient:
         self._timeout = httpx.Timeout(
             connect=connect_timeout, read=read_timeout, write=write_timeout, pool=pool_timeout
         )
-        self._limits = httpx.Limits(max_connections=max_connections, max_keepalive_connections=max_connections)
+        self._max_connections = max_connections
         self._clients: dict[str, httpx.AsyncClient] = {}
         self._closed = False
 
@@ -109,7 +110,8 @@ class EvolutionClient:
         if client is None:
             if self._closed:
                 raise RuntimeError("EvolutionClient is closed")
-            client = httpx.AsyncClient(base_url=base, timeout=self._timeout, limits=self._limits)
+            transport = KeepAliveTransport(max_connections=self._max_connections)
+            client = httpx.AsyncClient(base_url=base, timeout=self._timeout, transport=transport)
             self._clients[base] = client
         return client
 
