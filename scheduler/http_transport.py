@@ -66,11 +66,14 @@ class KeepAliveTransport(httpx.AsyncBaseTransport):
         origin = self._origins.get(key)
         if origin is None:
             origin = self._origins[key] = _Origin(asyncio.Semaphore(self._max))
-        try:
-            async with asyncio.timeout(timeouts.get("pool")):
-                await origin.slots.acquire()
-        except TimeoutError as exc:
-            raise httpx.PoolTimeout("no free connection in time", request=request) from exc
+        if origin.slots.locked():  # only a wait needs its timeout (arming one costs a tenth of a request)
+            try:
+                async with asyncio.timeout(timeouts.get("pool")):
+                    await origin.slots.acquire()
+            except TimeoutError as exc:
+                raise httpx.PoolTimeout("no free connection in time", request=request) from exc
+        else:
+            await origin.slots.acquire()
         try:
             connection = await self._connection(origin, key, request, timeouts.get("connect"))
             try:
@@ -135,13 +138,14 @@ async def _exchange(
     """Write the request, read one response; whether the connection may carry another."""
     body = await request.aread()
     connection.writer.write(_request_bytes(request, body))
-    try:
-        async with asyncio.timeout(timeouts.get("write")):
-            await connection.writer.drain()
-    except TimeoutError as exc:
-        raise httpx.WriteTimeout("the request was not written in time", request=request) from exc
-    except OSError as exc:
-        raise httpx.WriteError(str(exc) or type(exc).__name__, request=request) from exc
+    if connection.writer.transport.get_write_buffer_size():  # else the kernel took it all: nothing to wait for
+        try:
+            async with asyncio.timeout(timeouts.get("write")):
+                await connection.writer.drain()
+        except TimeoutError as exc:
+            raise httpx.WriteTimeout("the request was not written in time", request=request) from exc
+        except OSError as exc:
+            raise httpx.WriteError(str(exc) or type(exc).__name__, request=request) from exc
     try:
         async with asyncio.timeout(timeouts.get("read")):
             return await _read_response(connection.reader, request)
