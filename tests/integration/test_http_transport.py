@@ -148,12 +148,13 @@ async def test_a_silent_server_is_a_read_timeout_and_the_pool_waits_no_longer_th
     async def silent(_: bytes) -> None:
         return None
 
-    async with scripted(silent) as (_, url):
+    async with scripted(silent) as (server, url):
         transport = KeepAliveTransport(max_connections=1)
-        timeout = httpx.Timeout(connect=1.0, read=0.2, write=1.0, pool=0.1)
+        timeout = httpx.Timeout(connect=5.0, read=2.0, write=5.0, pool=0.1)
         async with httpx.AsyncClient(base_url=url, transport=transport, timeout=timeout) as http:
             first = asyncio.ensure_future(http.post("/a", json={}))
-            await asyncio.sleep(0.05)
+            while not server.heads:  # the first request holds the only connection
+                await asyncio.sleep(0.01)
             with pytest.raises(httpx.PoolTimeout):
                 await http.post("/b", json={})
             with pytest.raises(httpx.ReadTimeout):
