@@ -31,7 +31,7 @@ class UserInput(msgspec.Struct, rename="camel", forbid_unknown_fields=True):
     timezone: str | msgspec.UnsetType = UNSET
 
     def given(self) -> dict[str, Any]:
-        fields = ("is_admin", "active", "daily_limit", "monthly_limit", "locale", "timezone")
+        fields = ("is_admin", "active", *admin.PROFILE)
         return {name: getattr(self, name) for name in fields if getattr(self, name) is not UNSET}
 
 

@@ -33,12 +33,7 @@ class UserForm:
     timezone: str = "UTC"
 
     def profile(self) -> dict[str, Any]:
-        return {
-            "daily_limit": self.daily_limit,
-            "monthly_limit": self.monthly_limit,
-            "locale": self.locale,
-            "timezone": self.timezone.strip(),
-        }
+        return {**{name: getattr(self, name) for name in admin.PROFILE}, "timezone": self.timezone.strip()}
 
 
 @dataclass
