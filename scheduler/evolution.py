@@ -63,6 +63,11 @@ MAX_FIND_PAGES = 20
 MAX_CACHED_URLS = 4096  # servers x instances x routes: a bound, never reached in practice
 
 
+def _given(**optional: Any) -> dict[str, Any]:
+    """The optional body fields that were given (Evolution reads a missing field as its default, not as null)."""
+    return {key: value for key, value in optional.items() if value is not None}
+
+
 def _path(route: str, instance: str) -> str:
     return f"/{route}/{quote(instance, safe='')}"
 
@@ -180,11 +185,7 @@ class EvolutionClient:
         link_preview: bool | None = None,
     ) -> SendResult:
         """POST /message/sendText; `delay_ms` (typing time) is added to the read timeout."""
-        body: dict[str, Any] = {"number": number, "text": text}
-        if delay_ms is not None:
-            body["delay"] = delay_ms
-        if link_preview is not None:
-            body["linkPreview"] = link_preview
+        body: dict[str, Any] = {"number": number, "text": text, **_given(delay=delay_ms, linkPreview=link_preview)}
         return await self._send(server_url, api_key, instance, "message/sendText", body, delay_ms)
 
     async def send_media(
@@ -202,12 +203,7 @@ class EvolutionClient:
         """POST /message/sendMedia as JSON; `media_url` is an http(s) URL or raw base64 (no `data:` prefix, then
         `file_name` with the right extension is required: Evolution takes the MIME type from it) (§4.3)."""
         body: dict[str, Any] = {"number": number, "mediatype": media_type, "media": media_url}
-        if caption is not None:
-            body["caption"] = caption
-        if file_name is not None:
-            body["fileName"] = file_name
-        if delay_ms is not None:
-            body["delay"] = delay_ms
+        body.update(_given(caption=caption, fileName=file_name, delay=delay_ms))
         return await self._send(server_url, api_key, instance, "message/sendMedia", body, delay_ms)
 
     async def _send(

@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from dataclasses import fields as dataclass_fields
 from datetime import datetime, timedelta
+from typing import Any
 from urllib.parse import urlparse
 
 from models.campaigns.numbers import MAX_NUMBERS
@@ -49,19 +51,16 @@ class CampaignInput:
     @classmethod
     def of(cls, campaign: Campaign) -> CampaignInput:
         """What is stored now: the base a partial update changes."""
-        return cls(
-            name=campaign.name,
-            instance_id=campaign.instance,
-            message=campaign.message,
-            template_id=campaign.template,
-            media_url=campaign.media_url,
-            media_type=campaign.media_type,
-            media_filename=campaign.media_filename,
-            rate_limit=campaign.rate_limit,
-            max_retries=campaign.max_retries,
-            scheduled_for=campaign.scheduled_for,
-            precheck=campaign.precheck,
-        )
+        return cls(**{name: getattr(campaign, _COLUMN_OF.get(name, name)) for name in _STORED})
+
+    def columns(self) -> dict[str, Any]:
+        """The input under the campaign table's column names (`instance_ids` is stored apart, as its numbers)."""
+        return {_COLUMN_OF.get(name, name): getattr(self, name) for name in _STORED}
+
+
+# The fields a campaign row stores, and the two whose column is named otherwise (a foreign key names its table).
+_STORED = tuple(field.name for field in dataclass_fields(CampaignInput) if field.name != "instance_ids")
+_COLUMN_OF = {"instance_id": "instance", "template_id": "template"}
 
 
 async def checked(

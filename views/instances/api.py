@@ -18,8 +18,6 @@ from views.guards import SignedInApi
 from views.instances.deps import OWN_INSTANCES, OwnInstances
 from views.schemas import CHANGE, ONE, SIGNED_IN, BoundedInt
 
-EDITABLE = ("name", "server_url", "instance_name", "rate_per_minute", "jitter_percent", "daily_cap", "cost_per_message")
-
 
 class InstanceInput(msgspec.Struct, rename="camel", forbid_unknown_fields=True):
     """PUT changes only the fields given (null or absent keeps the stored value)."""
@@ -93,7 +91,7 @@ class InstanceApi(SignedInApi):
     ) -> dict[str, Any]:
         """Fields left out keep their value."""
         current = await own_instances.view(instance_id)
-        merged = {**{field: getattr(current, field) for field in EDITABLE}, **data.given()}
+        merged = {**{field: getattr(current, field) for field in instances.SETTINGS}, **data.given()}
         saved = await own_instances.save(merged, instance_id)
         return instance_json(await own_instances.view(instance_id), saved.warning)
 
