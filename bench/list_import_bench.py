@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import csv
+import os
 import resource
 import subprocess
 import sys
@@ -65,11 +66,11 @@ async def run_list_import(url: str, path: Path) -> None:
         meter = StallMeter()
         ticker = asyncio.create_task(meter.run())
         rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         report = await import_into_list(
             target.id, path, ImportOptions(), owner_id=user.id, settings=settings, now=datetime.now(UTC)
         )
-        elapsed = time.perf_counter() - started
+        elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu_started
         meter.running = False
         await ticker
         growth = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - rss_before) / 1024
@@ -79,7 +80,7 @@ async def run_list_import(url: str, path: Path) -> None:
             f"skipped={len(report.skipped)} contacts={contacts} members={report.total_recipients}\n"
             f"{'':10} {elapsed:.2f} s, {ROWS / elapsed:,.0f} rows/s, peak RSS growth {growth:.1f} MB, "
             f"longest loop stall {meter.worst * 1000:.1f} ms (idle loop: {baseline * 1000:.1f} ms), "
-            f"{workers} worker processes",
+            f"{workers} worker processes, CPU of the app's process {cpu:.2f} s, load average {os.getloadavg()[0]:.1f}",
             flush=True,
         )
     if pool:

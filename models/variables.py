@@ -116,7 +116,7 @@ class Layout:
     def encode(self, values: Iterable[str]) -> str:
         """One row's values, given in `names` order."""
         if self.as_object:
-            return json.dumps(dict(zip(self.names, values, strict=True)), ensure_ascii=False)
+            return _AS_OBJECT.encode(dict(zip(self.names, values, strict=True)))
         return _stored_values(self.slots, values)
 
 
@@ -124,7 +124,12 @@ def _stored_values(slots: Sequence[int], values: Iterable[str]) -> str:
     stored: list[str | None] = [None] * (max(slots, default=-1) + 1)
     for slot, value in zip(slots, values, strict=True):
         stored[slot] = value
-    return json.dumps(stored, ensure_ascii=False, separators=(",", ":"))
+    return _AS_VALUES.encode(stored)
+
+
+# What json.dumps(value, ensure_ascii=False[, separators]) writes, without building an encoder for every row.
+_AS_VALUES = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+_AS_OBJECT = json.JSONEncoder(ensure_ascii=False)
 
 
 def _json(raw: Any, empty: str) -> Any:

@@ -12,9 +12,15 @@ from models.contacts.lists import get_list, member_count
 from models.db import atomic
 from models.errors import N_, ImportRejected, ValidationFailed
 from models.phones import is_known_region, unknown_region
-from models.recipients import CsvSource, ImportOptions, ImportReport, current_pool
-from models.recipients._importing import _nothing_to_import, screen_source
-from models.recipients._screening import Screener
+from models.recipients import (
+    CsvSource,
+    ImportOptions,
+    ImportReport,
+    Screener,
+    current_pool,
+    nothing_to_import,
+    screen_source,
+)
 from models.tables import ContactList, ListMember
 from settings import Settings
 
@@ -52,7 +58,7 @@ async def import_into_list(
     await screen_source(source, options, screener, max_bytes=settings.max_upload_bytes, pool=current_pool())
     report = ImportReport(imported=len(screener.accepted), skipped=screener.skipped)
     if report.imported == 0:
-        raise ImportRejected(_nothing_to_import(report))
+        raise ImportRejected(nothing_to_import(report))
     await _store(list_id, owner_id, screener, replace=mode is ImportMode.REPLACE, now=now)
     report.total_recipients = await member_count(list_id)
     return report

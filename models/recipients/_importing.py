@@ -134,14 +134,14 @@ async def _finish(campaign_id: int, owner_id: int, screener: Screener, now: date
     imported = len(screener.accepted) - screener.accepted.opted_out_count
     report = ImportReport(imported=imported, skipped=screener.skipped)
     if report.imported == 0:
-        raise ImportRejected(_nothing_to_import(report))
+        raise ImportRejected(nothing_to_import(report))
     report.total_recipients = await store(
         campaign_id, owner_id, screener.accepted, names=screener.names, limit=screener.limit, now=now
     )
     return report
 
 
-def _nothing_to_import(report: ImportReport) -> Message:
+def nothing_to_import(report: ImportReport) -> Message:
     counts = report.counts
     if not report.skipped:
         return Message(N_("No valid recipient to import: the file has no rows."))
