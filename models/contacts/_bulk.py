@@ -6,6 +6,7 @@ the rows in C (asyncpg) or in aiosqlite's thread. The two engines differ only in
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
@@ -22,6 +23,11 @@ _MERGE = {
 }
 
 
+def _bound(now: datetime, postgres: bool) -> Any:
+    """SQLite: the time as its registered adapter (Piccolo's) writes it, once, instead of once per bound row."""
+    return now if postgres else sqlite3.adapt(now, sqlite3.PrepareProtocol)
+
+
 def _placeholders(count: int, postgres: bool, start: int = 1) -> str:
     return ", ".join(f"${start + n}" if postgres else "?" for n in range(count))
 
@@ -36,7 +42,8 @@ async def upsert_contacts(
         f"VALUES ({_placeholders(6, postgres)}) ON CONFLICT (owner, phone) DO UPDATE SET "
         f"attributes = {_MERGE[postgres]}, updated_at = excluded.updated_at"
     )
-    rows = [(owner_id, phone, attrs, "", now, now) for phone, attrs in zip(phones, attributes_json, strict=True)]
+    stamp = _bound(now, postgres)
+    rows = [(owner_id, phone, attrs, "", stamp, stamp) for phone, attrs in zip(phones, attributes_json, strict=True)]
     await connection.executemany(sql, rows)
 
 
@@ -58,5 +65,5 @@ async def add_members(connection: Any, list_id: int, owner_id: int, phones: Sequ
         f"WHERE owner = ? AND phone IN ({_placeholders(len(phones), False)}) "
         "ON CONFLICT (contact_list, contact) DO NOTHING"
     )
-    cursor = await connection.execute(sql, (list_id, now, owner_id, *phones))
+    cursor = await connection.execute(sql, (list_id, _bound(now, False), owner_id, *phones))
     await cursor.close()

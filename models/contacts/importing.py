@@ -4,6 +4,7 @@ empties the list first, in the same transaction as the import."""
 
 from __future__ import annotations
 
+from concurrent.futures import Executor
 from datetime import datetime
 from enum import StrEnum
 
@@ -46,16 +47,19 @@ async def import_into_list(
     owner_id: int,
     settings: Settings,
     now: datetime,
+    executor: Executor | None = None,
 ) -> ImportReport:
     """Screen the file, then upsert its contacts and put them in the list in ONE transaction; the report's
-    `totalRecipients` is the list's size afterwards. Nothing is written when the file cannot go in."""
+    `totalRecipients` is the list's size afterwards. Nothing is written when the file cannot go in.
+
+    The checks run as a campaign's import runs them: in `executor` (default: the app's pool) for a large file."""
     await get_list(list_id, owner_id=owner_id)
     region = options.default_region or settings.default_region
     if not is_known_region(region):
         raise ValidationFailed({"defaultRegion": unknown_region(region)})
     # Opted-out numbers are kept as contacts: a campaign leaves them out when it freezes its audience.
     screener = Screener(region=region, limit=settings.max_recipients, as_object=True)
-    await screen_source(source, options, screener, max_bytes=settings.max_upload_bytes, pool=current_pool())
+    await screen_source(source, options, screener, max_bytes=settings.max_upload_bytes, pool=executor or current_pool())
     report = ImportReport(imported=len(screener.accepted), skipped=screener.skipped)
     if report.imported == 0:
         raise ImportRejected(nothing_to_import(report))
