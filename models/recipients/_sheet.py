@@ -79,7 +79,7 @@ def sheet_records(
         raise ImportRejected(N_("The sheet “%(name)s” cannot be read: %(error)s."), name=name, error=exc) from None
     first_row = found.start[0] if found.start else 0
     for offset, cells in enumerate(found.iter_rows()):
-        texts = [cell_text(cell) for cell in cells]
+        texts = [cell if type(cell) is str else cell_text(cell) for cell in cells]  # most cells: no call
         if any(text.strip() for text in texts):
             yield first_row + offset + 1, texts
 
