@@ -7,6 +7,7 @@ from models.recipients._listing import MAX_LIMIT, RecipientPage, RecipientView, 
 from models.recipients._mapping import ImportOptions, default_phone_column
 from models.recipients._pool import close_import_pool, current_pool, open_import_pool
 from models.recipients._report import OPTED_OUT_ERROR, ImportReport, SkipKind, SkippedRow
+from models.recipients._sheet import workbook_sheets
 
 __all__ = [
     "DELIMITER_NAMES",
@@ -29,4 +30,5 @@ __all__ = [
     "open_import_pool",
     "preview",
     "too_large_message",
+    "workbook_sheets",
 ]
