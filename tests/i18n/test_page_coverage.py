@@ -134,6 +134,8 @@ async def _contacts_world(client, user, draft_id: int) -> list[str]:
         "/lists",
         f"/lists/{clients.id}/contacts/upload",
         str(list_mapping.url),
+        "/opt-outs/import/upload",
+        str((await wizard_upload(client, "/opt-outs/import", lines="5511987650009\n12")).url),
         f"/campaigns/{draft_id}/audience",
         f"/campaigns/{draft_id}/audience/panel",
     ]
@@ -175,6 +177,12 @@ async def _answers_to_forms(client, draft_id: int) -> list[tuple[str, object]]:
     assert refused.status_code == 400, refused.text
     answers.append((base + "/import", html(refused)))
     _, imported = await wizard_import(client, base, files=files)
+    assert imported.status_code == 303, imported.text
+    answers.append((imported.headers["location"], html(await client.get(imported.headers["location"]))))
+    _, refused = await wizard_import(client, "/opt-outs/import", lines="12\nabc")
+    assert refused.status_code == 400, refused.text
+    answers.append(("/opt-outs/import/import", html(refused)))
+    _, imported = await wizard_import(client, "/opt-outs/import", lines="5511987650008\n12")
     assert imported.status_code == 303, imported.text
     answers.append((imported.headers["location"], html(await client.get(imported.headers["location"]))))
     acted = await post_form(client, f"/campaigns/{draft_id}/actions", {"action": "pause"}, f"/campaigns/{draft_id}")
