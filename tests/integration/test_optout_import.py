@@ -79,9 +79,14 @@ async def test_a_csv_of_numbers_opts_them_out_skips_their_pending_messages_and_r
 @pytest.mark.parametrize("header", [True, False], ids=["header", "no-header"])
 async def test_an_xlsx_with_numbers_stored_as_numbers_gives_the_right_numbers(client, caller, header):
     user, headers = caller
-    rows = [[5511988880001, "a"], [5.511988880002e12, "b"], [11988880003.0, "c"], ["+55 11 98888-0004", "d"]]
+    rows: list[list[Any]] = [
+        [5511988880001, "a"],
+        [5.511988880002e12, "b"],
+        [11988880003.0, "c"],
+        ["+55 11 98888-0004", "d"],
+    ]
     rows += [[NOW.date(), "a date"], [1198888, "too short"]]
-    book = xlsx(([["Celular", "Nome"]] if header else []) + rows, sheet="Saídas")
+    book = xlsx([["Celular", "Nome"], *rows] if header else rows, sheet="Saídas")
     answer = await send(client, headers, book, XLSX_TYPE, hasHeader=str(header).lower(), sheet="Saídas")
     assert answer.status_code == 201, answer.text
     assert [phone for phone, _ in await opted_out(user.id)] == [f"551198888000{n}" for n in range(1, 5)]

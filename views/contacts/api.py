@@ -22,7 +22,7 @@ from views.bounds import INT_MAX
 from views.guards import SignedInApi
 from views.i18n import _
 from views.schemas import INPUT, ONE, SIGNED_IN
-from views.uploads import IMPORT_DEPENDENCIES, UploadLimitMiddleware, spooled_upload
+from views.uploads import import_route, spooled_upload
 
 Limit = Annotated[int, QueryParameter(name="limit", ge=1, le=MAX_LIMIT)]
 Offset = Annotated[int, QueryParameter(name="offset", ge=0, le=INT_MAX)]
@@ -165,15 +165,7 @@ class ListApi(SignedInApi):
             row.id, row.name, await lists.member_count(row.id), row.created_at, row.updated_at
         ).as_json()
 
-    @post(
-        "/{list_id:int}/contacts",
-        name="api_list_import",
-        raises=ONE,
-        status_code=HTTP_201_CREATED,
-        request_max_body_size=None,  # settings.max_upload_bytes, enforced by the middleware
-        middleware=[UploadLimitMiddleware],
-        dependencies=IMPORT_DEPENDENCIES,
-    )
+    @import_route("/{list_id:int}/contacts", name="api_list_import", raises=ONE)
     async def import_(
         self,
         request: Request[Any, Any, Any],

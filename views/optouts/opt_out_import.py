@@ -5,9 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from litestar import Request, post
+from litestar import Request
 from litestar.di import NamedDependency, Provide
-from litestar.status_codes import HTTP_201_CREATED
 
 from models.accounts.users import CurrentUser
 from models.inbound.optout_import import import_opt_outs
@@ -18,7 +17,7 @@ from views.guards import SignedInApi
 from views.i18n import _
 from views.import_wizard import ImportTarget, ImportWizard
 from views.schemas import INPUT
-from views.uploads import IMPORT_DEPENDENCIES, UploadLimitMiddleware, spooled_upload
+from views.uploads import import_route, spooled_upload
 
 
 async def opt_out_target(
@@ -51,15 +50,7 @@ class OptOutImportApi(SignedInApi):
     path = "/api/opt-outs/import"
     tags = ["opt-outs"]
 
-    @post(
-        "/",
-        name="api_optout_import",
-        raises=INPUT,
-        status_code=HTTP_201_CREATED,
-        request_max_body_size=None,  # settings.max_upload_bytes, enforced by the middleware
-        middleware=[UploadLimitMiddleware],
-        dependencies=IMPORT_DEPENDENCIES,
-    )
+    @import_route("/", name="api_optout_import", raises=INPUT)
     async def import_(
         self,
         request: Request[Any, Any, Any],
