@@ -11,7 +11,7 @@ from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_201_CREATED
 
 from models.accounts.users import CurrentUser
-from models.contacts import contacts, lists
+from models.contacts import contacts, lists, removal
 from models.contacts.contacts import MAX_ATTRIBUTES, MAX_LIMIT, MAX_TAGS, ContactFilter, contact_json
 from models.contacts.history import contact_history
 from models.contacts.importing import import_into_list, import_mode
@@ -21,7 +21,7 @@ from settings import Settings
 from views.bounds import INT_MAX
 from views.guards import SignedInApi
 from views.i18n import _
-from views.schemas import INPUT, ONE, SIGNED_IN
+from views.schemas import CHANGE, INPUT, ONE, SIGNED_IN
 from views.uploads import import_route, spooled_upload
 
 Limit = Annotated[int, QueryParameter(name="limit", ge=1, le=MAX_LIMIT)]
@@ -116,10 +116,10 @@ class ContactApi(SignedInApi):
         )
         return contact_json(contact)
 
-    @delete("/{contact_id:int}", name="api_contact_delete", raises=ONE)
+    @delete("/{contact_id:int}", name="api_contact_delete", raises=CHANGE)
     async def delete(self, contact_id: FromPath[int], current_user: NamedDependency[CurrentUser]) -> None:
         """204; campaigns that wrote to the number keep their records."""
-        await contacts.delete_contact(contact_id, owner_id=current_user.id)
+        await removal.delete_contact(contact_id, owner_id=current_user.id)
 
 
 class ListApi(SignedInApi):

@@ -13,7 +13,7 @@ from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
 from models.accounts.users import CurrentUser
-from models.contacts import contacts, lists
+from models.contacts import contacts, lists, removal
 from models.contacts.contacts import ContactFilter, contact_json
 from models.contacts.history import contact_history
 from models.errors import ValidationFailed
@@ -130,8 +130,10 @@ class ContactPages(Controller):
     async def delete(
         self, request: AnyRequest, contact_id: FromPath[int], current_user: NamedDependency[CurrentUser]
     ) -> Redirect:
-        await contacts.delete_contact(contact_id, owner_id=current_user.id)
-        flash(request, _("Contact deleted; campaign reports keep what was sent."), category="success")
+        await removal.delete_contact(contact_id, owner_id=current_user.id)
+        flash(
+            request, _("Contact deleted; campaign reports keep what was sent, without the number."), category="success"
+        )
         return Redirect("/contacts", status_code=303)
 
 
