@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, ClassVar
 
-from litestar import Request, Response, get, post
+from litestar import Response, get, post
 from litestar.datastructures import UploadFile
 from litestar.di import NamedDependency
 from litestar.handlers.base import BaseRouteHandler
@@ -27,11 +27,11 @@ from models.recipients import ImportOptions, ImportReport, default_phone_column,
 from settings import Settings
 from views import upload_store
 from views.campaigns.reports import import_report_sheet
+from views.deps import AnyRequest, AppSettings, SignedInUser
 from views.guards import SignedInPages
 from views.i18n import _
 from views.uploads import UploadLimitMiddleware
 
-AnyRequest = Request[Any, Any, Any]
 Upload = Annotated[str, QueryParameter(name="upload")]
 # The import itself: (the kept file, the mapping's options, "add" or "replace") -> the report.
 Run = Callable[[Path, ImportOptions, str], Awaitable[ImportReport]]
@@ -88,8 +88,8 @@ class ImportWizard(SignedInPages):
     async def store(
         self,
         target: NamedDependency[ImportTarget],
-        current_user: NamedDependency[CurrentUser],
-        settings: NamedDependency[Settings],
+        current_user: SignedInUser,
+        settings: AppSettings,
         data: MultipartBody[UploadForm],
     ) -> Template | Redirect:
         """Keep the file server-side and go to the mapping step; an unreadable file stays on step 1 with why."""
@@ -109,8 +109,8 @@ class ImportWizard(SignedInPages):
     async def mapping(
         self,
         target: NamedDependency[ImportTarget],
-        current_user: NamedDependency[CurrentUser],
-        settings: NamedDependency[Settings],
+        current_user: SignedInUser,
+        settings: AppSettings,
         upload: Upload,
         sheet: Annotated[str | None, QueryParameter(name="sheet", max_length=200)] = None,
     ) -> Template:
@@ -122,8 +122,8 @@ class ImportWizard(SignedInPages):
     async def mapping_form(
         self,
         target: NamedDependency[ImportTarget],
-        current_user: NamedDependency[CurrentUser],
-        settings: NamedDependency[Settings],
+        current_user: SignedInUser,
+        settings: AppSettings,
         upload: Upload,
         has_header: Annotated[str | None, QueryParameter(name="has_header")] = None,
         sheet: Annotated[str | None, QueryParameter(name="sheet", max_length=200)] = None,
@@ -137,8 +137,8 @@ class ImportWizard(SignedInPages):
         self,
         request: AnyRequest,
         target: NamedDependency[ImportTarget],
-        current_user: NamedDependency[CurrentUser],
-        settings: NamedDependency[Settings],
+        current_user: SignedInUser,
+        settings: AppSettings,
     ) -> Template | Redirect:
         """Step 3: import; the report is kept for the hour, the file is deleted."""
         form = await request.form()
@@ -163,7 +163,7 @@ class ImportWizard(SignedInPages):
 
     @get("/report", name="report")
     async def report(
-        self, target: NamedDependency[ImportTarget], current_user: NamedDependency[CurrentUser], upload: Upload
+        self, target: NamedDependency[ImportTarget], current_user: SignedInUser, upload: Upload
     ) -> Template:
         """What the import did: the count that went in, and every row left out with its number and reason."""
         report = ImportReport.from_json(await upload_store.load_report(current_user.id, target.key, upload))
@@ -171,7 +171,7 @@ class ImportWizard(SignedInPages):
 
     @get("/report.csv", name="report_csv")
     async def report_csv(
-        self, target: NamedDependency[ImportTarget], current_user: NamedDependency[CurrentUser], upload: Upload
+        self, target: NamedDependency[ImportTarget], current_user: SignedInUser, upload: Upload
     ) -> Response[str]:
         """The skipped rows as a CSV, to fix in a spreadsheet and import again."""
         report = ImportReport.from_json(await upload_store.load_report(current_user.id, target.key, upload))

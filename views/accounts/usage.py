@@ -4,19 +4,17 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from litestar import Controller, get
+from litestar import get
 from litestar.di import NamedDependency, Provide
 from litestar.params import QueryParameter
 from litestar.response import Response, Template
 
 from models.accounts.usage import GroupBy, Usage, parse_group, parse_period, usage
 from models.accounts.usage_report import usage_csv, usage_svg
-from models.accounts.users import CurrentUser
 from models.money import money_text
 from models.timezones import in_zone
-from scheduler.clock import Clock
-from settings import Settings
-from views.guards import requires_login
+from views.deps import AppClock, AppSettings, SignedInUser
+from views.guards import SignedInApi, SignedInPages
 from views.i18n import _
 from views.schemas import INPUT
 
@@ -26,11 +24,7 @@ Group = Annotated[str, QueryParameter(name="groupBy")]
 
 
 async def provide_usage(
-    current_user: NamedDependency[CurrentUser],
-    clock: NamedDependency[Clock],
-    start: From = "",
-    end: To = "",
-    group_by: Group = "day",
+    current_user: SignedInUser, clock: AppClock, start: From = "", end: To = "", group_by: Group = "day"
 ) -> Usage:
     """The caller's usage for `from`, `to`, `groupBy`; an admin grouping by user sees every user's totals."""
     first, last = parse_period(start, end, today=in_zone(clock.now(), current_user.timezone).date())
@@ -54,14 +48,13 @@ def _row_json(row: Any, currency: str) -> dict[str, Any]:
     }
 
 
-class UsageApi(Controller):
+class UsageApi(SignedInApi):
     path = "/api/usage"
     tags = ["usage"]
-    guards = [requires_login]
     dependencies = USAGE
 
     @get("/", name="api_usage", raises=INPUT)
-    async def usage(self, usage_result: NamedDependency[Usage], settings: NamedDependency[Settings]) -> dict[str, Any]:
+    async def usage(self, usage_result: NamedDependency[Usage], settings: AppSettings) -> dict[str, Any]:
         """Messages sent, delivered and failed, and their cost (a decimal string) per day, instance or campaign."""
         result = usage_result
         return {
@@ -74,14 +67,12 @@ class UsageApi(Controller):
         }
 
 
-class UsagePages(Controller):
+class UsagePages(SignedInPages):
     path = "/usage"
-    guards = [requires_login]
     dependencies = USAGE
-    include_in_schema = False
 
     @get("/", name="usage")
-    async def page(self, usage_result: NamedDependency[Usage], settings: NamedDependency[Settings]) -> Template:
+    async def page(self, usage_result: NamedDependency[Usage], settings: AppSettings) -> Template:
         result = usage_result
         chart = usage_svg(
             result,
@@ -93,7 +84,7 @@ class UsagePages(Controller):
         return Template("accounts/usage.html", context=context)
 
     @get("/export.csv", name="usage_export")
-    async def export(self, usage_result: NamedDependency[Usage], settings: NamedDependency[Settings]) -> Response[str]:
+    async def export(self, usage_result: NamedDependency[Usage], settings: AppSettings) -> Response[str]:
         """UTF-8 with BOM so Excel reads accents; cells neutralised by models/spreadsheet.py."""
         result = usage_result
         headers = [_("Group"), _("Sent"), _("Delivered"), _("Failed"), _("Cost"), _("Currency")]

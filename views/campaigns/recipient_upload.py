@@ -4,23 +4,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from litestar.di import NamedDependency, Provide
+from litestar.di import Provide
 
-from models.accounts.users import CurrentUser
 from models.recipients import ImportOptions, ImportReport, import_csv
-from models.tables import Campaign
-from scheduler.clock import Clock
-from settings import Settings
-from views.campaigns.deps import provide_own_campaign
+from views.campaigns.deps import OwnCampaign, provide_own_campaign
+from views.deps import AppClock, AppSettings, SignedInUser
 from views.i18n import _
 from views.import_wizard import ImportTarget, ImportWizard
 
 
 async def campaign_target(
-    campaign: NamedDependency[Campaign],
-    current_user: NamedDependency[CurrentUser],
-    settings: NamedDependency[Settings],
-    clock: NamedDependency[Clock],
+    campaign: OwnCampaign, current_user: SignedInUser, settings: AppSettings, clock: AppClock
 ) -> ImportTarget:
     """The user's own campaign (404 otherwise) as the wizard's target; its import only adds recipients."""
 

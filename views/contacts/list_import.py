@@ -4,24 +4,22 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from litestar.di import NamedDependency, Provide
+from litestar.di import Provide
 from litestar.params import FromPath
 
-from models.accounts.users import CurrentUser
 from models.contacts.importing import import_into_list, import_mode
 from models.contacts.lists import get_list
 from models.recipients import ImportOptions, ImportReport
-from scheduler.clock import Clock
-from settings import Settings
+from views.deps import AppClock, AppSettings, SignedInUser
 from views.i18n import _
 from views.import_wizard import ImportTarget, ImportWizard
 
 
 async def list_target(
     list_id: FromPath[int],
-    current_user: NamedDependency[CurrentUser],
-    settings: NamedDependency[Settings],
-    clock: NamedDependency[Clock],
+    current_user: SignedInUser,
+    settings: AppSettings,
+    clock: AppClock,
 ) -> ImportTarget:
     """The user's own list (404 otherwise) as the wizard's target; a re-import updates attributes."""
     chosen = await get_list(list_id, owner_id=current_user.id)

@@ -5,14 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from litestar import Request
 from litestar.di import NamedDependency, Provide
 
-from models.accounts.users import CurrentUser
 from models.inbound.optout_import import import_opt_outs
 from models.recipients import ImportOptions, ImportReport
-from scheduler.clock import Clock
-from settings import Settings
+from views.deps import AnyRequest, AppClock, AppSettings, SignedInUser
 from views.guards import SignedInApi
 from views.i18n import _
 from views.import_wizard import ImportTarget, ImportWizard
@@ -20,9 +17,7 @@ from views.schemas import INPUT
 from views.uploads import import_route, spooled_upload
 
 
-async def opt_out_target(
-    current_user: NamedDependency[CurrentUser], settings: NamedDependency[Settings], clock: NamedDependency[Clock]
-) -> ImportTarget:
+async def opt_out_target(current_user: SignedInUser, settings: AppSettings, clock: AppClock) -> ImportTarget:
     """The user's opt-out list as the wizard's target: only the phone column matters."""
 
     async def run(path: Path, options: ImportOptions, mode: str) -> ImportReport:
@@ -53,10 +48,10 @@ class OptOutImportApi(SignedInApi):
     @import_route("/", name="api_optout_import", raises=INPUT)
     async def import_(
         self,
-        request: Request[Any, Any, Any],
-        current_user: NamedDependency[CurrentUser],
-        settings: NamedDependency[Settings],
-        clock: NamedDependency[Clock],
+        request: AnyRequest,
+        current_user: SignedInUser,
+        settings: AppSettings,
+        clock: AppClock,
         import_options: NamedDependency[ImportOptions],
     ) -> dict[str, Any]:
         """A CSV (`text/csv`), an XLSX (its media type) or a multipart `file`: every valid new number becomes an
