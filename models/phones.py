@@ -154,3 +154,13 @@ def is_known_region(region: str) -> bool:
 def jid_differs(phone: str, jid: str) -> bool:
     """True when WhatsApp resolved the number to another one (Brazil's ninth digit): shown flagged, never guessed."""
     return bool(jid) and jid.split("@", 1)[0] != phone
+
+
+# A deleted contact's number, in the campaigns that wrote to it (models/contacts/removal.py): never sent to again.
+REMOVED_PREFIX = "removed-"
+REMOVED_LIKE = REMOVED_PREFIX + "%"
+
+
+def removed_marker(contact_id: int) -> str:
+    """What stands for a deleted contact's number: stable, unique per contact, saying nothing of the number."""
+    return f"{REMOVED_PREFIX}{contact_id}"

@@ -8,6 +8,7 @@ from models.recipients._mapping import ImportOptions, default_phone_column
 from models.recipients._pool import close_import_pool, current_pool, open_import_pool
 from models.recipients._report import OPTED_OUT_ERROR, ImportReport, SkipKind, SkippedRow
 from models.recipients._screening import Screener
+from models.recipients._sheet import workbook_sheets
 
 __all__ = [
     "DELIMITER_NAMES",
@@ -33,4 +34,5 @@ __all__ = [
     "preview",
     "screen_source",
     "too_large_message",
+    "workbook_sheets",
 ]

@@ -7,6 +7,7 @@ number or a date keeps that fact (`NumberText`, `DateText`) so the phone screeni
 
 from __future__ import annotations
 
+import os
 import zipfile
 from collections.abc import Generator
 from datetime import date, datetime, time, timedelta
@@ -91,6 +92,12 @@ def sheet_names(stream: BinaryIO) -> list[str]:
         return []
     finally:
         stream.seek(0)
+
+
+def workbook_sheets(path: str | os.PathLike[str]) -> list[str]:
+    """The sheet names of the workbook at `path`, in order; [] for a CSV (the mapping step offers the choice)."""
+    with open(path, "rb") as stream:
+        return sheet_names(stream) if is_xlsx(stream) else []
 
 
 def _check_unpacked_size(stream: BinaryIO, max_bytes: int | None) -> None:
