@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from models.campaigns import editing
+from models.campaigns.numbers import campaign_numbers, save_numbers
 from models.contacts.audience import campaign_lists, set_campaign_lists
 from models.db import atomic
 from models.inbound import OPTED_OUT
@@ -19,8 +20,22 @@ from models.statuses import CampaignStatus, MessageStatus
 from models.tables import Campaign, CampaignMessage
 
 COPY_SUFFIX = " (copy)"
-# What a copy keeps of the original: the number, the message and the sending settings (not the schedule).
-COPIED = ("instance", "template", "message", "media_url", "media_type", "media_filename", "rate_limit", "max_retries")
+# What a copy keeps of the original: its first number, the message and the pacing (not the schedule or the expiry,
+# both moments of the original's run); the other numbers follow in order.
+COPIED = (
+    "instance",
+    "template",
+    "message",
+    "media_url",
+    "media_type",
+    "media_filename",
+    "rate_limit",
+    "max_retries",
+    "precheck",
+    "send_window",
+    "timezone",
+    "frequency_cap_hours",
+)
 
 _COPY_RECIPIENTS = (
     "INSERT INTO arauto_campaign_message "
@@ -43,6 +58,8 @@ async def duplicate(campaign_id: int, *, owner_id: int, now: datetime) -> Campai
     """The copy, DRAFT and unscheduled; its name says it is a copy (cut to the name's length limit)."""
     original = await editing.get(campaign_id, owner_id=owner_id)
     include, exclude = await campaign_lists(campaign_id)
+    first = {campaign_id: original.instance} if original.instance is not None else {}
+    numbers = (await campaign_numbers([campaign_id], first)).get(campaign_id, [])
     name = original.name[: 200 - len(COPY_SUFFIX)] + COPY_SUFFIX
     pending, skipped = MessageStatus.PENDING.value, MessageStatus.SKIPPED.value
     async with atomic():
@@ -60,4 +77,5 @@ async def duplicate(campaign_id: int, *, owner_id: int, now: datetime) -> Campai
         )
         await Campaign.raw(_COUNT, copy.id, copy.id, pending, copy.id, skipped, copy.id)
         await set_campaign_lists(copy.id, include=include, exclude=exclude, owner_id=owner_id)
+        await save_numbers(copy.id, original.instance, tuple(numbers))
     return await editing.get(copy.id, owner_id=owner_id)

@@ -11,7 +11,7 @@ from models.accounts.users import create_api_token
 from models.statuses import CampaignStatus, MessageStatus
 from models.tables import Campaign, CampaignMessage, OptOut
 from scheduler.evolution import EvolutionClient
-from tests.factories import NOW
+from tests.factories import NOW, make_instance
 from tests.fixtures.web import csrf_token, html
 from tests.sending_helpers import counters_match_statuses, dispatcher, run_until_done, sandbox_instance
 from tests.spreadsheets import XLSX_TYPE, xlsx
@@ -226,6 +226,24 @@ async def test_duplicate_makes_an_independent_draft_without_the_recipients_state
     await act(client, headers, original["id"], "cancel")
     assert (await client.delete(f"/api/campaigns/{original['id']}", headers=headers)).status_code == 204
     assert (await client.get(f"/api/campaigns/{copy['id']}", headers=headers)).json()["name"] == "Copy"
+
+
+async def test_duplicate_keeps_every_number_in_order_and_the_pacing(client, caller):
+    user, headers, instance_id = caller
+    second = await make_instance(user.id, name="Second number", instance_name="second")
+    pacing = {
+        "sendWindow": {"days": ["mon", "tue", "wed", "thu", "fri"], "start": "09:00", "end": "18:00"},
+        "timezone": "America/Recife",
+        "frequencyCapHours": 48,
+        "precheck": False,
+    }
+    recipients = [{"phone": "5511988880007"}]
+    original = await new_campaign(
+        client, headers, second.id, instanceIds=[second.id, instance_id], recipients=recipients, **pacing
+    )
+    copy = (await client.post(f"/api/campaigns/{original['id']}/duplicate", headers=headers)).json()
+    assert (copy["instanceId"], copy["instanceIds"]) == (second.id, [second.id, instance_id])
+    assert {key: copy[key] for key in pacing} == pacing
 
 
 async def test_the_panel_form_sets_the_lists_and_the_panel_then_counts_them(client, caller, login):
