@@ -183,7 +183,25 @@ class CampaignPage:
         return self.block.get_attribute("data-status") or ""
 
     def act(self, action: str) -> None:
+        """Start goes through its confirmation page (`confirm_start`); the other actions are one click."""
+        if action == "start":
+            self.confirm_start()
+            return
         self.block.locator(f'button[data-action="{action}"]').click()
+
+    def confirm_start(self) -> dict[str, str]:
+        """Press Start, read what the confirmation says (messages, numbers, finish, warnings), confirm, and come
+        back to the campaign page."""
+        self.block.locator('a[data-action="start"]').click()
+        box = self.page.locator("#start-confirmation")
+        expect(box).to_be_visible()
+        facts = box.locator("[data-fact]")
+        said = {str(facts.nth(i).get_attribute("data-fact")): facts.nth(i).inner_text() for i in range(facts.count())}
+        warnings = box.locator("[data-warning]")
+        said.update({str(warnings.nth(i).get_attribute("data-warning")): "" for i in range(warnings.count())})
+        box.locator('button[data-action="confirm-start"]').click()
+        expect(self.block).to_be_visible()
+        return said
 
     def cancel(self) -> None:
         self.block.locator('summary[data-action="cancel"]').click()
@@ -218,7 +236,7 @@ class CampaignPage:
         return [str(links.nth(index).get_attribute("id")) for index in range(links.count())]
 
     def buttons(self) -> list[str]:
-        found = self.block.locator("button[data-action]")
+        found = self.block.locator("button[data-action], a[data-action]")
         return [str(found.nth(index).get_attribute("data-action")) for index in range(found.count())]
 
     def snapshot(self) -> dict[str, int]:

@@ -1,0 +1,36 @@
+"""The Start confirmation (issue 13, item 7): Start on the campaign page leads here, a page that says what will
+happen; its button posts the real start to the campaign's actions route. Works without JavaScript. The API's
+start stays one call (`POST /api/campaigns/{id}/actions`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Request, get
+from litestar.di import NamedDependency
+from litestar.plugins.flash import flash
+from litestar.response import Redirect, Template
+
+from models.campaigns import lifecycle
+from models.campaigns.start_plan import start_plan
+from models.tables import Campaign
+from scheduler.clock import Clock
+from views.campaigns.deps import OWN_CAMPAIGN
+from views.guards import SignedInPages
+from views.i18n import _
+
+
+class CampaignStartPages(SignedInPages):
+    path = "/campaigns"
+    dependencies = OWN_CAMPAIGN
+
+    @get("/{campaign_id:int}/start", name="campaign_start")
+    async def confirm(
+        self, request: Request[Any, Any, Any], campaign: NamedDependency[Campaign], clock: NamedDependency[Clock]
+    ) -> Template | Redirect:
+        """What Start will do; a campaign that cannot be started any more goes back to its page."""
+        if lifecycle.Action.START not in lifecycle.allowed_actions(campaign.status):
+            flash(request, _("This campaign cannot be started now."), category="info")
+            return Redirect(request.app.route_reverse("campaign_detail", campaign_id=campaign.id), status_code=303)
+        plan = await start_plan(campaign, now=clock.now())
+        return Template("campaigns/start.html", context={"plan": plan, "campaign": campaign})
