@@ -26,7 +26,16 @@ from models.errors import IllegalTransition, NotFoundOrNotYours, ValidationFaile
 from models.tables import Campaign
 from scheduler.clock import Clock
 from settings import Settings
-from views.campaigns.forms import CampaignForm, campaign_form_of, field_errors, other_ids, parse_campaign
+from views.campaigns.forms import (
+    CampaignForm,
+    campaign_form_of,
+    field_errors,
+    new_campaign_form,
+    other_ids,
+    parse_campaign,
+    week_days,
+    window_days,
+)
 from views.campaigns.media import bubble_media
 from views.i18n import _
 
@@ -73,6 +82,8 @@ async def _form_page(
         "templates": await message_templates.list_templates(owner_id),
         "media_types": MEDIA_TYPES,
         "other_ids": other_ids(form),
+        "window_days": window_days(form),
+        "week_days": week_days(),
         "preview": preview,
         "message_and_rate_only": campaign is not None and not lifecycle.can_edit(campaign.status),
         "upload": upload,
@@ -136,9 +147,8 @@ class CampaignEditorRoutes(Controller):
     @get("/new", name="campaign_new")
     async def new(self, current_user: NamedDependency[CurrentUser], sample: FromQuery[int] = 0) -> Template:
         """`sample`: the "another example" link without JavaScript (with it, htmx asks `campaign_preview`)."""
-        return await _form_page(
-            current_user.id, CampaignForm(sample=str(max(sample, 0)), precheck="on"), campaign=None, errors={}
-        )
+        form = new_campaign_form(current_user.timezone, sample)
+        return await _form_page(current_user.id, form, campaign=None, errors={})
 
     @post("/", name="campaign_create")
     async def create(
