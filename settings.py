@@ -68,6 +68,14 @@ class Settings:
     metrics_token: str = _setting(
         "", "ARAUTO_METRICS_TOKEN", "Bearer token that GET /metrics requires; empty: /metrics is off (404)"
     )
+    warmup_schedule: str = _setting(
+        "20,40,80,150,300,600",
+        "ARAUTO_WARMUP_SCHEDULE",
+        "Daily caps of a number in warm-up on its day 1, 2, 3...; after the last, its own cap",
+    )
+    warmup_failure_percent: int = _setting(
+        20, "ARAUTO_WARMUP_FAILURE_PERCENT", "Failure rate over a warm-up number's last 50 sends that halves its cap"
+    )
     log_format: str = _setting("text", "ARAUTO_LOG_FORMAT", "Log lines as plain `text` or `json` (one object a line)")
     log_level: str = _setting("INFO", "ARAUTO_LOG_LEVEL", "Lowest level logged: DEBUG, INFO, WARNING or ERROR")
     debug: bool = _setting(False, "ARAUTO_DEBUG", "Tracebacks in pages (never in production)")
@@ -80,6 +88,16 @@ class Settings:
     def evolution_host_list(self) -> tuple[str, ...]:
         """ARAUTO_EVOLUTION_HOSTS as lowercase `host` or `host:port` entries (empty: any host)."""
         return tuple(entry.strip().lower() for entry in self.evolution_hosts.split(",") if entry.strip())
+
+    @property
+    def warmup_steps(self) -> tuple[int, ...]:
+        """ARAUTO_WARMUP_SCHEDULE as daily caps, day 1 first (an unreadable value: the documented default)."""
+        from models.sending.pacing import DEFAULT_WARMUP_SCHEDULE, parse_schedule  # models import settings too
+
+        try:
+            return parse_schedule(self.warmup_schedule)
+        except ValueError:
+            return DEFAULT_WARMUP_SCHEDULE
 
     @property
     def media_path(self) -> Path:

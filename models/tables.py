@@ -41,6 +41,12 @@ class UserProfile(Table, tablename="arauto_user_profile"):
     monthly_limit = Integer(null=True, default=None)  # messages per calendar month in `timezone`; NULL = unlimited
     alert_webhook_url = Varchar(length=500, default="")
     alert_webhook_secret = Varchar(length=64, default="", secret=True)  # signs the alerts POSTed to the URL
+    # The user-limit slot (models/sending/_user_slot.py): sends claimed on the local day `day_of` and in the local
+    # month beginning `month_of`, moved by compare-and-swap in each claim's transaction.
+    day_sent = Integer(default=0)
+    day_of = Date(null=True, default=None)
+    month_sent = Integer(default=0)
+    month_of = Date(null=True, default=None)
 
 
 class PasswordLink(Table, tablename="arauto_password_link"):
@@ -121,6 +127,9 @@ class Instance(Table, tablename="arauto_instance"):
     next_check_at = Timestamptz(null=True, default=None)  # the number check's own slot (models/sending/_precheck)
     sent_today = Integer(default=0)
     sent_day = Date(null=True, default=None)
+    warmup = Boolean(default=False)  # the daily cap ramps up with the number's age (models/sending/pacing.py)
+    warmup_started_at = Date(null=True, default=None)  # day 0 of the warm-up schedule
+    warmup_halved_day = Date(null=True, default=None)  # the cap day its cap was halved for a high failure rate
     created_at = Timestamptz()
     updated_at = Timestamptz()
 
@@ -166,6 +175,10 @@ class Campaign(Table, tablename="arauto_campaign"):
     precheck = Boolean(default=False)  # check numbers on WhatsApp before the first send (new campaigns: on)
     check_requested = Boolean(default=False)  # "Check numbers" asked before Start
     next_send_at = Timestamptz(null=True, default=None)
+    send_window = Text(null=True, default=None)  # JSON {"days": [...], "start": "09:00", "end": "20:00"}; NULL = any
+    timezone = Varchar(length=64, default="")  # the window's zone; '' = the owner's
+    expires_at = Timestamptz(null=True, default=None)  # pending messages become SKIPPED "expired" at this time
+    frequency_cap_hours = Integer(null=True, default=None)  # NULL = off
     total_recipients = Integer(default=0)
     pending_count = Integer(default=0)
     sent_count = Integer(default=0)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from dataclasses import fields, replace
 from datetime import datetime
@@ -50,6 +51,25 @@ ADMIN_CHANGE = [*ADMIN_ONE, Conflict]
 LIST_FIELDS = frozenset({"list_ids", "exclude_list_ids"})
 
 
+class SendWindowIn(msgspec.Struct, forbid_unknown_fields=True):
+    """`sendWindow`: the days a span starts on and its local start and end ("HH:MM"); the rules name what is wrong."""
+
+    days: Annotated[list[Annotated[str, msgspec.Meta(max_length=10)]], msgspec.Meta(max_length=7)]
+    start: Annotated[str, msgspec.Meta(max_length=10)]
+    end: Annotated[str, msgspec.Meta(max_length=10)]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"days": list(self.days), "start": self.start, "end": self.end}
+
+
+ZoneName = Annotated[str, msgspec.Meta(max_length=64)]
+CapHours = Annotated[int, msgspec.Meta(ge=INT_MIN, le=INT_MAX)]
+
+
+def _window(value: SendWindowIn | None) -> dict[str, Any] | None:
+    return None if value is None else value.as_dict()
+
+
 class RecipientIn(msgspec.Struct, forbid_unknown_fields=True):
     phone: str | PhoneDigits
     variables: dict[str, Any] = {}
@@ -73,10 +93,16 @@ class CampaignCreate(msgspec.Struct, rename="camel", forbid_unknown_fields=True)
     recipients: list[RecipientIn] = []
     list_ids: ListIds = []  # lists to send to (may stand in for recipients); frozen into messages at Start
     exclude_list_ids: ListIds = []  # lists whose numbers are left out
+    send_window: SendWindowIn | None = None  # null: any time
+    timezone: ZoneName = ""  # the window's zone; empty: the user's
+    expires_at: datetime | None = None
+    frequency_cap_hours: CapHours | None = None  # null: off
 
     def as_input(self) -> CampaignInput:
         given = {field.name: getattr(self, field.name) for field in fields(CampaignInput)}
-        return CampaignInput(**{**given, "instance_ids": _ids(self.instance_ids)})
+        return CampaignInput(
+            **{**given, "instance_ids": _ids(self.instance_ids), "send_window": _window(self.send_window)}
+        )
 
 
 class CampaignUpdate(msgspec.Struct, rename="camel", forbid_unknown_fields=True):
@@ -96,12 +122,18 @@ class CampaignUpdate(msgspec.Struct, rename="camel", forbid_unknown_fields=True)
     exclude_list_ids: ListIds | UnsetType = UNSET
     precheck: bool | UnsetType = UNSET
     instance_ids: ListIds | UnsetType = UNSET
+    send_window: SendWindowIn | UnsetType | None = UNSET
+    timezone: ZoneName | UnsetType = UNSET
+    expires_at: datetime | UnsetType | None = UNSET
+    frequency_cap_hours: CapHours | UnsetType | None = UNSET
 
     def merged_into(self, campaign: Campaign) -> CampaignInput:
         sent = {f: getattr(self, f) for f in self.__struct_fields__ if getattr(self, f) is not UNSET}
         sent = {f: v for f, v in sent.items() if f not in LIST_FIELDS}
         if "instance_ids" in sent:
             sent["instance_ids"] = _ids(sent["instance_ids"])
+        if "send_window" in sent:
+            sent["send_window"] = _window(sent["send_window"])
         return replace(CampaignInput.of(campaign), **sent)
 
     def lists(self) -> tuple[list[int] | None, list[int] | None]:
@@ -158,6 +190,12 @@ def campaign_json(campaign: Campaign, numbers: list[int] | None = None) -> dict[
         "maxRetries": campaign.max_retries,
         "precheck": campaign.precheck,
         "pauseReason": stored(campaign.pause_reason) or None,  # in the request's language
+        "sendWindow": json.loads(campaign.send_window) if campaign.send_window else None,
+        "timezone": campaign.timezone or None,  # null: the owner's (campaigns made before the field)
+        "expiresAt": _iso(campaign.expires_at),
+        "frequencyCapHours": campaign.frequency_cap_hours,
+        "waitingReason": None,  # filled for a RUNNING campaign that cannot send now (views/campaigns/audience.py)
+        "waitingUntil": None,
         "createdAt": _iso(campaign.created_at),
         "updatedAt": _iso(campaign.updated_at),
     }

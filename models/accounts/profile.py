@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -103,6 +103,18 @@ def period_starts(now: datetime, timezone: str) -> tuple[datetime, datetime]:
     day = datetime.combine(local.date(), time(0), tzinfo=tz)
     month = datetime.combine(local.date().replace(day=1), time(0), tzinfo=tz)
     return day, month
+
+
+def period_ends(now: datetime, timezone: str) -> tuple[datetime, datetime]:
+    """The instants tomorrow and next month begin in `timezone` (when a daily or monthly limit starts again)."""
+    day, month = period_starts(now, timezone)
+    tz = zone(timezone)
+    tomorrow = datetime.combine(day.date() + timedelta(days=1), time(0), tzinfo=tz)
+    first = month.date()
+    next_month = (
+        first.replace(year=first.year + 1, month=1) if first.month == 12 else first.replace(month=first.month + 1)
+    )
+    return tomorrow, datetime.combine(next_month, time(0), tzinfo=tz)
 
 
 async def sent_since(owner_id: int, start: datetime) -> int:

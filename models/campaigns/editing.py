@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -12,12 +13,13 @@ from piccolo.columns import Column
 from models.campaigns import history, lifecycle
 from models.campaigns.history import Who
 from models.campaigns.numbers import numbers_of, save_numbers
-from models.campaigns.rules import CampaignInput, checked, message_errors, number_errors
+from models.campaigns.rules import CampaignInput, checked, message_errors, number_errors, pacing_errors
 from models.db import atomic
 from models.errors import N_, IllegalTransition, ImportRejected, Message, ValidationFailed
 from models.media_files import discard_stored
 from models.ownership import get_own
 from models.recipients import ImportReport, import_inline
+from models.sending.pacing import SendWindow
 from models.statuses import CampaignStatus, status_word
 from models.tables import Campaign, CampaignMessage
 
@@ -50,7 +52,19 @@ def _columns(data: CampaignInput) -> dict[str, Any]:
         "max_retries": data.max_retries,
         "scheduled_for": data.scheduled_for,
         "precheck": data.precheck,
+        **_pacing_columns(data),
         "status": _status_for(data),
+    }
+
+
+def _pacing_columns(data: CampaignInput) -> dict[str, Any]:
+    """The pacing fields as stored (the window as normalised JSON text); editable while PAUSED too."""
+    window = SendWindow.from_json(data.send_window)
+    return {
+        "send_window": window.to_json() if window else None,
+        "timezone": data.timezone,
+        "expires_at": data.expires_at,
+        "frequency_cap_hours": data.frequency_cap_hours,
     }
 
 
@@ -159,15 +173,22 @@ async def _update_paused(current: Campaign, data: CampaignInput, *, now: datetim
         changed.append("instance_ids")
     if changed:
         raise IllegalTransition(paused_refusal(changed))
+    data = replace(data, timezone=data.timezone.strip() or current.timezone)
     errors = {
         **message_errors(data.message, has_media=bool(current.media_url)),
         **number_errors(data.rate_limit, current.max_retries, max_rate),
+        **pacing_errors(data, now=now, keeps_expiry=data.expires_at == current.expires_at),
     }
     if errors:
         raise ValidationFailed(errors)
     done = (
         await Campaign.update(
-            {Campaign.message: data.message, Campaign.rate_limit: data.rate_limit, Campaign.updated_at: now}
+            {
+                Campaign.message: data.message,
+                Campaign.rate_limit: data.rate_limit,
+                Campaign.updated_at: now,
+                **{getattr(Campaign, name): value for name, value in _pacing_columns(data).items()},
+            }
         )
         .where((Campaign.id == current.id) & (Campaign.status == CampaignStatus.PAUSED.value))
         .returning(Campaign.id)
@@ -194,7 +215,14 @@ async def _update(current: Campaign, data: CampaignInput, *, now: datetime, max_
         return await _update_paused(current, data, now=now, max_rate=max_rate)
     if not lifecycle.can_edit(current.status):
         raise IllegalTransition(edit_refusal(current.status))
-    data = await checked(data, owner_id=owner_id, now=now, max_rate=max_rate, stored_schedule=current.scheduled_for)
+    data = await checked(
+        data,
+        owner_id=owner_id,
+        now=now,
+        max_rate=max_rate,
+        stored_schedule=current.scheduled_for,
+        stored_expiry=current.expires_at,
+    )
     changes: dict[Column | str, Any] = {key: value for key, value in _columns(data).items()}
     changes["updated_at"] = now
     changes["pause_reason"] = ""  # a "not started at its scheduled time" note is answered by the edit

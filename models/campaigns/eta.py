@@ -19,10 +19,11 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import Protocol
 
 from models.instances.daily_cap import cap_day
+from models.sending.pacing import next_cap_day
 
 MAX_SPANS = 20_000  # far more than a year of daily windows; beyond it the forecast says "unknown"
 HORIZON = timedelta(days=400)
@@ -82,10 +83,6 @@ class Forecast:
 
     def more_than_a_day(self, now: datetime) -> bool:
         return self.finish is not None and self.finish - now > timedelta(days=1)
-
-
-def next_cap_day(at: datetime) -> datetime:
-    return datetime.combine(cap_day(at) + timedelta(days=1), time(0), tzinfo=UTC)
 
 
 @dataclass

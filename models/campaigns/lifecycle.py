@@ -83,8 +83,10 @@ EVENT_BY_TARGET = {
 
 EDITABLE = frozenset({S.DRAFT, S.SCHEDULED})  # every field, and the recipients
 # While PAUSED only what the sender reads from the campaign at claim time may change: pending messages render from
-# the campaign's message then, and the slots follow its rate.
-PAUSED_EDITABLE_FIELDS = frozenset({"message", "rate_limit"})
+# the campaign's message then, and the slots follow its rate and its pacing (window, zone, expiry, frequency cap).
+PAUSED_EDITABLE_FIELDS = frozenset(
+    {"message", "rate_limit", "send_window", "timezone", "expires_at", "frequency_cap_hours"}
+)
 DELETABLE = frozenset({S.DRAFT, S.COMPLETED, S.FAILED, S.CANCELLED})
 # One whole sentence per action, so each language can build it its own way.
 REFUSALS = {
@@ -237,17 +239,17 @@ class _History:
         await record(campaign_id, self.action, before, self.target, who=self.who, now=now, reason=self.reason)
 
 
-async def _start(
-    campaign_id: int, where: Any, changes: dict[Any, Any], now: datetime, history: _History
-) -> list[Any]:
+async def _start(campaign_id: int, where: Any, changes: dict[Any, Any], now: datetime, history: _History) -> list[Any]:
     """The move to RUNNING; on the first start, the lists frozen into messages first, all in one transaction with
     its history row (a refused start rolls the frozen messages back)."""
     try:
         async with atomic():
             before = await Campaign.select(Campaign.status).where(Campaign.id == campaign_id).first()
-            first = await Campaign.select(Campaign.owner).where(
-                (Campaign.id == campaign_id) & Campaign.started_at.is_null()
-            ).first()
+            first = (
+                await Campaign.select(Campaign.owner)
+                .where((Campaign.id == campaign_id) & Campaign.started_at.is_null())
+                .first()
+            )
             if first is not None:
                 await freeze_lists(campaign_id, owner_id=int(first["owner"]))
             changed: list[Any] = await Campaign.update(changes).where(where).returning(Campaign.id)

@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from typing import Any
 from urllib.parse import urlparse
 
+from models.accounts.profile import get_profile
 from models.campaigns.numbers import MAX_NUMBERS
 from models.errors import N_, Message, ValidationFailed
 from models.ownership import get_own
 from models.rendering import MAX_MESSAGE_LENGTH
+from models.sending.pacing import frequency_cap_errors, window_errors
 from models.statuses import MediaType
 from models.tables import Campaign, Instance, MessageTemplate
+from models.timezones import is_known_zone
 
 MAX_NAME_LENGTH = 200
 MAX_RETRIES_LIMIT = 10
@@ -45,6 +50,10 @@ class CampaignInput:
     scheduled_for: datetime | None = None
     precheck: bool = True  # check numbers on WhatsApp before the first send: on for new campaigns
     instance_ids: tuple[int, ...] | None = None  # all its numbers in order (None: `instance_id` alone, or as stored)
+    send_window: dict[str, Any] | None = None  # {"days": [...], "start": "09:00", "end": "20:00"}; None = any time
+    timezone: str = ""  # the window's IANA zone; '' = the owner's (a new campaign stores the owner's)
+    expires_at: datetime | None = None
+    frequency_cap_hours: int | None = None  # None = off
 
     @classmethod
     def of(cls, campaign: Campaign) -> CampaignInput:
@@ -61,11 +70,30 @@ class CampaignInput:
             max_retries=campaign.max_retries,
             scheduled_for=campaign.scheduled_for,
             precheck=campaign.precheck,
+            send_window=json.loads(campaign.send_window) if campaign.send_window else None,
+            timezone=campaign.timezone,
+            expires_at=campaign.expires_at,
+            frequency_cap_hours=campaign.frequency_cap_hours,
         )
 
 
+PACING_FIELDS = ("send_window", "timezone", "expires_at", "frequency_cap_hours")
+
+
+def keep_pacing(data: CampaignInput, campaign: Campaign) -> CampaignInput:
+    """`data` with the campaign's stored pacing fields (a form that does not show them leaves them as they are)."""
+    stored = CampaignInput.of(campaign)
+    return replace(data, **{name: getattr(stored, name) for name in PACING_FIELDS})
+
+
 async def checked(
-    data: CampaignInput, *, owner_id: int, now: datetime, max_rate: int, stored_schedule: datetime | None = None
+    data: CampaignInput,
+    *,
+    owner_id: int,
+    now: datetime,
+    max_rate: int,
+    stored_schedule: datetime | None = None,
+    stored_expiry: datetime | None = None,
 ) -> CampaignInput:
     """The input with the template's message/media filled in, or ValidationFailed listing every broken rule.
 
@@ -82,7 +110,9 @@ async def checked(
     for instance_id in sorted(i for i in {data.instance_id, *(data.instance_ids or ())} if i is not None):
         await get_own(Instance, instance_id, owner_id, label="Instance")
     keeps_schedule = stored_schedule is not None and data.scheduled_for == stored_schedule
+    data = replace(data, timezone=data.timezone.strip() or (await get_profile(owner_id)).timezone)
     errors = {
+        **pacing_errors(data, now=now, keeps_expiry=stored_expiry is not None and data.expires_at == stored_expiry),
         **name_errors(data.name),
         **message_errors(data.message, has_media=bool(data.media_url)),
         **media_errors(data.media_url, data.media_type, data.media_filename),
@@ -96,6 +126,27 @@ async def checked(
     if errors:
         raise ValidationFailed(errors)
     return data
+
+
+def pacing_errors(data: CampaignInput, *, now: datetime, keeps_expiry: bool = False) -> dict[str, str]:
+    """The send window, its time zone, the expiry (after the schedule, in the future) and the frequency cap."""
+    errors = {**window_errors(data.send_window), **frequency_cap_errors(data.frequency_cap_hours)}
+    if data.timezone and not is_known_zone(data.timezone):
+        errors["timezone"] = N_("Unknown time zone: use a name such as America/Sao_Paulo or UTC.")
+    expiry = data.expires_at
+    if expiry is None:
+        return errors
+    if expiry.tzinfo is None:
+        errors["expiresAt"] = N_("The expiry needs a time zone (for example 2026-01-05T12:00:00Z).")
+    elif not keeps_expiry and expiry <= now:
+        errors["expiresAt"] = N_("The expiry must be in the future.")
+    elif expiry - now > 2 * MAX_SCHEDULE_AHEAD:
+        errors["expiresAt"] = N_("The expiry must be within two years from now.")
+    elif data.scheduled_for is not None and data.scheduled_for.tzinfo is not None and data.scheduled_for >= expiry:
+        errors["scheduledFor"] = N_(
+            "The schedule is at or after the expiry: the campaign would expire before it starts."
+        )
+    return errors
 
 
 def numbers_errors(data: CampaignInput) -> dict[str, str]:

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from models.instances.daily_cap import sends_today
+from models.instances.daily_cap import as_day, sends_today
 from models.instances.records import api_key_hint
 from models.ownership import get_own, owned_by
+from models.sending.pacing import DEFAULT_WARMUP_SCHEDULE, DailyCap, daily_cap
 from models.statuses import FINISHED_CAMPAIGN_STATUSES
 from models.tables import Campaign, Instance
 
@@ -35,6 +37,9 @@ class InstanceView:
     webhook_registered: bool
     sent_today: int
     campaigns_using: int
+    warmup: bool
+    warmup_started_at: date | None
+    cap: DailyCap  # today's effective cap and why (warm-up day, halving)
     created_at: datetime
     updated_at: datetime
 
@@ -44,7 +49,7 @@ class InstanceView:
         return STATE_LABELS.get(self.state, self.state)
 
 
-def _view(instance: Instance, today: date, campaigns: int) -> InstanceView:
+def _view(instance: Instance, today: date, campaigns: int, schedule: Sequence[int]) -> InstanceView:
     return InstanceView(
         id=int(instance.id),
         name=instance.name,
@@ -62,6 +67,16 @@ def _view(instance: Instance, today: date, campaigns: int) -> InstanceView:
         webhook_registered=bool(instance.webhook_registered),
         sent_today=sends_today(instance.sent_today, instance.sent_day, today=today),
         campaigns_using=campaigns,
+        warmup=bool(instance.warmup),
+        warmup_started_at=as_day(instance.warmup_started_at),
+        cap=daily_cap(
+            instance.daily_cap,
+            warmup=bool(instance.warmup),
+            started=as_day(instance.warmup_started_at),
+            today=today,
+            halved_day=as_day(instance.warmup_halved_day),
+            schedule=schedule,
+        ),
         created_at=instance.created_at,
         updated_at=instance.updated_at,
     )
@@ -81,14 +96,18 @@ async def _campaign_counts(instance_ids: list[int]) -> dict[int, int]:
     return counts
 
 
-async def list_instances(owner_id: int, today: date) -> list[InstanceView]:
+async def list_instances(
+    owner_id: int, today: date, schedule: Sequence[int] = DEFAULT_WARMUP_SCHEDULE
+) -> list[InstanceView]:
     """The user's instances by name, each with its campaigns in use and today's sends."""
     rows = await Instance.objects().where(owned_by(Instance, owner_id)).order_by(Instance.name).order_by(Instance.id)
     counts = await _campaign_counts([int(row.id) for row in rows])
-    return [_view(row, today, counts.get(int(row.id), 0)) for row in rows]
+    return [_view(row, today, counts.get(int(row.id), 0), schedule) for row in rows]
 
 
-async def get_instance_view(instance_id: int, owner_id: int, today: date) -> InstanceView:
+async def get_instance_view(
+    instance_id: int, owner_id: int, today: date, schedule: Sequence[int] = DEFAULT_WARMUP_SCHEDULE
+) -> InstanceView:
     instance = await get_own(Instance, instance_id, owner_id, "Instance")
     counts = await _campaign_counts([instance_id])
-    return _view(instance, today, counts.get(instance_id, 0))
+    return _view(instance, today, counts.get(instance_id, 0), schedule)

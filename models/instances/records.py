@@ -9,13 +9,14 @@ import re
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 from urllib.parse import urlsplit
 
 from models.db import atomic
 from models.errors import N_, Message, ResourceInUse, ValidationFailed
+from models.instances.daily_cap import cap_day
 from models.money import money
 from models.ownership import get_own
 from models.statuses import FINISHED_CAMPAIGN_STATUSES, ConnectionState
@@ -41,6 +42,8 @@ class InstanceFields:
     jitter_percent: int
     daily_cap: int
     cost_per_message: Decimal = Decimal(0)
+    warmup: bool = False  # the daily cap ramps up with the number's age (models/sending/pacing.daily_cap)
+    warmup_started_at: date | None = None  # None with warm-up on: today, when it is turned on
 
 
 def api_key_hint(api_key: str) -> str:
@@ -124,9 +127,43 @@ def validate_fields(raw: Mapping[str, Any], *, max_rate: int, creating: bool) ->
     jitter = _whole_number(raw, "jitter_percent", DEFAULT_JITTER_PERCENT, 0, 100, errors)
     cap = _whole_number(raw, "daily_cap", DEFAULT_DAILY_CAP, 1, None, errors)
     cost = money(raw.get("cost_per_message"), "cost_per_message", errors)
+    warmup = _switch(raw.get("warmup"))
+    started = _day(raw.get("warmup_started_at"), "warmup_started_at", errors)
     if errors:
         raise ValidationFailed(errors)
-    return InstanceFields(name, server_url, api_key, instance_name, rate, jitter, cap, cost)
+    return InstanceFields(name, server_url, api_key, instance_name, rate, jitter, cap, cost, warmup, started)
+
+
+def _switch(value: Any) -> bool:
+    """A JSON boolean, or a form's checkbox ("on", "true", "1"; absent: off)."""
+    if isinstance(value, bool):
+        return value
+    return str(value or "").strip().lower() in {"on", "true", "1", "yes"}
+
+
+def _day(value: Any, name: str, errors: dict[str, str]) -> date | None:
+    """A date (JSON date or a form's YYYY-MM-DD); empty: None."""
+    if value is None or isinstance(value, date):
+        return value.date() if isinstance(value, datetime) else value
+    text = str(value).strip()
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text[:10]) if len(text) <= 32 else None
+    except ValueError:
+        errors[name] = N_("Enter a date as YYYY-MM-DD.")
+        return None
+
+
+def warmup_start(fields: InstanceFields, current: Instance | None, today: date) -> date | None:
+    """The stored warm-up start: the one given, else the one kept while warm-up stays on, else today."""
+    if not fields.warmup:
+        return fields.warmup_started_at or (current.warmup_started_at if current is not None else None)
+    if fields.warmup_started_at is not None:
+        return fields.warmup_started_at
+    if current is not None and current.warmup and current.warmup_started_at is not None:
+        return current.warmup_started_at
+    return today
 
 
 async def create_instance(
@@ -154,6 +191,8 @@ async def create_instance(
         jitter_percent=fields.jitter_percent,
         daily_cap=fields.daily_cap,
         cost_per_message=fields.cost_per_message,
+        warmup=fields.warmup,
+        warmup_started_at=warmup_start(fields, None, cap_day(now)),
         created_at=now,
         updated_at=now,
     )
@@ -172,6 +211,8 @@ async def update_instance(instance_id: int, owner_id: int, fields: InstanceField
         Instance.jitter_percent: fields.jitter_percent,
         Instance.daily_cap: fields.daily_cap,
         Instance.cost_per_message: fields.cost_per_message,
+        Instance.warmup: fields.warmup,
+        Instance.warmup_started_at: warmup_start(fields, current, cap_day(now)),
         Instance.updated_at: now,
     }
     if fields.api_key is not None:

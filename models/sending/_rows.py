@@ -130,4 +130,3 @@ class DueMessage:
             attempts=int(row["attempts"]),
             whatsapp_jid=row["whatsapp_jid"] or "",
         )
-

@@ -36,7 +36,7 @@ async def test_live_view_equals_campaign_view(make_user, clock, status) -> None:
 
 async def test_live_view_of_a_running_campaign_has_a_rate_and_an_eta(make_user, clock) -> None:
     user = await make_user()
-    instance = await make_instance(user.id, rate_per_minute=30)
+    instance = await make_instance(user.id, rate_per_minute=30, jitter_percent=0)
     rows = [{"phone": f"55118888{n:05d}", "status": MessageStatus.PENDING} for n in range(60)]
     campaign = await make_campaign(user.id, instance.id, recipients=rows, status=CampaignStatus.RUNNING)
     view = await live_view(campaign.id, owner_id=user.id, now=clock.now())

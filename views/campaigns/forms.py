@@ -15,13 +15,13 @@ from zoneinfo import ZoneInfo
 
 from models.campaigns.rules import DEFAULT_RATE, DEFAULT_RETRIES, CampaignInput
 from models.message_templates import TemplateInput
+from models.sending.pacing import DAYS
 from models.tables import Campaign, MessageTemplate
 from models.timezones import in_zone, zone
 from views.i18n import _
 
-
 # The window the new-campaign form offers (Mon-Sat 09:00-20:00); the API's default is no window.
-DEFAULT_DAYS = ("mon", "tue", "wed", "thu", "fri", "sat")
+DEFAULT_DAYS = DAYS[:6]
 DEFAULT_START, DEFAULT_END = "09:00", "20:00"
 
 
@@ -167,6 +167,12 @@ def parse_campaign(form: CampaignForm, timezone: str) -> tuple[CampaignInput, di
     return data, errors
 
 
+def form_has_pacing(form: CampaignForm) -> bool:
+    """Whether the form carries the pacing fields (send window, expiry, frequency cap); until it does, an edit keeps
+    the stored ones."""
+    return any(hasattr(form, name) for name in ("send_window_days", "expires_at", "frequency_cap_hours"))
+
+
 def other_ids(form: CampaignForm) -> list[str]:
     """The ticked "also send through" numbers as strings (what the template compares with)."""
     return _ticked(form.other_instance_ids)
@@ -180,7 +186,7 @@ def window_days(form: CampaignForm) -> list[str]:
 def week_days() -> list[tuple[str, str]]:
     """The window's day checkboxes: the API's day names with their short words in the user's language."""
     words = (_("Mon"), _("Tue"), _("Wed"), _("Thu"), _("Fri"), _("Sat"), _("Sun"))
-    return list(zip(("mon", "tue", "wed", "thu", "fri", "sat", "sun"), words, strict=True))
+    return list(zip(DAYS, words, strict=True))
 
 
 def new_campaign_form(timezone: str, sample: int = 0) -> CampaignForm:

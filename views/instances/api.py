@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -15,10 +16,21 @@ from models.instances import records as instances
 from models.instances.overview import InstanceView
 from models.money import money_text
 from views.guards import SignedInApi
+from views.i18n import say
 from views.instances.deps import OWN_INSTANCES, OwnInstances
 from views.schemas import CHANGE, ONE, SIGNED_IN, BoundedInt
 
-EDITABLE = ("name", "server_url", "instance_name", "rate_per_minute", "jitter_percent", "daily_cap", "cost_per_message")
+EDITABLE = (
+    "name",
+    "server_url",
+    "instance_name",
+    "rate_per_minute",
+    "jitter_percent",
+    "daily_cap",
+    "cost_per_message",
+    "warmup",
+    "warmup_started_at",
+)
 
 
 class InstanceInput(msgspec.Struct, rename="camel", forbid_unknown_fields=True):
@@ -32,6 +44,8 @@ class InstanceInput(msgspec.Struct, rename="camel", forbid_unknown_fields=True):
     jitter_percent: BoundedInt | None = None
     daily_cap: BoundedInt | None = None
     cost_per_message: Decimal | None = None  # a decimal string ("0.0450") or a JSON number, read exactly
+    warmup: bool | None = None  # the daily cap ramps up with the number's age (ARAUTO_WARMUP_SCHEDULE)
+    warmup_started_at: date | None = None  # turning warm-up on without it starts it today
 
     def given(self) -> dict[str, Any]:
         return {field: getattr(self, field) for field in self.__struct_fields__ if getattr(self, field) is not None}
@@ -57,6 +71,10 @@ def instance_json(view: InstanceView, warning: str = "") -> dict[str, Any]:
         "phoneNumber": view.phone_number,
         "webhookRegistered": view.webhook_registered,
         "sentToday": view.sent_today,
+        "warmup": view.warmup,
+        "warmupStartedAt": view.warmup_started_at.isoformat() if view.warmup_started_at else None,
+        "capToday": view.cap.cap,
+        "capTodayReason": say(view.cap.explain()),
         "campaignsUsing": view.campaigns_using,
         "createdAt": view.created_at.isoformat(),
         "updatedAt": view.updated_at.isoformat(),

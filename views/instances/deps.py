@@ -10,6 +10,7 @@ from typing import Any
 from litestar.di import NamedDependency, Provide
 
 from models.accounts.users import CurrentUser
+from models.instances.daily_cap import cap_day
 from models.instances.overview import InstanceView, get_instance_view, list_instances
 from scheduler import instance_setup
 from scheduler.clock import Clock
@@ -42,11 +43,13 @@ class OwnInstances:
 
     async def all(self) -> list[InstanceView]:
         """By name, each with its campaigns in use and today's sends."""
-        return await list_instances(self.owner_id, self.clock.now().date())
+        return await list_instances(self.owner_id, cap_day(self.clock.now()), self.settings.warmup_steps)
 
     async def view(self, instance_id: int) -> InstanceView:
         """404 (NotFoundOrNotYours) when missing or not the user's."""
-        return await get_instance_view(instance_id, self.owner_id, self.clock.now().date())
+        return await get_instance_view(
+            instance_id, self.owner_id, cap_day(self.clock.now()), self.settings.warmup_steps
+        )
 
 
 async def provide_own_instances(

@@ -38,6 +38,8 @@ class InstanceForm:
     jitter_percent: str = str(instances.DEFAULT_JITTER_PERCENT)
     daily_cap: str = str(instances.DEFAULT_DAILY_CAP)
     cost_per_message: str = "0"
+    warmup: str = ""  # the checkbox: "on" when ticked
+    warmup_started_at: str = ""
 
     def shown(self) -> dict[str, str]:
         """What the form may render back: everything but the API key."""
@@ -82,6 +84,8 @@ class InstancePages(SignedInPages):
     async def edit(self, instance_id: FromPath[int], own_instances: NamedDependency[OwnInstances]) -> Template:
         view = await own_instances.view(instance_id)
         values = {field: str(getattr(view, field)) for field in InstanceForm().shown()}
+        values["warmup"] = "on" if view.warmup else ""
+        values["warmup_started_at"] = view.warmup_started_at.isoformat() if view.warmup_started_at else ""
         return _form(values, instance=view)
 
     @post("/{instance_id:int}", name="instance_update")
