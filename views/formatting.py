@@ -3,7 +3,7 @@ pt-BR 30/11/2026 14:20, 1.997, 81,5 %, R$ 12,50; en 11/30/26, 2:20 PM, 1,997, 81
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from babel.dates import format_datetime
@@ -57,6 +57,15 @@ def money(amount: float | Decimal | None, currency: str = "BRL") -> str:
     return "" if amount is None else format_currency(amount, currency, locale=babel_locale())
 
 
+def soon_time(value: datetime | None, timezone: str = "UTC", now: datetime | None = None) -> str:
+    """A moment within the coming week as weekday and time ('seg 09:00', 'Mon 09:00'), later ones as `local_time`."""
+    if value is None:
+        return ""
+    if now is not None and value - now > timedelta(days=6):
+        return local_time(value, timezone)
+    return format_datetime(in_zone(value, timezone), "EEE HH:mm", locale=babel_locale()).replace(".", "")
+
+
 FILTERS = {
     "local_time": local_time,
     "duration": duration,
@@ -64,4 +73,5 @@ FILTERS = {
     "number": number,
     "percent": percent,
     "money": money,
+    "soon_time": soon_time,
 }

@@ -65,6 +65,7 @@ class Progress:
     # Seconds from the computation to estimated_completion_at: left out of equality and repr (the live block's
     # stamp), which a clock time that does not move keeps unchanged from tick to tick.
     eta_seconds: int | None = field(default=None, compare=False, repr=False)
+    computed_at: datetime | None = field(default=None, compare=False, repr=False)
 
     @property
     def is_live(self) -> bool:
@@ -195,7 +196,7 @@ async def effective_rate(campaign: Campaign, now: datetime, instance: Instance |
 
 
 def _utc_iso(value: datetime | None) -> str | None:
-    return value.astimezone(UTC).isoformat().replace("+00:00", "Z") if value is not None else None
+    return value.astimezone(UTC).isoformat() if value is not None else None
 
 
 async def finish_of(campaign: Campaign, *, now: datetime) -> datetime | None:
@@ -242,5 +243,6 @@ def assemble(
         sharing=limit.sharing,
         estimated_completion_at=finish,
         eta_seconds=max(0, round((finish - now).total_seconds())) if finish is not None else None,
+        computed_at=now,
         pause_reason=campaign.pause_reason,
     )

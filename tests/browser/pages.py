@@ -131,14 +131,16 @@ class CampaignFormPage:
     base_url: str
     locale: str = "en"
 
-    def create(self, *, name: str, instance: str, message: str, rate: int) -> int:
-        """Fill the new-campaign form and save it; returns the new campaign's id (from the page it lands on)."""
+    def create(self, *, name: str, instance: str, message: str, rate: int, window: bool = False) -> int:
+        """Fill the new-campaign form and save it; returns the new campaign's id (from the page it lands on).
+        The form offers a Mon-Sat 09:00-20:00 send window, ticked: a run at any hour unticks it unless `window`."""
         self.page.goto(f"{self.base_url}/campaigns/new")
         form = self.page.locator("#campaign-form")
         form.get_by_label(WORDS[self.locale]["name"], exact=True).fill(name)
         form.locator("#instance_id").select_option(label=instance)
         form.locator("#message").fill(message)
         form.locator("#rate_limit").fill(str(rate))
+        form.locator("#send_window").set_checked(window)
         form.get_by_role("button", name=WORDS[self.locale]["create_campaign"]).click()
         self.page.wait_for_url(re.compile(r".*/campaigns/\d+$"))
         return int(self.page.url.rsplit("/", 1)[-1])

@@ -95,3 +95,40 @@ async def test_the_api_says_whether_a_campaign_fits_the_allowance_and_its_start_
     assert answer["exceedsMonthlyAllowance"] is True and answer["exceedsDailyAllowance"] is True
     started = await client.post(f"/api/campaigns/{campaign.id}/actions", json={"action": "start"}, headers=headers)
     assert started.status_code == 200 and started.json()["status"] == "RUNNING"
+
+
+async def test_the_confirmation_predicts_the_finish_and_warns_of_days_of_caps_and_of_expiry(
+    client, login, make_user
+) -> None:
+    user = await make_user()
+    campaign = await draft(user, 12, rate_per_minute=60, daily_cap=5, jitter_percent=0)
+    await Campaign.update({Campaign.rate_limit: 60}).where(Campaign.id == campaign.id)
+    await login(user)
+    page = html(await client.get(f"/campaigns/{campaign.id}/start"))
+    # 5 today from 12:00, 5 from Tuesday 00:00 UTC, the last 2 from Wednesday 00:00: one a second
+    finish = page.select_one('[data-fact="finish"]')
+    assert finish["data-at"] == "2026-01-07T00:00:01+00:00"
+    assert page.select_one('[data-warning="more-than-a-day"]') is not None
+    assert "daily caps" in page.select_one('[data-warning="more-than-a-day"]').get_text()
+    assert page.select_one('[data-warning="expiry"]') is None
+
+    await Campaign.update({Campaign.expires_at: NOW + timedelta(hours=30)}).where(Campaign.id == campaign.id)
+    page = html(await client.get(f"/campaigns/{campaign.id}/start"))
+    assert page.select_one('[data-fact="finish"]')["data-at"] == "2026-01-06T00:00:04+00:00"
+    assert "2 messages will not be sent" in page.select_one('[data-warning="expiry"]').get_text()
+
+
+async def test_the_api_gives_the_forecast_before_start_and_the_progress_while_it_runs(client, make_user) -> None:
+    user = await make_user()
+    headers = {"Authorization": f"Bearer {await create_api_token(user.id, 't', now=NOW)}"}
+    campaign = await draft(user, 10, rate_per_minute=30, jitter_percent=0)  # 3 s apart: its own rate, 20/min
+    before = (await client.get(f"/api/campaigns/{campaign.id}", headers=headers)).json()
+    assert before["estimatedCompletionAt"] == (NOW + timedelta(seconds=27)).isoformat()
+    assert before["unsentAtExpiry"] == 0
+    await client.post(f"/api/campaigns/{campaign.id}/actions", json={"action": "start"}, headers=headers)
+    progress = (await client.get(f"/api/campaigns/{campaign.id}/progress", headers=headers)).json()
+    assert progress["estimatedCompletionAt"] == (NOW + timedelta(seconds=27)).isoformat()
+    assert progress["etaSeconds"] == 27
+    await client.post(f"/api/campaigns/{campaign.id}/actions", json={"action": "pause"}, headers=headers)
+    paused = (await client.get(f"/api/campaigns/{campaign.id}", headers=headers)).json()
+    assert paused["estimatedCompletionAt"] is None

@@ -18,7 +18,7 @@ from models.campaigns import queries as campaign_queries
 from models.campaigns.history import by_user
 from models.campaigns.numbers import numbers_by_campaign, numbers_of
 from models.campaigns.queries import DEFAULT_LIMIT, MAX_LIMIT, CampaignFilter
-from models.campaigns.start_plan import campaign_allowance
+from models.campaigns.start_plan import outlook
 from models.contacts.audience import set_campaign_lists
 from models.tables import Campaign
 from scheduler.clock import Clock
@@ -99,9 +99,10 @@ class CampaignApi(SignedInApi):
 
     @get("/{campaign_id:int}", name="api_campaign_detail", raises=ONE)
     async def detail(self, campaign: NamedDependency[Campaign], clock: NamedDependency[Clock]) -> dict[str, Any]:
-        """The campaign, with whether its messages fit what is left of the owner's daily and monthly allowance."""
-        fits = await campaign_allowance(campaign, now=clock.now())
-        return {**await with_lists(campaign), **fits.as_json()}
+        """The campaign, with whether its messages fit what is left of the owner's daily and monthly allowance, and
+        when it should finish (`estimatedCompletionAt`: running, or as if started now; null when paused or done)."""
+        ahead = await outlook(campaign, now=clock.now())
+        return {**await with_lists(campaign), **ahead.as_json()}
 
     @put("/{campaign_id:int}", name="api_campaign_update", raises=CHANGE)
     async def update(

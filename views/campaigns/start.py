@@ -4,6 +4,7 @@ start stays one call (`POST /api/campaigns/{id}/actions`)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from litestar import Request, get
@@ -17,7 +18,19 @@ from models.tables import Campaign
 from scheduler.clock import Clock
 from views.campaigns.deps import OWN_CAMPAIGN
 from views.guards import SignedInPages
-from views.i18n import _
+from views.i18n import N_, _
+
+WAIT_WORDS = {
+    "window": N_("the send window"),
+    "daily_cap": N_("the numbers' daily caps"),
+    "user_daily_limit": N_("your daily limit"),
+    "user_monthly_limit": N_("your monthly limit"),
+}
+
+
+def wait_words(waits: Iterable[str]) -> str:
+    """What makes a campaign wait on its way, in the request's language: "the send window, the numbers' daily caps"."""
+    return ", ".join(_(WAIT_WORDS[w]) for w in WAIT_WORDS if w in set(waits))
 
 
 class CampaignStartPages(SignedInPages):
@@ -33,4 +46,5 @@ class CampaignStartPages(SignedInPages):
             flash(request, _("This campaign cannot be started now."), category="info")
             return Redirect(request.app.route_reverse("campaign_detail", campaign_id=campaign.id), status_code=303)
         plan = await start_plan(campaign, now=clock.now())
-        return Template("campaigns/start.html", context={"plan": plan, "campaign": campaign})
+        context = {"plan": plan, "campaign": campaign, "wait_words": wait_words}
+        return Template("campaigns/start.html", context=context)
