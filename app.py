@@ -19,6 +19,7 @@ from litestar.template.config import TemplateConfig
 from models.accounts.users import CurrentUser, issue_setup_token
 from models.db import use_engine
 from models.engines import close_pool, engine_from_url, open_pool
+from models.sending.pacing import configure as configure_pacing
 from scheduler.clock import Clock, SystemClock
 from settings import BASE_DIR, Settings, load_settings
 from views import route_handlers
@@ -118,6 +119,7 @@ def create_app(
     extra_lifespans: list[Lifespan] | None = None,
 ) -> Litestar:
     settings = settings or load_settings()
+    configure_pacing(settings.pacing)
     template_config = TemplateConfig(
         directory=BASE_DIR / "templates", engine=_jinja_engine(), engine_callback=configure_jinja(settings)
     )

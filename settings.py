@@ -100,6 +100,13 @@ class Settings:
             return DEFAULT_WARMUP_SCHEDULE
 
     @property
+    def pacing(self) -> Any:
+        """The sender's pacing settings (models.sending.pacing.PacingConfig)."""
+        from models.sending.pacing import PacingConfig
+
+        return PacingConfig(self.warmup_steps, self.warmup_failure_percent)
+
+    @property
     def media_path(self) -> Path:
         return Path(self.media_dir) if self.media_dir else BASE_DIR / "var" / "media"
 

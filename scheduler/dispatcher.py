@@ -27,6 +27,7 @@ from models.errors import IllegalTransition
 from models.inbound import receipts
 from models.instances.connection import connection_changed
 from models.sending import Claimed
+from models.sending.pacing import PacingConfig
 from models.statuses import ConnectionState
 from scheduler import outcomes, precheck
 from scheduler.clock import Clock
@@ -68,6 +69,7 @@ class Dispatcher:
     stopping: asyncio.Event = field(default_factory=asyncio.Event)
     sleep_until: Callable[[datetime], Awaitable[None]] | None = None
     heartbeat_fresh_for: float = 0.0  # > 0: send only while the last beat is this recent (scheduler/workers.py)
+    pacing: PacingConfig = field(default_factory=PacingConfig)  # warm-up schedule and failure threshold
     last_beat: datetime | None = None
     _sent: GroupCommit[sending.SentRecord, int | None] | None = field(default=None, init=False, repr=False)
     # Uploaded media, read and base64-encoded once per campaign and pass (a task, so concurrent sends share it).
@@ -87,6 +89,7 @@ class Dispatcher:
         if self.stopping.is_set():
             return report
         await precheck.check_numbers(self.client, now=self.clock.now())
+        await expire_due(self.clock.now())
         claims = await sending.claim_batch(
             limit=self.batch_size,
             worker=self.worker,
@@ -95,6 +98,7 @@ class Dispatcher:
             planner=plan_slots,
             horizon=self.horizon,
             rng=self.rng,
+            config=self.pacing,
         )
         report.claimed = len(claims)
         self._media = {}
@@ -244,6 +248,20 @@ async def pause_instance_campaigns(instance_id: int, *, reason: str, now: dateti
     if change.paused:
         log.warning("instance %s down (%s): paused campaigns %s", instance_id, reason, change.paused)
     return change.paused
+
+
+async def expire_due(now: datetime) -> list[int]:
+    """Live campaigns whose expiry has come: the rest is SKIPPED "Expired" and they complete (one rule:
+    models/campaigns/lifecycle.expire)."""
+    expired: list[int] = []
+    for campaign_id in await sending.expired_campaigns(now):
+        try:
+            await lifecycle.expire(campaign_id, now=now)
+        except IllegalTransition:
+            continue  # a user or another sender moved it first
+        log.info("campaign %s expired", campaign_id)
+        expired.append(campaign_id)
+    return expired
 
 
 async def complete_finished(now: datetime) -> list[int]:

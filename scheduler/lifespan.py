@@ -106,6 +106,7 @@ def build_sender(settings: Settings, clock: Clock, client: EvolutionClient) -> j
         clock=clock,
         horizon=settings.dispatch_interval_seconds,
         lease=settings.send_lease_seconds,
+        pacing=settings.pacing,
         # Several senders only on PostgreSQL (SQLite's flock allows one): there a late beat stops the sending.
         heartbeat_fresh_for=SEND_ONLY_IF_BEAT_WITHIN if is_postgres(current_engine()) else 0.0,
     )

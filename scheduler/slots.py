@@ -32,8 +32,10 @@ def plan_slots(
     horizon: float = 0.0,
     jitter_percent: int = 0,
     rng: random.Random | None = None,
+    until: datetime | None = None,
 ) -> SlotPlan:
-    """Grant up to `limit` grid points between max(slot, now) and now + horizon, each delayed by its jitter.
+    """Grant up to `limit` grid points between max(slot, now) and now + horizon, each delayed by its jitter, each
+    send before `until` (a window's close, an expiry: a send jittered past it is not granted).
 
     `horizon` lets one dispatcher pass reserve the sends of the next second or so (the dispatcher waits for each
     send time), which is how a fast rate is reached without claiming once per message.
@@ -46,6 +48,9 @@ def plan_slots(
     times: list[datetime] = []
     point = start
     while point <= end and len(times) < limit:
-        times.append(point + timedelta(seconds=jitter_offset(interval, jitter_percent, rng)))
+        send_at = point + timedelta(seconds=jitter_offset(interval, jitter_percent, rng))
+        if until is not None and send_at >= until:
+            break
+        times.append(send_at)
         point += step
     return SlotPlan(tuple(times), point if times else slot)

@@ -9,6 +9,8 @@ from decimal import Decimal
 from babel.dates import format_datetime
 from babel.numbers import format_currency, format_decimal, format_percent
 
+from models.sending.pacing import WAITING_TEXT, Reason
+from models.sending.waiting import Waiting
 from models.timezones import in_zone
 from views.i18n import _, babel_locale, current_locale
 
@@ -66,6 +68,19 @@ def soon_time(value: datetime | None, timezone: str = "UTC", now: datetime | Non
     return format_datetime(in_zone(value, timezone), "EEE HH:mm", locale=babel_locale()).replace(".", "")
 
 
+def waiting_text(waiting: Waiting, timezone: str = "UTC") -> str:
+    """'Waiting: outside the send window until Mon 09:00' in the request's language; '' while it sends."""
+    if not waiting.reason:
+        return ""
+    why = _(WAITING_TEXT[Reason(waiting.reason)])
+    if waiting.until is None:
+        return _("Waiting: %(why)s") % {"why": why}
+    return _("Waiting: %(why)s until %(when)s") % {
+        "why": why,
+        "when": soon_time(waiting.until, timezone, waiting.checked_at),
+    }
+
+
 FILTERS = {
     "local_time": local_time,
     "duration": duration,
@@ -74,4 +89,5 @@ FILTERS = {
     "percent": percent,
     "money": money,
     "soon_time": soon_time,
+    "waiting_text": waiting_text,
 }

@@ -19,6 +19,7 @@ from litestar.exceptions import (
 from msgspec import UNSET, UnsetType
 
 from models.campaigns.rules import DEFAULT_RATE, DEFAULT_RETRIES, CampaignInput
+from models.errors import N_, ValidationFailed
 from models.tables import Campaign, MessageTemplate
 from views.bounds import INT_MAX, INT_MIN
 from views.i18n import stored
@@ -68,6 +69,18 @@ CapHours = Annotated[int, msgspec.Meta(ge=INT_MIN, le=INT_MAX)]
 
 def _window(value: SendWindowIn | None) -> dict[str, Any] | None:
     return None if value is None else value.as_dict()
+
+
+async def strict_switches(request: Any, *names: str) -> None:
+    """Litestar reads bodies leniently (0 becomes false): a switch must be JSON true, false or null, as declared."""
+    body = await request.json()
+    wrong = [
+        name
+        for name in names
+        if isinstance(body, dict) and body.get(name) is not None and not isinstance(body.get(name), bool)
+    ]
+    if wrong:
+        raise ValidationFailed({name: N_("Give true or false.") for name in wrong})
 
 
 class RecipientIn(msgspec.Struct, forbid_unknown_fields=True):

@@ -12,7 +12,7 @@ from models.accounts.profile import get_profile, limit_usage, period_ends
 from models.campaigns.eta import Forecast, Inputs, Lane, UserLimits, forecast
 from models.campaigns.numbers import campaign_numbers, numbers_of
 from models.instances.daily_cap import as_day, cap_day, sends_today
-from models.sending.pacing import DEFAULT_WARMUP_SCHEDULE, SendWindow, daily_cap
+from models.sending.pacing import PacingConfig, SendWindow, configured, daily_cap
 from models.statuses import CampaignStatus, ConnectionState
 from models.tables import Campaign, Instance
 from models.timezones import zone
@@ -77,9 +77,11 @@ def _lane(instance: Any, *, rate: float, others: list[float], today: date, sched
 
 
 async def campaign_forecast(
-    campaign: Campaign, *, now: datetime, pending: int | None = None, schedule: Sequence[int] = DEFAULT_WARMUP_SCHEDULE
+    campaign: Campaign, *, now: datetime, pending: int | None = None, config: PacingConfig | None = None
 ) -> Forecast:
-    """When `campaign`'s `pending` messages (default: its pending count) should all have gone, from `now`."""
+    """When `campaign`'s `pending` messages (default: its pending count) should all have gone, from `now`; the
+    warm-up schedule is the app's (`pacing.configured()`) unless `config` is given."""
+    schedule = (config or configured()).warmup_schedule
     ids = await numbers_of(campaign)
     rows = {
         int(r["id"]): r

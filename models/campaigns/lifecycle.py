@@ -24,9 +24,10 @@ from models.contacts.audience import freeze_lists
 from models.db import atomic
 from models.errors import N_, IllegalTransition, Message
 from models.ownership import not_found
+from models.sending.pacing import EXPIRED
 from models.statuses import CampaignStatus as S
-from models.statuses import status_word
-from models.tables import Campaign
+from models.statuses import MessageStatus, status_word
+from models.tables import Campaign, CampaignMessage
 
 
 class Action(StrEnum):
@@ -41,6 +42,7 @@ class Action(StrEnum):
     AUTO_PAUSE = "auto_pause"  # the instance went down: Arauto pauses, and resumes by itself on reconnect
     AUTO_RESUME = "auto_resume"
     RETRY_FAILED = "retry_failed"  # failed recipients back to PENDING; the campaign waits paused for resume
+    EXPIRE = "expire"  # its expiresAt came: what is pending is SKIPPED "Expired" and it completes (`expire`)
 
 
 USER_ACTIONS = frozenset({Action.START, Action.PAUSE, Action.RESUME, Action.CANCEL})
@@ -58,6 +60,7 @@ TRANSITIONS: dict[Action, tuple[frozenset[S], S]] = {
     Action.AUTO_PAUSE: (frozenset({S.RUNNING}), S.PAUSED),
     Action.AUTO_RESUME: (frozenset({S.PAUSED}), S.RUNNING),
     Action.RETRY_FAILED: (frozenset({S.PAUSED, S.COMPLETED, S.FAILED}), S.PAUSED),
+    Action.EXPIRE: (frozenset({S.SCHEDULED, S.RUNNING, S.PAUSED}), S.COMPLETED),
 }
 # Stored in English (pause_reason is data); pages look the stored text up in the catalogue (views/i18n.stored).
 RETRY_REASON = N_("Retrying failed recipients — press resume.")
@@ -65,6 +68,7 @@ USER_PAUSE_REASON = N_("Paused by the user.")
 NO_INSTANCE = N_("Cannot start a campaign without a WhatsApp instance: choose one first.")
 NO_RECIPIENTS = N_("Cannot start a campaign without recipients: import some first.")
 NOT_STARTED_ON_SCHEDULE = N_("Not started at its scheduled time.")
+EXPIRED_REASON = N_("Expired: the messages not yet sent were skipped.")
 # Stored alone (one message id, never two joined) so the page can look the whole reason up in its catalogue.
 NOT_STARTED_BECAUSE = {
     NO_INSTANCE: N_(
@@ -101,6 +105,7 @@ REFUSALS = {
     Action.AUTO_PAUSE: N_("Cannot pause a campaign that is %(status)s."),
     Action.AUTO_RESUME: N_("Cannot resume a campaign that is %(status)s."),
     Action.RETRY_FAILED: N_("Cannot retry the failed recipients of a campaign that is %(status)s."),
+    Action.EXPIRE: N_("Cannot expire a campaign that is %(status)s."),
 }
 
 
@@ -265,9 +270,39 @@ async def _start(campaign_id: int, where: Any, changes: dict[Any, Any], now: dat
     return changed
 
 
+async def expire(campaign_id: int, *, now: datetime) -> Campaign:
+    """At its `expiresAt`: the PENDING messages become SKIPPED "Expired" and the counters move, and the campaign
+    completes (history: the scheduler) — one transaction, so a refused move leaves the messages as they were.
+    Messages already in flight (SENDING) finish as they would have."""
+    async with atomic():
+        skipped = (
+            await CampaignMessage.update(
+                {
+                    CampaignMessage.status: MessageStatus.SKIPPED.value,
+                    CampaignMessage.error: EXPIRED,
+                    CampaignMessage.failed_at: now,
+                }
+            )
+            .where((CampaignMessage.campaign == campaign_id) & (CampaignMessage.status == MessageStatus.PENDING.value))
+            .returning(CampaignMessage.id)
+        )
+        if skipped:
+            await Campaign.update(
+                {
+                    Campaign.skipped_count: Campaign.skipped_count + len(skipped),
+                    Campaign.pending_count: Campaign.pending_count - len(skipped),
+                }
+            ).where(Campaign.id == campaign_id)
+        return await apply(campaign_id, Action.EXPIRE, owner_id=None, now=now, reason=EXPIRED_REASON)
+
+
 async def start_when_due(campaign_id: int, *, now: datetime) -> Campaign:
     """The scheduled sweep's start. A campaign that may not run goes back to DRAFT with the reason (its page and
-    `pauseReason` show it), so nothing is sent, and the sweep meets it once rather than on every pass."""
+    `pauseReason` show it), so nothing is sent, and the sweep meets it once rather than on every pass. One whose
+    expiry has passed (the server was down) never starts: it expires."""
+    found = await Campaign.select(Campaign.expires_at).where(Campaign.id == campaign_id).first()
+    if found is not None and found["expires_at"] is not None and found["expires_at"] <= now:
+        return await expire(campaign_id, now=now)
     try:
         return await apply(campaign_id, Action.START, owner_id=None, now=now)
     except NotStartable as refused:

@@ -65,5 +65,13 @@ class LiveViews:
 def stamp_of(view: CampaignView) -> str:
     """A digest of everything the block is drawn from (the campaign row, its progress, what the user may do)."""
     campaign = sorted((str(name), repr(value)) for name, value in view.campaign.to_dict().items())
-    drawn = (view.progress, view.actions, view.can_edit, view.can_edit_message, view.can_retry, view.retryable)
+    drawn = (
+        view.progress,
+        view.actions,
+        view.can_edit,
+        view.can_edit_message,
+        view.can_retry,
+        view.retryable,
+        view.waiting,
+    )
     return hashlib.sha256(repr((campaign, drawn, view.instance_name)).encode()).hexdigest()[:32]

@@ -1,10 +1,11 @@
 """The polled progress block in ONE query: the owner's campaign, its instance, its sends in the last minute,
-its retryable failures and how many other running campaigns share the instance (plus, while it runs, the ETA's few
-reads: computed once per campaign per tick by models/campaigns/live_cache.py).
+its retryable failures and how many other running campaigns share the instance (plus, while it runs, the ETA's and
+the waiting state's few reads: computed once per campaign per tick by models/campaigns/live_cache.py).
 
 The block is polled every 2 s by every open tab, so its cost is what matters under load (bench/progress_bench.py):
-one round trip instead of five. The arithmetic is shared with models/campaigns/progress.py (`assemble`,
-`rate_allowed`) and models/campaigns/view.py (`assemble_view`).
+one round trip instead of five (a RUNNING campaign adds its waiting state: models/sending/waiting.py). The
+arithmetic is shared with models/campaigns/progress.py (`assemble`, `rate_allowed`) and models/campaigns/view.py
+(`assemble_view`).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from models.campaigns.progress import (
     is_finished,
     rate_allowed,
 )
-from models.campaigns.view import CampaignView, assemble_view
+from models.campaigns.view import CampaignView, assemble_view, held
 from models.instances.daily_cap import cap_day, sends_today
 from models.ownership import not_found
 from models.recipients.campaign_table import NOT_ON_WHATSAPP_LIKE
@@ -82,4 +83,10 @@ async def live_view(campaign_id: int, *, owner_id: int, now: datetime) -> Campai
     recent = int(row["recent"]) if running else 0
     finish = await finish_of(campaign, now=now)
     current = assemble(campaign, recent=recent, limit=_limit(row, campaign, now), now=now, finish=finish)
-    return assemble_view(campaign, current, retryable=int(row["retryable"]), instance_name=row["i_name"] or "")
+    return assemble_view(
+        campaign,
+        current,
+        retryable=int(row["retryable"]),
+        instance_name=row["i_name"] or "",
+        waiting=await held(campaign, now),
+    )

@@ -14,6 +14,9 @@ from models.campaigns.charts import FunnelStep, funnel_svg, sends_per_minute_svg
 from models.campaigns.send_history import Remembered, send_history
 from models.ownership import get_own
 from models.recipients.campaign_table import retryable_failures
+from models.sending.pacing import configured
+from models.sending.waiting import SENDING, Waiting, waiting
+from models.statuses import CampaignStatus
 from models.tables import Campaign, Instance
 
 
@@ -27,6 +30,7 @@ class CampaignView:
     can_retry: bool
     retryable: int  # failed recipients a retry could reach (not those that are not on WhatsApp)
     instance_name: str
+    waiting: Waiting = SENDING  # why a RUNNING campaign cannot send now, and until when
 
 
 @dataclass(frozen=True)
@@ -48,11 +52,24 @@ async def view_of(campaign: Campaign, *, now: datetime) -> CampaignView:
         instance = await Instance.objects().where(Instance.id == campaign.instance).first()
     current = await progress.compute(campaign, now=now, instance=instance)
     retryable = await retryable_failures(campaign.id) if campaign.failed_count else 0
-    return assemble_view(campaign, current, retryable=retryable, instance_name=instance.name if instance else "")
+    name = instance.name if instance else ""
+    return assemble_view(campaign, current, retryable=retryable, instance_name=name, waiting=await held(campaign, now))
+
+
+async def held(campaign: Campaign, now: datetime) -> Waiting:
+    """The waiting state of a RUNNING campaign (models/sending/waiting.py); others never wait."""
+    if campaign.status != CampaignStatus.RUNNING.value:
+        return SENDING
+    return await waiting(campaign.id, now=now, config=configured())
 
 
 def assemble_view(
-    campaign: Campaign, current: progress.Progress, *, retryable: int, instance_name: str
+    campaign: Campaign,
+    current: progress.Progress,
+    *,
+    retryable: int,
+    instance_name: str,
+    waiting: Waiting = SENDING,
 ) -> CampaignView:
     """The view from what was read (shared by the one-query live path)."""
     return CampaignView(
@@ -64,6 +81,7 @@ def assemble_view(
         can_retry=lifecycle.can_retry_failed(campaign.status) and retryable > 0,
         retryable=retryable,
         instance_name=instance_name,
+        waiting=waiting,
     )
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from models.contacts.lists import own_list_ids
@@ -102,15 +102,31 @@ def check_lists_editable(status: str) -> None:
 
 async def pre_send_exclusions(owner_id: int, campaign_id: int, phones: Sequence[str]) -> dict[str, set[str]]:
     """Numbers the pre-send checks will leave out: `notOnWhatsapp` (what the WhatsApp number pre-check already knows,
-    when the campaign checks numbers) and `frequencyCapped` (messaged by another campaign within the cap: the
-    frequency cap comes with the pacing issue, which extends THIS function; until then none)."""
+    when the campaign checks numbers) and `frequencyCapped` (messaged by one of the user's campaigns within the
+    campaign's frequency cap: the sender's own rule, models/sending/pacing.frequency_decision, says it waits or is
+    skipped)."""
     from models.sending import not_on_whatsapp  # here: models.sending imports the campaign rules this module serves
+    from models.sending._limits import last_sends
+    from models.sending.pacing import frequency_decision
 
-    checks = await Campaign.select(Campaign.precheck).where(Campaign.id == campaign_id).first()
-    absent = (
-        await not_on_whatsapp(owner_id, list(phones), now=datetime.now(UTC)) if checks and checks["precheck"] else set()
+    now = datetime.now(UTC)
+    found = (
+        await Campaign.select(Campaign.precheck, Campaign.frequency_cap_hours, Campaign.expires_at)
+        .where(Campaign.id == campaign_id)
+        .first()
     )
-    return {"notOnWhatsapp": absent, "frequencyCapped": set()}
+    checks = bool(found and found["precheck"])
+    absent = await not_on_whatsapp(owner_id, list(phones), now=now) if checks else set()
+    capped: set[str] = set()
+    if found is not None and found["frequency_cap_hours"] is not None and phones:
+        hours = int(found["frequency_cap_hours"])
+        last = await last_sends(owner_id, list(phones), now - timedelta(hours=hours))
+        capped = {
+            phone
+            for phone, (at, _) in last.items()
+            if not frequency_decision(at, cap_hours=hours, now=now, expires_at=found["expires_at"]).send
+        }
+    return {"notOnWhatsapp": absent, "frequencyCapped": capped}
 
 
 _LIST_ENTRIES = (

@@ -30,6 +30,7 @@ from models.sending._recovery import (
 )
 from models.sending._results import SentRecord, record_failed, record_retry, record_sent, record_sent_many
 from models.sending._types import Claimed, Planner, SlotPlan, StaleClaim
+from models.sending.waiting import Waiting, expired_campaigns, waiting
 
 __all__ = [
     "CHECK_INTERVAL",
@@ -42,6 +43,7 @@ __all__ = [
     "SentRecord",
     "SlotPlan",
     "StaleClaim",
+    "Waiting",
     "apply_results",
     "beat",
     "check_batches",
@@ -50,6 +52,7 @@ __all__ = [
     "claim_holders",
     "counts_by_status",
     "due_scheduled_campaigns",
+    "expired_campaigns",
     "finished_running_campaigns",
     "forget_workers",
     "interval_seconds",
@@ -66,4 +69,5 @@ __all__ = [
     "stale_claims",
     "take_over",
     "upcoming_scheduled_campaigns",
+    "waiting",
 ]

@@ -1,5 +1,10 @@
-"""claim_batch: reserve send slots (campaign rate, each number's cap, daily cap) and claim due messages, committed
-before any HTTP call. Slots move by compare-and-swap UPDATEs, so they hold across processes and restarts.
+"""claim_batch: reserve send slots and claim due messages, committed before any HTTP call. Slots move by
+compare-and-swap UPDATEs, so they hold across processes and restarts.
+
+Every limit is planned in one place (models/sending/_limits.py): the window, expiry, the number's daily cap and
+warm-up, the user's daily and monthly limits each give a room (how many may go now, and until when they may be
+due); the claim takes the tightest, and the slot grid (rate, the number's per-minute cap) places the sends inside
+it. The frequency cap then decides per recipient: send, wait, or skip.
 
 A campaign on several numbers is claimed lane by lane (models/sending/_lanes.py): every lane moves the campaign's
 one slot and its own number's slot, so the campaign's rate holds overall and each number's cap holds across all the
@@ -17,17 +22,22 @@ from models.inbound import OPTED_OUT
 from models.instances.daily_cap import cap_day
 from models.sending._engine import rows_changed, skip_locked
 from models.sending._lanes import lanes
+from models.sending._limits import (
+    SlotTaken,
+    frequency_filter,
+    halve_if_failing,
+    lane_room,
+    roll_user_slot,
+    take_user_slot,
+)
 from models.sending._rows import MESSAGE_FIELDS, DueMessage, SendingCampaign
 from models.sending._types import Claimed, Planner, SlotPlan
+from models.sending.pacing import PacingConfig
 from models.statuses import CampaignStatus, MessageStatus
 from models.tables import Campaign, CampaignMessage, Instance, OptOut
 from models.variables import decode
 
 EARLIEST = datetime.min.replace(tzinfo=UTC)
-
-
-class _SlotTaken(Exception):
-    """Another sender moved a slot between our read and our update: roll back and leave it to them."""
 
 
 def interval_seconds(rate_per_minute: float) -> float:
@@ -46,11 +56,17 @@ def _running_where(campaign_id: int | None = None) -> Any:
     return where if campaign_id is None else where & (Campaign.id == campaign_id)
 
 
-async def _running_campaigns(now: datetime, horizon: float) -> list[SendingCampaign]:
-    """Lanes of RUNNING campaigns whose campaign slot and number slot are due."""
+async def _running_campaigns(now: datetime, horizon: float, config: PacingConfig) -> list[SendingCampaign]:
+    """Lanes of RUNNING campaigns whose campaign slot and number slot are due and that no limit holds now."""
     rows = await lanes(_running_where())
     end = now + timedelta(seconds=horizon)
-    due = [r for r in rows if (r.next_send_at or EARLIEST) <= end and (r.instance_next_send_at or EARLIEST) <= end]
+    due = [
+        r
+        for r in rows
+        if (r.next_send_at or EARLIEST) <= end
+        and (r.instance_next_send_at or EARLIEST) <= end
+        and not lane_room(r, now, config).blocked
+    ]
     # Oldest campaign slot first (fair across campaigns); within a campaign, the number whose slot is oldest first,
     # so its sends rotate across its numbers (ties keep the campaign's order of numbers: the sort is stable).
     return sorted(due, key=lambda r: (r.next_send_at or EARLIEST, r.id, r.instance_next_send_at or EARLIEST))
@@ -75,14 +91,17 @@ async def claim_batch(
     planner: Planner,
     horizon: float = 0.0,
     rng: random.Random | None = None,
+    config: PacingConfig | None = None,
 ) -> list[Claimed]:
     """Reserve slots and claim up to `limit` due messages (PENDING -> SENDING), each with its send time.
 
     `horizon` (seconds, kept under half the lease) lets one pass take the slots of the near future; the caller
-    waits for each `send_at`. Opted-out numbers met on the way become SKIPPED.
+    waits for each `send_at`. Opted-out numbers met on the way become SKIPPED, numbers under the frequency cap wait
+    or are SKIPPED.
     """
+    config = config or PacingConfig()
     horizon = max(0.0, min(horizon, lease / 2))
-    rows = await _running_campaigns(now, horizon)
+    rows = await _running_campaigns(now, horizon, config)
     shares = _instance_shares(rows, horizon)
     claimed: list[Claimed] = []
     for row in rows:
@@ -100,9 +119,10 @@ async def claim_batch(
                     horizon=horizon,
                     planner=planner,
                     rng=rng,
+                    config=config,
                 )
             )
-        except _SlotTaken:
+        except SlotTaken:
             continue
     return claimed
 
@@ -117,24 +137,30 @@ async def _claim_campaign(
     horizon: float,
     planner: Planner,
     rng: random.Random | None,
+    config: PacingConfig,
 ) -> list[Claimed]:
     async with atomic():
         row = next((lane for lane in await lanes(_running_where(campaign_id)) if lane.instance_id == instance_id), None)
         if row is None:
             return []
-        today = cap_day(now)
-        room = min(room, row.daily_room(today))
-        if room <= 0:
+        row = await halve_if_failing(await roll_user_slot(row, now), now, config)
+        limit = lane_room(row, now, config)
+        if limit.blocked:
             return []
+        room = room if limit.count is None else min(room, limit.count)
         messages = await _due_messages(row, room, now)
         messages = await _skip_opted_out(row, messages, now)
+        messages, capped = await frequency_filter(row, messages, now)
+        for reason, ids in capped.items():
+            await _skip(row, ids, reason, now)
         if not messages:
             return []
-        plan = _plan(row, now=now, count=len(messages), horizon=horizon, planner=planner, rng=rng)
+        plan = _plan(row, now=now, count=len(messages), horizon=horizon, planner=planner, rng=rng, until=limit.ends)
         messages = messages[: plan.granted]
         if not messages:
             return []
-        await _advance_slots(row, plan, today=today, count=len(messages))
+        await _advance_slots(row, plan, today=cap_day(now), count=len(messages))
+        await take_user_slot(row.owner, len(messages))
         ids = [m.id for m in messages]
         await CampaignMessage.update(
             {
@@ -174,16 +200,23 @@ async def _skip_opted_out(row: SendingCampaign, messages: list[DueMessage], now:
     }
     if not opted:
         return messages
-    skip_ids = [m.id for m in messages if m.phone in opted]
+    await _skip(row, [m.id for m in messages if m.phone in opted], OPTED_OUT, now)
+    return [m for m in messages if m.phone not in opted]
+
+
+async def _skip(row: SendingCampaign, ids: list[int], reason: str, now: datetime) -> None:
+    """PENDING messages become SKIPPED with `reason`; the campaign's counters move in the same transaction."""
+    if not ids:
+        return
     changed = (
         await CampaignMessage.update(
             {
                 CampaignMessage.status: MessageStatus.SKIPPED.value,
-                CampaignMessage.error: OPTED_OUT,
+                CampaignMessage.error: reason,
                 CampaignMessage.failed_at: now,
             }
         )
-        .where(CampaignMessage.id.is_in(skip_ids) & (CampaignMessage.status == MessageStatus.PENDING.value))
+        .where(CampaignMessage.id.is_in(ids) & (CampaignMessage.status == MessageStatus.PENDING.value))
         .returning(CampaignMessage.id)
     )
     count = rows_changed(changed)
@@ -194,13 +227,20 @@ async def _skip_opted_out(row: SendingCampaign, messages: list[DueMessage], now:
                 Campaign.pending_count: Campaign.pending_count - count,
             }
         ).where(Campaign.id == row.id)
-    return [m for m in messages if m.phone not in opted]
 
 
 def _plan(
-    row: SendingCampaign, *, now: datetime, count: int, horizon: float, planner: Planner, rng: random.Random | None
+    row: SendingCampaign,
+    *,
+    now: datetime,
+    count: int,
+    horizon: float,
+    planner: Planner,
+    rng: random.Random | None,
+    until: datetime | None,
 ) -> SlotPlan:
-    """One grid that respects both cadences: the slower of the campaign's rate and the instance's cap."""
+    """One grid that respects both cadences: the slower of the campaign's rate and the instance's cap; every send
+    due before `until` (the window's close, the expiry)."""
     interval = max(interval_seconds(row.rate_limit), interval_seconds(row.instance_rate))
     slot = max(row.next_send_at or EARLIEST, row.instance_next_send_at or EARLIEST)
     return planner(
@@ -211,6 +251,7 @@ def _plan(
         horizon=horizon,
         jitter_percent=row.jitter_percent,
         rng=rng,
+        until=until,
     )
 
 
@@ -237,7 +278,7 @@ async def _advance_slots(row: SendingCampaign, plan: SlotPlan, *, today: date, c
         .returning(Instance.id)
     )
     if not rows_changed(moved):
-        raise _SlotTaken
+        raise SlotTaken
     moved = (
         await Campaign.update({Campaign.next_send_at: campaign_next})
         .where(
@@ -248,7 +289,7 @@ async def _advance_slots(row: SendingCampaign, plan: SlotPlan, *, today: date, c
         .returning(Campaign.id)
     )
     if not rows_changed(moved):
-        raise _SlotTaken
+        raise SlotTaken
 
 
 def _unchanged(column: Any, value: Any) -> Any:

@@ -5,9 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
-from models.instances.daily_cap import as_day, sends_today
-from models.tables import Campaign, CampaignMessage, Instance
+from models.instances.daily_cap import as_day, cap_day, sends_today
+from models.sending.pacing import DailyCap, PacingConfig, SendWindow, daily_cap
+from models.tables import Campaign, CampaignMessage, Instance, UserProfile
+from models.timezones import zone
 from models.variables import parse_names
 
 CAMPAIGN_FIELDS = (
@@ -23,6 +26,10 @@ CAMPAIGN_FIELDS = (
     Campaign.max_retries,
     Campaign.precheck,
     Campaign.next_send_at,
+    Campaign.send_window,
+    Campaign.timezone,
+    Campaign.expires_at,
+    Campaign.frequency_cap_hours,
 )
 INSTANCE_FIELDS = (
     Instance.id,
@@ -36,6 +43,19 @@ INSTANCE_FIELDS = (
     Instance.api_key,
     Instance.instance_name,
     Instance.state,
+    Instance.warmup,
+    Instance.warmup_started_at,
+    Instance.warmup_halved_day,
+)
+OWNER_FIELDS = (
+    UserProfile.user,
+    UserProfile.timezone,
+    UserProfile.daily_limit,
+    UserProfile.monthly_limit,
+    UserProfile.day_sent,
+    UserProfile.day_of,
+    UserProfile.month_sent,
+    UserProfile.month_of,
 )
 MESSAGE_FIELDS = (
     CampaignMessage.id,
@@ -44,6 +64,39 @@ MESSAGE_FIELDS = (
     CampaignMessage.attempts,
     CampaignMessage.whatsapp_jid,
 )
+
+
+@dataclass(frozen=True, slots=True)
+class Owner:
+    """The campaign owner's limits and the user-limit slot as stored (counts of the local day and month they name)."""
+
+    id: int
+    timezone: str = "UTC"
+    daily_limit: int | None = None
+    monthly_limit: int | None = None
+    day_sent: int = 0
+    day_of: date | None = None
+    month_sent: int = 0
+    month_of: date | None = None
+
+    @property
+    def limited(self) -> bool:
+        return self.daily_limit is not None or self.monthly_limit is not None
+
+    @classmethod
+    def decode(cls, owner_id: int, row: dict[str, Any] | None) -> Owner:
+        if row is None:
+            return cls(owner_id)
+        return cls(
+            id=owner_id,
+            timezone=row["timezone"] or "UTC",
+            daily_limit=row["daily_limit"],
+            monthly_limit=row["monthly_limit"],
+            day_sent=int(row["day_sent"] or 0),
+            day_of=as_day(row["day_of"]),
+            month_sent=int(row["month_sent"] or 0),
+            month_of=as_day(row["month_of"]),
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,12 +126,41 @@ class SendingCampaign:
     api_key: str
     instance_name: str
     instance_state: str
+    owner: Owner
+    send_window: str | None = None  # as stored (JSON text)
+    timezone: str = "UTC"  # the window's zone: the campaign's, else the owner's
+    expires_at: datetime | None = None
+    frequency_cap_hours: int | None = None
+    warmup: bool = False
+    warmup_started_at: date | None = None
+    warmup_halved_day: date | None = None
 
     def __repr__(self) -> str:  # the API key never reaches a log line
         return f"SendingCampaign(id={self.id}, instance_id={self.instance_id})"
 
+    def window(self) -> SendWindow | None:
+        return SendWindow.from_json(self.send_window, self.zone)
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return zone(self.timezone)
+
+    def cap_today(self, now: datetime, config: PacingConfig) -> DailyCap:
+        """The number's effective daily cap on the cap day of `now` (warm-up and its halving included)."""
+        return daily_cap(
+            self.daily_cap,
+            warmup=self.warmup,
+            started=self.warmup_started_at,
+            today=cap_day(now),
+            halved_day=self.warmup_halved_day,
+            schedule=config.warmup_schedule,
+        )
+
+    def sent_on(self, today: date) -> int:
+        return sends_today(self.sent_today, self.sent_day, today=today)
+
     @classmethod
-    def decode(cls, row: dict[str, Any], instance: dict[str, Any]) -> SendingCampaign:
+    def decode(cls, row: dict[str, Any], instance: dict[str, Any], owner: Owner | None = None) -> SendingCampaign:
         """The campaign row and one of its numbers' rows as one lane."""
         return cls(
             id=int(row["id"]),
@@ -103,11 +185,15 @@ class SendingCampaign:
             api_key=instance["api_key"],
             instance_name=instance["instance_name"],
             instance_state=instance["state"],
+            owner=owner or Owner(int(row["owner"])),
+            send_window=row["send_window"] or None,
+            timezone=row["timezone"] or (owner.timezone if owner else "UTC"),
+            expires_at=row["expires_at"],
+            frequency_cap_hours=row["frequency_cap_hours"],
+            warmup=bool(instance["warmup"]),
+            warmup_started_at=as_day(instance["warmup_started_at"]),
+            warmup_halved_day=as_day(instance["warmup_halved_day"]),
         )
-
-    def daily_room(self, today: date) -> int:
-        """How many more messages the instance's daily cap allows today."""
-        return max(0, self.daily_cap - sends_today(self.sent_today, self.sent_day, today=today))
 
 
 @dataclass(frozen=True, slots=True)

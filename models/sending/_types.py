@@ -87,4 +87,5 @@ class Planner(Protocol):
         horizon: float = 0.0,
         jitter_percent: int = 0,
         rng: random.Random | None = None,
+        until: datetime | None = None,
     ) -> SlotPlan: ...

@@ -39,6 +39,31 @@ MIN_FREQUENCY_CAP_HOURS = 1
 MAX_FREQUENCY_CAP_HOURS = 720
 
 
+# The error of a message skipped by a pacing rule (stored in English like models/inbound OPTED_OUT; pages translate).
+EXPIRED = N_("Expired")  # pending when the campaign's expiresAt came
+FREQUENCY_CAPPED = N_("Messaged too recently")  # followed by " (campaign <id>)": the campaign that last wrote to it
+
+
+@dataclass(frozen=True, slots=True)
+class PacingConfig:
+    """What an operator sets (ARAUTO_WARMUP_SCHEDULE, ARAUTO_WARMUP_FAILURE_PERCENT), handed to the sender."""
+
+    warmup_schedule: tuple[int, ...] = DEFAULT_WARMUP_SCHEDULE
+    failure_percent: int = DEFAULT_FAILURE_THRESHOLD
+
+
+_CONFIGURED = [PacingConfig()]
+
+
+def configure(config: PacingConfig) -> None:
+    """The app's settings, set once at start-up for what pages show (the sender is handed its own copy)."""
+    _CONFIGURED[0] = config
+
+
+def configured() -> PacingConfig:
+    return _CONFIGURED[0]
+
+
 class Reason(StrEnum):
     """Why a RUNNING campaign cannot send now (`waitingReason`); the texts are in WAITING_TEXT."""
 

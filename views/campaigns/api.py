@@ -99,10 +99,11 @@ class CampaignApi(SignedInApi):
 
     @get("/{campaign_id:int}", name="api_campaign_detail", raises=ONE)
     async def detail(self, campaign: NamedDependency[Campaign], clock: NamedDependency[Clock]) -> dict[str, Any]:
-        """The campaign, with whether its messages fit what is left of the owner's daily and monthly allowance, and
-        when it should finish (`estimatedCompletionAt`: running, or as if started now; null when paused or done)."""
+        """`waitingReason` and `waitingUntil` say why a RUNNING campaign cannot send now, and until when; whether its
+        messages fit what is left of the owner's daily and monthly allowance, and when it should finish
+        (`estimatedCompletionAt`: running, or as if started now; null when paused or done)."""
         ahead = await outlook(campaign, now=clock.now())
-        return {**await with_lists(campaign), **ahead.as_json()}
+        return {**await with_lists(campaign, clock.now()), **ahead.as_json()}
 
     @put("/{campaign_id:int}", name="api_campaign_update", raises=CHANGE)
     async def update(

@@ -3,6 +3,7 @@ campaign (the page's button and `POST /api/campaigns/{id}/duplicate`)."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated, Any
 
 from litestar import Controller, Request, get, post
@@ -16,6 +17,7 @@ from models.accounts.users import CurrentUser
 from models.campaigns import editing, from_lists, lifecycle
 from models.campaigns.duplicate import duplicate
 from models.campaigns.numbers import numbers_of
+from models.campaigns.view import held
 from models.contacts import audience
 from models.contacts.lists import list_lists
 from models.tables import Campaign
@@ -30,10 +32,11 @@ Limit = Annotated[int, QueryParameter(name="limit", ge=1, le=audience.MAX_LIMIT)
 Offset = Annotated[int, QueryParameter(name="offset", ge=0, le=INT_MAX)]
 
 
-async def with_lists(campaign: Campaign) -> dict[str, Any]:
-    """The campaign's JSON with the lists it sends to and leaves out."""
+async def with_lists(campaign: Campaign, now: datetime | None = None) -> dict[str, Any]:
+    """The campaign's JSON with the lists it sends to and leaves out; given `now`, with why it waits (if it does)."""
     lists = audience.lists_json(*await audience.campaign_lists(campaign.id))
-    return {**campaign_json(campaign, await numbers_of(campaign)), **lists}
+    waits = (await held(campaign, now)).as_json() if now is not None else {}
+    return {**campaign_json(campaign, await numbers_of(campaign)), **lists, **waits}
 
 
 def category_labels() -> dict[str, str]:

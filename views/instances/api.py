@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 import msgspec
-from litestar import delete, get, post, put
+from litestar import Request, delete, get, post, put
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
 
@@ -18,7 +18,7 @@ from models.money import money_text
 from views.guards import SignedInApi
 from views.i18n import say
 from views.instances.deps import OWN_INSTANCES, OwnInstances
-from views.schemas import CHANGE, ONE, SIGNED_IN, BoundedInt
+from views.schemas import CHANGE, ONE, SIGNED_IN, BoundedInt, strict_switches
 
 EDITABLE = (
     "name",
@@ -99,17 +99,26 @@ class InstanceApi(SignedInApi):
 
     @post("/", name="api_instance_create", raises=ONE, status_code=201)
     async def create(
-        self, data: JSONBody[InstanceCreate], own_instances: NamedDependency[OwnInstances]
+        self,
+        request: Request[Any, Any, Any],
+        data: JSONBody[InstanceCreate],
+        own_instances: NamedDependency[OwnInstances],
     ) -> dict[str, Any]:
         """400 for a bad field, a refused key or an unknown instance; an unreachable server saves with a warning."""
+        await strict_switches(request, "warmup")
         saved = await own_instances.save(data.given())
         return instance_json(await own_instances.view(int(saved.instance.id)), saved.warning)
 
     @put("/{instance_id:int}", name="api_instance_update", raises=ONE)
     async def update(
-        self, instance_id: FromPath[int], data: JSONBody[InstanceInput], own_instances: NamedDependency[OwnInstances]
+        self,
+        request: Request[Any, Any, Any],
+        instance_id: FromPath[int],
+        data: JSONBody[InstanceInput],
+        own_instances: NamedDependency[OwnInstances],
     ) -> dict[str, Any]:
         """Fields left out keep their value."""
+        await strict_switches(request, "warmup")
         current = await own_instances.view(instance_id)
         merged = {**{field: getattr(current, field) for field in EDITABLE}, **data.given()}
         saved = await own_instances.save(merged, instance_id)
