@@ -104,15 +104,17 @@ async def campaign_forecast(
     rate = float(campaign.rate_limit)  # it may ask its whole rate of each number: the walk caps their sum at it
     lanes = [_lane(r, rate=rate, others=others[int(r["id"])], today=today, schedule=schedule) for r in found]
     profile = await get_profile(campaign.owner)
-    day_usage, month_usage = await limit_usage(campaign.owner, now=now)
     window = SendWindow.from_json(campaign.send_window, zone(campaign.timezone or profile.timezone))
-    user = UserLimits(
-        daily=profile.daily_limit,
-        monthly=profile.monthly_limit,
-        day_sent=day_usage.sent,
-        month_sent=month_usage.sent,
-        period_ends=lambda at: period_ends(at, profile.timezone),
-    )
+    user = UserLimits()
+    if profile.daily_limit is not None or profile.monthly_limit is not None:  # the counts only when they matter
+        day_usage, month_usage = await limit_usage(campaign.owner, now=now)
+        user = UserLimits(
+            daily=profile.daily_limit,
+            monthly=profile.monthly_limit,
+            day_sent=day_usage.sent,
+            month_sent=month_usage.sent,
+            period_ends=lambda at: period_ends(at, profile.timezone),
+        )
     return forecast(
         Inputs(
             now=now,

@@ -9,10 +9,10 @@ import pytest
 from playwright.sync_api import expect
 
 from models.accounts.users import get_user_by_email
-from tests.browser.conftest import run_in_app_db
+from tests.browser.conftest import run_in_app_db, sandbox_number
 from tests.browser.pages import CampaignPage, LoginPage
 from tests.browser.server import ServedApp
-from tests.factories import make_campaign, make_instance
+from tests.factories import make_campaign
 
 RECIPIENTS = 5
 
@@ -20,16 +20,7 @@ RECIPIENTS = 5
 def _seed_draft(served: ServedApp, sandbox_url: str) -> int:
     async def seed() -> int:
         user = await get_user_by_email(served.email)
-        instance = await make_instance(
-            user.id,
-            name="Live page number",
-            server_url=sandbox_url,
-            api_key="sandbox-key",
-            instance_name="sandbox",
-            rate_per_minute=60,
-            jitter_percent=0,
-            daily_cap=100_000,
-        )
+        instance = await sandbox_number(user.id, sandbox_url, "Live page number")
         rows = [{"phone": f"5511977{n:06d}", "variables": {"Nome": f"Cliente {n}"}} for n in range(RECIPIENTS)]
         campaign = await make_campaign(user.id, instance.id, recipients=rows, name="Live page", rate_limit=30)
         return int(campaign.id)

@@ -9,7 +9,7 @@ holds, or the end of the wait the campaign reports (`waitingUntil`). That is whe
 from __future__ import annotations
 
 from collections import Counter
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -95,3 +95,48 @@ async def test_the_eta_of_a_run_across_two_windows_and_a_daily_cap_is_within_two
     by_hour = Counter((t.astimezone(UTC).date().isoformat(), t.astimezone(UTC).hour) for t in times)
     assert by_hour == {("2026-01-05", 23): 60, ("2026-01-06", 0): 60, ("2026-01-06", 23): 10, ("2026-01-07", 0): 20}
     assert all(t.astimezone(UTC).minute >= 30 if t.astimezone(UTC).hour == 23 else t.minute < 30 for t in times)
+
+
+async def run_all(sender: Dispatcher, clock: FakeClock, max_passes: int = 3000) -> None:
+    """Passes until no campaign runs, the clock moved to the earliest next due slot (or end of a wait) of them all."""
+    for _ in range(max_passes):
+        await sender.run_pass()
+        running = await Campaign.objects().where(Campaign.status == CampaignStatus.RUNNING.value)
+        if not running:
+            return
+        next_times = []
+        for campaign in running:
+            number = await Instance.objects().get(Instance.id == campaign.instance)
+            slots = [at for at in (campaign.next_send_at, number.next_send_at) if at is not None]
+            due = max(slots) if slots else None
+            if due is None or due <= clock.now():
+                held = await waiting(campaign.id, now=clock.now(), config=configured())
+                due = held.until if held.until is not None and held.until > clock.now() else None
+            next_times.append(due or clock.now() + timedelta(seconds=1))
+        clock.current = max(clock.now() + timedelta(microseconds=1), min(next_times))
+    raise AssertionError("campaigns still running")
+
+
+async def test_the_eta_counts_a_number_shared_with_another_running_campaign_and_its_daily_cap(
+    db, sandbox, evolution, make_user
+) -> None:
+    start = datetime(2026, 1, 5, 23, 50, tzinfo=UTC)  # ten minutes before the cap day turns
+    clock = FakeClock(start)
+    user = await make_user()
+    number = await sandbox_instance(user.id, sandbox, rate_per_minute=30, daily_cap=80, jitter_percent=0)
+    fields = {"status": CampaignStatus.RUNNING, "rate_limit": 30, "precheck": False, "started_at": start}
+    other = await make_campaign(user.id, number.id, recipients=recipient_rows(phones(200)), name="Other", **fields)
+    measured = await make_campaign(user.id, number.id, recipients=recipient_rows(phones(60, 500)), **fields)
+    predicted = await campaign_forecast(measured, now=start)
+    # half the number's 30/min each (4 s apart) and half its 80 a day: 40 now, the other 20 after midnight UTC
+    assert predicted.waits == {"daily_cap"} and predicted.finish == datetime(2026, 1, 6, 0, 1, 16, tzinfo=UTC)
+
+    await run_all(dispatcher(clock, evolution), clock)
+    done = await Campaign.objects().get(Campaign.id == measured.id)
+    assert (done.status, done.sent_count) == (CampaignStatus.COMPLETED.value, 60)
+    actual = done.completed_at
+    error = abs((predicted.finish - actual).total_seconds()) / (actual - start).total_seconds()
+    print(f"ETA accuracy, shared number: predicted {predicted.finish.isoformat()}, actual {actual.isoformat()}, "
+          f"error {error:.4%}")  # fmt: skip
+    assert error <= MAX_ERROR
+    assert len(await sent_times(other.id)) > 60  # the other one did share the number all along

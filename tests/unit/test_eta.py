@@ -70,3 +70,55 @@ def test_no_number_that_can_send_means_no_forecast() -> None:
     result = forecast(Inputs(now=NOW, pending=5, rate=20, lanes=[Lane(per_minute=0, cap_on=cap(100))]))
     assert result.finish is None
     assert forecast(Inputs(now=NOW, pending=0, rate=20, lanes=[])).finish == NOW
+
+
+def test_closed_spans_are_jumped_and_a_window_across_midnight_holds_its_sends() -> None:
+    from zoneinfo import ZoneInfo
+
+    from models.sending.pacing import SendWindow
+
+    night = SendWindow.from_json({"days": ["mon"], "start": "23:00", "end": "01:00"}, ZoneInfo("UTC"))
+    result = forecast(
+        Inputs(now=NOW, pending=150, rate=1, lanes=[Lane(per_minute=60, cap_on=cap(10_000))], window=night)
+    )
+    # 120 one a minute on Monday 23:00-01:00, the last 30 the next Monday night
+    assert result.finish == datetime(2026, 1, 12, 23, 29, tzinfo=UTC) and result.waits == {"window"}
+
+
+def test_a_window_keeps_its_wall_clock_across_daylight_saving() -> None:
+    from zoneinfo import ZoneInfo
+
+    from models.sending.pacing import SendWindow
+
+    new_york = SendWindow.from_json({"days": ["sun"], "start": "09:00", "end": "09:10"}, ZoneInfo("America/New_York"))
+    start = datetime(2026, 3, 1, 15, 0, tzinfo=UTC)  # Sunday 10:00 EST: the window just closed
+    result = forecast(
+        Inputs(now=start, pending=15, rate=1, lanes=[Lane(per_minute=60, cap_on=cap(10_000))], window=new_york)
+    )
+    # 10 on 8 March 09:00 EDT (13:00 UTC), the last 5 on 15 March from 13:00 UTC
+    assert result.finish == datetime(2026, 3, 15, 13, 4, tzinfo=UTC)
+
+
+def test_the_users_limits_wait_for_their_next_period_in_the_users_zone() -> None:
+    from models.accounts.profile import period_ends
+    from models.campaigns.eta import UserLimits
+
+    user = UserLimits(daily=30, monthly=None, day_sent=25, period_ends=lambda at: period_ends(at, "America/Sao_Paulo"))
+    result = forecast(Inputs(now=NOW, pending=10, rate=60, lanes=[Lane(per_minute=60, cap_on=cap(1000))], user=user))
+    # 5 left today; Sao Paulo's next day begins at 03:00 UTC: the other 5 from then
+    assert result.finish == datetime(2026, 1, 6, 3, 0, 4, tzinfo=UTC) and result.waits == {"user_daily_limit"}
+
+
+def test_a_forecast_over_months_of_short_windows_is_cheap() -> None:
+    import time as clock
+    from zoneinfo import ZoneInfo
+
+    from models.sending.pacing import SendWindow
+
+    hour = SendWindow.from_json({"days": ["mon", "wed"], "start": "09:00", "end": "10:00"}, ZoneInfo("UTC"))
+    began = clock.perf_counter()
+    result = forecast(
+        Inputs(now=NOW, pending=6000, rate=1, lanes=[Lane(per_minute=60, cap_on=cap(10_000))], window=hour)
+    )
+    assert result.finish is not None and result.finish - NOW > timedelta(days=300)  # 50 weeks of two hours
+    assert clock.perf_counter() - began < 0.5
