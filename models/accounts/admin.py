@@ -57,7 +57,7 @@ def _record(row: dict[str, Any]) -> UserRecord:
         active=bool(row["active"]),
         daily_limit=row["daily_limit"],
         monthly_limit=row["monthly_limit"],
-        locale=row["locale"] or "en",
+        locale=row["locale"] or "",  # empty: the browser's language
         timezone=row["timezone"] or "UTC",
     )
 
@@ -87,7 +87,8 @@ def checked_limit(value: object, field: str) -> int | None:
 
 
 def checked_locale(value: str, field: str = "locale") -> str:
-    if value not in LOCALES:
+    """A language code, or empty for "the browser's language" (then ARAUTO_DEFAULT_LOCALE)."""
+    if value and value not in LOCALES:
         raise ValidationFailed({field: "Choose a language: en or pt-BR."})
     return value
 
@@ -101,7 +102,7 @@ def checked_changes(changes: dict[str, Any]) -> dict[str, Any]:
             if field in ("daily_limit", "monthly_limit"):
                 clean[field] = checked_limit(value, field)
             elif field == "locale":
-                clean[field] = checked_locale(str(value))
+                clean[field] = checked_locale("" if value is None else str(value))
             elif field == "timezone":
                 clean[field] = checked_zone(str(value))
             elif field in ("is_admin", "active"):

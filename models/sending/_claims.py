@@ -28,7 +28,9 @@ from models.sending._limits import (
     halve_if_failing,
     lane_room,
     roll_user_slot,
+    swap,
     take_user_slot,
+    unchanged,
 )
 from models.sending._rows import MESSAGE_FIELDS, DueMessage, SendingCampaign
 from models.sending._types import Claimed, Planner, SlotPlan
@@ -268,32 +270,18 @@ async def _advance_slots(row: SendingCampaign, plan: SlotPlan, *, today: date, c
         Instance.sent_today: (Instance.sent_today + count) if same_day else count,
         Instance.sent_day: today,
     }
-    moved = (
-        await Instance.update(instance_changes)
-        .where(
-            (Instance.id == row.instance_id)
-            & _unchanged(Instance.next_send_at, row.instance_next_send_at)
-            & _unchanged(Instance.sent_day, row.sent_day)
-        )
-        .returning(Instance.id)
+    same_instance_slot = (
+        (Instance.id == row.instance_id)
+        & unchanged(Instance.next_send_at, row.instance_next_send_at)
+        & unchanged(Instance.sent_day, row.sent_day)
     )
-    if not rows_changed(moved):
-        raise SlotTaken
-    moved = (
-        await Campaign.update({Campaign.next_send_at: campaign_next})
-        .where(
-            (Campaign.id == row.id)
-            & _unchanged(Campaign.next_send_at, row.next_send_at)
-            & (Campaign.status == CampaignStatus.RUNNING.value)
-        )
-        .returning(Campaign.id)
+    await swap(Instance.update(instance_changes).where(same_instance_slot), Instance.id)
+    same_campaign_slot = (
+        (Campaign.id == row.id)
+        & unchanged(Campaign.next_send_at, row.next_send_at)
+        & (Campaign.status == CampaignStatus.RUNNING.value)
     )
-    if not rows_changed(moved):
-        raise SlotTaken
-
-
-def _unchanged(column: Any, value: Any) -> Any:
-    return column.is_null() if value is None else column == value
+    await swap(Campaign.update({Campaign.next_send_at: campaign_next}).where(same_campaign_slot), Campaign.id)
 
 
 def _claimed(row: SendingCampaign, message: DueMessage, now: datetime, send_at: datetime) -> Claimed:

@@ -45,6 +45,17 @@ class SlotTaken(Exception):
     """Another sender moved a slot between our read and our update: roll back and leave it to them."""
 
 
+async def swap(update: Any, key: Any) -> None:
+    """Run a compare-and-swap UPDATE (its WHERE names the values read); SlotTaken when it matched no row."""
+    if not rows_changed(await update.returning(key)):
+        raise SlotTaken
+
+
+def unchanged(column: Any, value: Any) -> Any:
+    """The WHERE term of a compare-and-swap: the column still holds what was read (NULL included)."""
+    return column.is_null() if value is None else column == value
+
+
 def lane_rooms(lane: SendingCampaign, now: datetime, config: PacingConfig) -> list[Room]:
     """Every limit on this lane now, in the order the page names them."""
     window = lane.window()
@@ -100,24 +111,13 @@ async def roll_user_slot(lane: SendingCampaign, now: datetime) -> SendingCampaig
         return lane
     day_sent = owner.day_sent if owner.day_of == day else await sent_since(owner.id, day_start)
     month_sent = owner.month_sent if owner.month_of == month else await sent_since(owner.id, month_start)
-    moved = (
-        await UserProfile.update(
-            {
-                UserProfile.day_of: day,
-                UserProfile.day_sent: day_sent,
-                UserProfile.month_of: month,
-                UserProfile.month_sent: month_sent,
-            }
-        )
-        .where(
-            (UserProfile.user == owner.id)
-            & _unchanged(UserProfile.day_of, owner.day_of)
-            & _unchanged(UserProfile.month_of, owner.month_of)
-        )
-        .returning(UserProfile.id)
-    )
-    if not rows_changed(moved):
-        raise SlotTaken
+    rolled_over: dict[Any, Any] = {
+        UserProfile.day_of: day,
+        UserProfile.day_sent: day_sent,
+        UserProfile.month_of: month,
+        UserProfile.month_sent: month_sent,
+    }
+    await swap(UserProfile.update(rolled_over).where(_same_period(owner)), UserProfile.id)
     rolled = replace(owner, day_of=day, day_sent=day_sent, month_of=month, month_sent=month_sent)
     return replace(lane, owner=rolled)
 
@@ -126,25 +126,20 @@ async def take_user_slot(owner: Owner, count: int) -> None:
     """Count `count` claimed sends against the owner's limits (compare-and-swap on the counts read)."""
     if not owner.limited or count <= 0:
         return
-    moved = (
-        await UserProfile.update(
-            {UserProfile.day_sent: owner.day_sent + count, UserProfile.month_sent: owner.month_sent + count}
-        )
-        .where(
-            (UserProfile.user == owner.id)
-            & (UserProfile.day_sent == owner.day_sent)
-            & (UserProfile.month_sent == owner.month_sent)
-            & _unchanged(UserProfile.day_of, owner.day_of)
-            & _unchanged(UserProfile.month_of, owner.month_of)
-        )
-        .returning(UserProfile.id)
+    counted: dict[Any, Any] = {
+        UserProfile.day_sent: owner.day_sent + count,
+        UserProfile.month_sent: owner.month_sent + count,
+    }
+    same_counts = (UserProfile.day_sent == owner.day_sent) & (UserProfile.month_sent == owner.month_sent)
+    await swap(UserProfile.update(counted).where(_same_period(owner) & same_counts), UserProfile.id)
+
+
+def _same_period(owner: Owner) -> Any:
+    return (
+        (UserProfile.user == owner.id)
+        & unchanged(UserProfile.day_of, owner.day_of)
+        & unchanged(UserProfile.month_of, owner.month_of)
     )
-    if not rows_changed(moved):
-        raise SlotTaken
-
-
-def _unchanged(column: Any, value: Any) -> Any:
-    return column.is_null() if value is None else column == value
 
 
 # --- warm-up -----------------------------------------------------------------------------------------------------

@@ -97,6 +97,8 @@ async def check_batches(*, now: datetime, interval: float = CHECK_INTERVAL) -> l
             continue
         number = instances[free[0]]
         phones = await _waiting_phones(int(row["id"]), int(row["owner"]), now=now)
+        if not phones:
+            await _end_requested_check(int(row["id"]))
         if phones and await _take_check_slot(free[0], number["next_check_at"], now=now, interval=interval):
             batches[free[0]] = CheckBatch(
                 int(row["owner"]),
@@ -126,6 +128,14 @@ async def _waiting_phones(campaign_id: int, owner_id: int, *, now: datetime) -> 
         if unknown or not phones:
             return unknown
     return []
+
+
+async def _end_requested_check(campaign_id: int) -> None:
+    """A "Check numbers" request ends once nothing of the campaign is left unchecked (a later upload may ask again)."""
+    if not await CampaignMessage.exists().where(_unchecked(campaign_id)):
+        await Campaign.update({Campaign.check_requested: False}).where(
+            (Campaign.id == campaign_id) & (Campaign.check_requested == True)  # noqa: E712
+        )
 
 
 async def _take_check_slot(instance_id: int, seen: datetime | None, *, now: datetime, interval: float) -> bool:

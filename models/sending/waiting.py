@@ -5,7 +5,7 @@ campaigns whose expiry has come (the sender's expiry sweep)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from models.sending._lanes import lanes
@@ -24,7 +24,8 @@ class Waiting:
     checked_at: datetime | None = None  # when it was worked out (pages write a near `until` as a weekday)
 
     def as_json(self) -> dict[str, Any]:
-        return {"waitingReason": self.reason, "waitingUntil": self.until.isoformat() if self.until else None}
+        until = self.until.astimezone(UTC).isoformat() if self.until else None
+        return {"waitingReason": self.reason, "waitingUntil": until}
 
 
 SENDING = Waiting()

@@ -85,6 +85,9 @@ async def test_check_numbers_before_start_checks_them_and_the_block_shows_progre
     assert (stored.status, stored.precheck, stored.skipped_count, stored.pending_count) == (
         CampaignStatus.DRAFT.value, True, 1, 2,
     )
+    assert stored.check_requested is True
+    await precheck.check_numbers(evolution, now=clock.advance(60))  # the next pass finds nothing left to check
+    assert (await Campaign.objects().get(Campaign.id == campaign.id)).check_requested is False
 
 
 async def test_another_users_campaign_cannot_be_checked(client, login, make_user, sandbox):

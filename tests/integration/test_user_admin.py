@@ -33,10 +33,19 @@ async def test_an_admin_lists_users_with_their_limits_and_a_user_may_not(client,
         "active": True,
         "dailyLimit": None,
         "monthlyLimit": None,
-        "locale": "en",
+        "locale": None,  # not chosen: the browser's language, else ARAUTO_DEFAULT_LOCALE
         "timezone": "UTC",
     }
     assert (await client.get("/api/users", headers=plain_headers)).status_code == 403
+
+
+async def test_a_language_set_by_an_admin_can_be_given_back_to_the_browser(client, make_user) -> None:
+    headers = await admin_headers(make_user)
+    plain = await make_user()
+    chosen = await client.patch(f"/api/users/{plain.id}", json={"locale": "pt-BR"}, headers=headers)
+    assert chosen.json()["locale"] == "pt-BR"
+    reset = await client.patch(f"/api/users/{plain.id}", json={"locale": None}, headers=headers)
+    assert reset.status_code == 200 and reset.json()["locale"] is None
 
 
 async def test_a_created_user_sets_a_password_through_the_link_once(client, make_user) -> None:

@@ -44,3 +44,15 @@ def test_with_jitter_no_minute_holds_more_than_rate_plus_one_sends():
     times = plan_slots(NOW, NOW, interval=3.0, limit=1000, horizon=3000, jitter_percent=50, rng=rng).send_times
     busiest = max(sum(1 for u in times if t <= u < t + timedelta(seconds=60)) for t in times)
     assert busiest <= 21
+
+
+def test_no_send_is_granted_at_or_after_until_even_inside_the_horizon():
+    close = NOW + timedelta(seconds=2)
+    plan = plan_slots(NOW, NOW, interval=1.0, limit=100, horizon=10, until=close)
+    assert plan.send_times == (NOW, NOW + timedelta(seconds=1)) and plan.next_slot == close
+
+
+def test_a_send_jittered_past_until_is_not_granted():
+    close = NOW + timedelta(seconds=0.5)
+    plan = plan_slots(NOW, NOW, interval=1.0, limit=5, horizon=0, jitter_percent=100, rng=random.Random(3), until=close)
+    assert all(t < close for t in plan.send_times)

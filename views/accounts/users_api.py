@@ -28,7 +28,7 @@ class UserInput(msgspec.Struct, rename="camel", forbid_unknown_fields=True):
     active: bool | msgspec.UnsetType = UNSET
     daily_limit: int | msgspec.UnsetType | None = UNSET
     monthly_limit: int | msgspec.UnsetType | None = UNSET
-    locale: str | msgspec.UnsetType = UNSET
+    locale: str | msgspec.UnsetType | None = UNSET  # null: the browser's language
     timezone: str | msgspec.UnsetType = UNSET
 
     def given(self) -> dict[str, Any]:
@@ -44,7 +44,7 @@ def user_json(user: UserRecord) -> dict[str, Any]:
         "active": user.active,
         "dailyLimit": user.daily_limit,
         "monthlyLimit": user.monthly_limit,
-        "locale": user.locale,
+        "locale": user.locale or None,
         "timezone": user.timezone,
     }
 

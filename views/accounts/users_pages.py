@@ -33,7 +33,7 @@ class UserForm:
     active: str = ""
     daily_limit: str = ""
     monthly_limit: str = ""
-    locale: str = "en"
+    locale: str = ""  # the browser's language
     timezone: str = "UTC"
 
     def profile(self) -> dict[str, Any]:
