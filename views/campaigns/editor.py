@@ -19,7 +19,7 @@ from models.campaigns import preview as campaign_preview
 from models.campaigns import queries as campaign_queries
 from models.campaigns.history import by_user
 from models.campaigns.numbers import numbers_of
-from models.campaigns.rules import MEDIA_TYPES, checked, keep_pacing
+from models.campaigns.rules import MEDIA_TYPES, checked
 from models.contacts.audience import campaign_lists
 from models.contacts.lists import list_lists
 from models.errors import IllegalTransition, NotFoundOrNotYours, ValidationFailed
@@ -30,7 +30,6 @@ from views.campaigns.forms import (
     CampaignForm,
     campaign_form_of,
     field_errors,
-    form_has_pacing,
     new_campaign_form,
     other_ids,
     parse_campaign,
@@ -121,8 +120,6 @@ async def _save(
     form.campaign_id = str(campaign.id) if campaign else ""
     chosen = await _chosen_lists(request)
     data, errors = parse_campaign(form, user.timezone)
-    if campaign is not None and not form_has_pacing(form):
-        data = keep_pacing(data, campaign)
     owner_id, now, max_rate = user.id, clock.now(), settings.max_rate
     try:
         if not errors:

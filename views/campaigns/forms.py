@@ -167,12 +167,6 @@ def parse_campaign(form: CampaignForm, timezone: str) -> tuple[CampaignInput, di
     return data, errors
 
 
-def form_has_pacing(form: CampaignForm) -> bool:
-    """Whether the form carries the pacing fields (send window, expiry, frequency cap); until it does, an edit keeps
-    the stored ones."""
-    return any(hasattr(form, name) for name in ("send_window_days", "expires_at", "frequency_cap_hours"))
-
-
 def other_ids(form: CampaignForm) -> list[str]:
     """The ticked "also send through" numbers as strings (what the template compares with)."""
     return _ticked(form.other_instance_ids)
