@@ -93,3 +93,15 @@ async def test_a_high_failure_rate_halves_the_warmup_cap_for_the_rest_of_the_day
     shown = (await client.get(f"/api/instances/{instance.id}", headers=caller.headers)).json()
     assert shown["capTodayReason"] == "warm-up day 2: 2 of 100, halved for a high failure rate"
     assert await waiting_of(client, caller, campaign.id) == ("warmup", "2026-01-06T00:00:00+00:00")
+
+
+async def test_the_instance_pages_show_todays_warmup_cap_and_why(db, sandbox, clock, client, login, make_user):
+    user = await make_user()
+    instance = await sandbox_instance(
+        user.id, sandbox, daily_cap=100, warmup=True, warmup_started_at=clock.now().date()
+    )
+    await login(user)
+    listing = (await client.get("/instances")).text
+    assert "warm-up day 1: 3 of 100" in listing
+    form = (await client.get(f"/instances/{instance.id}/edit")).text
+    assert "warm-up day 1: 3 of 100" in form and 'name="warmup"' in form
