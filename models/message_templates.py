@@ -8,10 +8,9 @@ from typing import Any
 
 from piccolo.columns import Column
 
-from models.campaigns.rules import MAX_NAME_LENGTH, media_errors, nul_errors
-from models.errors import N_, Message, ValidationFailed
+from models.campaigns.rules import media_errors, message_errors, name_errors, nul_errors
+from models.errors import N_, ValidationFailed
 from models.ownership import get_own, owned_by
-from models.rendering import MAX_MESSAGE_LENGTH
 from models.tables import MessageTemplate
 
 
@@ -26,21 +25,12 @@ class TemplateInput:
 def _checked(data: TemplateInput) -> TemplateInput:
     """The input trimmed, or ValidationFailed naming each bad field."""
     data = replace(data, name=data.name.strip(), media_url=data.media_url.strip(), media_type=data.media_type.strip())
-    errors: dict[str, str] = {}
-    if not data.name:
-        errors["name"] = N_("The name is required.")
-    elif len(data.name) > MAX_NAME_LENGTH:
-        errors["name"] = Message(
-            N_("The name has %(length)s characters; at most %(limit)s."), length=len(data.name), limit=MAX_NAME_LENGTH
-        )
-    if not data.body.strip() and not data.media_url:
-        errors["body"] = N_("Write the message, or give a media URL.")
-    elif len(data.body) > MAX_MESSAGE_LENGTH:
-        errors["body"] = Message(
-            N_("The message has %(length)s characters; WhatsApp allows %(limit)s."),
-            length=len(data.body),
-            limit=MAX_MESSAGE_LENGTH,
-        )
+    errors = {
+        **name_errors(data.name),
+        **message_errors(
+            data.body, has_media=bool(data.media_url), field="body", empty=N_("Write the message, or give a media URL.")
+        ),
+    }
     errors.update(media_errors(data.media_url, data.media_type, ""))
     errors.update(nul_errors({"name": data.name, "body": data.body, "media_url": data.media_url}))
     if errors:

@@ -25,22 +25,24 @@ from sandbox.receipts import schedule_receipts
 from sandbox.state import Instance, SandboxState
 
 AnyRequest = Request[Any, Any, Any]
-_COMMON = {"number": (str, "Invalid format")}
 
 
-def _check_delay(body: dict[str, Any]) -> None:
+async def _send_request(request: AnyRequest, field: str, type_error: str) -> tuple[Instance, dict[str, Any]]:
+    """Both sends' checks, in Evolution's order: the API key, the JSON body, `number` and the required string
+    `field` (its own type error), then `delay` in milliseconds."""
+    instance = await guarded_instance(request)
+    body = await json_body(request)
+    require(body, {"number": (str, "Invalid format"), field: (str, type_error)})
     delay = body.get("delay")
     if delay is not None and (not isinstance(delay, int) or isinstance(delay, bool)):
         raise EvolutionError(400, [["Enter a value in milliseconds"]])
+    return instance, body
 
 
 @post("/message/sendText/{instance:str}", name="send_text")
 async def send_text(request: AnyRequest) -> Response[bytes]:
     """201 with the stored message, or Evolution's 400/500 variants (§4.2)."""
-    instance = await guarded_instance(request)
-    body = await json_body(request)
-    require(body, {**_COMMON, "text": (str, "instance.text is not of a type(s) string")})
-    _check_delay(body)
+    instance, body = await _send_request(request, "text", "instance.text is not of a type(s) string")
     if not body["text"].strip():
         raise EvolutionError(400, ["Text is required"])
     state = sandbox_state(request)
@@ -64,10 +66,7 @@ def _base64_content(media: str) -> bytes | None:
 @post("/message/sendMedia/{instance:str}", name="send_media")
 async def send_media(request: AnyRequest) -> Response[bytes]:
     """JSON sendMedia (§4.3); media must be an http(s) URL or raw base64."""
-    instance = await guarded_instance(request)
-    body = await json_body(request)
-    require(body, {**_COMMON, "mediatype": (str, "instance.mediatype is not of a type(s) string")})
-    _check_delay(body)
+    instance, body = await _send_request(request, "mediatype", "instance.mediatype is not of a type(s) string")
     if body["mediatype"] not in MEDIA_TYPES:
         raise EvolutionError(400, [[f"instance.mediatype is not one of enum values: {','.join(MEDIA_TYPES)}"]])
     media = body.get("media")
@@ -126,9 +125,7 @@ def _record(
 @post("/chat/findMessages/{instance:str}", name="find_messages", status_code=200)
 async def find_messages(request: AnyRequest) -> Response[bytes]:
     """Paged message records filtered by `where.key.{id,remoteJid,fromMe}` and `messageTimestamp` (§4.8)."""
-    instance = await guarded_instance(request)
-    body = await json_body(request)
-    where = body.get("where") or {}
+    instance, body, where = await _search(request)
     key = where.get("key") or {}
     span = where.get("messageTimestamp") or {}
     state = sandbox_state(request)
@@ -146,6 +143,13 @@ async def find_messages(request: AnyRequest) -> Response[bytes]:
     records, page, size = _page(body, found)
     result = {"total": len(found), "pages": math.ceil(len(found) / size), "currentPage": page, "records": records}
     return json_response({"messages": result})
+
+
+async def _search(request: AnyRequest) -> tuple[Instance, dict[str, Any], dict[str, Any]]:
+    """Both searches' request: the instance (API key checked), the JSON body and its `where` filter."""
+    instance = await guarded_instance(request)
+    body = await json_body(request)
+    return instance, body, body.get("where") or {}
 
 
 def _page(body: dict[str, Any], rows: list[Any]) -> tuple[list[Any], int, int]:
@@ -166,9 +170,7 @@ def _public_record(stored: dict[str, Any]) -> dict[str, Any]:
 @post("/chat/findStatusMessage/{instance:str}", name="find_status_message", status_code=200)
 async def find_status_message(request: AnyRequest) -> Response[bytes]:
     """Status-history rows for `where.id` (a keyId), optionally `where.remoteJid`."""
-    instance = await guarded_instance(request)
-    body = await json_body(request)
-    where = body.get("where") or {}
+    instance, body, where = await _search(request)
     state = sandbox_state(request)
     rows = [
         row

@@ -113,32 +113,13 @@ class EvolutionClient:
             self._clients[base] = client
         return client
 
-    async def _call(
-        self,
-        server_url: str,
-        api_key: str,
-        method: str,
-        path: str,
-        *,
-        body: Mapping[str, Any] | None = None,
-        params: Mapping[str, str] | None = None,
-        extra_read_seconds: float = 0.0,
-    ) -> httpx.Response | NotSent | Ambiguous:
-        """One request; transport errors become NotSent (never left) or Ambiguous (may have arrived)."""
-        timeout = self._timeout
-        if extra_read_seconds:
-            read = (self._timeout.read or 0.0) + extra_read_seconds
-            timeout = httpx.Timeout(
-                connect=self._timeout.connect, read=read, write=self._timeout.write, pool=self._timeout.pool
-            )
-        try:
-            return await self._client(server_url).request(
-                method, path, json=body, params=params, headers={"apikey": api_key}, timeout=timeout
-            )
-        except httpx.HTTPError as exc:
-            failure = classify_exception(exc)
-            log.warning("Evolution %s %s: %s", method, path, failure.reason)
-            return failure
+    def _timeout_for(self, extra_read_seconds: float) -> httpx.Timeout:
+        """The pool's timeouts, the read one lengthened by the typing delay a send asks Evolution to wait."""
+        if not extra_read_seconds:
+            return self._timeout
+        base = self._timeout
+        read = (base.read or 0.0) + extra_read_seconds
+        return httpx.Timeout(connect=base.connect, read=read, write=base.write, pool=base.pool)
 
     async def _expect(
         self,
@@ -153,20 +134,24 @@ class EvolutionClient:
         params: Mapping[str, str] | None = None,
         extra_read_seconds: float = 0.0,
     ) -> _Decoded | Failure:
-        """The decoded JSON of a `success` answer, or the classified failure."""
-        response = await self._call(
-            server_url, api_key, method, path, body=body, params=params, extra_read_seconds=extra_read_seconds
-        )
-        if isinstance(response, NotSent | Ambiguous):
-            return response
-        if response.status_code != success:
-            failure = classify_error(response, instance)
-            log.warning("Evolution %s %s: %s", method, path, failure.reason)
-            return failure
+        """One request: the decoded JSON of a `success` answer, or the classified failure (a transport error
+        becomes NotSent when the request never left, Ambiguous when it may have arrived)."""
+        timeout = self._timeout_for(extra_read_seconds)
         try:
-            return _Decoded(response.json())
-        except ValueError:
-            return Ambiguous(f"Evolution answered {success} with a body that is not JSON", success)
+            response = await self._client(server_url).request(
+                method, path, json=body, params=params, headers={"apikey": api_key}, timeout=timeout
+            )
+        except httpx.HTTPError as exc:
+            failure: Failure = classify_exception(exc)
+        else:
+            if response.status_code == success:
+                try:
+                    return _Decoded(response.json())
+                except ValueError:
+                    return Ambiguous(f"Evolution answered {success} with a body that is not JSON", success)
+            failure = classify_error(response, instance)
+        log.warning("Evolution %s %s: %s", method, path, failure.reason)
+        return failure
 
     async def send_text(
         self,

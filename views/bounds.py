@@ -12,13 +12,13 @@ from functools import cache
 from typing import Any
 
 import msgspec
-from litestar import Request
 from litestar.exceptions import NotFoundException, ValidationException
 from litestar.handlers import HTTPRouteHandler
 from litestar.params import ParameterKwarg
 from litestar.typing import FieldDefinition
 
 from models.campaigns.rules import NUL_REFUSAL
+from views.deps import AnyRequest
 from views.i18n import _
 
 # The largest integer the API takes, anywhere: PostgreSQL's `integer` columns (ids, caps, counters) hold 32 bits.
@@ -66,7 +66,7 @@ def _refuse(name: str, message: str) -> ValidationException:
     return ValidationException(detail=_("Validation failed"), extra=[{"key": name, "message": message}])
 
 
-async def _refuse_nul(request: Request[Any, Any, Any]) -> None:
+async def _refuse_nul(request: AnyRequest) -> None:
     for name, value in request.query_params.items():
         if "\x00" in value:
             raise _refuse(name, _("Text cannot hold NUL characters."))
@@ -101,7 +101,7 @@ def _nul_path(value: Any, path: str) -> str | None:
     return None
 
 
-async def bound_integers(request: Request[Any, Any, Any]) -> None:
+async def bound_integers(request: AnyRequest) -> None:
     """Before any query: 404 for an id no row can have, 400 for a query number out of range or a NUL."""
     for value in request.path_params.values():
         if isinstance(value, int) and not isinstance(value, bool) and not in_range(value):

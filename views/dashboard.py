@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 from litestar import get
-from litestar.di import NamedDependency
 from litestar.response import Template
 
-from models.accounts.users import CurrentUser
 from models.campaigns.dashboard import dashboard
-from scheduler.clock import Clock
+from views.deps import AppClock, SignedInUser
 from views.guards import SignedInPages
 
 
@@ -16,6 +14,6 @@ class DashboardPages(SignedInPages):
     path = "/dashboard"
 
     @get("/", name="dashboard")
-    async def detail(self, current_user: NamedDependency[CurrentUser], clock: NamedDependency[Clock]) -> Template:
+    async def detail(self, current_user: SignedInUser, clock: AppClock) -> Template:
         board = await dashboard(current_user.id, now=clock.now())
         return Template("dashboard.html", context={"board": board})

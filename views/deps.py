@@ -2,34 +2,40 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from litestar import Request
 from litestar.datastructures import State
+from litestar.di import NamedDependency
 
 from models.accounts.users import CurrentUser
 from scheduler.clock import Clock
 from scheduler.evolution import EvolutionClient
 from settings import Settings
 
+AnyRequest = Request[Any, Any, Any]
+"""A handler's request when the handler needs no typed user, auth or state from it."""
+SignedInUser = NamedDependency[CurrentUser]
+"""`current_user: SignedInUser` in a handler: the user `provide_current_user` gives (routes behind a login guard)."""
+AppClock = NamedDependency[Clock]
+"""`clock: AppClock`: the app's injectable clock (`provide_clock`)."""
+AppSettings = NamedDependency[Settings]
+"""`settings: AppSettings`: the settings the app was built with (`provide_settings`)."""
+
 
 async def provide_settings(state: State) -> Settings:
-    settings: Settings = state.settings
-    return settings
+    return cast(Settings, state.settings)
 
 
 async def provide_clock(state: State) -> Clock:
-    clock: Clock = state.clock
-    return clock
+    return cast(Clock, state.clock)
 
 
-async def provide_current_user(request: Request[Any, Any, Any]) -> CurrentUser:
+async def provide_current_user(request: AnyRequest) -> CurrentUser:
     """The signed-in user; routes asking for it are behind `requires_login`."""
-    user: CurrentUser = request.user
-    return user
+    return cast(CurrentUser, request.user)
 
 
 async def provide_evolution(state: State) -> EvolutionClient:
     """The app's pooled Evolution client (opened in `evolution_lifespan`)."""
-    client: EvolutionClient = state.evolution
-    return client
+    return cast(EvolutionClient, state.evolution)

@@ -6,7 +6,7 @@ import logging
 from typing import Any
 from urllib.parse import quote
 
-from litestar import MediaType, Request, Response
+from litestar import MediaType, Response
 from litestar.exceptions import (
     HTTPException,
     NotAuthorizedException,
@@ -31,11 +31,11 @@ from models.errors import (
     ResourceInUse,
     ValidationFailed,
 )
+from views.deps import AnyRequest
 from views.i18n import _
 from views.security import referer_path
 
 logger = logging.getLogger("arauto.errors")
-AnyRequest = Request[Any, Any, Any]
 
 
 def is_api(request: AnyRequest) -> bool:

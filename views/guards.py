@@ -34,3 +34,16 @@ class SignedInApi(Controller):
     """The base of every JSON API controller: behind login (a Bearer token, or the session for safe methods)."""
 
     guards = [requires_login]
+
+
+class AdminPages(Controller):
+    """The base of the administrators' page controllers (users and their links), out of the OpenAPI schema."""
+
+    guards = [requires_admin]
+    include_in_schema = False
+
+
+class AdminApi(Controller):
+    """The base of the administrators' JSON API controllers."""
+
+    guards = [requires_admin]

@@ -5,13 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from apscheduler.schedulers.base import STATE_RUNNING
-from litestar import Controller, Request, Response, get
+from litestar import Controller, Response, get
 from litestar.datastructures import State
-from litestar.di import NamedDependency
 from litestar.response import Redirect
 
 from models.health import database_problems
 from settings import Settings
+from views.deps import AnyRequest, AppSettings
 
 
 def sender_problem(state: State, settings: Settings) -> str | None:
@@ -36,9 +36,7 @@ class HomePages(Controller):
         return {"status": "ok"}
 
     @get("/readyz", name="readyz")
-    async def ready(
-        self, request: Request[Any, Any, Any], settings: NamedDependency[Settings]
-    ) -> Response[dict[str, Any]]:
+    async def ready(self, request: AnyRequest, settings: AppSettings) -> Response[dict[str, Any]]:
         """503 naming each failing check, so a load balancer waits and an operator sees why."""
         failing = await database_problems()
         if problem := sender_problem(request.app.state, settings):

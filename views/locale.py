@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from http.cookies import SimpleCookie
-from typing import Any
 
-from litestar import Controller, Request, post
+from litestar import Controller, post
 from litestar.datastructures import Cookie
 from litestar.enums import ScopeType
 from litestar.middleware import ASGIMiddleware
@@ -16,6 +15,7 @@ from litestar.response import Redirect
 from litestar.types import ASGIApp, Receive, Scope, Send
 
 from models.accounts import users
+from views.deps import AnyRequest
 from views.i18n import LOCALES, reset_locale, use_locale
 
 LOCALE_COOKIE = "arauto_locale"
@@ -113,7 +113,7 @@ class LocaleSwitch(Controller):
     include_in_schema = False
 
     @post("/", name="locale_switch", status_code=303)
-    async def switch(self, request: Request[Any, Any, Any], data: URLEncodedBody[LocaleForm]) -> Redirect:
+    async def switch(self, request: AnyRequest, data: URLEncodedBody[LocaleForm]) -> Redirect:
         """Remembers the choice in a cookie, and on the signed-in user's account too."""
         locale = data.locale if data.locale in LOCALES else ""
         if locale and request.scope.get("user") is not None:

@@ -7,15 +7,13 @@ from __future__ import annotations
 import hmac
 import re
 import time
-from typing import Any
 
-from litestar import Controller, Request, Response, get
-from litestar.di import NamedDependency
+from litestar import Controller, Response, get
 from litestar.enums import MediaType, ScopeType
 from litestar.types import ASGIApp, Receive, Scope, Send
 
 from models import metrics
-from settings import Settings
+from views.deps import AnyRequest, AppSettings
 
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 _PROGRESS_PATH = re.compile(r"/(?:api/)?campaigns/\d+/progress")
@@ -26,7 +24,7 @@ class MetricsEndpoint(Controller):
     include_in_schema = False
 
     @get("/metrics", name="metrics")
-    async def metrics(self, request: Request[Any, Any, Any], settings: NamedDependency[Settings]) -> Response[str]:
+    async def metrics(self, request: AnyRequest, settings: AppSettings) -> Response[str]:
         """Off unless a token is configured, so a fresh install exposes nothing it was not asked to."""
         if not settings.metrics_token:
             return Response("Not Found\n", status_code=404, media_type=MediaType.TEXT)

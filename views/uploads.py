@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import anyio
-from litestar import Request
 from litestar.di import Provide
 from litestar.enums import ScopeType
 from litestar.params import QueryParameter
@@ -19,6 +18,7 @@ from multipart import MultipartSegment, PushMultipartParser
 from models.errors import ImportRejected, ValidationFailed
 from models.recipients import ImportOptions, too_large_message
 from settings import BASE_DIR
+from views.deps import AnyRequest
 
 # Room for the multipart envelope (boundaries, part headers, a few small form fields) around the file itself.
 ENVELOPE_BYTES = 64 * 1024
@@ -69,7 +69,7 @@ class UploadLimitMiddleware:
         await self.app(scope, counting_receive, send)
 
 
-async def spool_csv(request: Request[Any, Any, Any], target: Path) -> None:
+async def spool_csv(request: AnyRequest, target: Path) -> None:
     """Write the request's CSV to `target`: the body itself, or the `file` part of a multipart form."""
     content_type, options = request.content_type
     async with await anyio.open_file(target, "wb") as output:
@@ -82,7 +82,7 @@ async def spool_csv(request: Request[Any, Any, Any], target: Path) -> None:
         raise ImportRejected(too_large_message(upload_limit(request.scope)))
 
 
-async def _spool_multipart(request: Request[Any, Any, Any], boundary: str, output: Any) -> None:
+async def _spool_multipart(request: AnyRequest, boundary: str, output: Any) -> None:
     if not boundary:
         raise ImportRejected("The multipart body has no boundary; send the CSV as a `file` field.")
     found, in_file = False, False
@@ -101,7 +101,7 @@ async def _spool_multipart(request: Request[Any, Any, Any], boundary: str, outpu
 
 
 @asynccontextmanager
-async def spooled_upload(request: Request[Any, Any, Any]) -> AsyncIterator[Path]:
+async def spooled_upload(request: AnyRequest) -> AsyncIterator[Path]:
     """The request's file (CSV or XLSX body, or multipart `file`) on disk for the import; deleted afterwards."""
     await anyio.Path(SPOOL_DIR).mkdir(parents=True, exist_ok=True)
     path = Path(tempfile.mktemp(suffix=".upload", dir=SPOOL_DIR))  # noqa: S306 (opened exclusively by spool_csv)

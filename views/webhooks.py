@@ -11,14 +11,13 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from litestar import Controller, Request, Response, post
-from litestar.di import NamedDependency
+from litestar import Controller, Response, post
 from litestar.params import FromPath
 
 from models.inbound import events as webhook_events
 from models.inbound import receipts
 from models.inbound.events import BadSecret, MalformedEvent, UnknownInstance
-from scheduler.clock import Clock
+from views.deps import AnyRequest, AppClock
 
 logger = logging.getLogger("arauto.webhooks")
 
@@ -36,11 +35,7 @@ class EvolutionWebhooks(Controller):
 
     @post(["/{instance_id:int}", "/{instance_id:int}/{event_path:str}"], name="evolution_webhook", status_code=200)
     async def receive(
-        self,
-        request: Request[Any, Any, Any],
-        instance_id: FromPath[int],
-        clock: NamedDependency[Clock],
-        event_path: FromPath[str | None] = None,
+        self, request: AnyRequest, instance_id: FromPath[int], clock: AppClock, event_path: FromPath[str | None] = None
     ) -> Response[dict[str, Any]]:
         """Authenticate, store once, apply inline; an event that fails to apply is kept for the backlog job (a 500
         would only make Evolution resend what is already stored)."""

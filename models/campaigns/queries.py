@@ -8,6 +8,7 @@ from typing import Any
 from piccolo.columns.combination import WhereRaw
 from piccolo.query.functions.aggregate import Count, Sum
 
+from models.api_json import camel_json
 from models.errors import N_, Message, ValidationFailed
 from models.ownership import owned_by
 from models.statuses import LIVE_CAMPAIGN_STATUSES, CampaignStatus
@@ -78,13 +79,7 @@ class CampaignStats:
     average_delivery_rate: float  # delivered / sent over all the user's campaigns, 0 when nothing was sent
 
     def as_json(self) -> dict[str, Any]:
-        return {
-            "total": self.total,
-            "active": self.active,
-            "completed": self.completed,
-            "messagesSent": self.messages_sent,
-            "averageDeliveryRate": self.average_delivery_rate,
-        }
+        return camel_json(self)
 
 
 def _where(owner_id: int, query: CampaignFilter) -> Any:

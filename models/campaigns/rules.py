@@ -166,6 +166,7 @@ def with_template(data: CampaignInput, template: MessageTemplate) -> CampaignInp
 
 
 def name_errors(name: str) -> dict[str, str]:
+    """The one rule for a name a user gives (a campaign, a template, a contact list): required, and not too long."""
     if not name:
         return {"name": N_("The name is required.")}
     if len(name) > MAX_NAME_LENGTH:
@@ -177,12 +178,19 @@ def name_errors(name: str) -> dict[str, str]:
     return {}
 
 
-def message_errors(message: str, *, has_media: bool) -> dict[str, str]:
+def message_errors(
+    message: str,
+    *,
+    has_media: bool,
+    field: str = "message",
+    empty: str = N_("Write a message, choose a template, or give a media URL."),
+) -> dict[str, str]:
+    """The text a campaign or a template sends: something to send (text or media), and not more than WhatsApp takes."""
     if not message.strip() and not has_media:
-        return {"message": N_("Write a message, choose a template, or give a media URL.")}
+        return {field: empty}
     if len(message) > MAX_MESSAGE_LENGTH:
         return {
-            "message": Message(
+            field: Message(
                 N_("The message has %(length)s characters; WhatsApp allows %(limit)s."),
                 length=len(message),
                 limit=MAX_MESSAGE_LENGTH,

@@ -6,11 +6,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from models.errors import N_, Message, ValidationFailed
+from models.campaigns.rules import MAX_NAME_LENGTH as MAX_NAME_LENGTH
+from models.campaigns.rules import name_errors
+from models.errors import ValidationFailed
 from models.ownership import get_own, owned_by
 from models.tables import ContactList, ListMember
-
-MAX_NAME_LENGTH = 200
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,18 +33,8 @@ class ListSummary:
 
 def _checked_name(name: str) -> str:
     name = name.strip()
-    if not name:
-        raise ValidationFailed({"name": N_("The name is required.")})
-    if len(name) > MAX_NAME_LENGTH:
-        raise ValidationFailed(
-            {
-                "name": Message(
-                    N_("The name has %(length)s characters; at most %(limit)s."),
-                    length=len(name),
-                    limit=MAX_NAME_LENGTH,
-                )
-            }
-        )
+    if errors := name_errors(name):
+        raise ValidationFailed(errors)
     return name
 
 

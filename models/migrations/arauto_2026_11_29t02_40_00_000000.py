@@ -1,7 +1,8 @@
 """Composite and unique indexes named by the design's queries (raw SQL: Piccolo cannot add them on SQLite)."""
 
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
-from piccolo.table import Table
+
+from models.migrations._raw import create_indexes, drop_indexes, raw_migration, run
 
 ID = "2026-11-29T02:40:00:000000"
 VERSION = "1.38.0"
@@ -20,22 +21,5 @@ INDEXES = (
 )
 
 
-class _Raw(Table, tablename="migration"):
-    pass
-
-
 async def forwards() -> MigrationManager:
-    manager = MigrationManager(migration_id=ID, app_name="arauto", description=DESCRIPTION)
-
-    async def create_indexes() -> None:
-        for name, table, columns, unique in INDEXES:
-            kind = "UNIQUE INDEX" if unique else "INDEX"
-            await _Raw.raw(f'CREATE {kind} IF NOT EXISTS "{name}" ON "{table}" ({columns})')
-
-    async def drop_indexes() -> None:
-        for name, *_ in INDEXES:
-            await _Raw.raw(f'DROP INDEX IF EXISTS "{name}"')
-
-    manager.add_raw(create_indexes)
-    manager.add_raw_backwards(drop_indexes)
-    return manager
+    return raw_migration(ID, DESCRIPTION, run(create_indexes(INDEXES)), run(drop_indexes(INDEXES)))

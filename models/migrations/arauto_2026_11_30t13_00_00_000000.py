@@ -5,16 +5,13 @@ is rewritten in Python, one campaign at a time (issue 10, finding 2)."""
 import json
 
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
-from piccolo.table import Table
+
+from models.migrations._raw import query, raw_migration
 
 ID = "2026-11-30T13:00:00:000000"
 VERSION = "1.38.0"
 DESCRIPTION = "variable names once per campaign"
 BATCH = 1000
-
-
-class _Raw(Table, tablename="migration"):
-    pass
 
 
 def _loaded(raw):
@@ -28,7 +25,7 @@ async def _messages(campaign_id):
     """The campaign's (id, variables) rows, BATCH at a time by id."""
     last = 0
     while True:
-        rows = await _Raw.raw(
+        rows = await query(
             "SELECT id, variables FROM arauto_campaign_message WHERE campaign = {} AND id > {} ORDER BY id LIMIT {}",
             campaign_id,
             last,
@@ -43,18 +40,16 @@ async def _messages(campaign_id):
 
 async def _set_variables(message_id, values):
     text = json.dumps(values, ensure_ascii=False, separators=(",", ":"))
-    await _Raw.raw("UPDATE arauto_campaign_message SET variables = {} WHERE id = {}", text, message_id)
+    await query("UPDATE arauto_campaign_message SET variables = {} WHERE id = {}", text, message_id)
 
 
 async def _campaign_ids():
-    return [row["id"] for row in await _Raw.raw("SELECT id FROM arauto_campaign ORDER BY id")]
+    return [row["id"] for row in await query("SELECT id FROM arauto_campaign ORDER BY id")]
 
 
 async def forwards() -> MigrationManager:
-    manager = MigrationManager(migration_id=ID, app_name="arauto", description=DESCRIPTION)
-
     async def names_per_campaign() -> None:
-        await _Raw.raw("ALTER TABLE arauto_campaign ADD COLUMN variable_names TEXT NOT NULL DEFAULT '[]'")
+        await query("ALTER TABLE arauto_campaign ADD COLUMN variable_names TEXT NOT NULL DEFAULT '[]'")
         for campaign_id in await _campaign_ids():
             names = {}
             async for _, variables in _messages(campaign_id):
@@ -68,7 +63,7 @@ async def forwards() -> MigrationManager:
                 for key, value in variables.items():
                     values[index[key]] = value
                 await _set_variables(message_id, values)
-            await _Raw.raw(
+            await query(
                 "UPDATE arauto_campaign SET variable_names = {} WHERE id = {}",
                 json.dumps(list(names), ensure_ascii=False),
                 campaign_id,
@@ -76,14 +71,12 @@ async def forwards() -> MigrationManager:
 
     async def names_per_recipient() -> None:
         for campaign_id in await _campaign_ids():
-            rows = await _Raw.raw("SELECT variable_names FROM arauto_campaign WHERE id = {}", campaign_id)
+            rows = await query("SELECT variable_names FROM arauto_campaign WHERE id = {}", campaign_id)
             names = _loaded(rows[0]["variable_names"]) or []
             async for message_id, variables in _messages(campaign_id):
                 if isinstance(variables, list):
                     pairs = zip(names, variables, strict=False)
                     await _set_variables(message_id, {name: value for name, value in pairs if value is not None})
-        await _Raw.raw("ALTER TABLE arauto_campaign DROP COLUMN variable_names")
+        await query("ALTER TABLE arauto_campaign DROP COLUMN variable_names")
 
-    manager.add_raw(names_per_campaign)
-    manager.add_raw_backwards(names_per_recipient)
-    return manager
+    return raw_migration(ID, DESCRIPTION, names_per_campaign, names_per_recipient)

@@ -6,7 +6,8 @@ window, counted by one atomic upsert before the password is checked; it replaces
 """
 
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
-from piccolo.table import Table
+
+from models.migrations._raw import raw_migration, run
 
 ID = "2026-11-30T13:10:00:000000"
 VERSION = "1.38.0"
@@ -42,23 +43,5 @@ BACKWARDS = (
 )
 
 
-class _Raw(Table, tablename="migration"):
-    pass
-
-
 async def forwards() -> MigrationManager:
-    manager = MigrationManager(migration_id=ID, app_name="arauto", description=DESCRIPTION)
-
-    async def apply() -> None:
-        for statement in FORWARDS:
-            await _Raw.raw(statement)
-
-    async def revert() -> None:
-        # The one engine difference: SQLite numbers rows only for INTEGER PRIMARY KEY, PostgreSQL needs SERIAL.
-        serial = "INTEGER" if _Raw._meta.db.engine_type == "sqlite" else "SERIAL"
-        for statement in BACKWARDS:
-            await _Raw.raw(statement.replace("{serial}", serial))
-
-    manager.add_raw(apply)
-    manager.add_raw_backwards(revert)
-    return manager
+    return raw_migration(ID, DESCRIPTION, run(FORWARDS), run(BACKWARDS))

@@ -5,7 +5,8 @@ only the auto-increment primary key is written differently by each engine.
 """
 
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
-from piccolo.table import Table
+
+from models.migrations._raw import create_indexes, drop_indexes, on_sqlite, raw_migration, run
 
 ID = "2026-11-30T13:40:00:000000"
 VERSION = "1.38.0"
@@ -53,32 +54,15 @@ INDEXES = (
 )
 
 
-class _Raw(Table, tablename="migration"):
-    pass
-
-
 def _primary_key(table: str) -> str:
-    if _Raw._meta.db.engine_type == "sqlite":
+    if on_sqlite():
         return "id INTEGER PRIMARY KEY AUTOINCREMENT"
     return "id BIGSERIAL PRIMARY KEY" if table in BIG_IDS else "id SERIAL PRIMARY KEY"
 
 
 async def forwards() -> MigrationManager:
-    manager = MigrationManager(migration_id=ID, app_name="arauto", description=DESCRIPTION)
-
-    async def create_tables() -> None:
-        for table, columns in TABLES:
-            await _Raw.raw(f'CREATE TABLE IF NOT EXISTS "{table}" ({_primary_key(table)}, {columns})')
-        for name, table, columns, unique in INDEXES:
-            kind = "UNIQUE INDEX" if unique else "INDEX"
-            await _Raw.raw(f'CREATE {kind} IF NOT EXISTS "{name}" ON "{table}" ({columns})')
-
-    async def drop_tables() -> None:
-        for name, *_ in INDEXES:
-            await _Raw.raw(f'DROP INDEX IF EXISTS "{name}"')
-        for table, _ in reversed(TABLES):
-            await _Raw.raw(f'DROP TABLE IF EXISTS "{table}"')
-
-    manager.add_raw(create_tables)
-    manager.add_raw_backwards(drop_tables)
-    return manager
+    created = [f'CREATE TABLE IF NOT EXISTS "{table}" ({_primary_key(table)}, {columns})' for table, columns in TABLES]
+    dropped = [f'DROP TABLE IF EXISTS "{table}"' for table, _ in reversed(TABLES)]
+    return raw_migration(
+        ID, DESCRIPTION, run(created + create_indexes(INDEXES)), run(drop_indexes(INDEXES) + dropped)
+    )

@@ -10,7 +10,8 @@ and period (a unique index), with its webhook delivery state.
 """
 
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
-from piccolo.table import Table
+
+from models.migrations._raw import raw_migration, run
 
 ID = "2026-11-30T14:20:00:000000"
 VERSION = "1.38.0"
@@ -75,26 +76,5 @@ BACKWARDS = (
 )
 
 
-class _Raw(Table, tablename="migration"):
-    pass
-
-
-def _serial() -> str:
-    # The one engine difference: SQLite numbers rows only for INTEGER PRIMARY KEY, PostgreSQL needs SERIAL.
-    return "INTEGER" if _Raw._meta.db.engine_type == "sqlite" else "SERIAL"
-
-
 async def forwards() -> MigrationManager:
-    manager = MigrationManager(migration_id=ID, app_name="arauto", description=DESCRIPTION)
-
-    async def apply() -> None:
-        for statement in FORWARDS:
-            await _Raw.raw(statement.replace("{serial}", _serial()))
-
-    async def revert() -> None:
-        for statement in BACKWARDS:
-            await _Raw.raw(statement)
-
-    manager.add_raw(apply)
-    manager.add_raw_backwards(revert)
-    return manager
+    return raw_migration(ID, DESCRIPTION, run(FORWARDS), run(BACKWARDS))

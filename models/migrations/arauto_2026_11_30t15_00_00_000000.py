@@ -9,7 +9,8 @@ and the warm-up failure rate (a number's last sends).
 """
 
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
-from piccolo.table import Table
+
+from models.migrations._raw import raw_migration, run
 
 ID = "2026-11-30T15:00:00:000000"
 VERSION = "1.38.0"
@@ -48,21 +49,5 @@ BACKWARDS = (
 )
 
 
-class _Raw(Table, tablename="migration"):
-    pass
-
-
 async def forwards() -> MigrationManager:
-    manager = MigrationManager(migration_id=ID, app_name="arauto", description=DESCRIPTION)
-
-    async def apply() -> None:
-        for statement in FORWARDS:
-            await _Raw.raw(statement)
-
-    async def revert() -> None:
-        for statement in BACKWARDS:
-            await _Raw.raw(statement)
-
-    manager.add_raw(apply)
-    manager.add_raw_backwards(revert)
-    return manager
+    return raw_migration(ID, DESCRIPTION, run(FORWARDS), run(BACKWARDS))

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from models.api_json import camel_json
 from models.errors import N_, Message, ValidationFailed
 from models.ownership import get_own
 from models.phones import jid_differs
@@ -31,30 +32,15 @@ class RecipientView:
     whatsapp_jid: str = ""
 
     def as_json(self) -> dict[str, Any]:
-        return {
-            "phone": self.phone,
-            "rawPhone": self.raw_phone,
-            "variables": self.variables,
-            "status": self.status,
-            "error": self.error,
-            "attempts": self.attempts,
-            "sentAt": _iso(self.sent_at),
-            "deliveredAt": _iso(self.delivered_at),
-            "readAt": _iso(self.read_at),
-            "repliedAt": _iso(self.replied_at),
-            "whatsappJid": self.whatsapp_jid or None,
-            "whatsappJidDiffers": jid_differs(self.phone, self.whatsapp_jid),
-        }
+        return camel_json(
+            self, whatsappJid=self.whatsapp_jid or None, whatsappJidDiffers=jid_differs(self.phone, self.whatsapp_jid)
+        )
 
 
 @dataclass(frozen=True, slots=True)
 class RecipientPage:
     items: list[RecipientView]
     total: int
-
-
-def _iso(moment: datetime | None) -> str | None:
-    return moment.isoformat() if moment else None
 
 
 async def list_recipients(

@@ -325,3 +325,23 @@ class ComposerPage:
         self.page.set_input_files("#media-file", path)
         self.page.locator("#media-upload").get_by_role("button", name="Upload", exact=True).click()
         self.page.wait_for_url(re.compile(rf".*/campaigns/{campaign_id}/edit$"))
+
+
+def create_limited_user(page: Page, base_url: str, email: str, daily_limit: int, timezone: str) -> str:
+    """As a signed-in admin: a new user with a daily limit; the one-time link to set their password."""
+    page.goto(f"{base_url}/users")
+    form = page.locator("#user-create")
+    form.get_by_label("E-mail").fill(email)
+    form.get_by_label("Daily limit (messages)").fill(str(daily_limit))
+    form.get_by_label("Time zone").fill(timezone)
+    form.get_by_role("button", name="Create user").click()
+    return page.locator("#password-link").inner_text().strip()
+
+
+def set_password_from_link(page: Page, link: str, email: str, password: str) -> None:
+    """The new user opens the link, chooses the password and is signed in."""
+    page.goto(link)
+    page.get_by_label("Password", exact=True).fill(password)
+    page.get_by_label("Repeat the password").fill(password)
+    page.get_by_role("button", name="Set password").click()
+    expect(page.get_by_role("link", name=email)).to_be_visible()

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from models.accounts import alerts
 from models.accounts.users import create_user, get_user_by_email
 from tests.browser.conftest import run_in_app_db
-from tests.browser.pages import LoginPage, settle
+from tests.browser.pages import LoginPage, create_limited_user, set_password_from_link, settle
 from tests.browser.server import ServedApp
 from tests.factories import NOW
 
@@ -27,24 +27,14 @@ def test_an_admin_creates_a_limited_user_who_sets_a_password_and_dismisses_an_al
 
     run_in_app_db(served, make_admin)
     LoginPage(page, served.url).sign_in(ADMIN_EMAIL, NEW_PASSWORD)
-    page.goto(f"{served.url}/users")
-    form = page.locator("#user-create")
-    form.get_by_label("E-mail").fill(NEW_EMAIL)
-    form.get_by_label("Daily limit (messages)").fill("30")
-    form.get_by_label("Time zone").fill("America/Sao_Paulo")
-    form.get_by_role("button", name="Create user").click()
-    link = page.locator("#password-link").inner_text().strip()
+    link = create_limited_user(page, served.url, NEW_EMAIL, 30, "America/Sao_Paulo")
     row = page.locator("#users tbody tr", has_text=NEW_EMAIL)
     expect(row.locator(".daily-limit")).to_have_text("30")
 
     context = browser.new_context(base_url=served.url)
     try:
         user_page = context.new_page()
-        user_page.goto(link)
-        user_page.get_by_label("Password", exact=True).fill(NEW_PASSWORD)
-        user_page.get_by_label("Repeat the password").fill(NEW_PASSWORD)
-        user_page.get_by_role("button", name="Set password").click()
-        expect(user_page.get_by_role("link", name=NEW_EMAIL)).to_be_visible()
+        set_password_from_link(user_page, link, NEW_EMAIL, NEW_PASSWORD)
 
         async def alert() -> None:
             user = await get_user_by_email(NEW_EMAIL)

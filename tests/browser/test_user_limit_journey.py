@@ -15,7 +15,7 @@ from models.accounts.users import create_user, get_user_by_email
 from models.statuses import CampaignStatus
 from models.tables import CampaignMessage
 from tests.browser.conftest import run_in_app_db
-from tests.browser.pages import LoginPage
+from tests.browser.pages import LoginPage, create_limited_user, set_password_from_link
 from tests.browser.server import ServedApp
 from tests.factories import make_campaign, make_instance, recipient_rows
 
@@ -37,23 +37,13 @@ def test_a_limited_user_runs_a_campaign_into_the_limit_and_sees_why_it_waits(
     run_in_app_db(served_live, make_admin)
     page = live_page
     LoginPage(page, served_live.url).sign_in(ADMIN_EMAIL, PASSWORD)
-    page.goto(f"{served_live.url}/users")
-    form = page.locator("#user-create")
-    form.get_by_label("E-mail").fill(NEW_EMAIL)
-    form.get_by_label("Daily limit (messages)").fill(str(LIMIT))
-    form.get_by_label("Time zone").fill("America/Sao_Paulo")
-    form.get_by_role("button", name="Create user").click()
-    link = page.locator("#password-link").inner_text().strip()
+    link = create_limited_user(page, served_live.url, NEW_EMAIL, LIMIT, "America/Sao_Paulo")
 
     context = browser.new_context(base_url=served_live.url)
     context.set_default_timeout(20_000)
     try:
         user_page = context.new_page()
-        user_page.goto(link)
-        user_page.get_by_label("Password", exact=True).fill(PASSWORD)
-        user_page.get_by_label("Repeat the password").fill(PASSWORD)
-        user_page.get_by_role("button", name="Set password").click()
-        expect(user_page.get_by_role("link", name=NEW_EMAIL)).to_be_visible()
+        set_password_from_link(user_page, link, NEW_EMAIL, PASSWORD)
         user_page.goto(f"{served_live.url}/account")
         user_page.get_by_role("button", name="Português (Brasil)").click()
         expect(user_page.locator("html")).to_have_attribute("lang", "pt-BR")

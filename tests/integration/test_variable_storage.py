@@ -16,6 +16,7 @@ from tests.factories import NOW, make_campaign
 from tests.integration.api_helpers import api_caller, error_fields
 
 MIGRATION = importlib.import_module("models.migrations.arauto_2026_11_30t13_00_00_000000")
+RAW_SQL = importlib.import_module("models.migrations._raw")
 
 
 @pytest.fixture
@@ -133,7 +134,7 @@ async def test_the_migration_moves_names_to_the_campaign_and_back(caller, monkey
     ]
     campaign = await make_campaign(caller.user.id, None, recipients=recipients)
     query = CampaignMessage.select(CampaignMessage.variables).where(CampaignMessage.campaign == campaign.id)
-    monkeypatch.setattr(MIGRATION._Raw._meta, "db", Campaign._meta.db)  # the test's database, not piccolo_conf's
+    monkeypatch.setattr(RAW_SQL._Raw._meta, "db", Campaign._meta.db)  # the test's database, not piccolo_conf's
     manager = await MIGRATION.forwards()
     await manager.run(backwards=True)
     try:

@@ -2,21 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from litestar import Request, get, post
-from litestar.di import NamedDependency
+from litestar import get, post
 from litestar.params import FromPath
 from litestar.plugins.htmx import HTMXRequest
 from litestar.response import Redirect, Template
 
 from models.accounts import alerts
-from models.accounts.users import CurrentUser
-from scheduler.clock import Clock
+from views.deps import AppClock, SignedInUser
 from views.guards import SignedInPages
 from views.security import referer_path
-
-AnyRequest = Request[Any, Any, Any]
 
 
 async def banner(owner_id: int) -> Template:
@@ -27,17 +21,13 @@ class AlertPages(SignedInPages):
     path = "/alerts"
 
     @get("/banner", name="alert_banner")
-    async def banner(self, current_user: NamedDependency[CurrentUser]) -> Template:
+    async def banner(self, current_user: SignedInUser) -> Template:
         """Loaded by every page (base.html) after it renders."""
         return await banner(current_user.id)
 
     @post("/{alert_id:int}/dismiss", name="alert_dismiss")
     async def dismiss(
-        self,
-        request: HTMXRequest,
-        alert_id: FromPath[int],
-        current_user: NamedDependency[CurrentUser],
-        clock: NamedDependency[Clock],
+        self, request: HTMXRequest, alert_id: FromPath[int], current_user: SignedInUser, clock: AppClock
     ) -> Template | Redirect:
         await alerts.dismiss(current_user.id, alert_id, now=clock.now())
         if request.htmx:

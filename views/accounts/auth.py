@@ -4,22 +4,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Annotated, Any
+from typing import Annotated
 
-from litestar import Controller, Request, get, post
-from litestar.di import NamedDependency
+from litestar import Controller, get, post
 from litestar.params import FromPath, QueryParameter, URLEncodedBody
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
 from models.accounts import sessions, throttle, users
 from models.errors import ValidationFailed
-from scheduler.clock import Clock
-from settings import Settings
+from views.deps import AnyRequest, AppClock, AppSettings
 from views.i18n import _
+from views.redirects import success_redirect
 from views.security import local_path, sign_in, sign_out
-
-AnyRequest = Request[Any, Any, Any]
 
 
 @dataclass
@@ -53,11 +50,7 @@ class AuthPages(Controller):
 
     @post("/login", name="login_submit")
     async def login(
-        self,
-        request: AnyRequest,
-        data: URLEncodedBody[LoginForm],
-        settings: NamedDependency[Settings],
-        clock: NamedDependency[Clock],
+        self, request: AnyRequest, data: URLEncodedBody[LoginForm], settings: AppSettings, clock: AppClock
     ) -> Template | Redirect:
         """Count the attempt first (atomically, per e-mail and per address), then check the password off the loop."""
         now, address, email = clock.now(), client_address(request), users.normalise_email(data.email)
@@ -107,8 +100,8 @@ class AuthPages(Controller):
         request: AnyRequest,
         token: FromPath[str],
         data: URLEncodedBody[SetupForm],
-        settings: NamedDependency[Settings],
-        clock: NamedDependency[Clock],
+        settings: AppSettings,
+        clock: AppClock,
     ) -> Template | Redirect:
         errors: dict[str, str] = {}
         if data.password != data.password_confirm:
@@ -127,5 +120,4 @@ class AuthPages(Controller):
             return Template("accounts/setup.html", context=context, status_code=422 if valid else 404)
         await request.app.state.on_first_user(user, request.app.state)
         await sign_in(request, user)
-        flash(request, _("Welcome! Your administrator account is ready."), category="success")
-        return Redirect("/campaigns", status_code=303)
+        return success_redirect(request, _("Welcome! Your administrator account is ready."), "campaign_list")

@@ -5,23 +5,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
-from litestar import Request, get, post
-from litestar.di import NamedDependency
+from litestar import get, post
 from litestar.params import FromPath, URLEncodedBody
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
 from models.accounts import alerts, profile, users
-from models.accounts.users import CurrentUser
 from models.errors import ValidationFailed
-from scheduler.clock import Clock
+from views.deps import AnyRequest, AppClock, SignedInUser
 from views.guards import SignedInPages
 from views.i18n import _
+from views.redirects import success_redirect
 from views.security import sign_in
-
-AnyRequest = Request[Any, Any, Any]
 
 
 @dataclass
@@ -63,31 +59,22 @@ class AccountPages(SignedInPages):
     path = "/account"
 
     @get("/", name="account")
-    async def detail(self, current_user: NamedDependency[CurrentUser], clock: NamedDependency[Clock]) -> Template:
+    async def detail(self, current_user: SignedInUser, clock: AppClock) -> Template:
         return await _page(current_user.id, clock.now())
 
     @post("/settings", name="account_settings")
     async def save_settings(
-        self,
-        request: AnyRequest,
-        current_user: NamedDependency[CurrentUser],
-        data: URLEncodedBody[SettingsForm],
-        clock: NamedDependency[Clock],
+        self, request: AnyRequest, current_user: SignedInUser, data: URLEncodedBody[SettingsForm], clock: AppClock
     ) -> Template | Redirect:
         try:
             await profile.update_own(current_user.id, timezone=data.timezone, alert_webhook_url=data.alert_webhook_url)
         except ValidationFailed as exc:
             return await _page(current_user.id, clock.now(), errors=exc.errors, status_code=422)
-        flash(request, _("Settings saved."), category="success")
-        return Redirect("/account", status_code=303)
+        return success_redirect(request, _("Settings saved."), "account")
 
     @post("/password", name="account_password")
     async def change_password(
-        self,
-        request: AnyRequest,
-        current_user: NamedDependency[CurrentUser],
-        data: URLEncodedBody[PasswordForm],
-        clock: NamedDependency[Clock],
+        self, request: AnyRequest, current_user: SignedInUser, data: URLEncodedBody[PasswordForm], clock: AppClock
     ) -> Template | Redirect:
         """Every session of the user ends (other browsers are signed out); this browser gets a fresh one."""
         if data.new_password != data.new_password_confirm:
@@ -98,24 +85,18 @@ class AccountPages(SignedInPages):
         except ValidationFailed as exc:
             return await _page(current_user.id, clock.now(), errors=exc.errors, status_code=422)
         await sign_in(request, current_user)
-        flash(request, _("Password changed. Every other browser was signed out."), category="success")
-        return Redirect("/account", status_code=303)
+        return success_redirect(request, _("Password changed. Every other browser was signed out."), "account")
 
     @post("/tokens", name="account_token_create")
     async def create_token(
-        self,
-        current_user: NamedDependency[CurrentUser],
-        data: URLEncodedBody[TokenForm],
-        clock: NamedDependency[Clock],
+        self, current_user: SignedInUser, data: URLEncodedBody[TokenForm], clock: AppClock
     ) -> Template:
         """The token is shown on this answer only; it is stored hashed."""
         token = await users.create_api_token(current_user.id, data.name, now=clock.now())
         return await _page(current_user.id, clock.now(), status_code=201, new_token=token)
 
     @post("/tokens/{token_id:int}/delete", name="account_token_delete")
-    async def delete_token(
-        self, request: AnyRequest, current_user: NamedDependency[CurrentUser], token_id: FromPath[int]
-    ) -> Redirect:
+    async def delete_token(self, request: AnyRequest, current_user: SignedInUser, token_id: FromPath[int]) -> Redirect:
         if await users.revoke_api_token(current_user.id, token_id):
             flash(request, _("Token revoked."), category="success")
         return Redirect("/account", status_code=303)

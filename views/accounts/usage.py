@@ -5,21 +5,19 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from litestar import Controller, get
+from litestar import get
 from litestar.di import NamedDependency, Provide
 from litestar.params import QueryParameter
 from litestar.response import Response, Template
 
 from models.accounts.usage import GroupBy, Usage, parse_group, parse_period, usage
 from models.accounts.usage_report import usage_csv, usage_svg, usage_xlsx
-from models.accounts.users import CurrentUser
 from models.money import money_text
 from models.spreadsheet import sheet_locale
 from models.timezones import in_zone
-from scheduler.clock import Clock
-from settings import Settings
 from views.campaigns.reports import XLSX_TYPE
-from views.guards import requires_login
+from views.deps import AppClock, AppSettings, SignedInUser
+from views.guards import SignedInApi, SignedInPages
 from views.i18n import _, current_locale
 from views.schemas import INPUT
 
@@ -29,11 +27,7 @@ Group = Annotated[str, QueryParameter(name="groupBy")]
 
 
 async def provide_usage(
-    current_user: NamedDependency[CurrentUser],
-    clock: NamedDependency[Clock],
-    start: From = "",
-    end: To = "",
-    group_by: Group = "day",
+    current_user: SignedInUser, clock: AppClock, start: From = "", end: To = "", group_by: Group = "day"
 ) -> Usage:
     """The caller's usage for `from`, `to`, `groupBy`; an admin grouping by user sees every user's totals."""
     first, last = parse_period(start, end, today=in_zone(clock.now(), current_user.timezone).date())
@@ -57,14 +51,13 @@ def _row_json(row: Any, currency: str) -> dict[str, Any]:
     }
 
 
-class UsageApi(Controller):
+class UsageApi(SignedInApi):
     path = "/api/usage"
     tags = ["usage"]
-    guards = [requires_login]
     dependencies = USAGE
 
     @get("/", name="api_usage", raises=INPUT)
-    async def usage(self, usage_result: NamedDependency[Usage], settings: NamedDependency[Settings]) -> dict[str, Any]:
+    async def usage(self, usage_result: NamedDependency[Usage], settings: AppSettings) -> dict[str, Any]:
         """Messages sent, delivered and failed, and their cost (a decimal string) per day, instance or campaign."""
         result = usage_result
         return {
@@ -77,14 +70,12 @@ class UsageApi(Controller):
         }
 
 
-class UsagePages(Controller):
+class UsagePages(SignedInPages):
     path = "/usage"
-    guards = [requires_login]
     dependencies = USAGE
-    include_in_schema = False
 
     @get("/", name="usage")
-    async def page(self, usage_result: NamedDependency[Usage], settings: NamedDependency[Settings]) -> Template:
+    async def page(self, usage_result: NamedDependency[Usage], settings: AppSettings) -> Template:
         result = usage_result
         chart = usage_svg(
             result,
@@ -96,7 +87,7 @@ class UsagePages(Controller):
         return Template("accounts/usage.html", context=context)
 
     @get("/export.csv", name="usage_export")
-    async def export(self, usage_result: NamedDependency[Usage], settings: NamedDependency[Settings]) -> Response[str]:
+    async def export(self, usage_result: NamedDependency[Usage], settings: AppSettings) -> Response[str]:
         """UTF-8 with BOM so Excel reads accents; cells neutralised by models/spreadsheet.py."""
         return Response(
             usage_csv(usage_result, headers=export_headers(), currency=settings.currency, total_label=_("Total")),
@@ -105,9 +96,7 @@ class UsagePages(Controller):
         )
 
     @get("/export.xlsx", name="usage_export_xlsx")
-    async def export_workbook(
-        self, usage_result: NamedDependency[Usage], settings: NamedDependency[Settings]
-    ) -> Response[bytes]:
+    async def export_workbook(self, usage_result: NamedDependency[Usage], settings: AppSettings) -> Response[bytes]:
         """The same table as a workbook: counts as numbers, cost as an exact decimal cell."""
         body = await usage_xlsx(
             usage_result,

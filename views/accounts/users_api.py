@@ -5,16 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 import msgspec
-from litestar import Controller, get, patch, post
-from litestar.di import NamedDependency
+from litestar import get, patch, post
 from litestar.params import FromPath, JSONBody
 
 from models.accounts import admin, password_links
 from models.accounts.admin import UserRecord
-from models.accounts.users import CurrentUser
-from scheduler.clock import Clock
 from settings import Settings
-from views.guards import requires_admin
+from views.deps import AppClock, AppSettings, SignedInUser
+from views.guards import AdminApi
 from views.schemas import ADMIN, ADMIN_CHANGE, ADMIN_ONE
 
 UNSET: Any = msgspec.UNSET
@@ -53,10 +51,9 @@ def link_url(settings: Settings, token: str) -> str:
     return settings.base_url.rstrip("/") + f"/set-password/{token}"
 
 
-class UsersApi(Controller):
+class UsersApi(AdminApi):
     path = "/api/users"
     tags = ["users"]
-    guards = [requires_admin]
 
     @get("/", name="api_user_list", raises=ADMIN)
     async def list_(self) -> list[dict[str, Any]]:
@@ -67,9 +64,7 @@ class UsersApi(Controller):
         return user_json(await admin.get_record(user_id))
 
     @post("/", name="api_user_create", raises=ADMIN_CHANGE, status_code=201)
-    async def create(
-        self, data: JSONBody[UserInput], settings: NamedDependency[Settings], clock: NamedDependency[Clock]
-    ) -> dict[str, Any]:
+    async def create(self, data: JSONBody[UserInput], settings: AppSettings, clock: AppClock) -> dict[str, Any]:
         """The link is in this answer only (it is stored hashed); hand it to the new user."""
         profile = data.given()
         is_admin = bool(profile.pop("is_admin", False))
@@ -80,11 +75,7 @@ class UsersApi(Controller):
 
     @patch("/{user_id:int}", name="api_user_update", raises=ADMIN_CHANGE)
     async def update(
-        self,
-        user_id: FromPath[int],
-        data: JSONBody[UserInput],
-        current_user: NamedDependency[CurrentUser],
-        clock: NamedDependency[Clock],
+        self, user_id: FromPath[int], data: JSONBody[UserInput], current_user: SignedInUser, clock: AppClock
     ) -> dict[str, Any]:
         user = await admin.update_user(
             user_id,

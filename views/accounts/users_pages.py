@@ -5,23 +5,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from litestar import Controller, Request, get, post
-from litestar.di import NamedDependency
+from litestar import Controller, get, post
 from litestar.params import FromPath, URLEncodedBody
-from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
 from models.accounts import admin, password_links
-from models.accounts.users import CurrentUser
 from models.errors import ValidationFailed
-from scheduler.clock import Clock
-from settings import Settings
 from views.accounts.users_api import link_url
-from views.guards import requires_admin
+from views.deps import AnyRequest, AppClock, AppSettings, SignedInUser
+from views.guards import AdminPages
 from views.i18n import _
+from views.redirects import success_redirect
 from views.security import sign_in
-
-AnyRequest = Request[Any, Any, Any]
 
 
 @dataclass
@@ -58,19 +53,15 @@ def _list(
     return Template("accounts/users.html", context=context, status_code=status)
 
 
-class UserPages(Controller):
+class UserPages(AdminPages):
     path = "/users"
-    guards = [requires_admin]
-    include_in_schema = False
 
     @get("/", name="user_list")
-    async def list_(self, settings: NamedDependency[Settings]) -> Template:
+    async def list_(self, settings: AppSettings) -> Template:
         return _list(await admin.list_users(), UserForm(timezone=settings.default_timezone), errors={})
 
     @post("/", name="user_create")
-    async def create(
-        self, data: URLEncodedBody[UserForm], settings: NamedDependency[Settings], clock: NamedDependency[Clock]
-    ) -> Template:
+    async def create(self, data: URLEncodedBody[UserForm], settings: AppSettings, clock: AppClock) -> Template:
         """The one-time link is shown on this answer only."""
         try:
             _user, token = await password_links.invite_user(
@@ -97,8 +88,8 @@ class UserPages(Controller):
         request: AnyRequest,
         user_id: FromPath[int],
         data: URLEncodedBody[UserForm],
-        current_user: NamedDependency[CurrentUser],
-        clock: NamedDependency[Clock],
+        current_user: SignedInUser,
+        clock: AppClock,
     ) -> Template | Redirect:
         changes = {**data.profile(), "is_admin": bool(data.is_admin), "active": bool(data.active)}
         try:
@@ -111,13 +102,10 @@ class UserPages(Controller):
             )
         except ValidationFailed as exc:
             return await self._detail(user_id, errors=exc.errors, status=422)
-        flash(request, _("User updated."), category="success")
-        return Redirect(f"/users/{user_id}", status_code=303)
+        return success_redirect(request, _("User updated."), "user_detail", user_id=user_id)
 
     @post("/{user_id:int}/link", name="user_link")
-    async def new_link(
-        self, user_id: FromPath[int], settings: NamedDependency[Settings], clock: NamedDependency[Clock]
-    ) -> Template:
+    async def new_link(self, user_id: FromPath[int], settings: AppSettings, clock: AppClock) -> Template:
         """A fresh one-time link (older ones stop working), e.g. for a user who forgot their password."""
         await admin.get_record(user_id)
         token = await password_links.issue_link(user_id, now=clock.now())
@@ -129,7 +117,7 @@ class PasswordLinkPages(Controller):
     include_in_schema = False
 
     @get("/{token:str}", name="password_link")
-    async def page(self, token: FromPath[str], clock: NamedDependency[Clock]) -> Template:
+    async def page(self, token: FromPath[str], clock: AppClock) -> Template:
         email = await password_links.link_email(token, now=clock.now())
         return self._page(token, email, errors={}, status=200 if email else 404)
 
@@ -140,11 +128,7 @@ class PasswordLinkPages(Controller):
 
     @post("/{token:str}", name="password_link_submit")
     async def submit(
-        self,
-        request: AnyRequest,
-        token: FromPath[str],
-        data: URLEncodedBody[PasswordForm],
-        clock: NamedDependency[Clock],
+        self, request: AnyRequest, token: FromPath[str], data: URLEncodedBody[PasswordForm], clock: AppClock
     ) -> Template | Redirect:
         now = clock.now()
         email = await password_links.link_email(token, now=now)
@@ -157,8 +141,7 @@ class PasswordLinkPages(Controller):
         except ValidationFailed as exc:
             return self._page(token, email, errors=exc.errors, status=422)
         await sign_in(request, user)
-        flash(request, _("Your password is set. Welcome!"), category="success")
-        return Redirect("/campaigns", status_code=303)
+        return success_redirect(request, _("Your password is set. Welcome!"), "campaign_list")
 
 
 __all__ = ["PasswordLinkPages", "UserPages"]

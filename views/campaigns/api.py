@@ -6,10 +6,8 @@ from typing import Annotated, Any
 
 import msgspec
 from litestar import delete, get, post, put
-from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody, QueryParameter
 
-from models.accounts.users import CurrentUser
 from models.campaigns import actions as campaign_actions
 from models.campaigns import editing as campaigns
 from models.campaigns import from_lists
@@ -20,12 +18,10 @@ from models.campaigns.numbers import numbers_by_campaign, numbers_of
 from models.campaigns.queries import DEFAULT_LIMIT, MAX_LIMIT, CampaignFilter
 from models.campaigns.start_plan import outlook
 from models.contacts.audience import set_campaign_lists
-from models.tables import Campaign
-from scheduler.clock import Clock
-from settings import Settings
 from views.bounds import INT_MAX
 from views.campaigns.audience import with_lists
-from views.campaigns.deps import OWN_CAMPAIGN
+from views.campaigns.deps import OWN_CAMPAIGN, OwnCampaign
+from views.deps import AppClock, AppSettings, SignedInUser
 from views.guards import SignedInApi
 from views.i18n import _
 from views.schemas import CHANGE, INPUT, ONE, SIGNED_IN, CampaignCreate, CampaignUpdate, campaign_json, listing_json
@@ -54,11 +50,7 @@ class CampaignApi(SignedInApi):
 
     @post("/", name="api_campaign_create", raises=ONE, status_code=201)
     async def create(
-        self,
-        data: JSONBody[CampaignCreate],
-        current_user: NamedDependency[CurrentUser],
-        settings: NamedDependency[Settings],
-        clock: NamedDependency[Clock],
+        self, data: JSONBody[CampaignCreate], current_user: SignedInUser, settings: AppSettings, clock: AppClock
     ) -> dict[str, Any]:
         """The campaign and its recipients (or lists) in one call; refused recipients leave no campaign behind."""
         campaign, report = await from_lists.create(
@@ -78,7 +70,7 @@ class CampaignApi(SignedInApi):
     @get("/", name="api_campaign_list", raises=INPUT)
     async def list_(
         self,
-        current_user: NamedDependency[CurrentUser],
+        current_user: SignedInUser,
         status: Annotated[str, QueryParameter()] = "",
         instance_id: Annotated[int | None, QueryParameter(name="instanceId", ge=1, le=INT_MAX)] = None,
         search: Annotated[str, QueryParameter()] = "",
@@ -94,11 +86,11 @@ class CampaignApi(SignedInApi):
         return listing_json(items, page.total, limit=page.limit, offset=page.offset)
 
     @get("/stats", name="api_campaign_stats", raises=SIGNED_IN)
-    async def stats(self, current_user: NamedDependency[CurrentUser]) -> dict[str, Any]:
+    async def stats(self, current_user: SignedInUser) -> dict[str, Any]:
         return (await campaign_queries.stats(current_user.id)).as_json()
 
     @get("/{campaign_id:int}", name="api_campaign_detail", raises=ONE)
-    async def detail(self, campaign: NamedDependency[Campaign], clock: NamedDependency[Clock]) -> dict[str, Any]:
+    async def detail(self, campaign: OwnCampaign, clock: AppClock) -> dict[str, Any]:
         """`waitingReason` and `waitingUntil` say why a RUNNING campaign cannot send now, and until when; whether its
         messages fit what is left of the owner's daily and monthly allowance, and when it should finish
         (`estimatedCompletionAt`: running, or as if started now; null when paused or done)."""
@@ -108,11 +100,11 @@ class CampaignApi(SignedInApi):
     @put("/{campaign_id:int}", name="api_campaign_update", raises=CHANGE)
     async def update(
         self,
-        campaign: NamedDependency[Campaign],
+        campaign: OwnCampaign,
         data: JSONBody[CampaignUpdate],
-        current_user: NamedDependency[CurrentUser],
-        settings: NamedDependency[Settings],
-        clock: NamedDependency[Clock],
+        current_user: SignedInUser,
+        settings: AppSettings,
+        clock: AppClock,
     ) -> dict[str, Any]:
         """Fields left out keep their value; 409 unless DRAFT or SCHEDULED (PAUSED: message and rateLimit only).
         The lists are checked first: a refused list leaves the other fields as they were."""
@@ -133,17 +125,13 @@ class CampaignApi(SignedInApi):
         return await with_lists(updated)
 
     @delete("/{campaign_id:int}", name="api_campaign_delete", raises=CHANGE, status_code=204)
-    async def delete(self, campaign_id: FromPath[int], current_user: NamedDependency[CurrentUser]) -> None:
+    async def delete(self, campaign_id: FromPath[int], current_user: SignedInUser) -> None:
         """204; 409 while SCHEDULED, RUNNING or PAUSED."""
         await campaigns.delete(campaign_id, owner_id=current_user.id)
 
     @post("/{campaign_id:int}/actions", name="api_campaign_act", raises=CHANGE, status_code=200)
     async def act(
-        self,
-        campaign: NamedDependency[Campaign],
-        data: JSONBody[ActionBody],
-        current_user: NamedDependency[CurrentUser],
-        clock: NamedDependency[Clock],
+        self, campaign: OwnCampaign, data: JSONBody[ActionBody], current_user: SignedInUser, clock: AppClock
     ) -> dict[str, Any]:
         """409 when the status refuses the action, 404 when missing or not yours, 400 for an unknown action."""
         who = by_user(current_user.email, current_user.token_name, "api")
@@ -153,17 +141,12 @@ class CampaignApi(SignedInApi):
         return campaign_json(updated, await numbers_of(updated))
 
     @get("/{campaign_id:int}/history", name="api_campaign_history", raises=ONE)
-    async def history(self, campaign: NamedDependency[Campaign]) -> list[dict[str, Any]]:
+    async def history(self, campaign: OwnCampaign) -> list[dict[str, Any]]:
         """Every start, pause, resume, cancel, edit and retry, oldest first: who or what did it, from where, when."""
         return [history_json(row) for row in await campaign_history.entries(campaign.id)]
 
     @get("/{campaign_id:int}/progress", name="api_campaign_progress", raises=ONE)
-    async def progress(
-        self,
-        campaign: NamedDependency[Campaign],
-        current_user: NamedDependency[CurrentUser],
-        clock: NamedDependency[Clock],
-    ) -> dict[str, Any]:
+    async def progress(self, campaign: OwnCampaign, current_user: SignedInUser, clock: AppClock) -> dict[str, Any]:
         """Percent, counters, current rate (msg/min over the last minute), effective rate (and what limits it), ETA."""
         result = await campaign_actions.own_progress(campaign.id, owner_id=current_user.id, now=clock.now())
         return result.as_json()

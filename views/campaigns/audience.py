@@ -6,14 +6,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any
 
-from litestar import Controller, Request, get, post
-from litestar.di import NamedDependency
+from litestar import get, post
 from litestar.params import FromPath, QueryParameter
-from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_201_CREATED
 
-from models.accounts.users import CurrentUser
 from models.campaigns import editing, from_lists, lifecycle
 from models.campaigns.duplicate import duplicate
 from models.campaigns.numbers import numbers_of
@@ -21,10 +18,11 @@ from models.campaigns.view import held
 from models.contacts import audience
 from models.contacts.lists import list_lists
 from models.tables import Campaign
-from scheduler.clock import Clock
 from views.bounds import INT_MAX
-from views.guards import SignedInApi, requires_login
+from views.deps import AnyRequest, AppClock, SignedInUser
+from views.guards import SignedInApi, SignedInPages
 from views.i18n import _
+from views.redirects import success_redirect
 from views.schemas import ONE, campaign_json
 
 PANEL_NUMBERS = 50
@@ -75,29 +73,23 @@ def _ids(values: list[Any]) -> list[int]:
     return [int(v) for v in values if str(v).isdigit()]
 
 
-class CampaignAudiencePages(Controller):
+class CampaignAudiencePages(SignedInPages):
     path = "/campaigns/{campaign_id:int}"
-    guards = [requires_login]
-    include_in_schema = False
 
     @get("/audience", name="campaign_audience")
-    async def page(
-        self, campaign_id: FromPath[int], current_user: NamedDependency[CurrentUser], offset: Offset = 0
-    ) -> Template:
+    async def page(self, campaign_id: FromPath[int], current_user: SignedInUser, offset: Offset = 0) -> Template:
         """The audience on its own page (the panel's "more" links, and pages without JavaScript)."""
         context = await panel_context(campaign_id, current_user.id, offset)
         return Template("campaigns/audience.html", context=context)
 
     @get("/audience/panel", name="campaign_audience_panel")
-    async def panel(self, campaign_id: FromPath[int], current_user: NamedDependency[CurrentUser]) -> Template:
+    async def panel(self, campaign_id: FromPath[int], current_user: SignedInUser) -> Template:
         """The panel the campaign page loads: who will receive it and who is left out, and why."""
         context = await panel_context(campaign_id, current_user.id)
         return Template("partials/campaigns/audience.html", context=context)
 
     @post("/lists", name="campaign_lists")
-    async def lists(
-        self, request: Request[Any, Any, Any], campaign_id: FromPath[int], current_user: NamedDependency[CurrentUser]
-    ) -> Redirect:
+    async def lists(self, request: AnyRequest, campaign_id: FromPath[int], current_user: SignedInUser) -> Redirect:
         """The lists the campaign sends to and leaves out (the panel's form; DRAFT or SCHEDULED only)."""
         form = await request.form()
         await from_lists.update_lists(
@@ -106,21 +98,17 @@ class CampaignAudiencePages(Controller):
             exclude_list_ids=_ids(form.getall("exclude_list_ids", [])),
             owner_id=current_user.id,
         )
-        flash(request, _("Lists saved."), category="success")
-        return Redirect(request.app.route_reverse("campaign_detail", campaign_id=campaign_id), status_code=303)
+        return success_redirect(request, _("Lists saved."), "campaign_detail", campaign_id=campaign_id)
 
     @post("/duplicate", name="campaign_duplicate")
     async def duplicate(
-        self,
-        request: Request[Any, Any, Any],
-        campaign_id: FromPath[int],
-        current_user: NamedDependency[CurrentUser],
-        clock: NamedDependency[Clock],
+        self, request: AnyRequest, campaign_id: FromPath[int], current_user: SignedInUser, clock: AppClock
     ) -> Redirect:
         """A new DRAFT copy; the user lands on its page to edit and start it."""
         copy = await duplicate(campaign_id, owner_id=current_user.id, now=clock.now())
-        flash(request, _("Campaign duplicated: this is the copy, a draft."), category="success")
-        return Redirect(request.app.route_reverse("campaign_detail", campaign_id=copy.id), status_code=303)
+        return success_redirect(
+            request, _("Campaign duplicated: this is the copy, a draft."), "campaign_detail", campaign_id=copy.id
+        )
 
 
 class CampaignAudienceApi(SignedInApi):
@@ -129,11 +117,7 @@ class CampaignAudienceApi(SignedInApi):
 
     @get("/audience", name="api_campaign_audience", raises=ONE)
     async def audience(
-        self,
-        campaign_id: FromPath[int],
-        current_user: NamedDependency[CurrentUser],
-        limit: Limit = 100,
-        offset: Offset = 0,
+        self, campaign_id: FromPath[int], current_user: SignedInUser, limit: Limit = 100, offset: Offset = 0
     ) -> dict[str, Any]:
         """What Start will do: the counts per category, and one page (`limit`, `offset`) of each one's numbers."""
         campaign = await editing.get(campaign_id, owner_id=current_user.id)
@@ -142,7 +126,7 @@ class CampaignAudienceApi(SignedInApi):
 
     @post("/duplicate", name="api_campaign_duplicate", raises=ONE, status_code=HTTP_201_CREATED)
     async def duplicate(
-        self, campaign_id: FromPath[int], current_user: NamedDependency[CurrentUser], clock: NamedDependency[Clock]
+        self, campaign_id: FromPath[int], current_user: SignedInUser, clock: AppClock
     ) -> dict[str, Any]:
         """A new DRAFT with the same message, media, instance, pacing and lists; none of the recipients' states."""
         return await with_lists(await duplicate(campaign_id, owner_id=current_user.id, now=clock.now()))

@@ -10,10 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from litestar import Controller, Request, Response, get, post
-from litestar.di import NamedDependency
+from litestar import Response, get, post
 from litestar.params import FromPath, FromQuery, URLEncodedBody
-from litestar.plugins.flash import flash
 from litestar.plugins.htmx import HTMXRequest
 from litestar.response import Redirect, Template
 
@@ -30,11 +28,12 @@ from models.campaigns.start_plan import campaign_allowance
 from models.campaigns.view import CampaignView, campaign_charts, campaign_view
 from models.errors import IllegalTransition
 from models.recipients.campaign_table import LivePages, live_recipient_page, recipient_page
-from scheduler.clock import Clock
 from views.campaigns.etags import Blocks, block_etag, html_response, matches, not_modified, rendered
 from views.campaigns.media import message_preview
-from views.guards import requires_login
+from views.deps import AnyRequest, AppClock, SignedInUser
+from views.guards import SignedInPages
 from views.i18n import _
+from views.redirects import success_redirect
 
 DONE_MESSAGES = {
     "start": "Campaign started.",
@@ -42,7 +41,6 @@ DONE_MESSAGES = {
     "resume": "Campaign resumed.",
     "cancel": "Campaign cancelled.",
 }
-AnyRequest = Request[Any, Any, Any]
 MAX_SHOWN_LENGTH = 200  # a fingerprint is a status and seven counters; anything longer is not one of ours
 
 
@@ -128,18 +126,16 @@ async def live_block(
     return Template("partials/campaigns/live.html", context=context)
 
 
-class CampaignDetailPages(Controller):
+class CampaignDetailPages(SignedInPages):
     path = "/campaigns"
-    guards = [requires_login]
-    include_in_schema = False
 
     @get("/{campaign_id:int}", name="campaign_detail")
     async def detail(
         self,
         request: AnyRequest,
         campaign_id: FromPath[int],
-        current_user: NamedDependency[CurrentUser],
-        clock: NamedDependency[Clock],
+        current_user: SignedInUser,
+        clock: AppClock,
         status: FromQuery[str] = "",
         search: FromQuery[str] = "",
         page: FromQuery[int] = 1,
@@ -171,8 +167,8 @@ class CampaignDetailPages(Controller):
         self,
         request: AnyRequest,
         campaign_id: FromPath[int],
-        current_user: NamedDependency[CurrentUser],
-        clock: NamedDependency[Clock],
+        current_user: SignedInUser,
+        clock: AppClock,
         shown: FromQuery[str] = "",
         status: FromQuery[str] = "",
         search: FromQuery[str] = "",
@@ -199,8 +195,8 @@ class CampaignDetailPages(Controller):
         request: HTMXRequest,
         campaign_id: FromPath[int],
         data: URLEncodedBody[ActionForm],
-        current_user: NamedDependency[CurrentUser],
-        clock: NamedDependency[Clock],
+        current_user: SignedInUser,
+        clock: AppClock,
     ) -> Template | Redirect:
         """htmx gets the re-rendered live blocks (with the refusal inside); a plain form gets flash + 303."""
         notice = ""
@@ -215,5 +211,4 @@ class CampaignDetailPages(Controller):
             view = await live_view(campaign_id, owner_id=current_user.id, now=clock.now())
             shown = Shown(data.shown, data.status, data.search, data.page)
             return await live_block(request, view, shown, current_user, notice)
-        flash(request, _(DONE_MESSAGES[data.action]), category="success")
-        return Redirect(request.app.route_reverse("campaign_detail", campaign_id=campaign_id), status_code=303)
+        return success_redirect(request, _(DONE_MESSAGES[data.action]), "campaign_detail", campaign_id=campaign_id)

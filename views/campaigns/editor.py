@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Controller, Request, get, post
-from litestar.di import NamedDependency
+from litestar import Controller, get, post
 from litestar.params import FromQuery, URLEncodedBody
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
@@ -26,6 +25,7 @@ from models.errors import IllegalTransition, NotFoundOrNotYours, ValidationFaile
 from models.tables import Campaign
 from scheduler.clock import Clock
 from settings import Settings
+from views.campaigns.deps import OwnCampaign
 from views.campaigns.forms import (
     CampaignForm,
     campaign_form_of,
@@ -37,9 +37,9 @@ from views.campaigns.forms import (
     window_days,
 )
 from views.campaigns.media import bubble_media
+from views.deps import AnyRequest, AppClock, AppSettings, SignedInUser
 from views.i18n import _
 
-AnyRequest = Request[Any, Any, Any]
 # The form's fields URL-encoded: a 4,096-character message takes at most ~36 KB (emoji as %XX%XX%XX%XX).
 PREVIEW_MAX_BODY_BYTES = 64 * 1024
 ChosenLists = tuple[list[int], list[int]]
@@ -145,7 +145,7 @@ class CampaignEditorRoutes(Controller):
     """Mixed into `CampaignPages` (views/campaigns/__init__.py): one controller, so `/campaigns` has one OPTIONS."""
 
     @get("/new", name="campaign_new")
-    async def new(self, current_user: NamedDependency[CurrentUser], sample: FromQuery[int] = 0) -> Template:
+    async def new(self, current_user: SignedInUser, sample: FromQuery[int] = 0) -> Template:
         """`sample`: the "another example" link without JavaScript (with it, htmx asks `campaign_preview`)."""
         form = new_campaign_form(current_user.timezone, sample)
         return await _form_page(current_user.id, form, campaign=None, errors={})
@@ -155,17 +155,17 @@ class CampaignEditorRoutes(Controller):
         self,
         request: AnyRequest,
         data: URLEncodedBody[CampaignForm],
-        current_user: NamedDependency[CurrentUser],
-        settings: NamedDependency[Settings],
-        clock: NamedDependency[Clock],
+        current_user: SignedInUser,
+        settings: AppSettings,
+        clock: AppClock,
     ) -> Template | Redirect:
         return await _save(request, data, None, current_user, settings, clock)
 
     @get("/{campaign_id:int}/edit", name="campaign_edit")
     async def edit(
         self,
-        campaign: NamedDependency[Campaign],
-        current_user: NamedDependency[CurrentUser],
+        campaign: OwnCampaign,
+        current_user: SignedInUser,
         sample: FromQuery[int] = 0,
     ) -> Template:
         """DRAFT and SCHEDULED campaigns open for editing, PAUSED ones for their message and rate; others flash why
@@ -181,16 +181,16 @@ class CampaignEditorRoutes(Controller):
     async def update(
         self,
         request: AnyRequest,
-        campaign: NamedDependency[Campaign],
+        campaign: OwnCampaign,
         data: URLEncodedBody[CampaignForm],
-        current_user: NamedDependency[CurrentUser],
-        settings: NamedDependency[Settings],
-        clock: NamedDependency[Clock],
+        current_user: SignedInUser,
+        settings: AppSettings,
+        clock: AppClock,
     ) -> Template | Redirect:
         return await _save(request, data, campaign, current_user, settings, clock)
 
     @post("/preview", name="campaign_preview", request_max_body_size=PREVIEW_MAX_BODY_BYTES)
-    async def preview(self, data: URLEncodedBody[CampaignForm], current_user: NamedDependency[CurrentUser]) -> Template:
+    async def preview(self, data: URLEncodedBody[CampaignForm], current_user: SignedInUser) -> Template:
         """The live preview fragment the form refreshes as the user types (htmx, 400 ms after the last key).
 
         A message over the 4,096-character limit is refused in the fragment, unrendered (models/campaigns/preview.py).
@@ -203,9 +203,7 @@ class CampaignEditorRoutes(Controller):
         return Template("partials/campaigns/preview.html", context=context)
 
     @post("/message-fields", name="campaign_message_fields")
-    async def message_fields(
-        self, data: URLEncodedBody[CampaignForm], current_user: NamedDependency[CurrentUser]
-    ) -> Template:
+    async def message_fields(self, data: URLEncodedBody[CampaignForm], current_user: SignedInUser) -> Template:
         """Choosing a template (htmx) fills the message and media fields from it; without JS the server does so."""
         if data.template_id.isdigit():
             template = await message_templates.get(int(data.template_id), owner_id=current_user.id)

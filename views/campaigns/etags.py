@@ -10,18 +10,17 @@ recipients table's filter and page. The same key therefore always means the same
 from __future__ import annotations
 
 import hashlib
-from typing import Any
 
-from litestar import MediaType, Request, Response
+from litestar import MediaType, Response
 from litestar.response import Template
 from litestar.utils.scope.state import ScopeState
 
 from models.accounts.users import CurrentUser
 from models.recent import Recent
+from views.deps import AnyRequest
 from views.i18n import current_locale
 
 MAX_IF_NONE_MATCH = 512  # a browser sends back the one tag it got; anything longer is not ours
-AnyRequest = Request[Any, Any, Any]
 Blocks = Recent[str, bytes]
 
 

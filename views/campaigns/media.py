@@ -6,26 +6,24 @@ from dataclasses import dataclass
 from typing import Any
 
 import anyio
-from litestar import Request, get, post
+from litestar import get, post
 from litestar.datastructures import UploadFile
-from litestar.di import NamedDependency
 from litestar.exceptions import NotFoundException
 from litestar.params import MultipartBody
 from litestar.plugins.flash import flash
 from litestar.response import File, Redirect
 
-from models.accounts.users import CurrentUser
 from models.campaigns import media
 from models.campaigns import preview as campaign_preview
 from models.errors import ValidationFailed
 from models.media_files import MAX_MEDIA_BYTES
 from models.tables import Campaign
-from settings import Settings
-from views.campaigns.deps import OWN_CAMPAIGN
+from views.campaigns.deps import OWN_CAMPAIGN, OwnCampaign
+from views.deps import AnyRequest, AppSettings, SignedInUser
 from views.guards import SignedInPages
 from views.i18n import _
+from views.redirects import success_redirect
 
-AnyRequest = Request[Any, Any, Any]
 ENVELOPE_BYTES = 64 * 1024
 
 
@@ -55,9 +53,9 @@ class CampaignMediaPages(SignedInPages):
     async def upload(
         self,
         request: AnyRequest,
-        campaign: NamedDependency[Campaign],
-        current_user: NamedDependency[CurrentUser],
-        settings: NamedDependency[Settings],
+        campaign: OwnCampaign,
+        current_user: SignedInUser,
+        settings: AppSettings,
         data: MultipartBody[MediaForm],
     ) -> Redirect:
         """Keep the file as the campaign's media; back to the form, which shows it in the preview bubble."""
@@ -78,15 +76,12 @@ class CampaignMediaPages(SignedInPages):
         return Redirect(f"/campaigns/{campaign.id}/edit", status_code=303)
 
     @post("/delete", name="campaign_media_delete")
-    async def delete(
-        self, request: AnyRequest, campaign: NamedDependency[Campaign], current_user: NamedDependency[CurrentUser]
-    ) -> Redirect:
+    async def delete(self, request: AnyRequest, campaign: OwnCampaign, current_user: SignedInUser) -> Redirect:
         await media.remove(campaign.id, owner_id=current_user.id)
-        flash(request, _("Media file removed."), category="success")
-        return Redirect(f"/campaigns/{campaign.id}/edit", status_code=303)
+        return success_redirect(request, _("Media file removed."), "campaign_edit", campaign_id=campaign.id)
 
     @get("/", name="campaign_media")
-    async def show(self, campaign: NamedDependency[Campaign]) -> File:
+    async def show(self, campaign: OwnCampaign) -> File:
         """The file, to its owner only (the dependency answers 404 to anyone else); never sniffed by the browser."""
         upload = media.upload_of(campaign)
         if upload is None or not await anyio.Path(upload.path).is_file():

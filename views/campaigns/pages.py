@@ -5,23 +5,21 @@ from __future__ import annotations
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from litestar import Controller, Request, get, post
+from litestar import Controller, get, post
 from litestar.di import NamedDependency
 from litestar.params import QueryParameter
-from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
-from models.accounts.users import CurrentUser
 from models.campaigns import editing as campaigns
 from models.campaigns import lifecycle
 from models.campaigns import queries as campaign_queries
 from models.campaigns.progress import campaign_percent
 from models.campaigns.queries import DEFAULT_LIMIT, SORT_COLUMNS, CampaignFilter
 from models.statuses import CampaignStatus
-from models.tables import Campaign
+from views.campaigns.deps import OwnCampaign
+from views.deps import AnyRequest, SignedInUser
 from views.i18n import _
-
-AnyRequest = Request[Any, Any, Any]
+from views.redirects import success_redirect
 
 
 async def _listing(owner_id: int, query: CampaignFilter) -> dict[str, Any]:
@@ -100,28 +98,21 @@ class CampaignListRoutes(Controller):
     """Mixed into `CampaignPages` (views/campaigns/__init__.py): one controller, so `/campaigns` has one OPTIONS."""
 
     @get("/", name="campaign_list")
-    async def list_(
-        self, current_user: NamedDependency[CurrentUser], list_filter: NamedDependency[CampaignFilter]
-    ) -> Template:
+    async def list_(self, current_user: SignedInUser, list_filter: NamedDependency[CampaignFilter]) -> Template:
         """The full page (works without JS); the filter form re-fetches only the rows through `campaign_rows`."""
         return Template("campaigns/list.html", context=await _listing(current_user.id, list_filter))
 
     @get("/rows", name="campaign_rows")
-    async def rows(
-        self, current_user: NamedDependency[CurrentUser], list_filter: NamedDependency[CampaignFilter]
-    ) -> Template:
+    async def rows(self, current_user: SignedInUser, list_filter: NamedDependency[CampaignFilter]) -> Template:
         return Template("partials/campaigns/rows.html", context=await _listing(current_user.id, list_filter))
 
     @get("/{campaign_id:int}/delete", name="campaign_delete_confirm")
-    async def confirm_delete(self, campaign: NamedDependency[Campaign]) -> Template:
+    async def confirm_delete(self, campaign: OwnCampaign) -> Template:
         """The confirmation step: deleting also removes every recipient and cannot be undone."""
         return Template("campaigns/delete.html", context={"campaign": campaign})
 
     @post("/{campaign_id:int}/delete", name="campaign_delete")
-    async def delete(
-        self, request: AnyRequest, campaign: NamedDependency[Campaign], current_user: NamedDependency[CurrentUser]
-    ) -> Redirect:
+    async def delete(self, request: AnyRequest, campaign: OwnCampaign, current_user: SignedInUser) -> Redirect:
         """A refused delete (live campaign) flashes the reason naming the status (views/errors.py)."""
         await campaigns.delete(campaign.id, owner_id=current_user.id)
-        flash(request, _("Campaign “%(name)s” deleted.") % {"name": campaign.name}, category="success")
-        return Redirect(request.app.route_reverse("campaign_list"), status_code=303)
+        return success_redirect(request, _("Campaign “%(name)s” deleted.") % {"name": campaign.name}, "campaign_list")

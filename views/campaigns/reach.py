@@ -5,19 +5,17 @@ campaign's numbers (each one's sends, failures and state, and their outages), po
 from __future__ import annotations
 
 from litestar import get, post
-from litestar.di import NamedDependency
 from litestar.params import FromPath
-from litestar.plugins.flash import flash
 from litestar.plugins.htmx import HTMXRequest
 from litestar.response import Redirect, Template
 
 from models import sending
-from models.accounts.users import CurrentUser
 from models.campaigns.number_view import numbers_view
-from models.tables import Campaign
-from views.campaigns.deps import OWN_CAMPAIGN
+from views.campaigns.deps import OWN_CAMPAIGN, OwnCampaign
+from views.deps import SignedInUser
 from views.guards import SignedInPages
 from views.i18n import _
+from views.redirects import success_redirect
 
 PARTIAL = "partials/campaigns/number_check.html"
 
@@ -27,24 +25,25 @@ class CampaignReachPages(SignedInPages):
     dependencies = OWN_CAMPAIGN
 
     @get("/{campaign_id:int}/numbers", name="campaign_numbers")
-    async def numbers(self, campaign: NamedDependency[Campaign]) -> Template:
+    async def numbers(self, campaign: OwnCampaign) -> Template:
         """The numbers block alone, for its own poll."""
         view = await numbers_view(campaign)
         return Template("partials/campaigns/numbers.html", context={"numbers": view, "campaign": campaign})
 
     @get("/{campaign_id:int}/number-check", name="campaign_number_check")
-    async def progress(self, campaign_id: FromPath[int], current_user: NamedDependency[CurrentUser]) -> Template:
+    async def progress(self, campaign_id: FromPath[int], current_user: SignedInUser) -> Template:
         """The block alone, for its own poll."""
         check = await sending.check_progress(campaign_id, owner_id=current_user.id)
         return Template(PARTIAL, context={"check": check})
 
     @post("/{campaign_id:int}/number-check", name="campaign_check_numbers")
     async def request_check(
-        self, request: HTMXRequest, campaign_id: FromPath[int], current_user: NamedDependency[CurrentUser]
+        self, request: HTMXRequest, campaign_id: FromPath[int], current_user: SignedInUser
     ) -> Template | Redirect:
         """htmx gets the block (now polling); a plain form gets a flash and the campaign page again."""
         check = await sending.request_check(campaign_id, owner_id=current_user.id)
         if request.htmx:
             return Template(PARTIAL, context={"check": check})
-        flash(request, _("Checking the numbers on WhatsApp."), category="success")
-        return Redirect(request.app.route_reverse("campaign_detail", campaign_id=campaign_id), status_code=303)
+        return success_redirect(
+            request, _("Checking the numbers on WhatsApp."), "campaign_detail", campaign_id=campaign_id
+        )

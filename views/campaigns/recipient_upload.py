@@ -6,9 +6,8 @@ import asyncio
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from litestar import Request, Response, get, post
+from litestar import Response, get, post
 from litestar.datastructures import UploadFile
-from litestar.di import NamedDependency
 from litestar.params import MultipartBody, QueryParameter
 from litestar.response import Redirect, Template
 
@@ -16,16 +15,15 @@ from models.accounts.users import CurrentUser
 from models.errors import ImportRejected, ValidationFailed
 from models.recipients import ImportOptions, ImportReport, default_phone_column, import_csv, preview
 from models.tables import Campaign
-from scheduler.clock import Clock
 from settings import Settings
 from views import upload_store
-from views.campaigns.deps import OWN_CAMPAIGN
+from views.campaigns.deps import OWN_CAMPAIGN, OwnCampaign
 from views.campaigns.reports import import_report_sheet
+from views.deps import AnyRequest, AppClock, AppSettings, SignedInUser
 from views.guards import SignedInPages
 from views.i18n import _
 from views.uploads import UploadLimitMiddleware
 
-AnyRequest = Request[Any, Any, Any]
 Upload = Annotated[str, QueryParameter(name="upload")]
 
 
@@ -40,7 +38,7 @@ class RecipientPages(SignedInPages):
     dependencies = OWN_CAMPAIGN
 
     @get("/upload", name="recipients_upload")
-    async def upload(self, campaign: NamedDependency[Campaign]) -> Template:
+    async def upload(self, campaign: OwnCampaign) -> Template:
         """Step 1: a CSV file, or lines pasted into a box."""
         return Template("campaigns/recipients/upload.html", context={"campaign": campaign, "error": "", "lines": ""})
 
@@ -52,9 +50,9 @@ class RecipientPages(SignedInPages):
     )
     async def store(
         self,
-        campaign: NamedDependency[Campaign],
-        current_user: NamedDependency[CurrentUser],
-        settings: NamedDependency[Settings],
+        campaign: OwnCampaign,
+        current_user: SignedInUser,
+        settings: AppSettings,
         data: MultipartBody[UploadForm],
     ) -> Template | Redirect:
         """Keep the file server-side and go to the mapping step; an unreadable file stays on step 1 with why."""
@@ -78,9 +76,9 @@ class RecipientPages(SignedInPages):
     @get("/mapping", name="recipients_mapping")
     async def mapping(
         self,
-        campaign: NamedDependency[Campaign],
-        current_user: NamedDependency[CurrentUser],
-        settings: NamedDependency[Settings],
+        campaign: OwnCampaign,
+        current_user: SignedInUser,
+        settings: AppSettings,
         upload: Upload,
     ) -> Template:
         """Step 2: which column is the phone, which become variables, with the first rows to judge by."""
@@ -90,9 +88,9 @@ class RecipientPages(SignedInPages):
     @get("/mapping/form", name="recipients_mapping_form")
     async def mapping_form(
         self,
-        campaign: NamedDependency[Campaign],
-        current_user: NamedDependency[CurrentUser],
-        settings: NamedDependency[Settings],
+        campaign: OwnCampaign,
+        current_user: SignedInUser,
+        settings: AppSettings,
         upload: Upload,
         has_header: Annotated[str | None, QueryParameter(name="has_header")] = None,
     ) -> Template:
@@ -104,10 +102,10 @@ class RecipientPages(SignedInPages):
     async def import_(
         self,
         request: AnyRequest,
-        campaign: NamedDependency[Campaign],
-        current_user: NamedDependency[CurrentUser],
-        settings: NamedDependency[Settings],
-        clock: NamedDependency[Clock],
+        campaign: OwnCampaign,
+        current_user: SignedInUser,
+        settings: AppSettings,
+        clock: AppClock,
     ) -> Template | Redirect:
         """Step 3: import; the report is kept for the hour, the file is deleted."""
         form = await request.form()
@@ -131,9 +129,7 @@ class RecipientPages(SignedInPages):
         return Redirect(f"/campaigns/{campaign.id}/recipients/report?upload={token}", status_code=303)
 
     @get("/report", name="recipients_report")
-    async def report(
-        self, campaign: NamedDependency[Campaign], current_user: NamedDependency[CurrentUser], upload: Upload
-    ) -> Template:
+    async def report(self, campaign: OwnCampaign, current_user: SignedInUser, upload: Upload) -> Template:
         """What the import did: the count that went in, and every row left out with its number and reason."""
         report = ImportReport.from_json(await upload_store.load_report(current_user.id, campaign.id, upload))
         return Template(
@@ -141,9 +137,7 @@ class RecipientPages(SignedInPages):
         )
 
     @get("/report.csv", name="recipients_report_csv")
-    async def report_csv(
-        self, campaign: NamedDependency[Campaign], current_user: NamedDependency[CurrentUser], upload: Upload
-    ) -> Response[str]:
+    async def report_csv(self, campaign: OwnCampaign, current_user: SignedInUser, upload: Upload) -> Response[str]:
         """The skipped rows as a CSV, to fix in a spreadsheet and import again."""
         report = ImportReport.from_json(await upload_store.load_report(current_user.id, campaign.id, upload))
         disposition = f'attachment; filename="import-report-campaign-{campaign.id}.csv"'

@@ -2,37 +2,26 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from litestar import Controller, Request, get, post
-from litestar.di import NamedDependency
+from litestar import get, post
 from litestar.params import FromPath, FromQuery
-from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
-from models.accounts.users import CurrentUser
 from models.campaigns.history import by_user
 from models.recipients.campaign_table import recipient_page, retry_failed
-from models.tables import Campaign
-from scheduler.clock import Clock
-from views.campaigns.deps import OWN_CAMPAIGN
-from views.guards import requires_login
+from views.campaigns.deps import OWN_CAMPAIGN, OwnCampaign
+from views.deps import AnyRequest, AppClock, SignedInUser
+from views.guards import SignedInPages
 from views.i18n import ngettext
+from views.redirects import success_redirect
 
 
-class CampaignRecipientPages(Controller):
+class CampaignRecipientPages(SignedInPages):
     path = "/campaigns/{campaign_id:int}/recipients"
-    guards = [requires_login]
-    include_in_schema = False
     dependencies = OWN_CAMPAIGN
 
     @get("/rows", name="recipient_rows")
     async def rows(
-        self,
-        campaign: NamedDependency[Campaign],
-        status: FromQuery[str] = "",
-        search: FromQuery[str] = "",
-        page: FromQuery[int] = 1,
+        self, campaign: OwnCampaign, status: FromQuery[str] = "", search: FromQuery[str] = "", page: FromQuery[int] = 1
     ) -> Template:
         """The table alone, for htmx filtering and paging (the page includes the same partial)."""
         recipients = await recipient_page(
@@ -44,11 +33,7 @@ class CampaignRecipientPages(Controller):
 
     @post("/retry", name="recipient_retry")
     async def retry(
-        self,
-        request: Request[Any, Any, Any],
-        campaign_id: FromPath[int],
-        current_user: NamedDependency[CurrentUser],
-        clock: NamedDependency[Clock],
+        self, request: AnyRequest, campaign_id: FromPath[int], current_user: SignedInUser, clock: AppClock
     ) -> Redirect:
         """Failed recipients back to PENDING; the campaign waits paused until the user resumes it (a full reload:
         the retry offer, the counters and the table all change)."""
@@ -59,5 +44,4 @@ class CampaignRecipientPages(Controller):
             "%(n)d failed recipients will be retried: press resume.",
             moved,
         ) % {"n": moved}
-        flash(request, message, category="success")
-        return Redirect(request.app.route_reverse("campaign_detail", campaign_id=campaign_id), status_code=303)
+        return success_redirect(request, message, "campaign_detail", campaign_id=campaign_id)

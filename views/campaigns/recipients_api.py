@@ -4,16 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from litestar import Request, get, post
+from litestar import get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, QueryParameter
 from litestar.status_codes import HTTP_201_CREATED
 
-from models.accounts.users import CurrentUser
 from models.recipients import MAX_LIMIT, ImportOptions, import_csv, list_recipients
-from scheduler.clock import Clock
-from settings import Settings
 from views.bounds import INT_MAX
+from views.deps import AnyRequest, AppClock, AppSettings, SignedInUser
 from views.guards import SignedInApi
 from views.i18n import _
 from views.schemas import CHANGE, ONE, listing_json
@@ -35,11 +33,11 @@ class RecipientsApi(SignedInApi):
     )
     async def import_(
         self,
-        request: Request[Any, Any, Any],
+        request: AnyRequest,
         campaign_id: FromPath[int],
-        current_user: NamedDependency[CurrentUser],
-        settings: NamedDependency[Settings],
-        clock: NamedDependency[Clock],
+        current_user: SignedInUser,
+        settings: AppSettings,
+        clock: AppClock,
         import_options: NamedDependency[ImportOptions],
     ) -> dict[str, Any]:
         """Import a CSV or XLSX into the campaign; the answer is the import report (what went in, what was left out)."""
@@ -53,7 +51,7 @@ class RecipientsApi(SignedInApi):
     async def list_(
         self,
         campaign_id: FromPath[int],
-        current_user: NamedDependency[CurrentUser],
+        current_user: SignedInUser,
         status: Annotated[str | None, QueryParameter(name="status")] = None,
         search: Annotated[str, QueryParameter(name="search")] = "",
         limit: Annotated[int, QueryParameter(name="limit", ge=1, le=MAX_LIMIT)] = 50,

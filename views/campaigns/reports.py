@@ -6,16 +6,15 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 
 from litestar import get
-from litestar.di import NamedDependency
 from litestar.response import Response, Stream
 
-from models.accounts.users import CurrentUser
 from models.campaigns.report_xlsx import export_xlsx
 from models.campaigns.reports import FIXED_HEADER, export_csv
 from models.spreadsheet import SheetLocale, sheet_locale
 from models.statuses import MessageStatus
 from models.tables import Campaign
-from views.campaigns.deps import OWN_CAMPAIGN
+from views.campaigns.deps import OWN_CAMPAIGN, OwnCampaign
+from views.deps import SignedInUser
 from views.guards import SignedInPages
 from views.i18n import N_, _, current_locale
 
@@ -75,7 +74,7 @@ class CampaignReportPages(SignedInPages):
     dependencies = OWN_CAMPAIGN
 
     @get("/{campaign_id:int}/export.csv", name="campaign_export")
-    async def export(self, campaign: NamedDependency[Campaign], current_user: NamedDependency[CurrentUser]) -> Stream:
+    async def export(self, campaign: OwnCampaign, current_user: SignedInUser) -> Stream:
         """UTF-8 with BOM so Excel reads accents; formula-looking cells neutralised in models/campaigns/reports.py."""
         return Stream(
             _encoded(export_csv(campaign.id, timezone=current_user.timezone, sheet=report_sheet())),
@@ -84,9 +83,7 @@ class CampaignReportPages(SignedInPages):
         )
 
     @get("/{campaign_id:int}/export.xlsx", name="campaign_export_xlsx")
-    async def export_workbook(
-        self, campaign: NamedDependency[Campaign], current_user: NamedDependency[CurrentUser]
-    ) -> Response[bytes]:
+    async def export_workbook(self, campaign: OwnCampaign, current_user: SignedInUser) -> Response[bytes]:
         """The same report as a workbook: phones as text cells, times as date cells."""
         body = await export_xlsx(campaign.id, timezone=current_user.timezone, sheet=report_sheet(), title=campaign.name)
         return Response(

@@ -8,15 +8,13 @@ from collections.abc import Iterable
 from typing import Any
 
 from litestar import Request, get
-from litestar.di import NamedDependency
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
 from models.campaigns import lifecycle
 from models.campaigns.start_plan import start_plan
-from models.tables import Campaign
-from scheduler.clock import Clock
-from views.campaigns.deps import OWN_CAMPAIGN
+from views.campaigns.deps import OWN_CAMPAIGN, OwnCampaign
+from views.deps import AppClock
 from views.guards import SignedInPages
 from views.i18n import N_, _
 
@@ -39,7 +37,7 @@ class CampaignStartPages(SignedInPages):
 
     @get("/{campaign_id:int}/start", name="campaign_start")
     async def confirm(
-        self, request: Request[Any, Any, Any], campaign: NamedDependency[Campaign], clock: NamedDependency[Clock]
+        self, request: Request[Any, Any, Any], campaign: OwnCampaign, clock: AppClock
     ) -> Template | Redirect:
         """What Start will do; a campaign that cannot be started any more goes back to its page."""
         if lifecycle.Action.START not in lifecycle.allowed_actions(campaign.status):

@@ -12,11 +12,10 @@ from litestar.plugins.flash import flash
 from litestar.plugins.htmx import HTMXRequest
 from litestar.response import Redirect, Template
 
-from models.accounts.users import CurrentUser
 from models.campaigns import test_send
 from models.errors import ValidationFailed
 from scheduler.evolution import EvolutionClient, MediaType, SendResult, Sent
-from settings import Settings
+from views.deps import AppSettings, SignedInUser
 from views.guards import SignedInPages
 from views.i18n import _
 
@@ -55,8 +54,8 @@ class CampaignTestSendPages(SignedInPages):
         request: HTMXRequest,
         campaign_id: FromPath[int],
         data: URLEncodedBody[PhoneForm],
-        current_user: NamedDependency[CurrentUser],
-        settings: NamedDependency[Settings],
+        current_user: SignedInUser,
+        settings: AppSettings,
         evolution: NamedDependency[EvolutionClient],
     ) -> Template | Redirect:
         """htmx gets the result block; a plain form gets a flash and the campaign page again."""

@@ -5,20 +5,18 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import msgspec
-from litestar import Request, delete, get, post, put
+from litestar import delete, get, post, put
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_201_CREATED
 
-from models.accounts.users import CurrentUser
 from models.contacts import contacts, lists
 from models.contacts.contacts import MAX_ATTRIBUTES, MAX_LIMIT, MAX_TAGS, ContactFilter, contact_json
 from models.contacts.history import contact_history
 from models.contacts.importing import import_into_list, import_mode
 from models.recipients import ImportOptions
-from scheduler.clock import Clock
-from settings import Settings
 from views.bounds import INT_MAX
+from views.deps import AnyRequest, AppClock, AppSettings, SignedInUser
 from views.guards import SignedInApi
 from views.i18n import _
 from views.schemas import INPUT, ONE, SIGNED_IN
@@ -63,7 +61,7 @@ class ContactApi(SignedInApi):
     @get("/", name="api_contact_list", raises=ONE)
     async def list_(
         self,
-        current_user: NamedDependency[CurrentUser],
+        current_user: SignedInUser,
         search: Search = "",
         tag: Tag = "",
         list_id: Annotated[int | None, QueryParameter(name="listId", ge=1, le=INT_MAX)] = None,
@@ -78,11 +76,7 @@ class ContactApi(SignedInApi):
 
     @post("/", name="api_contact_create", raises=INPUT, status_code=HTTP_201_CREATED)
     async def create(
-        self,
-        data: JSONBody[ContactIn],
-        current_user: NamedDependency[CurrentUser],
-        settings: NamedDependency[Settings],
-        clock: NamedDependency[Clock],
+        self, data: JSONBody[ContactIn], current_user: SignedInUser, settings: AppSettings, clock: AppClock
     ) -> dict[str, Any]:
         contact = await contacts.create_contact(
             data.phone,
@@ -95,21 +89,17 @@ class ContactApi(SignedInApi):
         return contact_json(contact)
 
     @get("/{contact_id:int}", name="api_contact_detail", raises=ONE)
-    async def detail(self, contact_id: FromPath[int], current_user: NamedDependency[CurrentUser]) -> dict[str, Any]:
+    async def detail(self, contact_id: FromPath[int], current_user: SignedInUser) -> dict[str, Any]:
         return contact_json(await contacts.get_contact(contact_id, owner_id=current_user.id))
 
     @get("/{contact_id:int}/history", name="api_contact_history", raises=ONE)
-    async def history(self, contact_id: FromPath[int], current_user: NamedDependency[CurrentUser]) -> dict[str, Any]:
+    async def history(self, contact_id: FromPath[int], current_user: SignedInUser) -> dict[str, Any]:
         """The campaigns that wrote to the number, each message's status and times, and its opt-out."""
         return await contact_history(contact_id, owner_id=current_user.id)
 
     @put("/{contact_id:int}", name="api_contact_update", raises=ONE)
     async def update(
-        self,
-        contact_id: FromPath[int],
-        data: JSONBody[ContactUpdate],
-        current_user: NamedDependency[CurrentUser],
-        clock: NamedDependency[Clock],
+        self, contact_id: FromPath[int], data: JSONBody[ContactUpdate], current_user: SignedInUser, clock: AppClock
     ) -> dict[str, Any]:
         contact = await contacts.update_contact(
             contact_id, owner_id=current_user.id, attributes=data.attributes, tags=data.tags, now=clock.now()
@@ -117,7 +107,7 @@ class ContactApi(SignedInApi):
         return contact_json(contact)
 
     @delete("/{contact_id:int}", name="api_contact_delete", raises=ONE)
-    async def delete(self, contact_id: FromPath[int], current_user: NamedDependency[CurrentUser]) -> None:
+    async def delete(self, contact_id: FromPath[int], current_user: SignedInUser) -> None:
         """204; campaigns that wrote to the number keep their records."""
         await contacts.delete_contact(contact_id, owner_id=current_user.id)
 
@@ -127,34 +117,28 @@ class ListApi(SignedInApi):
     tags = ["lists"]
 
     @get("/", name="api_list_list", raises=SIGNED_IN)
-    async def list_(self, current_user: NamedDependency[CurrentUser]) -> dict[str, Any]:
+    async def list_(self, current_user: SignedInUser) -> dict[str, Any]:
         items = await lists.list_lists(owner_id=current_user.id)
         return {"items": [item.as_json() for item in items], "total": len(items)}
 
     @post("/", name="api_list_create", raises=INPUT, status_code=HTTP_201_CREATED)
-    async def create(
-        self, data: JSONBody[ListIn], current_user: NamedDependency[CurrentUser], clock: NamedDependency[Clock]
-    ) -> dict[str, Any]:
+    async def create(self, data: JSONBody[ListIn], current_user: SignedInUser, clock: AppClock) -> dict[str, Any]:
         row = await lists.create_list(data.name, owner_id=current_user.id, now=clock.now())
         return await self._summary(row.id, current_user.id)
 
     @get("/{list_id:int}", name="api_list_detail", raises=ONE)
-    async def detail(self, list_id: FromPath[int], current_user: NamedDependency[CurrentUser]) -> dict[str, Any]:
+    async def detail(self, list_id: FromPath[int], current_user: SignedInUser) -> dict[str, Any]:
         return await self._summary(list_id, current_user.id)
 
     @put("/{list_id:int}", name="api_list_update", raises=ONE)
     async def update(
-        self,
-        list_id: FromPath[int],
-        data: JSONBody[ListIn],
-        current_user: NamedDependency[CurrentUser],
-        clock: NamedDependency[Clock],
+        self, list_id: FromPath[int], data: JSONBody[ListIn], current_user: SignedInUser, clock: AppClock
     ) -> dict[str, Any]:
         await lists.rename_list(list_id, data.name, owner_id=current_user.id, now=clock.now())
         return await self._summary(list_id, current_user.id)
 
     @delete("/{list_id:int}", name="api_list_delete", raises=ONE)
-    async def delete(self, list_id: FromPath[int], current_user: NamedDependency[CurrentUser]) -> None:
+    async def delete(self, list_id: FromPath[int], current_user: SignedInUser) -> None:
         """204; the contacts stay (they may be in other lists)."""
         await lists.delete_list(list_id, owner_id=current_user.id)
 
@@ -176,11 +160,11 @@ class ListApi(SignedInApi):
     )
     async def import_(
         self,
-        request: Request[Any, Any, Any],
+        request: AnyRequest,
         list_id: FromPath[int],
-        current_user: NamedDependency[CurrentUser],
-        settings: NamedDependency[Settings],
-        clock: NamedDependency[Clock],
+        current_user: SignedInUser,
+        settings: AppSettings,
+        clock: AppClock,
         import_options: NamedDependency[ImportOptions],
         mode: Annotated[str | None, QueryParameter(name="mode", max_length=10)] = None,
     ) -> dict[str, Any]:
@@ -197,7 +181,7 @@ class ListApi(SignedInApi):
     async def members(
         self,
         list_id: FromPath[int],
-        current_user: NamedDependency[CurrentUser],
+        current_user: SignedInUser,
         search: Search = "",
         tag: Tag = "",
         limit: Limit = 50,

@@ -6,28 +6,25 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, BinaryIO, cast
 
-from litestar import Controller, Request, Response, get, post
+from litestar import Response, get, post
 from litestar.datastructures import UploadFile
 from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, FromQuery, MultipartBody, URLEncodedBody
-from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
-from models.accounts.users import CurrentUser
 from models.contacts import contacts, lists
 from models.contacts.contacts import ContactFilter, contact_json
 from models.contacts.history import contact_history
 from models.contacts.importing import import_into_list, import_mode
 from models.errors import ImportRejected, ValidationFailed
 from models.recipients import ImportOptions
-from scheduler.clock import Clock
-from settings import Settings
-from views.guards import requires_login
+from views.deps import AnyRequest, AppClock, AppSettings, SignedInUser
+from views.guards import SignedInPages
 from views.i18n import _
+from views.redirects import success_redirect
 from views.uploads import UploadLimitMiddleware
 
 PAGE_SIZE = 50
-AnyRequest = Request[Any, Any, Any]
 
 
 @dataclass
@@ -78,16 +75,12 @@ async def contact_filter(
     return ContactFilter(search=search[:100], tag=tag[:40], list_id=list_id, limit=PAGE_SIZE, offset=max(0, offset))
 
 
-class ContactPages(Controller):
+class ContactPages(SignedInPages):
     path = "/contacts"
-    guards = [requires_login]
-    include_in_schema = False
     dependencies = {"contact_query": Provide(contact_filter)}
 
     @get("/", name="contact_list")
-    async def list_(
-        self, current_user: NamedDependency[CurrentUser], contact_query: NamedDependency[ContactFilter]
-    ) -> Template:
+    async def list_(self, current_user: SignedInUser, contact_query: NamedDependency[ContactFilter]) -> Template:
         page = await contacts.list_contacts(current_user.id, contact_query)  # an impossible tag finds nobody
         context = {
             "page": page,
@@ -99,16 +92,14 @@ class ContactPages(Controller):
         return Template("contacts/list.html", context=context)
 
     @get("/export.csv", name="contact_export")
-    async def export(
-        self, current_user: NamedDependency[CurrentUser], contact_query: NamedDependency[ContactFilter]
-    ) -> Response[str]:
+    async def export(self, current_user: SignedInUser, contact_query: NamedDependency[ContactFilter]) -> Response[str]:
         """The filtered contacts as a CSV that imports again (phone, tags, one column per attribute)."""
         body = await contacts.export_csv(current_user.id, contact_query)
         headers = {"Content-Disposition": 'attachment; filename="contacts.csv"'}
         return Response(body, media_type="text/csv; charset=utf-8", headers=headers)
 
     @get("/{contact_id:int}/edit", name="contact_edit")
-    async def edit(self, contact_id: FromPath[int], current_user: NamedDependency[CurrentUser]) -> Template:
+    async def edit(self, contact_id: FromPath[int], current_user: SignedInUser) -> Template:
         contact = contact_json(await contacts.get_contact(contact_id, owner_id=current_user.id))
         form = ContactForm(attributes=attributes_text(contact["attributes"]), tags=" ".join(contact["tags"]))
         history = await contact_history(contact_id, owner_id=current_user.id)
@@ -121,8 +112,8 @@ class ContactPages(Controller):
         request: AnyRequest,
         contact_id: FromPath[int],
         data: URLEncodedBody[ContactForm],
-        current_user: NamedDependency[CurrentUser],
-        clock: NamedDependency[Clock],
+        current_user: SignedInUser,
+        clock: AppClock,
     ) -> Template | Redirect:
         """Bad attributes or tags re-render the form (422) with the reason beside the field."""
         try:
@@ -138,35 +129,25 @@ class ContactPages(Controller):
             history = await contact_history(contact_id, owner_id=current_user.id)
             context = {"contact": contact, "form": data, "errors": invalid.errors, "history": history}
             return Template("contacts/edit.html", context=context, status_code=422)
-        flash(request, _("Contact saved."), category="success")
-        return Redirect("/contacts", status_code=303)
+        return success_redirect(request, _("Contact saved."), "contact_list")
 
     @post("/{contact_id:int}/delete", name="contact_delete")
-    async def delete(
-        self, request: AnyRequest, contact_id: FromPath[int], current_user: NamedDependency[CurrentUser]
-    ) -> Redirect:
+    async def delete(self, request: AnyRequest, contact_id: FromPath[int], current_user: SignedInUser) -> Redirect:
         await contacts.delete_contact(contact_id, owner_id=current_user.id)
-        flash(request, _("Contact deleted; campaign reports keep what was sent."), category="success")
-        return Redirect("/contacts", status_code=303)
+        return success_redirect(request, _("Contact deleted; campaign reports keep what was sent."), "contact_list")
 
 
-class ListPages(Controller):
+class ListPages(SignedInPages):
     path = "/lists"
-    guards = [requires_login]
-    include_in_schema = False
 
     @get("/", name="list_list")
-    async def list_(self, current_user: NamedDependency[CurrentUser]) -> Template:
+    async def list_(self, current_user: SignedInUser) -> Template:
         found = await lists.list_lists(owner_id=current_user.id)
         return Template("contacts/lists.html", context={"lists": found, "form": ListForm(), "errors": {}})
 
     @post("/", name="list_create")
     async def create(
-        self,
-        request: AnyRequest,
-        data: URLEncodedBody[ListForm],
-        current_user: NamedDependency[CurrentUser],
-        clock: NamedDependency[Clock],
+        self, request: AnyRequest, data: URLEncodedBody[ListForm], current_user: SignedInUser, clock: AppClock
     ) -> Template | Redirect:
         try:
             created = await lists.create_list(data.name, owner_id=current_user.id, now=clock.now())
@@ -177,17 +158,12 @@ class ListPages(Controller):
         return Redirect(request.app.route_reverse("list_import", list_id=created.id), status_code=303)
 
     @post("/{list_id:int}/delete", name="list_delete")
-    async def delete(
-        self, request: AnyRequest, list_id: FromPath[int], current_user: NamedDependency[CurrentUser]
-    ) -> Redirect:
+    async def delete(self, request: AnyRequest, list_id: FromPath[int], current_user: SignedInUser) -> Redirect:
         await lists.delete_list(list_id, owner_id=current_user.id)
-        flash(request, _("List deleted; its contacts stay."), category="success")
-        return Redirect("/lists", status_code=303)
+        return success_redirect(request, _("List deleted; its contacts stay."), "list_list")
 
     @get("/{list_id:int}/import", name="list_import")
-    async def import_form(
-        self, list_id: FromPath[int], current_user: NamedDependency[CurrentUser], settings: NamedDependency[Settings]
-    ) -> Template:
+    async def import_form(self, list_id: FromPath[int], current_user: SignedInUser, settings: AppSettings) -> Template:
         """A CSV or XLSX into the list: the recipients import's options, and add or replace."""
         target = await lists.get_list(list_id, owner_id=current_user.id)
         form = ListImportForm(default_region=settings.default_region)
@@ -203,9 +179,9 @@ class ListPages(Controller):
         self,
         list_id: FromPath[int],
         data: MultipartBody[ListImportForm],
-        current_user: NamedDependency[CurrentUser],
-        settings: NamedDependency[Settings],
-        clock: NamedDependency[Clock],
+        current_user: SignedInUser,
+        settings: AppSettings,
+        clock: AppClock,
     ) -> Template:
         """The import's report on the same page; a refused file (400) says why and nothing is written."""
         target = await lists.get_list(list_id, owner_id=current_user.id)

@@ -11,10 +11,10 @@ from litestar import Request, delete, get, post, put
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
 
-from models.accounts.users import CurrentUser
 from models.instances import records as instances
 from models.instances.overview import InstanceView
 from models.money import money_text
+from views.deps import SignedInUser
 from views.guards import SignedInApi
 from views.i18n import say
 from views.instances.deps import OWN_INSTANCES, OwnInstances
@@ -125,7 +125,7 @@ class InstanceApi(SignedInApi):
         return instance_json(await own_instances.view(instance_id), saved.warning)
 
     @delete("/{instance_id:int}", name="api_instance_delete", raises=CHANGE, status_code=204)
-    async def delete_(self, instance_id: FromPath[int], current_user: NamedDependency[CurrentUser]) -> None:
+    async def delete_(self, instance_id: FromPath[int], current_user: SignedInUser) -> None:
         """409 while an unfinished campaign uses the instance."""
         await instances.delete_instance(instance_id, current_user.id)
 

@@ -9,13 +9,13 @@ from typing import Any
 
 from litestar.di import NamedDependency, Provide
 
-from models.accounts.users import CurrentUser
 from models.instances.daily_cap import cap_day
 from models.instances.overview import InstanceView, get_instance_view, list_instances
 from scheduler import instance_setup
 from scheduler.clock import Clock
 from scheduler.evolution import EvolutionClient
 from settings import Settings
+from views.deps import AppClock, AppSettings, SignedInUser
 
 
 @dataclass(frozen=True)
@@ -53,10 +53,7 @@ class OwnInstances:
 
 
 async def provide_own_instances(
-    evolution: NamedDependency[EvolutionClient],
-    settings: NamedDependency[Settings],
-    clock: NamedDependency[Clock],
-    current_user: NamedDependency[CurrentUser],
+    evolution: NamedDependency[EvolutionClient], settings: AppSettings, clock: AppClock, current_user: SignedInUser
 ) -> OwnInstances:
     return OwnInstances(evolution, settings, clock, current_user.id)
 

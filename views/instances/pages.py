@@ -13,15 +13,15 @@ from litestar.plugins.flash import flash
 from litestar.plugins.htmx import HTMXRequest
 from litestar.response import Redirect, Template
 
-from models.accounts.users import CurrentUser
 from models.errors import ValidationFailed
 from models.instances import records as instances
 from scheduler import instance_setup
 from scheduler.evolution import EvolutionClient
-from settings import Settings
+from views.deps import AppSettings, SignedInUser
 from views.guards import SignedInPages
 from views.i18n import _
 from views.instances.deps import OWN_INSTANCES, OwnInstances
+from views.redirects import success_redirect
 
 logger = logging.getLogger("arauto.instances")
 
@@ -105,7 +105,7 @@ class InstancePages(SignedInPages):
         request: HTMXRequest,
         data: URLEncodedBody[InstanceForm],
         evolution: NamedDependency[EvolutionClient],
-        settings: NamedDependency[Settings],
+        settings: AppSettings,
     ) -> Template:
         """The server's instances to pick from, once URL and key are typed: a fragment for htmx, else the form.
         Whatever went wrong with the server, the page gets one message (the detail goes to the log): different
@@ -147,13 +147,10 @@ class InstancePages(SignedInPages):
         return Template("instances/delete.html", context={"instance": view, "in_use": in_use})
 
     @post("/{instance_id:int}/delete", name="instance_delete")
-    async def delete(
-        self, request: HTMXRequest, instance_id: FromPath[int], current_user: NamedDependency[CurrentUser]
-    ) -> Redirect:
+    async def delete(self, request: HTMXRequest, instance_id: FromPath[int], current_user: SignedInUser) -> Redirect:
         """Refused (flash on the list) while an unfinished campaign uses the instance."""
         await instances.delete_instance(instance_id, current_user.id)
-        flash(request, _("Instance deleted."), category="success")
-        return Redirect(request.app.route_reverse("instance_list"), status_code=303)
+        return success_redirect(request, _("Instance deleted."), "instance_list")
 
 
 async def _save(

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from litestar.di import NamedDependency, Provide
+from litestar.di import Provide
 from litestar.params import FromPath
 
 from models import message_templates
-from models.accounts.users import CurrentUser
 from models.tables import MessageTemplate
+from views.deps import SignedInUser
 
 
-async def provide_own_template(
-    template_id: FromPath[int], current_user: NamedDependency[CurrentUser]
-) -> MessageTemplate:
+async def provide_own_template(template_id: FromPath[int], current_user: SignedInUser) -> MessageTemplate:
     return await message_templates.get(template_id, owner_id=current_user.id)
 
 

@@ -6,15 +6,12 @@ from typing import Annotated, Any
 
 import msgspec
 from litestar import delete, get, post
-from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
-from models.accounts.users import CurrentUser
 from models.inbound import optouts
 from models.tables import OptOut
-from scheduler.clock import Clock
-from settings import Settings
 from views.bounds import INT_MAX
+from views.deps import AppClock, AppSettings, SignedInUser
 from views.guards import SignedInApi
 from views.schemas import INPUT, ONE, listing_json
 
@@ -35,7 +32,7 @@ class OptOutApi(SignedInApi):
     @get("/", name="api_optout_list", raises=INPUT)
     async def list_(
         self,
-        current_user: NamedDependency[CurrentUser],
+        current_user: SignedInUser,
         search: FromQuery[str] = "",
         page: Annotated[int, QueryParameter(ge=1, le=INT_MAX)] = 1,
     ) -> dict[str, Any]:
@@ -46,11 +43,7 @@ class OptOutApi(SignedInApi):
 
     @post("/", name="api_optout_create", raises=INPUT)
     async def create(
-        self,
-        data: JSONBody[OptOutIn],
-        current_user: NamedDependency[CurrentUser],
-        settings: NamedDependency[Settings],
-        clock: NamedDependency[Clock],
+        self, data: JSONBody[OptOutIn], current_user: SignedInUser, settings: AppSettings, clock: AppClock
     ) -> dict[str, Any]:
         """201 with the stored number; 400 with the `phone` field's reason when invalid or already there."""
         row = await optouts.add_opt_out(
@@ -59,5 +52,5 @@ class OptOutApi(SignedInApi):
         return as_json(row)
 
     @delete("/{opt_out_id:int}", name="api_optout_delete", raises=ONE)
-    async def delete(self, opt_out_id: FromPath[int], current_user: NamedDependency[CurrentUser]) -> None:
+    async def delete(self, opt_out_id: FromPath[int], current_user: SignedInUser) -> None:
         await optouts.remove_opt_out(current_user.id, opt_out_id)

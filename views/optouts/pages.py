@@ -4,21 +4,17 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from typing import Any
 
-from litestar import Request, get, post
-from litestar.di import NamedDependency
+from litestar import get, post
 from litestar.params import FromPath, FromQuery, URLEncodedBody
-from litestar.plugins.flash import flash
 from litestar.response import Redirect, Stream, Template
 
-from models.accounts.users import CurrentUser
 from models.errors import ValidationFailed
 from models.inbound import optouts
-from scheduler.clock import Clock
-from settings import Settings
+from views.deps import AnyRequest, AppClock, AppSettings, SignedInUser
 from views.guards import SignedInPages
 from views.i18n import _
+from views.redirects import success_redirect
 
 
 @dataclass
@@ -37,7 +33,7 @@ class OptOutPages(SignedInPages):
 
     @get("/", name="optout_list")
     async def list_(
-        self, current_user: NamedDependency[CurrentUser], search: FromQuery[str] = "", page: FromQuery[int] = 1
+        self, current_user: SignedInUser, search: FromQuery[str] = "", page: FromQuery[int] = 1
     ) -> Template:
         listing = await optouts.opt_out_page(current_user.id, search=search, page=page)
         return Template("optouts/list.html", context={"listing": listing, "form": OptOutForm(), "errors": {}})
@@ -45,11 +41,11 @@ class OptOutPages(SignedInPages):
     @post("/", name="optout_create")
     async def create(
         self,
-        request: Request[Any, Any, Any],
+        request: AnyRequest,
         data: URLEncodedBody[OptOutForm],
-        current_user: NamedDependency[CurrentUser],
-        settings: NamedDependency[Settings],
-        clock: NamedDependency[Clock],
+        current_user: SignedInUser,
+        settings: AppSettings,
+        clock: AppClock,
     ) -> Template | Redirect:
         """A bad or duplicate number re-renders the form (422) with the reason beside the field."""
         try:
@@ -60,19 +56,19 @@ class OptOutPages(SignedInPages):
             listing = await optouts.opt_out_page(current_user.id)
             context = {"listing": listing, "form": data, "errors": invalid.errors}
             return Template("optouts/list.html", context=context, status_code=422)
-        flash(request, _("+%(phone)s will not be contacted again.") % {"phone": row.phone}, category="success")
-        return Redirect("/opt-outs", status_code=303)
+        return success_redirect(
+            request, _("+%(phone)s will not be contacted again.") % {"phone": row.phone}, "optout_list"
+        )
 
     @post("/{opt_out_id:int}/delete", name="optout_delete")
-    async def delete(
-        self, request: Request[Any, Any, Any], opt_out_id: FromPath[int], current_user: NamedDependency[CurrentUser]
-    ) -> Redirect:
+    async def delete(self, request: AnyRequest, opt_out_id: FromPath[int], current_user: SignedInUser) -> Redirect:
         phone = await optouts.remove_opt_out(current_user.id, opt_out_id)
-        flash(request, _("+%(phone)s removed from the opt-out list.") % {"phone": phone}, category="success")
-        return Redirect("/opt-outs", status_code=303)
+        return success_redirect(
+            request, _("+%(phone)s removed from the opt-out list.") % {"phone": phone}, "optout_list"
+        )
 
     @get("/export.csv", name="optout_export")
-    async def export(self, current_user: NamedDependency[CurrentUser]) -> Stream:
+    async def export(self, current_user: SignedInUser) -> Stream:
         return Stream(
             _encoded(optouts.export_opt_outs(current_user.id, timezone=current_user.timezone)),
             media_type="text/csv; charset=utf-8",
