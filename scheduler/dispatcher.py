@@ -15,7 +15,7 @@ import os
 import random
 import socket
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -72,6 +72,7 @@ class Dispatcher:
     pacing: PacingConfig = field(default_factory=PacingConfig)  # warm-up schedule and failure threshold
     last_beat: datetime | None = None
     _sent: GroupCommit[sending.SentRecord, int | None] | None = field(default=None, init=False, repr=False)
+    _receipts: GroupCommit[str, None] | None = field(default=None, init=False, repr=False)
     # Uploaded media, read and base64-encoded once per campaign and pass (a task, so concurrent sends share it).
     _media: dict[int, asyncio.Task[campaign_media.MediaPayload | None]] = field(
         default_factory=dict, init=False, repr=False
@@ -81,6 +82,17 @@ class Dispatcher:
         if self._sent is None:
             self._sent = GroupCommit(lambda records: sending.record_sent_many(records, worker=self.worker))
         return self._sent
+
+    def _receipt_reader(self) -> GroupCommit[str, None]:
+        """Receipts that overtook the sends of one group commit, looked up by one query."""
+        if self._receipts is None:
+
+            async def apply(key_ids: Sequence[str]) -> list[None]:
+                await receipts.apply_pending_receipts(*key_ids, now=self.clock.now())
+                return [None] * len(key_ids)
+
+            self._receipts = GroupCommit(apply)
+        return self._receipts
 
     async def run_pass(self) -> PassReport:
         """Check numbers waiting for the pre-check, claim what is due now, send it, record it, then pause/complete
@@ -205,7 +217,9 @@ class Dispatcher:
             record = sending.SentRecord(claim.message_id, result.key_id, result.remote_jid, now)
             campaign_id = await self._sent_writer().submit(record)
             if campaign_id is not None:
-                await after_sent(claim.message_id, campaign_id, result.key_id, now=now)
+                await after_sent(
+                    claim.message_id, campaign_id, result.key_id, now=now, apply_receipts=self._receipt_reader().submit
+                )
             return "sent"
         retry_at = outcomes.retry_time(claim, result, now=now, rng=self.rng)
         if retry_at is None:
@@ -236,9 +250,20 @@ async def record_sent(message_id: int, sent: Sent, *, now: datetime, worker: str
         await after_sent(message_id, campaign_id, sent.key_id, now=now)
 
 
-async def after_sent(message_id: int, campaign_id: int, key_id: str, *, now: datetime) -> None:
-    """Receipts that overtook the send's answer, then the event."""
-    await receipts.apply_pending_receipts(key_id, now=now)
+async def after_sent(
+    message_id: int,
+    campaign_id: int,
+    key_id: str,
+    *,
+    now: datetime,
+    apply_receipts: Callable[[str], Awaitable[object]] | None = None,
+) -> None:
+    """Receipts that overtook the send's answer (through `apply_receipts` when the caller batches them), then the
+    event."""
+    if apply_receipts is None:
+        await receipts.apply_pending_receipts(key_id, now=now)
+    else:
+        await apply_receipts(key_id)
     events.publish(events.MESSAGE_SENT, message_id=message_id, campaign_id=campaign_id, key_id=key_id)
 
 

@@ -36,6 +36,9 @@ def is_outage(error: BaseException) -> bool:
     except ImportError:  # pragma: no cover - the PostgreSQL driver is an extra
         return False
     outages = (
+        # A pooled connection the restart cut mid-operation: "cannot switch to state ...; another operation is in
+        # progress". The statement never ran; the write is safe to try again (each one moves only its own claims).
+        asyncpg.exceptions._base.InternalClientError,
         asyncpg.exceptions.PostgresConnectionError,
         asyncpg.exceptions.InterfaceError,
         asyncpg.exceptions.CannotConnectNowError,

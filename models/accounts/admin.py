@@ -26,7 +26,9 @@ from models.timezones import checked_zone
 LOCALES = ("en", "pt-BR")
 MAX_LIMIT = 10_000_000
 DISABLED_REASON = "The owner's account was disabled."
-EDITABLE = frozenset({"is_admin", "active", "daily_limit", "monthly_limit", "locale", "timezone"})
+# What an admin sets in a user's profile row; then all an admin may change.
+PROFILE = ("daily_limit", "monthly_limit", "locale", "timezone")
+EDITABLE = frozenset({"is_admin", "active", *PROFILE})
 
 
 @dataclass(frozen=True)
@@ -122,7 +124,7 @@ async def update_user(
     before = await get_record(user_id)
     if user_id == acting_admin_id and (clean.get("active") is False or clean.get("is_admin") is False):
         raise ValidationFailed({"active": "You cannot disable or demote your own account."})
-    profile = {key: clean[key] for key in ("daily_limit", "monthly_limit", "locale", "timezone") if key in clean}
+    profile = {key: clean[key] for key in PROFILE if key in clean}
     if profile:
         await _ensure_profile(user_id)
         await UserProfile.update({getattr(UserProfile, k): v for k, v in profile.items()}).where(

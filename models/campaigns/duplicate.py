@@ -17,6 +17,8 @@ from models.statuses import CampaignStatus, MessageStatus
 from models.tables import Campaign, CampaignMessage
 
 COPY_SUFFIX = " (copy)"
+# What a copy keeps of the original: the number, the message and the sending settings (not the schedule).
+COPIED = ("instance", "template", "message", "media_url", "media_type", "media_filename", "rate_limit", "max_retries")
 
 _COPY_RECIPIENTS = (
     "INSERT INTO arauto_campaign_message "
@@ -44,15 +46,8 @@ async def duplicate(campaign_id: int, *, owner_id: int, now: datetime) -> Campai
     async with atomic():
         copy = Campaign(
             owner=owner_id,
-            instance=original.instance,
-            template=original.template,
             name=name,
-            message=original.message,
-            media_url=original.media_url,
-            media_type=original.media_type,
-            media_filename=original.media_filename,
-            rate_limit=original.rate_limit,
-            max_retries=original.max_retries,
+            **{column: getattr(original, column) for column in COPIED},
             status=CampaignStatus.DRAFT.value,
             created_at=now,
             updated_at=now,

@@ -40,21 +40,11 @@ def _status_for(data: CampaignInput) -> str:
 
 
 def _columns(data: CampaignInput) -> dict[str, Any]:
-    return {
-        "instance": data.instance_id,
-        "template": data.template_id,
-        "name": data.name,
-        "message": data.message,
-        "media_url": data.media_url,
-        "media_type": data.media_type if data.media_url else "",
-        "media_filename": data.media_filename if data.media_url else "",
-        "rate_limit": data.rate_limit,
-        "max_retries": data.max_retries,
-        "scheduled_for": data.scheduled_for,
-        "precheck": data.precheck,
-        **_pacing_columns(data),
-        "status": _status_for(data),
-    }
+    """The row's columns and status; without a media URL the media's type and file name are stored blank."""
+    columns = data.columns()
+    if not data.media_url:
+        columns.update(media_type="", media_filename="")
+    return {**columns, **_pacing_columns(data), "status": _status_for(data)}
 
 
 def _pacing_columns(data: CampaignInput) -> dict[str, Any]:

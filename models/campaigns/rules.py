@@ -6,6 +6,7 @@ import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from dataclasses import fields as dataclass_fields
 from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlparse
@@ -58,23 +59,21 @@ class CampaignInput:
     @classmethod
     def of(cls, campaign: Campaign) -> CampaignInput:
         """What is stored now: the base a partial update changes."""
-        return cls(
-            name=campaign.name,
-            instance_id=campaign.instance,
-            message=campaign.message,
-            template_id=campaign.template,
-            media_url=campaign.media_url,
-            media_type=campaign.media_type,
-            media_filename=campaign.media_filename,
-            rate_limit=campaign.rate_limit,
-            max_retries=campaign.max_retries,
-            scheduled_for=campaign.scheduled_for,
-            precheck=campaign.precheck,
-            send_window=json.loads(campaign.send_window) if campaign.send_window else None,
-            timezone=campaign.timezone,
-            expires_at=campaign.expires_at,
-            frequency_cap_hours=campaign.frequency_cap_hours,
-        )
+        stored = {name: getattr(campaign, _COLUMN_OF.get(name, name)) for name in _STORED}
+        stored["send_window"] = json.loads(campaign.send_window) if campaign.send_window else None
+        return cls(**stored)
+
+    def columns(self) -> dict[str, Any]:
+        """The input under the campaign table's column names (`instance_ids` is stored apart, as its numbers; the
+        send window as JSON text)."""
+        values = {_COLUMN_OF.get(name, name): getattr(self, name) for name in _STORED}
+        values["send_window"] = json.dumps(self.send_window, separators=(",", ":")) if self.send_window else None
+        return values
+
+
+# The fields a campaign row stores, and the two whose column is named otherwise (a foreign key names its table).
+_STORED = tuple(field.name for field in dataclass_fields(CampaignInput) if field.name != "instance_ids")
+_COLUMN_OF = {"instance_id": "instance", "template_id": "template"}
 
 
 async def checked(

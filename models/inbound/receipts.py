@@ -89,12 +89,19 @@ async def _count_attempt(event_id: int, error: str) -> None:
         logger.warning("webhook event %s: could not count the failed attempt", event_id, exc_info=True)
 
 
-async def apply_pending_receipts(key_id: str, *, now: datetime) -> None:
-    """Receipts that arrived before the send recorded `key_id`; the dispatcher calls this right after SENT."""
-    rows = await WebhookEvent.select(WebhookEvent.id).where(
-        (WebhookEvent.key_id == key_id)
-        & (WebhookEvent.event == "messages.update")
-        & WebhookEvent.processed_at.is_null()
+async def apply_pending_receipts(*key_ids: str, now: datetime) -> None:
+    """Receipts that arrived before the send recorded their key id; the dispatcher calls this right after SENT, for
+    the sends of one group commit at once (one query)."""
+    if not key_ids:
+        return
+    rows = (
+        await WebhookEvent.select(WebhookEvent.id)
+        .where(
+            WebhookEvent.key_id.is_in(list(key_ids))
+            & (WebhookEvent.event == "messages.update")
+            & WebhookEvent.processed_at.is_null()
+        )
+        .order_by(WebhookEvent.id)
     )
     for row in rows:
         await apply_event(int(row["id"]), now=now)

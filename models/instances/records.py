@@ -46,6 +46,28 @@ class InstanceFields:
     warmup_started_at: date | None = None  # None with warm-up on: today, when it is turned on
 
 
+# What creating and updating both store as given (the API key has its own rule: None or empty keeps the stored one).
+SETTINGS = (
+    "name",
+    "server_url",
+    "instance_name",
+    "rate_per_minute",
+    "jitter_percent",
+    "daily_cap",
+    "cost_per_message",
+    "warmup",
+    "warmup_started_at",
+)
+
+
+def _settings(fields: InstanceFields, current: Instance | None, now: datetime) -> dict[str, Any]:
+    """The stored settings; the warm-up start is today when warm-up is turned on without one (`warmup_start`)."""
+    return {
+        **{name: getattr(fields, name) for name in SETTINGS},
+        "warmup_started_at": warmup_start(fields, current, cap_day(now)),
+    }
+
+
 def api_key_hint(api_key: str) -> str:
     """What pages and JSON show of a key: its last 4 characters only."""
     return MASK + api_key[-4:] if api_key else ""
@@ -178,21 +200,13 @@ async def create_instance(
     """Save a validated instance with a fresh webhook secret."""
     instance = Instance(
         owner=owner_id,
-        name=fields.name,
-        server_url=fields.server_url,
+        **_settings(fields, None, now),
         api_key=fields.api_key or "",
-        instance_name=fields.instance_name,
         webhook_secret=secrets.token_urlsafe(32),
         state=state.value,
         state_reason=state_reason,
         state_checked_at=now,
         phone_number=phone_number,
-        rate_per_minute=fields.rate_per_minute,
-        jitter_percent=fields.jitter_percent,
-        daily_cap=fields.daily_cap,
-        cost_per_message=fields.cost_per_message,
-        warmup=fields.warmup,
-        warmup_started_at=warmup_start(fields, None, cap_day(now)),
         created_at=now,
         updated_at=now,
     )
@@ -204,17 +218,9 @@ async def update_instance(instance_id: int, owner_id: int, fields: InstanceField
     """Apply validated changes; an empty API key keeps the stored one. A new server or name needs a new check."""
     current = await get_own(Instance, instance_id, owner_id, "Instance")
     changes: dict[Any, Any] = {
-        Instance.name: fields.name,
-        Instance.server_url: fields.server_url,
-        Instance.instance_name: fields.instance_name,
-        Instance.rate_per_minute: fields.rate_per_minute,
-        Instance.jitter_percent: fields.jitter_percent,
-        Instance.daily_cap: fields.daily_cap,
-        Instance.cost_per_message: fields.cost_per_message,
-        Instance.warmup: fields.warmup,
-        Instance.warmup_started_at: warmup_start(fields, current, cap_day(now)),
-        Instance.updated_at: now,
+        getattr(Instance, name): value for name, value in _settings(fields, current, now).items()
     }
+    changes[Instance.updated_at] = now
     if fields.api_key is not None:
         changes[Instance.api_key] = fields.api_key
     if (fields.server_url, fields.instance_name) != (current.server_url, current.instance_name):

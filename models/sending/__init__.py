@@ -28,13 +28,21 @@ from models.sending._recovery import (
     take_over,
     upcoming_scheduled_campaigns,
 )
-from models.sending._results import SentRecord, record_failed, record_retry, record_sent, record_sent_many
+from models.sending._results import (
+    SENT_CHUNK,
+    SentRecord,
+    record_failed,
+    record_retry,
+    record_sent,
+    record_sent_many,
+)
 from models.sending._types import Claimed, Planner, SlotPlan, StaleClaim
 from models.sending.waiting import Waiting, expired_campaigns, waiting
 
 __all__ = [
     "CHECK_INTERVAL",
     "NOT_ON_WHATSAPP",
+    "SENT_CHUNK",
     "CheckBatch",
     "CheckProgress",
     "CheckResult",

@@ -12,11 +12,12 @@ from typing import Any
 from piccolo.querystring import QueryString
 
 from models.db import atomic
-from models.sending._engine import rows_changed
+from models.sending._engine import on_postgres, rows_changed
 from models.statuses import MessageStatus
 from models.tables import Campaign, CampaignMessage
 
 SENDING = MessageStatus.SENDING.value
+SENT_CHUNK = 500  # records per UPDATE: 4 parameters each stay far below either engine's limit
 # The price of the number that sent it (the message's own number; else the campaign's first), at the moment of the
 # send, read by the same UPDATE that records the send (issue 15: a later price change does not rewrite history).
 PRICE_NOW = QueryString(
@@ -48,27 +49,16 @@ async def record_sent(
 
 
 async def record_sent_many(records: Sequence[SentRecord], *, worker: str | None) -> list[int | None]:
-    """Several SENT outcomes in one transaction (a group commit): each row's update, then one counter UPDATE per
-    campaign. Per record: its campaign id, or None when the claim was no longer this worker's."""
-    campaigns: list[int | None] = []
+    """Several SENT outcomes in one transaction (a group commit): one UPDATE for every row (SENT_CHUNK at a time),
+    then one counter UPDATE per campaign. Per record: its campaign id, or None when the claim was no longer this
+    worker's (a record repeated in one batch counts once)."""
+    ours: dict[int, int] = {}
+    unique = list({record.message_id: record for record in reversed(records)}.values())  # the first one wins
     async with atomic():
-        for record in records:
-            changed = (
-                await CampaignMessage.update(
-                    {
-                        CampaignMessage.status: MessageStatus.SENT.value,
-                        CampaignMessage.evolution_id: record.key_id,
-                        CampaignMessage.remote_jid: record.remote_jid,
-                        CampaignMessage.sent_at: record.sent_at,
-                        CampaignMessage.error: "",
-                        CampaignMessage.claimed_by: "",
-                        CampaignMessage.price: PRICE_NOW,
-                    }
-                )
-                .where(_still_mine(record.message_id, worker))
-                .returning(CampaignMessage.campaign)
-            )
-            campaigns.append(int(changed[0]["campaign"]) if rows_changed(changed) else None)
+        for start in range(0, len(unique), SENT_CHUNK):
+            for row in await _mark_sent(unique[start : start + SENT_CHUNK], worker):
+                ours[int(row["id"])] = int(row["campaign"])
+        campaigns = [ours.pop(record.message_id, None) for record in records]
         for campaign_id, count in Counter(c for c in campaigns if c is not None).items():
             await Campaign.update(
                 {
@@ -77,6 +67,32 @@ async def record_sent_many(records: Sequence[SentRecord], *, worker: str | None)
                 }
             ).where(Campaign.id == campaign_id)
     return campaigns
+
+
+async def _mark_sent(records: Sequence[SentRecord], worker: str | None) -> list[dict[str, Any]]:
+    """SENDING -> SENT for every record still this worker's claim, in one statement (UPDATE ... FROM VALUES, on both
+    engines); the rows it moved, with their campaign."""
+    # PostgreSQL types the VALUES from their first row; SQLite takes values as they come (a cast there would turn
+    # the timestamp's text into a number).
+    row = "({}::bigint, {}::text, {}::text, {}::timestamptz)" if on_postgres() else "({}, {}, {}, {})"
+    args: list[Any] = [MessageStatus.SENT.value, PRICE_NOW]
+    for record in records:
+        args += (record.message_id, record.key_id, record.remote_jid, record.sent_at)
+    args.append(SENDING)
+    mine = ""
+    if worker is not None:
+        mine = ' AND "arauto_campaign_message"."claimed_by" = {}'
+        args.append(worker)
+    # Only placeholders and fixed text are joined into the statement; every value is a parameter.
+    template = (
+        'UPDATE "arauto_campaign_message" SET "status" = {}, "evolution_id" = v.column2, "remote_jid" = v.column3, '  # noqa: S608
+        '"sent_at" = v.column4, "error" = \'\', "claimed_by" = \'\', "price" = {} '
+        f"FROM (VALUES {', '.join([row] * len(records))}) AS v "
+        'WHERE "arauto_campaign_message"."id" = v.column1 AND "arauto_campaign_message"."status" = {}'
+        f"{mine} "
+        'RETURNING "arauto_campaign_message"."id", "arauto_campaign_message"."campaign"'
+    )
+    return list(await CampaignMessage.raw(template, *args))
 
 
 async def record_failed(message_id: int, *, error: str, now: datetime, worker: str | None) -> int | None:

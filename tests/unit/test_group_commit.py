@@ -50,3 +50,14 @@ async def test_an_outage_longer_than_it_keeps_outcomes_fails_the_callers() -> No
     with pytest.raises(ConnectionRefusedError):
         await commit.submit("a")
     assert database.written == []
+
+
+async def test_a_pooled_connection_cut_mid_operation_by_a_restart_is_an_outage() -> None:
+    """What asyncpg raised when a PostgreSQL restart cut a pooled connection during a group commit."""
+    from asyncpg.exceptions._base import InternalClientError
+
+    cut = InternalClientError("cannot switch to state 15; another operation (2) is in progress")
+    database = FlakyDatabase(down_for=2, error=cut)
+    commit = GroupCommit(database.flush, first_delay=0.01)
+    assert await commit.submit("a") == 1
+    assert database.written == ["a"]

@@ -13,6 +13,7 @@ from litestar.response import Redirect, Template
 
 from models.accounts import sessions, throttle, users
 from models.errors import ValidationFailed
+from views.accounts.new_password import mismatch
 from views.deps import AnyRequest, AppClock, AppSettings
 from views.i18n import _
 from views.redirects import success_redirect
@@ -103,10 +104,8 @@ class AuthPages(Controller):
         settings: AppSettings,
         clock: AppClock,
     ) -> Template | Redirect:
-        errors: dict[str, str] = {}
-        if data.password != data.password_confirm:
-            errors["password_confirm"] = _("The passwords do not match.")
-        else:
+        errors = mismatch(data.password, data.password_confirm)
+        if not errors:
             try:
                 user = await users.complete_setup(
                     token, data.email, data.password, now=clock.now(), timezone=settings.default_timezone

@@ -13,6 +13,7 @@ from litestar.response import Redirect, Template
 
 from models.accounts import alerts, profile, users
 from models.errors import ValidationFailed
+from views.accounts.new_password import mismatch
 from views.deps import AnyRequest, AppClock, SignedInUser
 from views.guards import SignedInPages
 from views.i18n import _
@@ -77,8 +78,7 @@ class AccountPages(SignedInPages):
         self, request: AnyRequest, current_user: SignedInUser, data: URLEncodedBody[PasswordForm], clock: AppClock
     ) -> Template | Redirect:
         """Every session of the user ends (other browsers are signed out); this browser gets a fresh one."""
-        if data.new_password != data.new_password_confirm:
-            errors = {"new_password_confirm": _("The passwords do not match.")}
+        if errors := mismatch(data.new_password, data.new_password_confirm, "new_password_confirm"):
             return await _page(current_user.id, clock.now(), errors=errors, status_code=422)
         try:
             await users.change_password(current_user.id, data.current_password, data.new_password)

@@ -10,8 +10,9 @@ from litestar.di import NamedDependency, Provide
 from litestar.params import QueryParameter
 from litestar.response import Response, Template
 
-from models.accounts.usage import GroupBy, Usage, parse_group, parse_period, usage
+from models.accounts.usage import GroupBy, Usage, UsageRow, parse_group, parse_period, usage
 from models.accounts.usage_report import usage_csv, usage_svg, usage_xlsx
+from models.api_json import camel_json
 from models.money import money_text
 from models.spreadsheet import sheet_locale
 from models.timezones import in_zone
@@ -39,16 +40,9 @@ async def provide_usage(
 USAGE = {"usage_result": Provide(provide_usage)}
 
 
-def _row_json(row: Any, currency: str) -> dict[str, Any]:
-    return {
-        "key": row.key,
-        "label": row.label,
-        "sent": row.sent,
-        "delivered": row.delivered,
-        "failed": row.failed,
-        "cost": money_text(row.cost),
-        "currency": currency,
-    }
+def _row_json(row: UsageRow, currency: str) -> dict[str, Any]:
+    """The row in camelCase; its cost as a decimal string, in `currency`."""
+    return camel_json(row, cost=money_text(row.cost), currency=currency)
 
 
 class UsageApi(SignedInApi):

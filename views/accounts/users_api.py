@@ -10,6 +10,7 @@ from litestar.params import FromPath, JSONBody
 
 from models.accounts import admin, password_links
 from models.accounts.admin import UserRecord
+from models.api_json import camel_json
 from settings import Settings
 from views.deps import AppClock, AppSettings, SignedInUser
 from views.guards import AdminApi
@@ -30,21 +31,13 @@ class UserInput(msgspec.Struct, rename="camel", forbid_unknown_fields=True):
     timezone: str | msgspec.UnsetType = UNSET
 
     def given(self) -> dict[str, Any]:
-        fields = ("is_admin", "active", "daily_limit", "monthly_limit", "locale", "timezone")
+        fields = ("is_admin", "active", *admin.PROFILE)
         return {name: getattr(self, name) for name in fields if getattr(self, name) is not UNSET}
 
 
 def user_json(user: UserRecord) -> dict[str, Any]:
-    return {
-        "id": user.id,
-        "email": user.email,
-        "isAdmin": user.is_admin,
-        "active": user.active,
-        "dailyLimit": user.daily_limit,
-        "monthlyLimit": user.monthly_limit,
-        "locale": user.locale or None,
-        "timezone": user.timezone,
-    }
+    """The record in camelCase; an empty locale (the browser's language) is null."""
+    return camel_json(user, locale=user.locale or None)
 
 
 def link_url(settings: Settings, token: str) -> str:

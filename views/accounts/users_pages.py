@@ -11,6 +11,7 @@ from litestar.response import Redirect, Template
 
 from models.accounts import admin, password_links
 from models.errors import ValidationFailed
+from views.accounts.new_password import mismatch
 from views.accounts.users_api import link_url
 from views.deps import AnyRequest, AppClock, AppSettings, SignedInUser
 from views.guards import AdminPages
@@ -32,12 +33,7 @@ class UserForm:
     timezone: str = "UTC"
 
     def profile(self) -> dict[str, Any]:
-        return {
-            "daily_limit": self.daily_limit,
-            "monthly_limit": self.monthly_limit,
-            "locale": self.locale,
-            "timezone": self.timezone.strip(),
-        }
+        return {**{name: getattr(self, name) for name in admin.PROFILE}, "timezone": self.timezone.strip()}
 
 
 @dataclass
@@ -134,8 +130,8 @@ class PasswordLinkPages(Controller):
         email = await password_links.link_email(token, now=now)
         if email is None:
             return self._page(token, None, errors={}, status=404)
-        if data.password != data.password_confirm:
-            return self._page(token, email, errors={"password_confirm": _("The passwords do not match.")}, status=422)
+        if errors := mismatch(data.password, data.password_confirm):
+            return self._page(token, email, errors=errors, status=422)
         try:
             user = await password_links.use_link(token, data.password, now=now)
         except ValidationFailed as exc:

@@ -20,18 +20,6 @@ from views.i18n import say
 from views.instances.deps import OWN_INSTANCES, OwnInstances
 from views.schemas import CHANGE, ONE, SIGNED_IN, BoundedInt, strict_switches
 
-EDITABLE = (
-    "name",
-    "server_url",
-    "instance_name",
-    "rate_per_minute",
-    "jitter_percent",
-    "daily_cap",
-    "cost_per_message",
-    "warmup",
-    "warmup_started_at",
-)
-
 
 class InstanceInput(msgspec.Struct, rename="camel", forbid_unknown_fields=True):
     """PUT changes only the fields given (null or absent keeps the stored value)."""
@@ -120,7 +108,7 @@ class InstanceApi(SignedInApi):
         """Fields left out keep their value."""
         await strict_switches(request, "warmup")
         current = await own_instances.view(instance_id)
-        merged = {**{field: getattr(current, field) for field in EDITABLE}, **data.given()}
+        merged = {**{field: getattr(current, field) for field in instances.SETTINGS}, **data.given()}
         saved = await own_instances.save(merged, instance_id)
         return instance_json(await own_instances.view(instance_id), saved.warning)
 
