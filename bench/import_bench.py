@@ -161,7 +161,7 @@ async def run_import(url: str, csv_path: Path) -> None:
         f"total_recipients={total['total_recipients'] if total else '?'}\n"
         f"{'':10} {elapsed:.2f} s, {ROWS / elapsed:,.0f} rows/s, peak RSS growth {rss_growth_mb:.1f} MB, "
         f"longest loop stall {meter.worst * 1000:.1f} ms (idle loop on this machine: {baseline * 1000:.1f} ms), "
-        f"{workers} worker processes, CPU of the app's process {cpu:.2f} s",
+        f"{workers} worker processes, CPU of the app's process {cpu:.2f} s, load average {os.getloadavg()[0]:.1f}",
         flush=True,
     )
 

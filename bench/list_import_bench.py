@@ -1,6 +1,7 @@
 """List import beside the recipients import: the same generated 100,000 rows as bench/import_bench.py, as CSV and
 as XLSX, through `import_into_list` (contacts upserted, list members added), with rows/s, peak memory growth and
 the event loop's longest stall. Each run imports twice into the same list: the second is a re-import (updates).
+The checks run in the app's process pool as in bench/import_bench.py (BENCH_IMPORT_WORKERS the same way).
 
     python -m bench list_import                     # SQLite (+ PostgreSQL as in bench/import_bench.py)
 """
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import csv
+import os
 import resource
 import subprocess
 import sys
@@ -20,12 +22,14 @@ from pathlib import Path
 from bench.import_bench import (
     REPO,
     ROWS,
+    WORKERS,
     StallMeter,
     bind_empty_database,
     database_urls,
     generate_csv,
     idle_stall,
     migrate,
+    warm_up,
 )
 
 
@@ -46,13 +50,15 @@ async def run_list_import(url: str, path: Path) -> None:
     from models.contacts.importing import import_into_list
     from models.contacts.lists import create_list
     from models.engines import close_pool
-    from models.recipients import ImportOptions
+    from models.recipients import ImportOptions, close_import_pool, open_import_pool
     from models.tables import Contact
     from settings import load_settings
 
     await bind_empty_database(url)
     user = await create_user("bench@example.com", "bench password", iterations=1_000)
     target = await create_list("Bench", owner_id=user.id, now=datetime.now(UTC))
+    pool = open_import_pool(int(WORKERS or 0)) if WORKERS != "0" else None  # the app's pool, as the import's
+    workers = warm_up(pool) if pool else 0
     baseline = await idle_stall(2.0)
     settings = load_settings(environ={}, database_url=url, secret_key="bench-only-not-a-secret")  # noqa: S106
     engine = "postgresql" if url.startswith("postgres") else "sqlite"
@@ -60,11 +66,11 @@ async def run_list_import(url: str, path: Path) -> None:
         meter = StallMeter()
         ticker = asyncio.create_task(meter.run())
         rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         report = await import_into_list(
             target.id, path, ImportOptions(), owner_id=user.id, settings=settings, now=datetime.now(UTC)
         )
-        elapsed = time.perf_counter() - started
+        elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu_started
         meter.running = False
         await ticker
         growth = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - rss_before) / 1024
@@ -73,9 +79,12 @@ async def run_list_import(url: str, path: Path) -> None:
             f"{engine:10} {path.suffix[1:]:4} {label:12} rows={ROWS} imported={report.imported} "
             f"skipped={len(report.skipped)} contacts={contacts} members={report.total_recipients}\n"
             f"{'':10} {elapsed:.2f} s, {ROWS / elapsed:,.0f} rows/s, peak RSS growth {growth:.1f} MB, "
-            f"longest loop stall {meter.worst * 1000:.1f} ms (idle loop: {baseline * 1000:.1f} ms)",
+            f"longest loop stall {meter.worst * 1000:.1f} ms (idle loop: {baseline * 1000:.1f} ms), "
+            f"{workers} worker processes, CPU of the app's process {cpu:.2f} s, load average {os.getloadavg()[0]:.1f}",
             flush=True,
         )
+    if pool:
+        close_import_pool(pool)
     from models.tables import Campaign
 
     await close_pool(Campaign._meta.db)

@@ -55,9 +55,7 @@ def normalise(raw: str, region: str) -> str:
     return _normalise_compact(compact, region.upper())
 
 
-@lru_cache(maxsize=4096)
 def _normalise_compact(compact: str, region: str) -> str:
-    """Cached: a list often repeats numbers, and `phonenumbers` is the costly step of an import."""
     digits = compact[1:] if compact.startswith("+") else compact
     if not digits.isdigit():
         raise PhoneError(N_("not a phone number (it contains letters or symbols)"))
@@ -65,6 +63,67 @@ def _normalise_compact(compact: str, region: str) -> str:
         raise PhoneError(N_("too short"))
     if len(digits) > _MAX_DIGITS:
         raise PhoneError(N_("too long"))
+    shape = _shape(compact, region)
+    if shape is None:
+        return _parse(compact, region)
+    answer = _SHAPES.get(shape[0])
+    if answer is None:
+        answer = _learn(shape[0], compact, region, shape[1])
+    if isinstance(answer, Message):
+        raise PhoneError(answer)
+    return answer + shape[1] if answer else _parse(compact, region)
+
+
+# The fast path of an import (issue 16: `phonenumbers` costs ~65 us a number, most of a large import's CPU).
+# A Brazilian number written as +55 N, 55 N or N, where N (area code, then the subscriber) has 10 or 11 digits and
+# starts neither with 0 nor 90 (trunk, carrier and international prefixes): every pattern of the BR metadata that
+# can meet it (general, fixed line, mobile, toll free, premium, shared cost; the country code's stripping) reads at
+# most N's first 3 digits and its length, the rest being free digits. So the answer for one such number is the
+# answer for every number of its shape (the form, N's first 4 digits, N's length): learnt once through
+# `phonenumbers`, then reused. tests/unit/test_phone_shapes.py checks every shape against `phonenumbers` itself.
+_SHAPE_COUNTRY = {"BR": "55"}
+_SHAPE_LENGTHS = (10, 11)
+_SHAPE_PREFIX = 4
+_MAX_SHAPES = 100_000
+Shape = tuple[str, str, str, int]
+_SHAPES: dict[Shape, str | Message] = {}  # "55": the answer is "55" + N; "": no rule, ask `phonenumbers`
+
+
+def _shape(compact: str, region: str) -> tuple[Shape, str] | None:
+    """(the shape of `compact`, its N) when the fast path knows the form, else None."""
+    country = _SHAPE_COUNTRY.get(region)
+    if country is None:
+        return None
+    if compact.startswith("+"):
+        form, national = "+", compact[1 + len(country) :] if compact[1:].startswith(country) else ""
+    elif compact.startswith(country) and len(compact) - len(country) in _SHAPE_LENGTHS:
+        form, national = country, compact[len(country) :]
+    else:
+        form, national = "", compact
+        if national.startswith(country):  # 55 is also an area code: which one it is needs the whole number
+            return None
+    if len(national) not in _SHAPE_LENGTHS or national.startswith(("0", "90")):
+        return None
+    return (region, form, national[:_SHAPE_PREFIX], len(national)), national
+
+
+def _learn(shape: Shape, compact: str, region: str, national: str) -> str | Message:
+    """The answer for `shape`, learnt from `compact` through `phonenumbers`."""
+    country = _SHAPE_COUNTRY[region]
+    answer: str | Message
+    try:
+        answer = country if _parse(compact, region) == country + national else ""
+    except PhoneError as exc:
+        answer = exc.reason if isinstance(exc.reason, Message) else ""
+    if len(_SHAPES) >= _MAX_SHAPES:
+        _SHAPES.clear()
+    _SHAPES[shape] = answer
+    return answer
+
+
+@lru_cache(maxsize=4096)
+def _parse(compact: str, region: str) -> str:
+    """Through `phonenumbers`; cached: a list often repeats numbers."""
     try:
         number = phonenumbers.parse(compact, region)
     except NumberParseException as exc:
@@ -95,3 +154,13 @@ def is_known_region(region: str) -> bool:
 def jid_differs(phone: str, jid: str) -> bool:
     """True when WhatsApp resolved the number to another one (Brazil's ninth digit): shown flagged, never guessed."""
     return bool(jid) and jid.split("@", 1)[0] != phone
+
+
+# A deleted contact's number, in the campaigns that wrote to it (models/contacts/removal.py): never sent to again.
+REMOVED_PREFIX = "removed-"
+REMOVED_LIKE = REMOVED_PREFIX + "%"
+
+
+def removed_marker(contact_id: int) -> str:
+    """What stands for a deleted contact's number: stable, unique per contact, saying nothing of the number."""
+    return f"{REMOVED_PREFIX}{contact_id}"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from models.errors import N_, ImportRejected, Message
@@ -91,13 +92,44 @@ class NameTable:
     def encode(self, variables: Mapping[str, str]) -> str:
         """The values as stored: a JSON list in the campaign's name order, null where a name is absent."""
         self.extend(variables)
-        values: list[str | None] = [None] * max((self._index[name] + 1 for name in variables), default=0)
-        for name, value in variables.items():
-            values[self._index[name]] = value
-        return json.dumps(values, ensure_ascii=False, separators=(",", ":"))
+        return _stored_values([self._index[name] for name in variables], variables.values())
+
+    def layout(self, names: Sequence[str], *, as_object: bool = False) -> Layout:
+        """How rows holding exactly `names` (a file's columns) are stored once this table knows them, without
+        changing it: for a worker process to encode every row as `encode` would (`as_object`: {name: value})."""
+        known, new = self._index, [name for name in dict.fromkeys(names) if name not in self._index]
+        slots = tuple(known[name] if name in known else len(self.names) + new.index(name) for name in names)
+        return Layout(tuple(names), slots, as_object)
 
     def as_json(self) -> str:
         return json.dumps(self.names, ensure_ascii=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Layout:
+    """Where each of a file's variables goes in the stored values (`NameTable.layout`); small and picklable."""
+
+    names: tuple[str, ...]
+    slots: tuple[int, ...]
+    as_object: bool = False  # a contact's attributes: {name: value}, as `json.dumps` writes a mapping
+
+    def encode(self, values: Iterable[str]) -> str:
+        """One row's values, given in `names` order."""
+        if self.as_object:
+            return _AS_OBJECT.encode(dict(zip(self.names, values, strict=True)))
+        return _stored_values(self.slots, values)
+
+
+def _stored_values(slots: Sequence[int], values: Iterable[str]) -> str:
+    stored: list[str | None] = [None] * (max(slots, default=-1) + 1)
+    for slot, value in zip(slots, values, strict=True):
+        stored[slot] = value
+    return _AS_VALUES.encode(stored)
+
+
+# What json.dumps(value, ensure_ascii=False[, separators]) writes, without building an encoder for every row.
+_AS_VALUES = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+_AS_OBJECT = json.JSONEncoder(ensure_ascii=False)
 
 
 def _json(raw: Any, empty: str) -> Any:

@@ -39,6 +39,7 @@ CODES = (
     # opt-out sources
     N_("manual"),
     N_("reply"),
+    N_("import"),
     # CSV separators
     N_("comma"),
     N_("semicolon"),

@@ -9,9 +9,12 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import anyio
+from litestar import post
 from litestar.di import Provide
 from litestar.enums import ScopeType
+from litestar.exceptions import ClientException
 from litestar.params import QueryParameter
+from litestar.status_codes import HTTP_201_CREATED
 from litestar.types import ASGIApp, Receive, ReceiveMessage, Scope, Send
 from multipart import MultipartSegment, PushMultipartParser
 
@@ -131,6 +134,20 @@ async def import_options(
 
 
 IMPORT_DEPENDENCIES = {"import_options": Provide(import_options)}
+
+
+def import_route(path: str, *, name: str, raises: list[type[ClientException]]) -> post:
+    """The decorator of every import endpoint: a POST answering 201 with the report, its body bounded while it
+    streams in (settings.max_upload_bytes), the import's query parameters as `import_options`."""
+    return post(
+        path,
+        name=name,
+        raises=raises,
+        status_code=HTTP_201_CREATED,
+        request_max_body_size=None,  # settings.max_upload_bytes, enforced by the middleware
+        middleware=[UploadLimitMiddleware],
+        dependencies=IMPORT_DEPENDENCIES,
+    )
 
 
 def _boolean(raw: str | None, field: str) -> bool | None:

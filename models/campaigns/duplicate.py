@@ -2,7 +2,8 @@
 
 Recipients imported from a file or given inline (row number 1 and up) come along as PENDING, re-screened against
 today's opt-outs; the members its lists gave at Start (row number 0) do not: the copy freezes its lists afresh
-when it starts. No state, attempt, time or counter of the original is copied.
+when it starts, and neither does a deleted contact's anonymised message. No state, attempt, time or counter of the
+original is copied.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from models.campaigns import editing
 from models.contacts.audience import campaign_lists, set_campaign_lists
 from models.db import atomic
 from models.inbound import OPTED_OUT
+from models.phones import REMOVED_LIKE
 from models.statuses import CampaignStatus, MessageStatus
 from models.tables import Campaign, CampaignMessage
 
@@ -26,7 +28,7 @@ _COPY_RECIPIENTS = (
     "SELECT {}, m.row_number, m.phone, m.raw_phone, m.variables, "
     "CASE WHEN o.id IS NULL THEN {} ELSE {} END, 0, '', '', CASE WHEN o.id IS NULL THEN '' ELSE {} END "
     "FROM arauto_campaign_message m LEFT JOIN arauto_opt_out o ON o.owner = {} AND o.phone = m.phone "
-    "WHERE m.campaign = {} AND m.row_number > 0 ORDER BY m.id"
+    "WHERE m.campaign = {} AND m.row_number > 0 AND m.phone NOT LIKE {} ORDER BY m.id"
 )
 _COUNT = (
     "UPDATE arauto_campaign SET "
@@ -53,7 +55,9 @@ async def duplicate(campaign_id: int, *, owner_id: int, now: datetime) -> Campai
             updated_at=now,
         )
         await copy.save()
-        await CampaignMessage.raw(_COPY_RECIPIENTS, copy.id, pending, skipped, OPTED_OUT, owner_id, campaign_id)
+        await CampaignMessage.raw(
+            _COPY_RECIPIENTS, copy.id, pending, skipped, OPTED_OUT, owner_id, campaign_id, REMOVED_LIKE
+        )
         await Campaign.raw(_COUNT, copy.id, copy.id, pending, copy.id, skipped, copy.id)
         await set_campaign_lists(copy.id, include=include, exclude=exclude, owner_id=owner_id)
     return await editing.get(copy.id, owner_id=owner_id)

@@ -25,6 +25,7 @@ from models.campaigns.progress import (
 from models.campaigns.view import CampaignView, assemble_view, held
 from models.instances.daily_cap import cap_day, sends_today
 from models.ownership import not_found
+from models.phones import REMOVED_LIKE
 from models.recipients.campaign_table import NOT_ON_WHATSAPP_LIKE
 from models.statuses import CampaignStatus
 from models.tables import Campaign
@@ -35,7 +36,7 @@ _INSTANCE = """, i.name AS i_name, i.state AS i_state, i.rate_per_minute AS i_ra
 _MESSAGES = """
       (SELECT count(*) FROM arauto_campaign_message m WHERE m.campaign = c.id AND m.sent_at >= {}) AS recent,
       (SELECT count(*) FROM arauto_campaign_message f WHERE f.campaign = c.id AND f.status = 'FAILED'
-         AND f.error NOT LIKE {}) AS retryable,"""
+         AND f.error NOT LIKE {} AND f.phone NOT LIKE {}) AS retryable,"""
 _OTHERS_AND_WHERE = """
       (SELECT count(*) FROM arauto_campaign r
          WHERE r.instance = c.instance AND r.status = 'RUNNING' AND r.id <> c.id) AS others
@@ -74,7 +75,7 @@ async def live_version(campaign_id: int, *, owner_id: int) -> tuple[Any, ...]:
 
 async def live_view(campaign_id: int, *, owner_id: int, now: datetime) -> CampaignView:
     """The same CampaignView as `campaign_view`, read in one query (NotFoundOrNotYours when not the owner's)."""
-    rows = await Campaign.raw(LIVE_SQL, now - RATE_WINDOW, NOT_ON_WHATSAPP_LIKE, campaign_id, owner_id)
+    rows = await Campaign.raw(LIVE_SQL, now - RATE_WINDOW, NOT_ON_WHATSAPP_LIKE, REMOVED_LIKE, campaign_id, owner_id)
     if not rows:
         raise not_found("Campaign", campaign_id)
     row = rows[0]

@@ -6,6 +6,7 @@ the rows in C (asyncpg) or in aiosqlite's thread. The two engines differ only in
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
@@ -22,6 +23,11 @@ _MERGE = {
 }
 
 
+def _bound(now: datetime, postgres: bool) -> Any:
+    """SQLite: the time as its registered adapter (Piccolo's) writes it, once, instead of once per bound row."""
+    return now if postgres else sqlite3.adapt(now, sqlite3.PrepareProtocol)
+
+
 def _placeholders(count: int, postgres: bool, start: int = 1) -> str:
     return ", ".join(f"${start + n}" if postgres else "?" for n in range(count))
 
@@ -36,30 +42,28 @@ async def upsert_contacts(
         f"VALUES ({_placeholders(6, postgres)}) ON CONFLICT (owner, phone) DO UPDATE SET "
         f"attributes = {_MERGE[postgres]}, updated_at = excluded.updated_at"
     )
-    rows = [(owner_id, phone, attrs, "", now, now) for phone, attrs in zip(phones, attributes_json, strict=True)]
+    stamp = _bound(now, postgres)
+    rows = [(owner_id, phone, attrs, "", stamp, stamp) for phone, attrs in zip(phones, attributes_json, strict=True)]
     await connection.executemany(sql, rows)
 
 
-async def contact_ids(connection: Any, owner_id: int, phones: Sequence[str]) -> list[int]:
-    """The ids of the owner's contacts with these numbers (one chunk of an import)."""
-    postgres = is_postgres(Contact._meta.db)
-    if postgres:
-        found = await connection.fetch(
-            "SELECT id FROM arauto_contact WHERE owner = $1 AND phone = ANY($2::varchar[])", owner_id, list(phones)
+async def add_members(connection: Any, list_id: int, owner_id: int, phones: Sequence[str], now: datetime) -> None:
+    """Put the owner's contacts with these numbers in a list; those already in it stay as they are. One statement:
+    the ids go from the contacts' index to the members' without a trip through Python."""
+    if is_postgres(Contact._meta.db):
+        await connection.execute(
+            "INSERT INTO arauto_list_member (contact_list, contact, added_at) SELECT $1, id, $2 FROM arauto_contact "
+            "WHERE owner = $3 AND phone = ANY($4::varchar[]) ON CONFLICT (contact_list, contact) DO NOTHING",
+            list_id,
+            now,
+            owner_id,
+            list(phones),
         )
-        return [int(row["id"]) for row in found]
-    sql = f"SELECT id FROM arauto_contact WHERE owner = ? AND phone IN ({_placeholders(len(phones), False)})"  # noqa: S608
-    cursor = await connection.execute(sql, (owner_id, *phones))
-    rows = await cursor.fetchall()
-    await cursor.close()
-    return [int(row["id"]) for row in rows]  # Piccolo gives SQLite rows as dicts
-
-
-async def add_members(connection: Any, list_id: int, ids: Sequence[int], now: datetime) -> None:
-    """Put contacts in a list; those already in it stay as they are."""
-    postgres = is_postgres(Contact._meta.db)
+        return
     sql = (
-        "INSERT INTO arauto_list_member (contact_list, contact, added_at) "  # noqa: S608
-        f"VALUES ({_placeholders(3, postgres)}) ON CONFLICT (contact_list, contact) DO NOTHING"
+        "INSERT INTO arauto_list_member (contact_list, contact, added_at) SELECT ?, id, ? FROM arauto_contact "  # noqa: S608
+        f"WHERE owner = ? AND phone IN ({_placeholders(len(phones), False)}) "
+        "ON CONFLICT (contact_list, contact) DO NOTHING"
     )
-    await connection.executemany(sql, [(list_id, contact, now) for contact in ids])
+    cursor = await connection.execute(sql, (list_id, _bound(now, False), owner_id, *phones))
+    await cursor.close()

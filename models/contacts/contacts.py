@@ -1,7 +1,6 @@
 """A user's contacts: unique by E.164 number, with attributes (the import's columns) and tags.
 
-Deleting a contact never touches campaign records: a campaign copied the number and variables into its own
-messages when it started, so its reports stay whole.
+Deleting a contact (`removal.delete_contact`) keeps the campaigns' records whole but anonymous.
 """
 
 from __future__ import annotations
@@ -182,12 +181,6 @@ async def update_contact(
         changes[Contact.tags] = stored_tags(parse_tags(tags))
     await Contact.update(changes).where((Contact.id == contact_id) & (Contact.owner == owner_id))
     return await get_contact(contact_id, owner_id=owner_id)
-
-
-async def delete_contact(contact_id: int, *, owner_id: int) -> None:
-    """The contact and its list memberships; campaign messages keep their own copy of the number."""
-    await get_contact(contact_id, owner_id=owner_id)
-    await Contact.delete().where((Contact.id == contact_id) & (Contact.owner == owner_id))
 
 
 async def export_csv(owner_id: int, query: ContactFilter) -> str:

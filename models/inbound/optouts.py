@@ -8,7 +8,7 @@ skipped because of an opt-out (import, reply, manual add, the claim's safety net
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -25,6 +25,7 @@ from models.timezones import format_local
 
 PAGE_SIZE = 50
 EXPORT_BATCH = 1000
+RECORD_CHUNK = 1000  # numbers per statement: 5 values each, far under PostgreSQL's 32,767 bind parameters
 
 
 @dataclass(frozen=True)
@@ -74,40 +75,51 @@ async def opt_out_page(owner_id: int, *, search: str = "", page: int = 1) -> Opt
 
 @dataclass(frozen=True)
 class OptOutRecorded:
-    """What `record_opt_out` did: whether the number is new on the list, and how many messages it skipped."""
+    """What `record_opt_out` did: how many numbers are new on the list, and how many messages it skipped."""
 
-    created: bool
+    created: int
     skipped: int
 
 
-async def record_opt_out(owner_id: int, phone: str, *, source: str, note: str = "", now: datetime) -> OptOutRecorded:
-    """Put `phone` (E.164 digits) on the owner's list once and, in the same transaction, skip its PENDING messages
-    in every campaign of the owner, so no caller leaves them for the claimer; counters move atomically."""
+async def record_opt_out(
+    owner_id: int, phone: str | Sequence[str], *, source: str, note: str = "", now: datetime
+) -> OptOutRecorded:
+    """Put `phone` (E.164 digits; or many, from an import) on the owner's list once and, in the same transaction,
+    skip its PENDING messages in every campaign of the owner, so no caller leaves them for the claimer; counters
+    move atomically. Many numbers go in chunks, all in the one transaction: all of them or none."""
+    phones = [phone] if isinstance(phone, str) else list(dict.fromkeys(phone))
+    created, skipped = 0, Counter[int]()
+    owned_campaigns = Campaign.select(Campaign.id).where(Campaign.owner == owner_id)
     async with atomic():
-        inserted = (
-            await OptOut.insert(OptOut(owner=owner_id, phone=phone, source=source, note=note[:500], created_at=now))
-            .on_conflict(target=(OptOut.owner, OptOut.phone), action="DO NOTHING")
-            .returning(OptOut.id)
-        )
-        skipped = (
-            await CampaignMessage.update(
-                {CampaignMessage.status: MessageStatus.SKIPPED.value, CampaignMessage.error: OPTED_OUT}
+        for start in range(0, len(phones), RECORD_CHUNK):
+            chunk = phones[start : start + RECORD_CHUNK]
+            rows = [OptOut(owner=owner_id, phone=p, source=source, note=note[:500], created_at=now) for p in chunk]
+            inserted = (
+                await OptOut.insert(*rows)
+                .on_conflict(target=(OptOut.owner, OptOut.phone), action="DO NOTHING")
+                .returning(OptOut.id)
             )
-            .where(
-                (CampaignMessage.phone == phone)
-                & (CampaignMessage.status == MessageStatus.PENDING.value)
-                & CampaignMessage.campaign.is_in(Campaign.select(Campaign.id).where(Campaign.owner == owner_id))
+            created += len(inserted)
+            touched = (
+                await CampaignMessage.update(
+                    {CampaignMessage.status: MessageStatus.SKIPPED.value, CampaignMessage.error: OPTED_OUT}
+                )
+                .where(
+                    CampaignMessage.phone.is_in(chunk)
+                    & (CampaignMessage.status == MessageStatus.PENDING.value)
+                    & CampaignMessage.campaign.is_in(owned_campaigns)
+                )
+                .returning(CampaignMessage.campaign)
             )
-            .returning(CampaignMessage.campaign)
-        )
-        for campaign_id, count in Counter(row["campaign"] for row in skipped).items():
+            skipped.update(row["campaign"] for row in touched)
+        for campaign_id, count in skipped.items():
             await Campaign.update(
                 {
                     Campaign.pending_count: Campaign.pending_count - count,
                     Campaign.skipped_count: Campaign.skipped_count + count,
                 }
             ).where(Campaign.id == campaign_id)
-    return OptOutRecorded(created=bool(inserted), skipped=len(skipped))
+    return OptOutRecorded(created=created, skipped=skipped.total())
 
 
 async def add_opt_out(owner_id: int, raw_phone: str, *, region: str, note: str = "", now: datetime) -> OptOut:

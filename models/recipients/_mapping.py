@@ -11,7 +11,7 @@ from models.errors import N_, ImportRejected, Message, ValidationFailed
 from models.recipients._csv import EMPTY_FILE, PREVIEW_ROWS, column_names, guess_header
 from models.recipients._rows import read_rows
 from models.recipients._screening import Checked, RawRecipient, check_rows
-from models.variables import MAX_VARIABLES, name_problem
+from models.variables import MAX_VARIABLES, Layout, name_problem
 
 PHONE_HEADERS = frozenset(
     {"phone", "telefone", "celular", "whatsapp", "numero", "número", "number", "mobile", "fone", "tel", "phone_number"}
@@ -90,9 +90,9 @@ class ColumnMap:
         return RawRecipient(number, phone, values)
 
 
-def check_records(region: str, columns: ColumnMap, chunk: RecordChunk) -> list[Checked]:
-    """One chunk of records mapped and checked: the task an import's worker process runs."""
-    return check_rows(region, (columns.recipient(number, cells) for number, cells in chunk.records()))
+def check_records(region: str, columns: ColumnMap, chunk: RecordChunk, layout: Layout | None = None) -> list[Checked]:
+    """One chunk of records mapped, checked and encoded: the task an import's worker process runs."""
+    return check_rows(region, (columns.recipient(number, cells) for number, cells in chunk.records()), layout)
 
 
 class RecipientRows:

@@ -7,19 +7,20 @@ the importing thread. Without a pool both run in that thread, one chunk at a tim
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from models.errors import N_, ImportRejected, Message
 from models.phones import PhoneError, normalise
 from models.recipients._report import OPTED_OUT_ERROR, SkipKind, SkippedRow
 from models.recipients._sheet import DateText, NumberText
-from models.variables import NameTable, value_problem
+from models.variables import Layout, NameTable, value_problem
 
 RAW_PHONE_MAX = 64  # CampaignMessage.raw_phone's length
 
-# One row after the pure checks: (row, phone as written, variables, E.164 phone or "", why it is invalid or "").
-Checked = tuple[int, str, Mapping[str, str], str, str]
+# One row after the pure checks: (row, phone as written, variables, E.164 phone or "", why it is invalid or "",
+# the variables as stored when the checks had the import's `Layout`, else "").
+Checked = tuple[int, str, Mapping[str, str], str, str, str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +86,14 @@ class Screener:
     names: NameTable = field(default_factory=NameTable)
     accepted: AcceptedRows = field(default_factory=AcceptedRows)
     skipped: list[SkippedRow] = field(default_factory=list)
+    as_object: bool = False  # store variables as {name: value} (a contact's attributes), not in the names' order
+    layout: Layout | None = None  # a file's: every row holds the same names, encoded by the checks
+    _named: bool = False
+
+    def lay_out(self, names: Sequence[str]) -> Layout:
+        """The layout of a file whose rows all hold `names`, for the checks to encode each row's variables."""
+        self.layout = self.names.layout(names, as_object=self.as_object)
+        return self.layout
 
     def screen(self, rows: Iterable[RawRecipient]) -> None:
         """Screen one chunk in this thread; ImportRejected as soon as the campaign would exceed its limit."""
@@ -105,7 +114,9 @@ class Screener:
                 room=self.limit - self.existing_count,
             )
 
-    def _absorb_one(self, row: int, raw_phone: str, variables: Mapping[str, str], phone: str, problem: str) -> None:
+    def _absorb_one(
+        self, row: int, raw_phone: str, variables: Mapping[str, str], phone: str, problem: str, stored: str
+    ) -> None:
         if problem:
             self.skipped.append(SkippedRow(row, str(raw_phone), problem, SkipKind.INVALID, variables))
             return
@@ -117,21 +128,29 @@ class Screener:
         opted_out = phone in self.opted_out
         if opted_out:
             self.skipped.append(SkippedRow(row, raw_phone, OPTED_OUT_ERROR, SkipKind.OPTED_OUT, variables))
-        self.accepted.add(row, phone, raw_phone.strip()[:RAW_PHONE_MAX], self.names.encode(variables), opted_out)
+        if not stored:
+            stored = self.names.encode(variables)
+        elif not self._named:  # the names a checked file's rows hold, as `encode` would add them
+            self.names.extend(self.layout.names if self.layout else variables)
+            self._named = True
+        self.accepted.add(row, phone, raw_phone.strip()[:RAW_PHONE_MAX], stored, opted_out)
 
 
-def check_rows(region: str, rows: Iterable[RawRecipient]) -> list[Checked]:
-    """The checks that need no state of the import: values' lengths, then the phone's normalisation."""
-    return [_check_one(raw, region) for raw in rows]
+def check_rows(region: str, rows: Iterable[RawRecipient], layout: Layout | None = None) -> list[Checked]:
+    """The checks that need no state of the import: values' lengths, then the phone's normalisation; with the
+    file's `layout`, a valid row's variables are encoded here too (in a worker process, not the importing thread)."""
+    return [_check_one(raw, region, layout) for raw in rows]
 
 
-def _check_one(raw: RawRecipient, region: str) -> Checked:
+def _check_one(raw: RawRecipient, region: str, layout: Layout | None) -> Checked:
     if problem := value_problem(raw.variables):
-        return (raw.row, raw.phone, {}, "", problem)  # values too long to echo back in the report
+        return (raw.row, raw.phone, {}, "", problem, "")  # values too long to echo back in the report
     try:
         if isinstance(raw.phone, DateText):
             raise PhoneError(DateText.REASON)
-        return (raw.row, raw.phone, raw.variables, normalise(raw.phone, region), "")
+        phone = normalise(raw.phone, region)
     except PhoneError as exc:
         reason = NumberText.REASON if isinstance(raw.phone, NumberText) else exc.reason
-        return (raw.row, raw.phone, raw.variables, "", reason)
+        return (raw.row, raw.phone, raw.variables, "", reason, "")
+    stored = layout.encode(raw.variables.values()) if layout else ""
+    return (raw.row, raw.phone, raw.variables, phone, "", stored)

@@ -7,6 +7,7 @@ number or a date keeps that fact (`NumberText`, `DateText`) so the phone screeni
 
 from __future__ import annotations
 
+import os
 import zipfile
 from collections.abc import Generator
 from datetime import date, datetime, time, timedelta
@@ -79,7 +80,7 @@ def sheet_records(
         raise ImportRejected(N_("The sheet “%(name)s” cannot be read: %(error)s."), name=name, error=exc) from None
     first_row = found.start[0] if found.start else 0
     for offset, cells in enumerate(found.iter_rows()):
-        texts = [cell_text(cell) for cell in cells]
+        texts = [cell if type(cell) is str else cell_text(cell) for cell in cells]  # most cells: no call
         if any(text.strip() for text in texts):
             yield first_row + offset + 1, texts
 
@@ -91,6 +92,12 @@ def sheet_names(stream: BinaryIO) -> list[str]:
         return []
     finally:
         stream.seek(0)
+
+
+def workbook_sheets(path: str | os.PathLike[str]) -> list[str]:
+    """The sheet names of the workbook at `path`, in order; [] for a CSV (the mapping step offers the choice)."""
+    with open(path, "rb") as stream:
+        return sheet_names(stream) if is_xlsx(stream) else []
 
 
 def _check_unpacked_size(stream: BinaryIO, max_bytes: int | None) -> None:

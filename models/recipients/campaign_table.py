@@ -18,7 +18,7 @@ from models.campaigns import lifecycle
 from models.campaigns.history import Who
 from models.db import atomic
 from models.errors import IllegalTransition
-from models.phones import jid_differs
+from models.phones import REMOVED_LIKE, jid_differs
 from models.recent import Recent
 from models.statuses import MessageStatus
 from models.tables import Campaign, CampaignMessage
@@ -147,6 +147,7 @@ def _retryable(campaign_id: int) -> Any:
         (CampaignMessage.campaign == campaign_id)
         & (CampaignMessage.status == MessageStatus.FAILED.value)
         & CampaignMessage.error.not_like(NOT_ON_WHATSAPP_LIKE)
+        & CampaignMessage.phone.not_like(REMOVED_LIKE)  # a deleted contact's message is never sent again
     )
 
 

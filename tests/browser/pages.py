@@ -266,14 +266,16 @@ class ListsPage:
     base_url: str
 
     def create_and_import(self, name: str, path: str) -> int:
-        """Create a list, import a CSV or XLSX into it with the detected options; returns the list's size."""
+        """Create a list, import a CSV or XLSX into it through the wizard's three steps with the detected mapping;
+        returns the list's size from the report."""
         self.page.goto(f"{self.base_url}/lists/")
         self.page.locator("#new-list").get_by_label("Name", exact=True).fill(name)
         self.page.get_by_role("button", name="Create and import").click()
-        self.page.wait_for_url(re.compile(r".*/lists/\d+/import$"))
+        self.page.wait_for_url(re.compile(r".*/lists/\d+/contacts/upload$"))
         self.page.set_input_files("#file", path)
-        self.page.locator("#import-submit").click()
-        return int(self.page.locator("#list-size").inner_text())
+        self.page.get_by_role("button", name=WORDS["en"]["choose_columns"]).click()
+        self.page.locator("#recipients-mapping").get_by_role("button", name=WORDS["en"]["import"], exact=True).click()
+        return int(self.page.locator("#total-count").inner_text())
 
 
 @dataclass

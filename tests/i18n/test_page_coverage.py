@@ -17,7 +17,8 @@ from models.inbound.optouts import record_opt_out
 from models.statuses import CampaignStatus, MessageStatus
 from models.tables import MessageTemplate
 from tests.factories import NOW, make_campaign, make_instance
-from tests.fixtures.web import csrf_token, html, post_form
+from tests.fixtures.web import html, post_form, wizard_import, wizard_upload
+from tests.spreadsheets import XLSX_TYPE, xlsx
 from views.i18n import on_miss
 
 PT = {"accept-language": "pt-BR"}
@@ -122,12 +123,19 @@ async def _contacts_world(client, user, draft_id: int) -> list[str]:
     clients = await create_list("Clientes", owner_id=user.id, now=NOW)
     await create_list("Vazia", owner_id=user.id, now=NOW)
     await from_lists.update_lists(draft_id, list_ids=[clients.id], exclude_list_ids=[], owner_id=user.id)
+    book = xlsx([["Celular", "Nome"], [5511987650003, "Bia"]], sheet="2026", others=["2025"])
+    list_mapping = await wizard_upload(
+        client, f"/lists/{clients.id}/contacts", files={"file": ("clientes.xlsx", book, XLSX_TYPE)}
+    )
     return [
         "/contacts",
         "/contacts?search=Ana",
         f"/contacts/{contact.id}/edit",
         "/lists",
-        f"/lists/{clients.id}/import",
+        f"/lists/{clients.id}/contacts/upload",
+        str(list_mapping.url),
+        "/opt-outs/import/upload",
+        str((await wizard_upload(client, "/opt-outs/import", lines="5511987650009\n12")).url),
         f"/campaigns/{draft_id}/audience",
         f"/campaigns/{draft_id}/audience/panel",
     ]
@@ -161,15 +169,22 @@ async def _answers_to_forms(client, draft_id: int) -> list[tuple[str, object]]:
     edit_url = next(a["href"] for a in html(await client.get("/contacts")).select("a[href$='/edit']"))
     await form(edit_url, {"phone": "+5511987650001", "tags": "not a tag!", "attributes": ""}, edit_url, 422)
     lists_page = html(await client.get("/lists"))
-    import_url = next(a["href"] for a in lists_page.select("a[href$='/import']"))
+    upload_url = next(a["href"] for a in lists_page.select("a[href$='/contacts/upload']"))
     rows = "phone;Nome\r\n+55 11 98765-0003;Bia\r\n12;Caio\r\n+55 11 98765-0003;Bia\r\n2,5E+12;Dora\r\n"
-    report = await client.post(
-        import_url,
-        data={"_csrf_token": await csrf_token(client, import_url), "has_header": "true", "mode": "add"},
-        files={"file": ("list.csv", rows.encode(), "text/csv")},
-    )
-    assert report.status_code == 200, report.text
-    answers.append((import_url, html(report)))
+    base = upload_url.removesuffix("/upload")
+    files = {"file": ("list.csv", rows.encode(), "text/csv")}
+    _, refused = await wizard_import(client, base, files=files, changes={"mode": "zap"})
+    assert refused.status_code == 400, refused.text
+    answers.append((base + "/import", html(refused)))
+    _, imported = await wizard_import(client, base, files=files)
+    assert imported.status_code == 303, imported.text
+    answers.append((imported.headers["location"], html(await client.get(imported.headers["location"]))))
+    _, refused = await wizard_import(client, "/opt-outs/import", lines="12\nabc")
+    assert refused.status_code == 400, refused.text
+    answers.append(("/opt-outs/import/import", html(refused)))
+    _, imported = await wizard_import(client, "/opt-outs/import", lines="5511987650008\n12")
+    assert imported.status_code == 303, imported.text
+    answers.append((imported.headers["location"], html(await client.get(imported.headers["location"]))))
     acted = await post_form(client, f"/campaigns/{draft_id}/actions", {"action": "pause"}, f"/campaigns/{draft_id}")
     assert acted.status_code == 303
     answers.append(("flash", html(await client.get(f"/campaigns/{draft_id}"))))

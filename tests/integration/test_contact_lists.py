@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from models.accounts.users import create_api_token
-from models.statuses import MessageStatus
+from models.statuses import CampaignStatus, MessageStatus
 from models.tables import CampaignMessage, Contact, ListMember
 from tests.factories import NOW, make_campaign, recipient_rows
 from tests.spreadsheets import XLSX_TYPE, csv_text, xlsx
@@ -163,16 +163,18 @@ async def test_contacts_are_found_by_number_attribute_tag_and_list(client, calle
     assert await phones(listId=vip) == ["5511988880001"]
 
 
-async def test_deleting_a_contact_keeps_the_campaign_messages_sent_to_it(client, caller):
+async def test_deleting_a_contact_keeps_the_campaign_messages_sent_to_it_anonymised(client, caller):
     user, headers = caller
     created = await client.post("/api/contacts", json={"phone": "5511988880001"}, headers=headers)
     rows = recipient_rows(["5511988880001"])
     rows[0]["status"] = MessageStatus.SENT
-    campaign = await make_campaign(user.id, None, recipients=rows)
+    campaign = await make_campaign(user.id, None, recipients=rows, status=CampaignStatus.COMPLETED)
     deleted = await client.delete(f"/api/contacts/{created.json()['id']}", headers=headers)
     assert deleted.status_code == 204
-    kept = await CampaignMessage.select(CampaignMessage.phone).where(CampaignMessage.campaign == campaign.id)
-    assert [row["phone"] for row in kept] == ["5511988880001"]
+    kept = await CampaignMessage.select(CampaignMessage.phone, CampaignMessage.status).where(
+        CampaignMessage.campaign == campaign.id
+    )
+    assert kept == [{"phone": f"removed-{created.json()['id']}", "status": MessageStatus.SENT.value}]
 
 
 async def test_another_users_list_and_contacts_answer_404(client, caller, make_user):

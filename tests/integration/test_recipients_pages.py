@@ -12,6 +12,7 @@ import pytest
 from models.tables import CampaignMessage
 from tests.factories import make_campaign
 from tests.fixtures.web import csrf_token, html
+from tests.fixtures.web import mapping_fields as form_fields
 
 CSV = "telefone;Nome\r\n+55 11 98888-7777;Ana\r\n11988887777;Ana again\r\n123;Caio\r\n".encode("cp1252")
 
@@ -33,25 +34,6 @@ async def mapping_page(client: httpx.AsyncClient, campaign: Any) -> httpx.Respon
     response = await upload(client, campaign, files={"file": ("list.csv", CSV, "text/csv")})
     assert response.status_code == 303, response.text
     return await client.get(response.headers["location"])
-
-
-def form_fields(page: httpx.Response) -> dict[str, Any]:
-    """What a browser submits from the mapping form as drawn (checked boxes, selected options, inputs)."""
-    form = html(page).select_one("#recipients-mapping")
-    assert form is not None
-    fields: dict[str, Any] = {"variable_columns": []}
-    for field in form.select("input"):
-        if field.get("type") == "checkbox":
-            if field.has_attr("checked"):
-                if field["name"] == "variable_columns":
-                    fields["variable_columns"].append(field["value"])
-                else:
-                    fields[field["name"]] = field["value"]
-        else:
-            fields[field["name"]] = field.get("value", "")
-    select = form.select_one("select[name=phone_column] option[selected]")
-    fields["phone_column"] = select["value"] if select else ""
-    return fields
 
 
 async def test_the_upload_page_has_a_file_field_a_textarea_and_the_csrf_token(client, campaign):

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from litestar import get, post
+from litestar import get
 from litestar.di import NamedDependency
 from litestar.params import FromPath, QueryParameter
-from litestar.status_codes import HTTP_201_CREATED
 
 from models.recipients import MAX_LIMIT, ImportOptions, import_csv, list_recipients
 from views.bounds import INT_MAX
@@ -15,22 +14,14 @@ from views.deps import AnyRequest, AppClock, AppSettings, SignedInUser
 from views.guards import SignedInApi
 from views.i18n import _
 from views.schemas import CHANGE, ONE, listing_json
-from views.uploads import IMPORT_DEPENDENCIES, UploadLimitMiddleware, spooled_upload
+from views.uploads import import_route, spooled_upload
 
 
 class RecipientsApi(SignedInApi):
     path = "/api/campaigns/{campaign_id:int}/recipients"
     tags = ["recipients"]
 
-    @post(
-        "/",
-        name="api_recipients_import",
-        raises=CHANGE,
-        status_code=HTTP_201_CREATED,
-        request_max_body_size=None,  # the limit is settings.max_upload_bytes, enforced by the middleware
-        middleware=[UploadLimitMiddleware],
-        dependencies=IMPORT_DEPENDENCIES,
-    )
+    @import_route("/", name="api_recipients_import", raises=CHANGE)
     async def import_(
         self,
         request: AnyRequest,

@@ -10,7 +10,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_201_CREATED
 
-from models.contacts import contacts, lists
+from models.contacts import contacts, lists, removal
 from models.contacts.contacts import MAX_ATTRIBUTES, MAX_LIMIT, MAX_TAGS, ContactFilter, contact_json
 from models.contacts.history import contact_history
 from models.contacts.importing import import_into_list, import_mode
@@ -19,8 +19,8 @@ from views.bounds import INT_MAX
 from views.deps import AnyRequest, AppClock, AppSettings, SignedInUser
 from views.guards import SignedInApi
 from views.i18n import _
-from views.schemas import INPUT, ONE, SIGNED_IN
-from views.uploads import IMPORT_DEPENDENCIES, UploadLimitMiddleware, spooled_upload
+from views.schemas import CHANGE, INPUT, ONE, SIGNED_IN
+from views.uploads import import_route, spooled_upload
 
 Limit = Annotated[int, QueryParameter(name="limit", ge=1, le=MAX_LIMIT)]
 Offset = Annotated[int, QueryParameter(name="offset", ge=0, le=INT_MAX)]
@@ -106,10 +106,10 @@ class ContactApi(SignedInApi):
         )
         return contact_json(contact)
 
-    @delete("/{contact_id:int}", name="api_contact_delete", raises=ONE)
+    @delete("/{contact_id:int}", name="api_contact_delete", raises=CHANGE)
     async def delete(self, contact_id: FromPath[int], current_user: SignedInUser) -> None:
         """204; campaigns that wrote to the number keep their records."""
-        await contacts.delete_contact(contact_id, owner_id=current_user.id)
+        await removal.delete_contact(contact_id, owner_id=current_user.id)
 
 
 class ListApi(SignedInApi):
@@ -149,15 +149,7 @@ class ListApi(SignedInApi):
             row.id, row.name, await lists.member_count(row.id), row.created_at, row.updated_at
         ).as_json()
 
-    @post(
-        "/{list_id:int}/contacts",
-        name="api_list_import",
-        raises=ONE,
-        status_code=HTTP_201_CREATED,
-        request_max_body_size=None,  # settings.max_upload_bytes, enforced by the middleware
-        middleware=[UploadLimitMiddleware],
-        dependencies=IMPORT_DEPENDENCIES,
-    )
+    @import_route("/{list_id:int}/contacts", name="api_list_import", raises=ONE)
     async def import_(
         self,
         request: AnyRequest,

@@ -1,28 +1,23 @@
 """Contacts and lists pages: search and filter contacts (by number, attribute, tag, list), edit, delete, export;
-lists with their sizes, created here and filled by importing a CSV or XLSX (the recipients import's options)."""
+lists with their sizes, created here and filled through the import wizard (views/contacts/list_import.py)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, BinaryIO, cast
 
 from litestar import Response, get, post
-from litestar.datastructures import UploadFile
 from litestar.di import NamedDependency, Provide
-from litestar.params import FromPath, FromQuery, MultipartBody, URLEncodedBody
+from litestar.params import FromPath, FromQuery, URLEncodedBody
 from litestar.response import Redirect, Template
 
-from models.contacts import contacts, lists
+from models.contacts import contacts, lists, removal
 from models.contacts.contacts import ContactFilter, contact_json
 from models.contacts.history import contact_history
-from models.contacts.importing import import_into_list, import_mode
-from models.errors import ImportRejected, ValidationFailed
-from models.recipients import ImportOptions
-from views.deps import AnyRequest, AppClock, AppSettings, SignedInUser
+from models.errors import ValidationFailed
+from views.deps import AnyRequest, AppClock, SignedInUser
 from views.guards import SignedInPages
 from views.i18n import _
 from views.redirects import success_redirect
-from views.uploads import UploadLimitMiddleware
 
 PAGE_SIZE = 50
 
@@ -36,16 +31,6 @@ class ContactForm:
 @dataclass
 class ListForm:
     name: str = ""
-
-
-@dataclass
-class ListImportForm:
-    file: UploadFile | None = None
-    has_header: str = ""
-    phone_column: str = ""
-    default_region: str = ""
-    sheet: str = ""
-    mode: str = "add"
 
 
 def attributes_text(attributes: dict[str, str]) -> str:
@@ -133,8 +118,10 @@ class ContactPages(SignedInPages):
 
     @post("/{contact_id:int}/delete", name="contact_delete")
     async def delete(self, request: AnyRequest, contact_id: FromPath[int], current_user: SignedInUser) -> Redirect:
-        await contacts.delete_contact(contact_id, owner_id=current_user.id)
-        return success_redirect(request, _("Contact deleted; campaign reports keep what was sent."), "contact_list")
+        await removal.delete_contact(contact_id, owner_id=current_user.id)
+        return success_redirect(
+            request, _("Contact deleted; campaign reports keep what was sent, without the number."), "contact_list"
+        )
 
 
 class ListPages(SignedInPages):
@@ -155,57 +142,9 @@ class ListPages(SignedInPages):
             found = await lists.list_lists(owner_id=current_user.id)
             context = {"lists": found, "form": data, "errors": invalid.errors}
             return Template("contacts/lists.html", context=context, status_code=422)
-        return Redirect(request.app.route_reverse("list_import", list_id=created.id), status_code=303)
+        return Redirect(request.app.route_reverse("list_upload", list_id=created.id), status_code=303)
 
     @post("/{list_id:int}/delete", name="list_delete")
     async def delete(self, request: AnyRequest, list_id: FromPath[int], current_user: SignedInUser) -> Redirect:
         await lists.delete_list(list_id, owner_id=current_user.id)
         return success_redirect(request, _("List deleted; its contacts stay."), "list_list")
-
-    @get("/{list_id:int}/import", name="list_import")
-    async def import_form(self, list_id: FromPath[int], current_user: SignedInUser, settings: AppSettings) -> Template:
-        """A CSV or XLSX into the list: the recipients import's options, and add or replace."""
-        target = await lists.get_list(list_id, owner_id=current_user.id)
-        form = ListImportForm(default_region=settings.default_region)
-        return Template("contacts/import.html", context={"list": target, "form": form, "error": "", "report": None})
-
-    @post(
-        "/{list_id:int}/import",
-        name="list_import_store",
-        request_max_body_size=None,  # settings.max_upload_bytes, enforced while the body streams in
-        middleware=[UploadLimitMiddleware],
-    )
-    async def import_(
-        self,
-        list_id: FromPath[int],
-        data: MultipartBody[ListImportForm],
-        current_user: SignedInUser,
-        settings: AppSettings,
-        clock: AppClock,
-    ) -> Template:
-        """The import's report on the same page; a refused file (400) says why and nothing is written."""
-        target = await lists.get_list(list_id, owner_id=current_user.id)
-        context: dict[str, Any] = {"list": target, "form": data, "error": "", "report": None}
-        if data.file is None or not data.file.filename:
-            context["error"] = _("Choose a CSV or XLSX file.")
-            return Template("contacts/import.html", context=context, status_code=400)
-        options = ImportOptions(
-            has_header={"true": True, "false": False}.get(data.has_header),
-            phone_column=data.phone_column.strip() or None,
-            default_region=data.default_region.strip() or None,
-            sheet=data.sheet.strip()[:200] or None,
-        )
-        try:
-            context["report"] = await import_into_list(
-                list_id,
-                cast(BinaryIO, data.file.file),
-                options,
-                mode=import_mode(data.mode),
-                owner_id=current_user.id,
-                settings=settings,
-                now=clock.now(),
-            )
-        except (ImportRejected, ValidationFailed) as refused:
-            context["error"] = refused.translated(_)
-            return Template("contacts/import.html", context=context, status_code=400)
-        return Template("contacts/import.html", context=context)
