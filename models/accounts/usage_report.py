@@ -1,13 +1,16 @@
-"""Usage drawn and exported: an SVG bar chart (like the campaign charts) and CSV rows for spreadsheets."""
+"""Usage drawn and exported: an SVG bar chart (like the campaign charts), and the same table as CSV or XLSX."""
 
 from __future__ import annotations
 
+import asyncio
+from decimal import Decimal
 from html import escape
 
 from models.accounts.usage import Usage
 from models.campaigns.charts import _svg
 from models.money import money_text
-from models.spreadsheet import BOM, csv_text
+from models.spreadsheet import BOM, SheetLocale, csv_text
+from models.workbook import rows_xlsx
 
 WIDTH = 640
 BAR = 22
@@ -38,9 +41,25 @@ def usage_svg(usage: Usage, *, title: str, desc: str, currency: str) -> str:
     return _svg(WIDTH, max(height, 30), "usage-chart", title, desc, "".join(parts))
 
 
-def usage_csv(usage: Usage, *, headers: list[str], currency: str) -> str:
-    """BOM + header + one line per group + the total; cost as an exact decimal string."""
+def usage_table(usage: Usage, *, headers: list[str], currency: str, total_label: str = "Total") -> list[list[object]]:
+    """The header, one line per group, then the total; the cost an exact Decimal."""
     rows: list[list[object]] = [[*headers]]
-    for row in [*usage.rows, usage.total]:
-        rows.append([row.label, row.sent, row.delivered, row.failed, money_text(row.cost), currency])
-    return BOM + csv_text(rows)
+    for row in usage.rows:
+        rows.append([row.label, row.sent, row.delivered, row.failed, row.cost, currency])
+    total = usage.total
+    rows.append([total_label, total.sent, total.delivered, total.failed, total.cost, currency])
+    return rows
+
+
+def usage_csv(usage: Usage, *, headers: list[str], currency: str, total_label: str = "Total") -> str:
+    """BOM + the table; cost as an exact decimal string."""
+    rows = usage_table(usage, headers=headers, currency=currency, total_label=total_label)
+    return BOM + csv_text([[money_text(c) if isinstance(c, Decimal) else c for c in row] for row in rows])
+
+
+async def usage_xlsx(
+    usage: Usage, *, headers: list[str], currency: str, sheet: SheetLocale, title: str, total_label: str = "Total"
+) -> bytes:
+    """The table as a workbook: counts as numbers, cost as a decimal cell with its 4 places (built off the loop)."""
+    rows = usage_table(usage, headers=headers, currency=currency, total_label=total_label)
+    return await asyncio.to_thread(rows_xlsx, rows, locale=sheet, title=title)

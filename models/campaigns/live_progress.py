@@ -1,5 +1,6 @@
 """The polled progress block in ONE query: the owner's campaign, its instance, its sends in the last minute,
-its retryable failures and how many other running campaigns share the instance.
+its retryable failures and how many other running campaigns share the instance (plus, while it runs, the ETA's and
+the waiting state's few reads: computed once per campaign per tick by models/campaigns/live_cache.py).
 
 The block is polled every 2 s by every open tab, so its cost is what matters under load (bench/progress_bench.py):
 one round trip instead of five (a RUNNING campaign adds its waiting state: models/sending/waiting.py). The
@@ -12,7 +13,15 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from models.campaigns.progress import RATE_NO_INSTANCE, RATE_WINDOW, RateLimit, assemble, is_finished, rate_allowed
+from models.campaigns.progress import (
+    RATE_NO_INSTANCE,
+    RATE_WINDOW,
+    RateLimit,
+    assemble,
+    finish_of,
+    is_finished,
+    rate_allowed,
+)
 from models.campaigns.view import CampaignView, assemble_view, held
 from models.instances.daily_cap import cap_day, sends_today
 from models.ownership import not_found
@@ -72,7 +81,9 @@ async def live_view(campaign_id: int, *, owner_id: int, now: datetime) -> Campai
     row = rows[0]
     campaign = Campaign(**{name: row[name] for name in CAMPAIGN_COLUMNS})
     running = campaign.status == CampaignStatus.RUNNING.value
-    current = assemble(campaign, recent=int(row["recent"]) if running else 0, limit=_limit(row, campaign, now), now=now)
+    recent = int(row["recent"]) if running else 0
+    finish = await finish_of(campaign, now=now)
+    current = assemble(campaign, recent=recent, limit=_limit(row, campaign, now), now=now, finish=finish)
     return assemble_view(
         campaign,
         current,

@@ -1,4 +1,5 @@
-"""A campaign's progress: percent, counters (from the campaign row), current rate, effective rate and ETA.
+"""A campaign's progress: percent, counters (from the campaign row), current rate, effective rate and ETA (the
+calendar walk of models/campaigns/eta.py: a clock time, `estimatedCompletionAt`).
 
 The counters are read from the campaign row, never counted per request. The current rate is what the campaign
 really did: its sends over the last minute (one indexed range query), or since it started when it is younger.
@@ -8,10 +9,11 @@ with the reason when that is not its own rate.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from models.campaigns.eta_inputs import campaign_forecast
 from models.instances.daily_cap import cap_day, sends_today
 from models.statuses import FINISHED_CAMPAIGN_STATUSES, CampaignStatus, ConnectionState, is_live
 from models.tables import Campaign, CampaignMessage, Instance
@@ -57,9 +59,13 @@ class Progress:
     rate_reason: str  # why effective_rate is below rate_limit ("" when it is not): one of the RATE_* codes
     instance_cap: int
     sharing: int
-    eta_seconds: int | None
+    estimated_completion_at: datetime | None  # when the last message should go (RUNNING only; None: unknown)
     pause_reason: str
     replied: int = 0  # recipients who wrote back within 72 h of their send
+    # Seconds from the computation to estimated_completion_at: left out of equality and repr (the live block's
+    # stamp), which a clock time that does not move keeps unchanged from tick to tick.
+    eta_seconds: int | None = field(default=None, compare=False, repr=False)
+    computed_at: datetime | None = field(default=None, compare=False, repr=False)
 
     @property
     def is_live(self) -> bool:
@@ -105,6 +111,7 @@ class Progress:
             "effectiveRate": self.effective_rate,
             "rateLimitedBy": self.rate_reason or None,
             "etaSeconds": self.eta_seconds,
+            "estimatedCompletionAt": _utc_iso(self.estimated_completion_at),
             "pauseReason": self.pause_reason,
         }
 
@@ -188,28 +195,34 @@ async def effective_rate(campaign: Campaign, now: datetime, instance: Instance |
     )
 
 
-def eta_seconds(pending: int, rate_per_minute: float) -> int | None:
-    if pending == 0:
-        return 0
-    if rate_per_minute <= 0:
+def _utc_iso(value: datetime | None) -> str | None:
+    return value.astimezone(UTC).isoformat() if value is not None else None
+
+
+async def finish_of(campaign: Campaign, *, now: datetime) -> datetime | None:
+    """The ETA of a RUNNING campaign (None for any other: it is not sending, or unknown)."""
+    if campaign.status != CampaignStatus.RUNNING.value:
         return None
-    return round(pending * 60 / rate_per_minute)
+    return (await campaign_forecast(campaign, now=now)).finish
 
 
 async def compute(campaign: Campaign, *, now: datetime, instance: Instance | None = None) -> Progress:
     """Progress of `campaign` (already loaded and owned): one read for the rate, one for the instance (none when
-    the caller passes the campaign's `instance` row)."""
+    the caller passes the campaign's `instance` row), and the ETA's few reads while it runs."""
     running = campaign.status == CampaignStatus.RUNNING.value
     recent = await sent_since(campaign.id, now - RATE_WINDOW) if running else 0
     limit = RateLimit(0.0) if is_finished(campaign.status) else await effective_rate(campaign, now, instance)
-    return assemble(campaign, recent=recent, limit=limit, now=now)
+    return assemble(campaign, recent=recent, limit=limit, now=now, finish=await finish_of(campaign, now=now))
 
 
-def assemble(campaign: Campaign, *, recent: int, limit: RateLimit, now: datetime) -> Progress:
-    """The Progress of a campaign row, given its sends in the last RATE_WINDOW and the rate it may go at.
+def assemble(
+    campaign: Campaign, *, recent: int, limit: RateLimit, now: datetime, finish: datetime | None = None
+) -> Progress:
+    """The Progress of a campaign row, given its sends in the last RATE_WINDOW, the rate it may go at and its ETA.
 
     Only a RUNNING campaign has a current rate and an ETA: a paused or scheduled one is not sending."""
     running = campaign.status == CampaignStatus.RUNNING.value
+    finish = finish if running else None
     return Progress(
         campaign_id=campaign.id,
         status=campaign.status,
@@ -228,6 +241,8 @@ def assemble(campaign: Campaign, *, recent: int, limit: RateLimit, now: datetime
         rate_reason=limit.reason,
         instance_cap=limit.cap,
         sharing=limit.sharing,
-        eta_seconds=eta_seconds(campaign.pending_count, limit.rate) if running else None,
+        estimated_completion_at=finish,
+        eta_seconds=max(0, round((finish - now).total_seconds())) if finish is not None else None,
+        computed_at=now,
         pause_reason=campaign.pause_reason,
     )

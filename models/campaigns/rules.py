@@ -76,15 +76,6 @@ _STORED = tuple(field.name for field in dataclass_fields(CampaignInput) if field
 _COLUMN_OF = {"instance_id": "instance", "template_id": "template"}
 
 
-PACING_FIELDS = ("send_window", "timezone", "expires_at", "frequency_cap_hours")
-
-
-def keep_pacing(data: CampaignInput, campaign: Campaign) -> CampaignInput:
-    """`data` with the campaign's stored pacing fields (a form that does not show them leaves them as they are)."""
-    stored = CampaignInput.of(campaign)
-    return replace(data, **{name: getattr(stored, name) for name in PACING_FIELDS})
-
-
 async def checked(
     data: CampaignInput,
     *,

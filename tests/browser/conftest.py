@@ -139,3 +139,20 @@ def run_in_app_db(served: ServedApp, work: Any) -> Any:
 
     with ThreadPoolExecutor(max_workers=1) as pool:  # Playwright's sync API holds this thread's event loop
         return pool.submit(asyncio.run, go()).result()
+
+
+async def sandbox_number(user_id: int, sandbox_url: str, name: str) -> Any:
+    """A number on the served sandbox that sends as fast as its campaign asks (no jitter, no daily cap to meet);
+    call it inside `run_in_app_db`."""
+    from tests.factories import make_instance
+
+    return await make_instance(
+        user_id,
+        name=name,
+        server_url=sandbox_url,
+        api_key="sandbox-key",
+        instance_name="sandbox",
+        rate_per_minute=60,
+        jitter_percent=0,
+        daily_cap=100_000,
+    )

@@ -131,14 +131,16 @@ class CampaignFormPage:
     base_url: str
     locale: str = "en"
 
-    def create(self, *, name: str, instance: str, message: str, rate: int) -> int:
-        """Fill the new-campaign form and save it; returns the new campaign's id (from the page it lands on)."""
+    def create(self, *, name: str, instance: str, message: str, rate: int, window: bool = False) -> int:
+        """Fill the new-campaign form and save it; returns the new campaign's id (from the page it lands on).
+        The form offers a Mon-Sat 09:00-20:00 send window, ticked: a run at any hour unticks it unless `window`."""
         self.page.goto(f"{self.base_url}/campaigns/new")
         form = self.page.locator("#campaign-form")
         form.get_by_label(WORDS[self.locale]["name"], exact=True).fill(name)
         form.locator("#instance_id").select_option(label=instance)
         form.locator("#message").fill(message)
         form.locator("#rate_limit").fill(str(rate))
+        form.locator("#send_window").set_checked(window)
         form.get_by_role("button", name=WORDS[self.locale]["create_campaign"]).click()
         self.page.wait_for_url(re.compile(r".*/campaigns/\d+$"))
         return int(self.page.url.rsplit("/", 1)[-1])
@@ -183,7 +185,25 @@ class CampaignPage:
         return self.block.get_attribute("data-status") or ""
 
     def act(self, action: str) -> None:
+        """Start goes through its confirmation page (`confirm_start`); the other actions are one click."""
+        if action == "start":
+            self.confirm_start()
+            return
         self.block.locator(f'button[data-action="{action}"]').click()
+
+    def confirm_start(self) -> dict[str, str]:
+        """Press Start, read what the confirmation says (messages, numbers, finish, warnings), confirm, and come
+        back to the campaign page."""
+        self.block.locator('a[data-action="start"]').click()
+        box = self.page.locator("#start-confirmation")
+        expect(box).to_be_visible()
+        facts = box.locator("[data-fact]")
+        said = {str(facts.nth(i).get_attribute("data-fact")): facts.nth(i).inner_text() for i in range(facts.count())}
+        warnings = box.locator("[data-warning]")
+        said.update({str(warnings.nth(i).get_attribute("data-warning")): "" for i in range(warnings.count())})
+        box.locator('button[data-action="confirm-start"]').click()
+        expect(self.block).to_be_visible()
+        return said
 
     def cancel(self) -> None:
         self.block.locator('summary[data-action="cancel"]').click()
@@ -218,7 +238,7 @@ class CampaignPage:
         return [str(links.nth(index).get_attribute("id")) for index in range(links.count())]
 
     def buttons(self) -> list[str]:
-        found = self.block.locator("button[data-action]")
+        found = self.block.locator("button[data-action], a[data-action]")
         return [str(found.nth(index).get_attribute("data-action")) for index in range(found.count())]
 
     def snapshot(self) -> dict[str, int]:

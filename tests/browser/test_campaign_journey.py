@@ -1,5 +1,6 @@
 """The whole journey in a real browser: sign in, add a sandbox instance, create a campaign from a CSV upload,
-preview, start, pause and resume, watch the progress reach 100% without a reload, download the report.
+preview, start (through its confirmation: how many, through which number, when it finishes), pause and resume,
+watch the progress reach 100% without a reload, download the report.
 
 It runs twice: in English, and in Brazilian Portuguese (a browser whose language is pt-BR, so every label, the
 report's separator and its words are the Portuguese ones).
@@ -88,9 +89,11 @@ def test_the_whole_journey(journey_page, served_live, sandbox_url, tmp_path) -> 
     assert form.preview_texts(campaign_id)[0] == "Olá Cliente 0!"
 
     campaign = CampaignPage(page, served.url, campaign_id).open()
-    page.evaluate("window.__noReload = true")  # gone if the page ever reloads
-    campaign.act("start")
+    said = campaign.confirm_start()  # Start leads to its confirmation page, whose button starts it
+    assert said["will-send"] == str(RECIPIENTS) and said["numbers"] == number
+    assert said["finish"].strip() and "more-than-a-day" not in said
     campaign.wait_for_status("RUNNING")
+    page.evaluate("window.__noReload = true")  # gone if the page ever reloads
     campaign.act("pause")
     campaign.wait_for_status("PAUSED")
     campaign.act("resume")

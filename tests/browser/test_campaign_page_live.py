@@ -9,10 +9,10 @@ import pytest
 from playwright.sync_api import expect
 
 from models.accounts.users import get_user_by_email
-from tests.browser.conftest import run_in_app_db
+from tests.browser.conftest import run_in_app_db, sandbox_number
 from tests.browser.pages import CampaignPage, LoginPage
 from tests.browser.server import ServedApp
-from tests.factories import make_campaign, make_instance
+from tests.factories import make_campaign
 
 RECIPIENTS = 5
 
@@ -20,16 +20,7 @@ RECIPIENTS = 5
 def _seed_draft(served: ServedApp, sandbox_url: str) -> int:
     async def seed() -> int:
         user = await get_user_by_email(served.email)
-        instance = await make_instance(
-            user.id,
-            name="Live page number",
-            server_url=sandbox_url,
-            api_key="sandbox-key",
-            instance_name="sandbox",
-            rate_per_minute=60,
-            jitter_percent=0,
-            daily_cap=100_000,
-        )
+        instance = await sandbox_number(user.id, sandbox_url, "Live page number")
         rows = [{"phone": f"5511977{n:06d}", "variables": {"Nome": f"Cliente {n}"}} for n in range(RECIPIENTS)]
         campaign = await make_campaign(user.id, instance.id, recipients=rows, name="Live page", rate_limit=30)
         return int(campaign.id)
@@ -65,16 +56,17 @@ def test_the_campaign_page_stays_true_from_start_to_the_end(live_page, served_li
     campaign_id = _seed_draft(served, sandbox_url)
     LoginPage(page, served.url).sign_in(served.email, served.password)
     campaign = CampaignPage(page, served.url, campaign_id).open()
-    page.evaluate("window.__noReload = true")  # gone if the page ever reloads
     assert campaign.header_links() == ["edit-campaign", "upload-recipients", "export-report", "export-report-xlsx"]
     assert campaign.buttons() == ["start"]
     assert campaign.snapshot()["chart_sends"] == 0
 
-    campaign.act("start")
+    said = campaign.confirm_start()  # a page of its own (works without JavaScript), back to the campaign after it
+    assert said["will-send"] == str(RECIPIENTS)
+    page.evaluate("window.__noReload = true")  # gone if the page ever reloads from here on
     campaign.wait_for_status("RUNNING", timeout_ms=5_000)
     assert campaign.header_links() == ["export-report", "export-report-xlsx"]  # no Edit or Upload on a RUNNING campaign
     assert campaign.buttons() == ["pause", "confirm-cancel"]
-    expect(page.locator(f"#campaign-{campaign_id}-announcer")).to_have_text("Campaign status: Running")
+    expect(page.locator(".flash-success")).to_contain_text("Campaign started.")
 
     mid = _wait_for(page, campaign, lambda s: 0 < s["sent"] < s["total"] and _consistent(s), timeout_s=60)
     assert mid["total"] == RECIPIENTS and campaign.status() == "RUNNING"

@@ -94,5 +94,7 @@ async def test_progress_reports_counters_current_rate_and_eta(client, owner, aut
     )
     body = (await client.get(f"/api/campaigns/{campaign.id}/progress", headers=auth)).json()
     assert (body["percent"], body["sentCount"], body["pendingCount"]) == (50.0, 10, 10)
-    assert (body["currentRate"], body["effectiveRate"], body["etaSeconds"]) == (6.0, 10.0, 60)
+    # the ETA is the last of the 10 pending sends on the 6 s grid (54 s) plus the jitter's mean delay (30 % of 6 s / 2)
+    assert (body["currentRate"], body["effectiveRate"], body["etaSeconds"]) == (6.0, 10.0, 55)
+    assert body["estimatedCompletionAt"] == (clock.now() + timedelta(seconds=54.9)).isoformat()
     assert body["rateLimitedBy"] is None

@@ -40,6 +40,7 @@ CAMPAIGN_ROUTES = [
     Route("GET", "/campaigns/{id}"),
     Route("GET", "/campaigns/{id}/progress"),
     Route("POST", "/campaigns/{id}/actions", form={"action": "start"}),
+    Route("GET", "/campaigns/{id}/start"),
     Route("GET", "/campaigns/{id}/edit"),
     Route("POST", "/campaigns/{id}/edit", form=EDIT_FORM),
     Route("GET", "/campaigns/{id}/delete"),

@@ -36,11 +36,13 @@ async def test_live_view_equals_campaign_view(make_user, clock, status) -> None:
 
 async def test_live_view_of_a_running_campaign_has_a_rate_and_an_eta(make_user, clock) -> None:
     user = await make_user()
-    instance = await make_instance(user.id, rate_per_minute=30)
+    instance = await make_instance(user.id, rate_per_minute=30, jitter_percent=0)
     rows = [{"phone": f"55118888{n:05d}", "status": MessageStatus.PENDING} for n in range(60)]
     campaign = await make_campaign(user.id, instance.id, recipients=rows, status=CampaignStatus.RUNNING)
     view = await live_view(campaign.id, owner_id=user.id, now=clock.now())
-    assert (view.progress.effective_rate, view.progress.eta_seconds) == (20.0, 180)
+    # 60 messages 3 s apart: the last goes 59 intervals after now
+    assert (view.progress.effective_rate, view.progress.eta_seconds) == (20.0, 177)
+    assert view.progress.estimated_completion_at == clock.now() + timedelta(seconds=177)
 
 
 async def test_live_view_without_a_connected_instance_has_no_eta(make_user, clock) -> None:
@@ -50,7 +52,7 @@ async def test_live_view_without_a_connected_instance_has_no_eta(make_user, cloc
     campaign = await make_campaign(user.id, instance.id, recipients=[{"phone": "5511888800001"}],
                                    status=CampaignStatus.RUNNING)
     view = await live_view(campaign.id, owner_id=user.id, now=clock.now())
-    assert view.progress.eta_seconds is None
+    assert view.progress.eta_seconds is None and view.progress.estimated_completion_at is None
 
 
 async def test_live_view_of_another_users_campaign_is_not_found(make_user, clock) -> None:

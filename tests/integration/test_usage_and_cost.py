@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from openpyxl import load_workbook
 
 from models.accounts.users import create_api_token
 from models.statuses import CampaignStatus
@@ -109,3 +110,30 @@ async def test_the_usage_page_charts_the_period_and_exports_it_as_csv(
     rows = list(csv.reader(io.StringIO(export.text.removeprefix("\ufeff"))))
     assert rows[1] == ["'=HYPERLINK(x)", "2", "0", "0", "0.5000", "BRL"]
     assert rows[-1][0] == "Total" and rows[-1][4] == "0.5000"
+
+
+async def test_the_usage_export_as_xlsx_reads_back_with_the_page_totals_and_exact_cost(
+    client, login, sandbox, clock, evolution, make_user
+) -> None:
+    user = await make_user()
+    instance = await sandbox_instance(user.id, sandbox)
+    await Instance.update({Instance.cost_per_message: Decimal("0.0450")}).where(Instance.id == instance.id)
+    await send_campaign(user.id, instance.id, 3, 0, clock, evolution, "=HYPERLINK(x)")
+    await send_campaign(user.id, instance.id, 2, 10, clock, evolution, "Second")
+    await login(user)
+    page = html(await client.get("/usage?groupBy=campaign"))
+    link = page.select_one("#usage-export-xlsx")["href"]
+    export = await client.get(link)
+    assert export.headers["content-type"].startswith("application/vnd.openxmlformats")
+    assert export.headers["content-disposition"].endswith('.xlsx"')
+    sheet = load_workbook(io.BytesIO(export.content)).active
+    rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    assert rows[0] == ["Group", "Sent", "Delivered", "Failed", "Cost", "Currency"]
+    by_label = {row[0]: row for row in rows[1:-1]}
+    assert by_label["=HYPERLINK(x)"][1:4] == [3, 0, 0]  # a text cell, never a formula
+    assert sheet.cell(row=2, column=1).data_type == "s"
+    assert Decimal(str(by_label["Second"][4])) == Decimal("0.09")
+    total = rows[-1]
+    assert (total[0], total[1], total[5]) == ("Total", 5, "BRL")
+    assert Decimal(str(total[4])) == Decimal("0.225") == Decimal(page.select_one("#usage-total .cost").get_text())
+    assert sheet.cell(row=len(rows), column=5).number_format == "0.0000"

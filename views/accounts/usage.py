@@ -1,4 +1,5 @@
-"""Usage and cost: `GET /api/usage`, the usage page with its chart, and the CSV export (one model call each)."""
+"""Usage and cost: `GET /api/usage`, the usage page with its chart, and the CSV and XLSX exports (one model call
+each)."""
 
 from __future__ import annotations
 
@@ -10,13 +11,15 @@ from litestar.params import QueryParameter
 from litestar.response import Response, Template
 
 from models.accounts.usage import GroupBy, Usage, UsageRow, parse_group, parse_period, usage
-from models.accounts.usage_report import usage_csv, usage_svg
+from models.accounts.usage_report import usage_csv, usage_svg, usage_xlsx
 from models.api_json import camel_json
 from models.money import money_text
+from models.spreadsheet import sheet_locale
 from models.timezones import in_zone
+from views.campaigns.reports import XLSX_TYPE
 from views.deps import AppClock, AppSettings, SignedInUser
 from views.guards import SignedInApi, SignedInPages
-from views.i18n import _
+from views.i18n import _, current_locale
 from views.schemas import INPUT
 
 From = Annotated[str, QueryParameter(name="from")]
@@ -80,11 +83,33 @@ class UsagePages(SignedInPages):
     @get("/export.csv", name="usage_export")
     async def export(self, usage_result: NamedDependency[Usage], settings: AppSettings) -> Response[str]:
         """UTF-8 with BOM so Excel reads accents; cells neutralised by models/spreadsheet.py."""
-        result = usage_result
-        headers = [_("Group"), _("Sent"), _("Delivered"), _("Failed"), _("Cost"), _("Currency")]
-        name = f"usage-{result.start.isoformat()}-{result.end.isoformat()}-{result.group_by.value}.csv"
         return Response(
-            usage_csv(result, headers=headers, currency=settings.currency),
+            usage_csv(usage_result, headers=export_headers(), currency=settings.currency, total_label=_("Total")),
             media_type="text/csv; charset=utf-8",
-            headers={"Content-Disposition": f'attachment; filename="{name}"'},
+            headers={"Content-Disposition": f'attachment; filename="{export_name(usage_result, "csv")}"'},
         )
+
+    @get("/export.xlsx", name="usage_export_xlsx")
+    async def export_workbook(self, usage_result: NamedDependency[Usage], settings: AppSettings) -> Response[bytes]:
+        """The same table as a workbook: counts as numbers, cost as an exact decimal cell."""
+        body = await usage_xlsx(
+            usage_result,
+            headers=export_headers(),
+            currency=settings.currency,
+            sheet=sheet_locale(current_locale()),
+            title=_("Usage"),
+            total_label=_("Total"),
+        )
+        return Response(
+            body,
+            media_type=XLSX_TYPE,
+            headers={"Content-Disposition": f'attachment; filename="{export_name(usage_result, "xlsx")}"'},
+        )
+
+
+def export_headers() -> list[str]:
+    return [_("Group"), _("Sent"), _("Delivered"), _("Failed"), _("Cost"), _("Currency")]
+
+
+def export_name(result: Usage, extension: str) -> str:
+    return f"usage-{result.start.isoformat()}-{result.end.isoformat()}-{result.group_by.value}.{extension}"

@@ -1,7 +1,8 @@
 """The campaign resource in one place: pages and fragments side by side with the JSON API.
 
 - `pages` (list, delete) and `editor` (new/edit form, live preview), joined in `CampaignPages`;
-- `detail` (the page, its live block, actions), `recipients` (table fragment, retry failed), `reports` (CSV),
+- `detail` (the page, its live block, actions), `start` (the confirmation Start leads to),
+  `recipients` (table fragment, retry failed), `reports` (CSV),
   `test_send`, `recipient_upload` (the three-step CSV import), `media` (an uploaded media file),
   `reach` (check numbers, the campaign's numbers);
 - `api` (with actions and progress), `recipients_api`: the same operations under `/api/campaigns`;
@@ -28,6 +29,7 @@ from views.campaigns.recipient_upload import RecipientPages
 from views.campaigns.recipients import CampaignRecipientPages
 from views.campaigns.recipients_api import RecipientsApi
 from views.campaigns.reports import CampaignReportPages
+from views.campaigns.start import CampaignStartPages
 from views.campaigns.test_send import CampaignTestSendPages
 from views.guards import SignedInPages
 
@@ -40,6 +42,7 @@ class CampaignPages(CampaignListRoutes, CampaignEditorRoutes, SignedInPages):
 CONTROLLERS = [
     CampaignPages,
     CampaignDetailPages,
+    CampaignStartPages,
     CampaignMediaPages,
     CampaignRecipientPages,
     CampaignReportPages,

@@ -16,6 +16,7 @@ from models.campaigns import queries as campaign_queries
 from models.campaigns.history import by_user
 from models.campaigns.numbers import numbers_by_campaign, numbers_of
 from models.campaigns.queries import DEFAULT_LIMIT, MAX_LIMIT, CampaignFilter
+from models.campaigns.start_plan import outlook
 from models.contacts.audience import set_campaign_lists
 from views.bounds import INT_MAX
 from views.campaigns.audience import with_lists
@@ -90,8 +91,11 @@ class CampaignApi(SignedInApi):
 
     @get("/{campaign_id:int}", name="api_campaign_detail", raises=ONE)
     async def detail(self, campaign: OwnCampaign, clock: AppClock) -> dict[str, Any]:
-        """`waitingReason` and `waitingUntil` say why a RUNNING campaign cannot send now, and until when."""
-        return await with_lists(campaign, clock.now())
+        """`waitingReason` and `waitingUntil` say why a RUNNING campaign cannot send now, and until when; whether its
+        messages fit what is left of the owner's daily and monthly allowance, and when it should finish
+        (`estimatedCompletionAt`: running, or as if started now; null when paused or done)."""
+        ahead = await outlook(campaign, now=clock.now())
+        return {**await with_lists(campaign, clock.now()), **ahead.as_json()}
 
     @put("/{campaign_id:int}", name="api_campaign_update", raises=CHANGE)
     async def update(

@@ -24,6 +24,7 @@ from models.campaigns.live_cache import LiveViews
 from models.campaigns.live_progress import live_view
 from models.campaigns.number_view import numbers_view
 from models.campaigns.send_history import Remembered
+from models.campaigns.start_plan import campaign_allowance
 from models.campaigns.view import CampaignView, campaign_charts, campaign_view
 from models.errors import IllegalTransition
 from models.recipients.campaign_table import LivePages, live_recipient_page, recipient_page
@@ -154,6 +155,7 @@ class CampaignDetailPages(SignedInPages):
             "history": await campaign_history.entries(campaign_id),
             "check": await sending.check_progress(campaign_id, owner_id=current_user.id),
             "numbers": await numbers_view(view.campaign),
+            "allowance": await campaign_allowance(view.campaign, now=clock.now()) if "start" in view.actions else None,
             "notice": "",
             "announcement": "",
         }

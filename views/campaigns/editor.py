@@ -18,7 +18,7 @@ from models.campaigns import preview as campaign_preview
 from models.campaigns import queries as campaign_queries
 from models.campaigns.history import by_user
 from models.campaigns.numbers import numbers_of
-from models.campaigns.rules import MEDIA_TYPES, checked, keep_pacing
+from models.campaigns.rules import MEDIA_TYPES, checked
 from models.contacts.audience import campaign_lists
 from models.contacts.lists import list_lists
 from models.errors import IllegalTransition, NotFoundOrNotYours, ValidationFailed
@@ -30,9 +30,11 @@ from views.campaigns.forms import (
     CampaignForm,
     campaign_form_of,
     field_errors,
-    form_has_pacing,
+    new_campaign_form,
     other_ids,
     parse_campaign,
+    week_days,
+    window_days,
 )
 from views.campaigns.media import bubble_media
 from views.deps import AnyRequest, AppClock, AppSettings, SignedInUser
@@ -80,6 +82,8 @@ async def _form_page(
         "templates": await message_templates.list_templates(owner_id),
         "media_types": MEDIA_TYPES,
         "other_ids": other_ids(form),
+        "window_days": window_days(form),
+        "week_days": week_days(),
         "preview": preview,
         "message_and_rate_only": campaign is not None and not lifecycle.can_edit(campaign.status),
         "upload": upload,
@@ -116,8 +120,6 @@ async def _save(
     form.campaign_id = str(campaign.id) if campaign else ""
     chosen = await _chosen_lists(request)
     data, errors = parse_campaign(form, user.timezone)
-    if campaign is not None and not form_has_pacing(form):
-        data = keep_pacing(data, campaign)
     owner_id, now, max_rate = user.id, clock.now(), settings.max_rate
     try:
         if not errors:
@@ -145,9 +147,8 @@ class CampaignEditorRoutes(Controller):
     @get("/new", name="campaign_new")
     async def new(self, current_user: SignedInUser, sample: FromQuery[int] = 0) -> Template:
         """`sample`: the "another example" link without JavaScript (with it, htmx asks `campaign_preview`)."""
-        return await _form_page(
-            current_user.id, CampaignForm(sample=str(max(sample, 0)), precheck="on"), campaign=None, errors={}
-        )
+        form = new_campaign_form(current_user.timezone, sample)
+        return await _form_page(current_user.id, form, campaign=None, errors={})
 
     @post("/", name="campaign_create")
     async def create(
