@@ -115,7 +115,7 @@ async def create_with_recipients(
 
 def paused_refusal(fields: list[str]) -> str:
     return Message(
-        N_("While a campaign is PAUSED only its message and rate can change, not: %(choices)s."),
+        N_("While a campaign is PAUSED only its message, rate and pacing can change, not: %(choices)s."),
         choices=", ".join(fields),
     )
 

@@ -122,7 +122,7 @@ def can_edit(status: S | str) -> bool:
 
 
 def can_edit_message(status: S | str) -> bool:
-    """The message and the rate: also while PAUSED (see PAUSED_EDITABLE_FIELDS)."""
+    """The message, the rate and the pacing: also while PAUSED (see PAUSED_EDITABLE_FIELDS)."""
     return S(status) in EDITABLE or S(status) is S.PAUSED
 
 

@@ -62,7 +62,8 @@ async def test_the_api_refuses_other_fields_of_a_paused_campaign_naming_them(cli
         f"/api/campaigns/{campaign.id}", json={"name": "Renamed", "message": "x"}, headers=await _auth(user.id, clock)
     )
     assert response.status_code == 409
-    assert response.json()["detail"] == "While a campaign is PAUSED only its message and rate can change, not: name."
+    refusal = "While a campaign is PAUSED only its message, rate and pacing can change, not: name."
+    assert response.json()["detail"] == refusal
     assert (await Campaign.objects().get(Campaign.id == campaign.id)).message == "Hello {{name}}!"
 
 
@@ -97,7 +98,7 @@ async def test_the_header_of_a_paused_campaign_offers_edit_but_not_upload(client
     await login(user)
     campaign = await make_campaign(user.id, (await make_instance(user.id)).id, status=CampaignStatus.PAUSED)
     page = html(await client.get(f"/campaigns/{campaign.id}"))
-    assert page.select_one("#edit-campaign").get_text(strip=True) == "Edit message and rate"
+    assert page.select_one("#edit-campaign").get_text(strip=True) == "Edit message, rate and pacing"
     assert page.select_one("#upload-recipients") is None
 
 

@@ -106,7 +106,7 @@ class CampaignApi(SignedInApi):
         settings: AppSettings,
         clock: AppClock,
     ) -> dict[str, Any]:
-        """Fields left out keep their value; 409 unless DRAFT or SCHEDULED (PAUSED: message and rateLimit only).
+        """Fields left out keep their value; 409 unless DRAFT or SCHEDULED (PAUSED: message, rateLimit and pacing).
         The lists are checked first: a refused list leaves the other fields as they were."""
         list_ids, exclude_list_ids = data.lists()
         chosen = await from_lists.checked_lists(
