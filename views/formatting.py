@@ -9,6 +9,7 @@ from decimal import Decimal
 from babel.dates import format_datetime
 from babel.numbers import format_currency, format_decimal, format_percent
 
+from models.campaigns import history
 from models.sending.pacing import WAITING_TEXT, Reason
 from models.sending.waiting import Waiting
 from models.timezones import in_zone
@@ -81,7 +82,14 @@ def waiting_text(waiting: Waiting, timezone: str = "UTC") -> str:
     }
 
 
+def history_word(code: str) -> str:
+    """A history row's action or source in the reader's language (an unknown code as it is)."""
+    word = history.WORDS.get(code)
+    return _(word) if word else code
+
+
 FILTERS = {
+    "history_word": history_word,
     "local_time": local_time,
     "duration": duration,
     "from_now": from_now,

@@ -10,9 +10,31 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from models.errors import N_
 from models.tables import CampaignHistory
 
 SOURCES = ("page", "api", "scheduler", "instance", "admin")
+# What the history page says for each stored code (the API answers the codes themselves).
+WORDS = {
+    "schedule": N_("Schedule set"),
+    "unschedule": N_("Schedule removed"),
+    "start": N_("Sending started"),
+    "pause": N_("Sending paused"),
+    "resume": N_("Sending resumed"),
+    "cancel": N_("Campaign cancelled"),
+    "complete": N_("Campaign completed"),
+    "fail": N_("Campaign failed"),
+    "auto_pause": N_("Paused automatically"),
+    "auto_resume": N_("Resumed automatically"),
+    "retry_failed": N_("Failed recipients queued again"),
+    "expire": N_("Campaign expired"),
+    "edit": N_("Campaign edited"),
+    "page": N_("Page"),
+    "api": N_("API"),
+    "scheduler": N_("Scheduler"),
+    "instance": N_("Number's connection"),
+    "admin": N_("Administrator"),
+}
 
 
 @dataclass(frozen=True)

@@ -66,6 +66,18 @@ async def test_the_campaign_page_shows_a_page_action_and_the_schedulers_completi
     rows = page.select(f"#campaign-{campaign.id}-history tr.history-row")
     assert [(r["data-action"], r["data-source"]) for r in rows] == [("start", "page"), ("complete", "scheduler")]
     assert rows[0].select_one(".actor").get_text(strip=True) == user.email
+    in_portuguese = html(await client.get(f"/campaigns/{campaign.id}", headers={"Accept-Language": "pt-BR"}))
+    english = [
+        ("Sending started", "Draft → Running", "Page"),
+        ("Campaign completed", "Running → Completed", "Scheduler"),
+    ]
+    portuguese = [
+        ("Envio iniciado", "Rascunho → Enviando", "Página"),
+        ("Campanha concluída", "Enviando → Concluída", "Agendador"),
+    ]
+    for document, expected in ((page, english), (in_portuguese, portuguese)):
+        cells = [[td.get_text(strip=True) for td in row.select("td")] for row in document.select("tr.history-row")]
+        assert [(what, status, source) for _, what, status, _, source, _ in cells] == expected
 
 
 async def test_an_edit_is_recorded(client, make_user) -> None:
