@@ -17,6 +17,7 @@ from babel import Locale
 
 from models.errors import N_ as N_  # re-exported: views mark messages with the same marker as models
 from models.errors import Message
+from models.sending.pacing import FREQUENCY_CAPPED, FREQUENCY_CAPPED_BY
 
 TRANSLATIONS_DIR = Path(__file__).resolve().parent.parent / "translations"
 LOCALES = ("pt-BR", "en")
@@ -92,10 +93,20 @@ def stored(text: str) -> str:
     if text.endswith(NOT_ON_WHATSAPP_SUFFIX) and not _known(translations, text):  # the gateway's answer, per number
         number = text.removesuffix(NOT_ON_WHATSAPP_SUFFIX)
         return translations.gettext(NOT_ON_WHATSAPP) % {"number": number}  # the number is a parameter, not a format
+    capped_by = _frequency_capped_by(text)
+    if capped_by:
+        return translations.gettext(FREQUENCY_CAPPED_BY) % {"campaign": capped_by}
     if _known(translations, text) or not text.endswith(")"):
         return translations.gettext(text)
     head, bracket, details = text.partition(" (")
     return translations.gettext(head) + bracket + details if bracket and _known(translations, head) else text
+
+
+def _frequency_capped_by(text: str) -> str:
+    """The campaign number in "Messaged too recently (campaign 12)", or '' for any other text (no regex)."""
+    head, _sep, tail = text.partition(" (campaign ")
+    number = tail.removesuffix(")")
+    return number if head == FREQUENCY_CAPPED and tail.endswith(")") and number.isdigit() and len(number) < 20 else ""
 
 
 def say(text: object) -> str:

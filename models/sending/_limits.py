@@ -23,7 +23,7 @@ from models.sending._engine import rows_changed
 from models.sending._rows import DueMessage, Owner, SendingCampaign
 from models.sending.pacing import (
     FAILURE_WINDOW,
-    FREQUENCY_CAPPED,
+    FREQUENCY_CAPPED_BY,
     OPEN,
     PacingConfig,
     Room,
@@ -187,8 +187,8 @@ async def last_sends(owner_id: int, phones: list[str], since: datetime) -> dict[
 
 
 def capped_reason(campaign_id: int) -> str:
-    """ "Messaged too recently (campaign 12)": pages translate the head and keep the bracket (views/i18n.stored)."""
-    return f"{FREQUENCY_CAPPED} (campaign {campaign_id})"
+    """ "Messaged too recently (campaign 12)": pages translate it with its number (views/i18n.stored)."""
+    return FREQUENCY_CAPPED_BY % {"campaign": campaign_id}
 
 
 async def frequency_filter(

@@ -41,7 +41,9 @@ MAX_FREQUENCY_CAP_HOURS = 720
 
 # The error of a message skipped by a pacing rule (stored in English like models/inbound OPTED_OUT; pages translate).
 EXPIRED = N_("Expired")  # pending when the campaign's expiresAt came
-FREQUENCY_CAPPED = N_("Messaged too recently")  # followed by " (campaign <id>)": the campaign that last wrote to it
+FREQUENCY_CAPPED = N_("Messaged too recently")  # the head of FREQUENCY_CAPPED_BY (what waiting.py looks for)
+# Stored on a message the cap skips, in English like every stored reason; views/i18n.stored translates it whole.
+FREQUENCY_CAPPED_BY = N_("Messaged too recently (campaign %(campaign)s)")
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pytest
 
 from views.formatting import from_now, local_time, money, number, percent
-from views.i18n import reset_locale, use_locale
+from views.i18n import reset_locale, stored, use_locale
 
 MOMENT = datetime(2026, 11, 30, 17, 20, tzinfo=UTC)  # 14:20 in São Paulo
 
@@ -51,3 +51,11 @@ def test_an_unknown_time_zone_falls_back_to_utc_and_missing_values_are_empty(in_
 def test_an_instant_at_the_end_of_the_calendar_is_shown_rather_than_failing(in_locale) -> None:
     in_locale("pt-BR")
     assert local_time(datetime(9999, 12, 31, 23, 59, tzinfo=UTC), "Pacific/Kiritimati") == "31/12/9999 23:59"
+
+
+def test_a_frequency_cap_skip_reads_in_the_users_language_with_its_campaign(in_locale) -> None:
+    reason = "Messaged too recently (campaign 12)"  # as the sender stores it (models/sending/_limits.py)
+    in_locale("pt-BR")
+    assert stored(reason) == "Recebeu mensagem há pouco (campanha 12)"
+    in_locale("en")
+    assert stored(reason) == reason
