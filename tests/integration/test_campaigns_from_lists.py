@@ -10,7 +10,6 @@ import pytest
 from models.accounts.users import create_api_token
 from models.statuses import CampaignStatus, MessageStatus
 from models.tables import Campaign, CampaignMessage, OptOut
-from scheduler.evolution import EvolutionClient
 from tests.factories import NOW, make_instance
 from tests.fixtures.web import csrf_token, html
 from tests.sending_helpers import counters_match_statuses, dispatcher, run_until_done, sandbox_instance
@@ -18,11 +17,6 @@ from tests.spreadsheets import XLSX_TYPE, xlsx
 
 CATEGORIES = ("duplicates", "optedOut", "excluded", "notOnWhatsapp", "frequencyCapped", "willReceive")
 
-
-@pytest.fixture
-async def evolution():
-    async with EvolutionClient(read_timeout=0.5, connect_timeout=0.5) as client:
-        yield client
 
 
 @pytest.fixture

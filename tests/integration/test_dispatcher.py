@@ -8,7 +8,6 @@ import pytest
 
 from models.statuses import CampaignStatus, MessageStatus
 from models.tables import Campaign, CampaignMessage, OptOut
-from scheduler.evolution import EvolutionClient
 from tests.factories import make_campaign, recipient_rows
 from tests.sending_helpers import (
     busiest_window,
@@ -19,12 +18,6 @@ from tests.sending_helpers import (
     sandbox_instance,
     sent_times,
 )
-
-
-@pytest.fixture
-async def evolution():
-    async with EvolutionClient(read_timeout=0.5, connect_timeout=0.5) as client:
-        yield client
 
 
 @pytest.fixture

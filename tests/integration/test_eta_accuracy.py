@@ -11,8 +11,6 @@ from __future__ import annotations
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 
-import pytest
-
 from models.accounts.profile import update_own
 from models.campaigns.eta_inputs import campaign_forecast
 from models.sending.pacing import configured
@@ -20,7 +18,6 @@ from models.sending.waiting import waiting
 from models.statuses import CampaignStatus
 from models.tables import Campaign, Instance
 from scheduler.dispatcher import Dispatcher
-from scheduler.evolution import EvolutionClient
 from tests.clock import FakeClock
 from tests.factories import make_campaign, recipient_rows
 from tests.sending_helpers import dispatcher, phones, sandbox_instance, sent_times
@@ -29,11 +26,6 @@ MAX_ERROR = 0.02
 # 20:30-21:30 in Sao Paulo (UTC-3, no daylight saving in 2026) is 23:30-00:30 UTC: each window holds a cap day's end.
 WINDOW = '{"days":["mon","tue","wed","thu","fri","sat","sun"],"start":"20:30","end":"21:30"}'
 
-
-@pytest.fixture
-async def evolution():
-    async with EvolutionClient(read_timeout=0.5, connect_timeout=0.5) as client:
-        yield client
 
 
 async def run_to_completion(sender: Dispatcher, clock: FakeClock, campaign_id: int, max_passes: int = 3000) -> int:

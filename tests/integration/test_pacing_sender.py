@@ -7,8 +7,6 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import pytest
-
 from models.accounts.profile import update_own
 from models.campaigns import history, lifecycle
 from models.contacts.audience import pre_send_exclusions
@@ -16,7 +14,6 @@ from models.sending.pacing import EXPIRED, FREQUENCY_CAPPED
 from models.statuses import CampaignStatus, ConnectionState, MessageStatus
 from models.tables import Campaign, CampaignMessage, Instance
 from scheduler.dispatcher import Dispatcher
-from scheduler.evolution import EvolutionClient
 from tests.clock import FakeClock
 from tests.factories import make_campaign, recipient_rows
 from tests.integration.api_helpers import api_caller
@@ -24,11 +21,6 @@ from tests.sending_helpers import counters_match_statuses, dispatcher, phones, s
 
 NIGHT = {"days": ["sat"], "start": "23:30", "end": "03:30"}  # Saturday night into Sunday, in New York
 
-
-@pytest.fixture
-async def evolution():
-    async with EvolutionClient(read_timeout=0.5, connect_timeout=0.5) as client:
-        yield client
 
 
 async def run_for(sender: Dispatcher, clock: FakeClock, seconds: float, step: float) -> None:

@@ -15,16 +15,9 @@ from models.errors import IllegalTransition
 from models.recipients.campaign_table import retry_failed
 from models.statuses import CampaignStatus, MessageStatus
 from models.tables import Campaign, CampaignMessage
-from scheduler.evolution import EvolutionClient
 from tests.factories import make_campaign, make_instance, recipient_rows
 from tests.fixtures.web import html, post_form
 from tests.sending_helpers import dispatcher, phones, run_until_done, sandbox_instance
-
-
-@pytest.fixture
-async def evolution():
-    async with EvolutionClient(read_timeout=0.5, connect_timeout=0.5) as client:
-        yield client
 
 
 async def _auth(user_id: int, clock: Any) -> dict[str, str]:

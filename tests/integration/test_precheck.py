@@ -12,18 +12,12 @@ from models.campaigns.numbers import save_numbers
 from models.statuses import CampaignStatus, MessageStatus
 from models.tables import CampaignMessage
 from scheduler import precheck
-from scheduler.evolution import EvolutionClient
 from tests.factories import make_campaign, recipient_rows
 from tests.sending_helpers import counters_match_statuses, dispatcher, phones, run_until_done, sandbox_instance
 
 NOT_ON = ["5511900000001", "5511900000004"]
 NINTH_DIGIT = "5531987654321"  # Evolution resolves it to the JID without the 9 (sandbox rule, as createJid does)
 
-
-@pytest.fixture
-async def evolution():
-    async with EvolutionClient(read_timeout=0.5, connect_timeout=0.5) as client:
-        yield client
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ import pytest
 from models.statuses import CampaignStatus
 from models.tables import Campaign
 from scheduler import precheck
-from scheduler.evolution import EvolutionClient
 from tests.factories import make_campaign, recipient_rows
 from tests.fixtures.web import html
 from tests.integration.api_helpers import api_caller
@@ -17,11 +16,6 @@ from tests.sending_helpers import sandbox_instance
 
 TYPED = ["5531987654321", "5511988887777", "5511977776666"]  # resolves without the 9, as typed, not on WhatsApp
 
-
-@pytest.fixture
-async def evolution():
-    async with EvolutionClient(read_timeout=0.5, connect_timeout=0.5) as client:
-        yield client
 
 
 @pytest.fixture

@@ -16,7 +16,6 @@ from models.instances.connection import connection_changed
 from models.statuses import CampaignStatus, ConnectionState, MessageStatus
 from models.tables import Campaign, CampaignMessage, NumberEvent
 from scheduler import recovery
-from scheduler.evolution import EvolutionClient
 from tests.factories import make_campaign, recipient_rows
 from tests.fixtures.web import html
 from tests.sending_helpers import (
@@ -31,11 +30,6 @@ from tests.sending_helpers import (
 
 NAMES = ["sandbox", "two", "three"]
 
-
-@pytest.fixture
-async def evolution():
-    async with EvolutionClient(read_timeout=0.5, connect_timeout=0.5) as client:
-        yield client
 
 
 @pytest.fixture

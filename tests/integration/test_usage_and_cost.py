@@ -8,22 +8,14 @@ import io
 from decimal import Decimal
 from typing import Any
 
-import pytest
 from openpyxl import load_workbook
 
 from models.accounts.users import create_api_token
 from models.statuses import CampaignStatus
 from models.tables import CampaignMessage, Instance
-from scheduler.evolution import EvolutionClient
 from tests.factories import NOW, make_campaign, recipient_rows
 from tests.fixtures.web import html
 from tests.sending_helpers import dispatcher, phones, run_until_done, sandbox_instance
-
-
-@pytest.fixture
-async def evolution():
-    async with EvolutionClient(read_timeout=0.5, connect_timeout=0.5) as client:
-        yield client
 
 
 async def send_campaign(owner_id: int, instance_id: int, count: int, start: int, clock, evolution, name: str) -> Any:

@@ -7,13 +7,10 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import pytest
-
 from models.accounts import alerts
 from models.accounts.profile import update_own
 from models.statuses import CampaignStatus, MessageStatus
 from models.tables import Campaign, CampaignMessage, UserProfile
-from scheduler.evolution import EvolutionClient
 from tests.factories import make_campaign, recipient_rows
 from tests.integration.api_helpers import api_caller
 from tests.integration.test_pacing_sender import run_for, sent_before, waiting_of
@@ -21,11 +18,6 @@ from tests.sending_helpers import dispatcher, phones, sandbox_instance
 
 SAO_PAULO = "America/Sao_Paulo"
 
-
-@pytest.fixture
-async def evolution():
-    async with EvolutionClient(read_timeout=0.5, connect_timeout=0.5) as client:
-        yield client
 
 
 async def limited(caller: Any, *, daily: int | None = None, monthly: int | None = None) -> None:

@@ -11,7 +11,6 @@ import pytest
 
 from models.statuses import CampaignStatus, MessageStatus
 from models.tables import Campaign, CampaignMessage, Instance
-from scheduler.evolution import EvolutionClient
 from tests.factories import make_campaign, recipient_rows
 from tests.fixtures.web import settings_for_tests
 from tests.integration.api_helpers import api_caller
@@ -23,11 +22,6 @@ from tests.sending_helpers import dispatcher, phones, sandbox_instance
 def settings(db, tmp_path):
     return settings_for_tests(db, media_dir=str(tmp_path / "media"), warmup_schedule="3,5")
 
-
-@pytest.fixture
-async def evolution():
-    async with EvolutionClient(read_timeout=0.5, connect_timeout=0.5) as client:
-        yield client
 
 
 async def warming(caller: Any, sandbox: Any, started_days_ago: int, now: Any) -> Any:
