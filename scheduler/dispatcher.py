@@ -33,7 +33,6 @@ from scheduler import outcomes, precheck
 from scheduler.clock import Clock
 from scheduler.evolution import Ambiguous, EvolutionClient, InstanceDown, Rejected, SendResult, Sent
 from scheduler.group_commit import GroupCommit
-from scheduler.slots import plan_slots
 
 log = logging.getLogger("arauto.dispatcher")
 
@@ -107,7 +106,6 @@ class Dispatcher:
             worker=self.worker,
             now=self.clock.now(),
             lease=self.lease,
-            planner=plan_slots,
             horizon=self.horizon,
             rng=self.rng,
             config=self.pacing,

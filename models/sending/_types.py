@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import random
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,32 +59,3 @@ class StaleClaim:
 
     def __repr__(self) -> str:
         return f"StaleClaim(message_id={self.message_id}, campaign_id={self.campaign_id}, phone={self.phone!r})"
-
-
-@dataclass(frozen=True, slots=True)
-class SlotPlan:
-    """The send times granted now (possibly a few, within the look-ahead horizon) and the next free grid point."""
-
-    send_times: tuple[datetime, ...]
-    next_slot: datetime | None  # unchanged (the stored value) when nothing was granted
-
-    @property
-    def granted(self) -> int:
-        return len(self.send_times)
-
-
-class Planner(Protocol):
-    """Slot arithmetic, injected by the scheduler (scheduler.slots.plan_slots): models never import scheduler."""
-
-    def __call__(
-        self,
-        slot: datetime | None,
-        now: datetime,
-        *,
-        interval: float,
-        limit: int,
-        horizon: float = 0.0,
-        jitter_percent: int = 0,
-        rng: random.Random | None = None,
-        until: datetime | None = None,
-    ) -> SlotPlan: ...
