@@ -31,8 +31,9 @@ from piccolo.apps.user.tables import BaseUser
 from bench.import_bench import bind_empty_database, migrate
 from models.campaigns.numbers import save_numbers
 from models.engines import close_pool
-from models.statuses import CampaignStatus
-from models.tables import Campaign, CampaignMessage, Instance
+from models.instances.records import InstanceFields, create_instance
+from models.statuses import CampaignStatus, ConnectionState
+from models.tables import Campaign, CampaignMessage
 from sandbox.app import create_sandbox_app
 from sandbox.state import SandboxState
 from scheduler.clock import SystemClock
@@ -100,21 +101,8 @@ async def seed(sandbox_url: str, messages: int, numbers: int = 1) -> int:
     await user.save()
     instances = []
     for name in INSTANCE_NAMES[:numbers]:
-        instance = Instance(
-            owner=user.id,
-            name=name,
-            server_url=sandbox_url,
-            api_key="sandbox-key",
-            instance_name=name,
-            webhook_secret=secrets.token_hex(8),
-            state="open",
-            rate_per_minute=LIFTED_RATE,
-            jitter_percent=0,
-            daily_cap=10**9,
-            created_at=now,
-            updated_at=now,
-        )
-        await instance.save()
+        fields = InstanceFields(name, sandbox_url, "sandbox-key", name, LIFTED_RATE, jitter_percent=0, daily_cap=10**9)
+        instance = await create_instance(user.id, fields, now=now, state=ConnectionState.OPEN)
         instances.append(int(instance.id))
     campaign = Campaign(
         owner=user.id,

@@ -6,6 +6,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from models.instances.address import NumberAddress
+from models.media_files import Media
+
 
 @dataclass(frozen=True, slots=True)
 class Claimed:
@@ -19,13 +22,9 @@ class Claimed:
     attempts: int
     max_retries: int
     text: str
-    media_url: str
-    media_type: str
-    media_filename: str
+    media: Media | None  # the campaign's media link; an uploaded file is read by the dispatcher once per pass
     instance_id: int
-    server_url: str
-    api_key: str
-    instance_name: str
+    address: NumberAddress
     claimed_at: datetime
     send_at: datetime
     whatsapp_jid: str = ""  # the JID the pre-check resolved: sends go there, never to a number we rewrote
@@ -48,9 +47,7 @@ class StaleClaim:
     phone: str
     claimed_at: datetime
     instance_id: int
-    server_url: str
-    api_key: str
-    instance_name: str
+    address: NumberAddress
     whatsapp_jid: str = ""
 
     @property
