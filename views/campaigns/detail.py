@@ -44,25 +44,26 @@ DONE_MESSAGES = {
 MAX_SHOWN_LENGTH = 200  # a fingerprint is a status and seven counters; anything longer is not one of ours
 
 
-@dataclass
-class ActionForm:
-    """The action, plus what the page shows (its fingerprint and the recipients table's filter and page)."""
+@dataclass(frozen=True)
+class Shown:
+    """What the page drew, as its poll and its action forms send it back: the progress fingerprint (`shown`) and
+    the recipients table's filter and page."""
 
-    action: str = ""
     shown: str = ""
     status: str = ""
     search: str = ""
     page: int = 1
 
+    @property
+    def fingerprint(self) -> str:
+        return self.shown[:MAX_SHOWN_LENGTH]
+
 
 @dataclass(frozen=True)
-class Shown:
-    """What the page drew: the progress fingerprint and the recipients table's filter and page."""
+class ActionForm(Shown):
+    """The action, plus what the page shows."""
 
-    fingerprint: str = ""
-    status: str = ""
-    search: str = ""
-    page: int = 1
+    action: str = ""
 
 
 def chart_labels() -> dict[str, str]:
@@ -107,7 +108,7 @@ async def live_block(
 ) -> Template:
     """The progress block, with the other blocks out of band when anything but the rates changed, and words for
     the screen reader when the status changed (or an action was refused)."""
-    changed, status_changed = view.progress.changed_since(shown.fingerprint[:MAX_SHOWN_LENGTH])
+    changed, status_changed = view.progress.changed_since(shown.fingerprint)
     context: dict[str, Any] = {"view": view, "notice": notice, "changed": changed, "announcement": notice}
     if status_changed and not notice:
         context["announcement"] = _("Campaign status: %(status)s") % {"status": _(view.progress.status)}
@@ -209,6 +210,5 @@ class CampaignDetailPages(SignedInPages):
             notice = refused.translated(_)
         if request.htmx:
             view = await live_view(campaign_id, owner_id=current_user.id, now=clock.now())
-            shown = Shown(data.shown, data.status, data.search, data.page)
-            return await live_block(request, view, shown, current_user, notice)
+            return await live_block(request, view, data, current_user, notice)
         return success_redirect(request, _(DONE_MESSAGES[data.action]), "campaign_detail", campaign_id=campaign_id)
