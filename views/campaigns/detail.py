@@ -1,4 +1,5 @@
-"""GET the campaign page, GET its live block (polled), POST an action (start, pause, resume, cancel).
+"""GET the campaign page, GET its live block (polled), POST an action (start, pause, resume, cancel); the test
+send's route (views/campaigns/test_send.py) joins the same controller.
 
 The polled block answers with the progress block and, out of band, every other block that depends on the
 campaign's state (header buttons, retry card, charts, the recipients table as the user filtered it), but only
@@ -30,6 +31,7 @@ from models.errors import IllegalTransition
 from models.recipients.campaign_table import LivePages, live_recipient_page, recipient_page
 from views.campaigns.etags import Blocks, block_etag, html_response, matches, not_modified, rendered
 from views.campaigns.media import message_preview
+from views.campaigns.test_send import CampaignTestSendRoutes
 from views.deps import AnyRequest, AppClock, SignedInUser
 from views.guards import SignedInPages
 from views.i18n import _
@@ -127,7 +129,9 @@ async def live_block(
     return Template("partials/campaigns/live.html", context=context)
 
 
-class CampaignDetailPages(SignedInPages):
+class CampaignDetailPages(CampaignTestSendRoutes, SignedInPages):
+    """The campaign page, its live block, its actions and its test send."""
+
     path = "/campaigns"
 
     @get("/{campaign_id:int}", name="campaign_detail")
