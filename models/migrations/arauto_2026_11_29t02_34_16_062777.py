@@ -2,7 +2,7 @@
 
 Piccolo generated one `add_table` per table, then one `add_column` per column with every argument spelled out. The
 same calls, in the same order and with the same arguments, are now made by a loop over `_tables()`: each column is
-its name, its class and its parameters, the parameters every column states filled in by `_params`.
+its name, its class and its own parameters, the ones every column states filled in by `_params`.
 tests/unit/test_migration_calls.py holds the generated file's calls and checks this one still makes exactly them.
 """
 
@@ -68,35 +68,46 @@ class MessageTemplate(Table, tablename="arauto_message_template", schema=None):
     id = Serial(**_params(primary_key=True))
 
 
+def _column(name, column_class, **given):
+    """A column's `add_column` arguments but its table's: named alike in Python and in the database."""
+    return {
+        "column_name": name,
+        "db_column_name": name,
+        "column_class_name": column_class.__name__,
+        "column_class": column_class,
+        "params": _params(**given),
+    }
+
+
 def _key(column_class=Serial):
-    return "id", column_class, _params(primary_key=True)
+    return _column("id", column_class, primary_key=True)
 
 
 def _varchar(name, length, default="", **flags):
-    return name, Varchar, _params(length=length, default=default, **flags)
+    return _column(name, Varchar, length=length, default=default, **flags)
 
 
 def _text(name, **flags):
-    return name, Text, _params(default="", **flags)
+    return _column(name, Text, default="", **flags)
 
 
 def _integer(name, default):
-    return name, Integer, _params(default=default)
+    return _column(name, Integer, default=default)
 
 
 def _moment(name, **flags):
     """A time that may be absent (NULL until it happens)."""
-    return name, Timestamptz, _params(default=None, null=True, **flags)
+    return _column(name, Timestamptz, default=None, null=True, **flags)
 
 
 def _stamp(name, **flags):
     """A time set to now when the row is written."""
-    return name, Timestamptz, _params(default=TimestamptzNow(), **flags)
+    return _column(name, Timestamptz, default=TimestamptzNow(), **flags)
 
 
 def _foreign_key(name, references, on_delete=OnDelete.cascade, **flags):
     specific = {"references": references, "on_delete": on_delete, "on_update": OnUpdate.cascade, "target_column": None}
-    return name, ForeignKey, _params(**specific, null=True, **flags)
+    return _column(name, ForeignKey, **specific, null=True, **flags)
 
 
 def _owner(name="owner", **flags):
@@ -170,13 +181,13 @@ def _tables():
                 _text("state_reason"),
                 _moment("state_checked_at"),
                 _varchar("phone_number", 32),
-                ("webhook_registered", Boolean, _params(default=False)),
+                _column("webhook_registered", Boolean, default=False),
                 _integer("rate_per_minute", 20),
                 _integer("jitter_percent", 30),
                 _integer("daily_cap", 1000),
                 _moment("next_send_at"),
                 _integer("sent_today", 0),
-                ("sent_day", Date, _params(default=None, null=True)),
+                _column("sent_day", Date, default=None, null=True),
                 _stamp("created_at"),
                 _stamp("updated_at"),
             ),
@@ -196,7 +207,7 @@ def _tables():
                 _varchar("media_filename", 255),
                 _varchar("status", 16, "DRAFT", index=True, choices=campaign_status),
                 _text("pause_reason"),
-                ("auto_paused", Boolean, _params(default=False)),
+                _column("auto_paused", Boolean, default=False),
                 _moment("scheduled_for", index=True),
                 _moment("started_at"),
                 _moment("completed_at"),
@@ -237,7 +248,7 @@ def _tables():
                 _integer("row_number", 0),
                 _varchar("phone", 20),
                 _varchar("raw_phone", 64),
-                ("variables", JSON, _params(default="{}")),
+                _column("variables", JSON, default="{}"),
                 _varchar("status", 16, "PENDING", choices=message_status),
                 _integer("attempts", 0),
                 _moment("next_attempt_at"),
@@ -268,7 +279,7 @@ def _tables():
                 _varchar("event", 40),
                 _varchar("dedupe_key", 200),
                 _varchar("key_id", 64, None, null=True, index=True),
-                ("payload", JSON, _params(default="{}")),
+                _column("payload", JSON, default="{}"),
                 _stamp("received_at"),
                 _moment("processed_at", index=True),
             ),
@@ -292,15 +303,6 @@ async def forwards():
     for class_name, tablename, _ in tables:
         manager.add_table(class_name=class_name, tablename=tablename, schema=None, columns=None)
     for class_name, tablename, columns in tables:
-        for name, column_class, params in columns:
-            manager.add_column(
-                table_class_name=class_name,
-                tablename=tablename,
-                column_name=name,
-                db_column_name=name,
-                column_class_name=column_class.__name__,
-                column_class=column_class,
-                params=params,
-                schema=None,
-            )
+        for column in columns:
+            manager.add_column(table_class_name=class_name, tablename=tablename, schema=None, **column)
     return manager
