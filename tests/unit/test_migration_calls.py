@@ -3,8 +3,8 @@
 `migration_calls.json` froze, before any folding, every call each migration's `forwards()` makes on its
 MigrationManager (the initial tables and columns with every argument, referenced tables and enums spelled out) and
 every statement its raw steps run, forwards and backwards, on SQLite and on PostgreSQL. Each migration must still
-record exactly that. Rewrite the file only for a NEW migration:
-`.venv/bin/python -m tests.unit.test_migration_calls --write`.
+record exactly that. A NEW migration is added to the file by `.venv/bin/python -m tests.unit.test_migration_calls
+--write`, which keeps every frozen entry as it is.
 """
 
 from __future__ import annotations
@@ -145,4 +145,6 @@ async def test_a_migration_asks_piccolo_for_exactly_what_it_always_did(migration
 
 
 if __name__ == "__main__" and sys.argv[1:] == ["--write"]:
-    SNAPSHOT.write_text(json.dumps(asyncio.run(record_all()), indent=1, ensure_ascii=False) + "\n")
+    recorded = asyncio.run(record_all())
+    frozen = {migration_id: FROZEN.get(migration_id, new) for migration_id, new in recorded.items()}
+    SNAPSHOT.write_text(json.dumps(frozen, indent=1, ensure_ascii=False) + "\n")
