@@ -45,6 +45,7 @@ EVENTS_TABLE = """CREATE TABLE "arauto_number_event" (
 )"""
 
 
+# Each change: the statements that make it, then those that undo it (the copied numbers go with their table).
 CHANGES = (
     *(add_column(*column) for column in COLUMNS),
     (
