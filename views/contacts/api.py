@@ -6,21 +6,19 @@ from typing import Annotated, Any
 
 import msgspec
 from litestar import delete, get, post, put
-from litestar.di import NamedDependency
+from litestar.di import Provide
 from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_201_CREATED
 
 from models.contacts import contacts, lists, removal
 from models.contacts.contacts import MAX_ATTRIBUTES, MAX_LIMIT, MAX_TAGS, ContactFilter, contact_json
 from models.contacts.history import contact_history
-from models.contacts.importing import import_into_list, import_mode
-from models.recipients import ImportOptions
 from views.bounds import INT_MAX
-from views.deps import AnyRequest, AppClock, AppSettings, SignedInUser
+from views.contacts.list_import import list_import_mode, list_target
+from views.deps import AppClock, AppSettings, SignedInUser
 from views.guards import SignedInApi
-from views.i18n import _
+from views.import_api import ImportApi
 from views.schemas import CHANGE, INPUT, ONE, SIGNED_IN
-from views.uploads import import_route, spooled_upload
 
 Limit = Annotated[int, QueryParameter(name="limit", ge=1, le=MAX_LIMIT)]
 Offset = Annotated[int, QueryParameter(name="offset", ge=0, le=INT_MAX)]
@@ -149,27 +147,15 @@ class ListApi(SignedInApi):
             row.id, row.name, await lists.member_count(row.id), row.created_at, row.updated_at
         ).as_json()
 
-    @import_route("/{list_id:int}/contacts", name="api_list_import", raises=ONE)
-    async def import_(
-        self,
-        request: AnyRequest,
-        list_id: FromPath[int],
-        current_user: SignedInUser,
-        settings: AppSettings,
-        clock: AppClock,
-        import_options: NamedDependency[ImportOptions],
-        mode: Annotated[str | None, QueryParameter(name="mode", max_length=10)] = None,
-    ) -> dict[str, Any]:
-        """A CSV or XLSX into the list (`mode` add, the default, or replace); the answer is the import report."""
-        chosen = import_mode(mode)
-        await lists.get_list(list_id, owner_id=current_user.id)
-        async with spooled_upload(request) as path:
-            report = await import_into_list(
-                list_id, path, import_options, mode=chosen, owner_id=current_user.id, settings=settings, now=clock.now()
-            )
-        return report.as_json(_)
 
-    @get("/{list_id:int}/contacts", name="api_list_contacts", raises=ONE)
+class ListContactsApi(ImportApi, name="api_list_import", raises=ONE):
+    """A list's contacts: import a file into it (views/import_api.py; `mode` add or replace) and page through them."""
+
+    path = "/api/lists/{list_id:int}/contacts"
+    tags = ["lists"]
+    dependencies = {"target": Provide(list_target), "import_mode": Provide(list_import_mode)}
+
+    @get("/", name="api_list_contacts", raises=ONE)
     async def members(
         self,
         list_id: FromPath[int],
