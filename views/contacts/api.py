@@ -18,7 +18,7 @@ from views.contacts.list_import import list_import_mode, list_target
 from views.deps import AppClock, AppSettings, SignedInUser
 from views.guards import SignedInApi
 from views.import_api import ImportApi
-from views.schemas import CHANGE, INPUT, ONE, SIGNED_IN
+from views.schemas import CHANGE, INPUT, ONE, SIGNED_IN, listing_json
 
 Limit = Annotated[int, QueryParameter(name="limit", ge=1, le=MAX_LIMIT)]
 Offset = Annotated[int, QueryParameter(name="offset", ge=0, le=INT_MAX)]
@@ -48,8 +48,12 @@ class ListIn(msgspec.Struct, forbid_unknown_fields=True):
     name: Annotated[str, msgspec.Meta(max_length=lists.MAX_NAME_LENGTH)] = ""
 
 
-def _page(page: contacts.ContactPage, limit: int, offset: int) -> dict[str, Any]:
-    return {"items": [contact_json(c) for c in page.items], "total": page.total, "limit": limit, "offset": offset}
+async def _contacts_page(owner_id: int, query: ContactFilter) -> dict[str, Any]:
+    """One page of the user's contacts matching `query`; a list it names must be theirs (404 otherwise)."""
+    if query.list_id is not None:
+        await lists.get_list(query.list_id, owner_id=owner_id)
+    page = await contacts.list_contacts(owner_id, query)
+    return listing_json([contact_json(c) for c in page.items], page.total, limit=query.limit, offset=query.offset)
 
 
 class ContactApi(SignedInApi):
@@ -68,9 +72,7 @@ class ContactApi(SignedInApi):
     ) -> dict[str, Any]:
         """Search by number or attribute, filter by tag or list."""
         query = ContactFilter(search=search, tag=tag, list_id=list_id, limit=limit, offset=offset)
-        if list_id is not None:
-            await lists.get_list(list_id, owner_id=current_user.id)
-        return _page(await contacts.list_contacts(current_user.id, query), limit, offset)
+        return await _contacts_page(current_user.id, query)
 
     @post("/", name="api_contact_create", raises=INPUT, status_code=HTTP_201_CREATED)
     async def create(
@@ -165,6 +167,5 @@ class ListContactsApi(ImportApi, name="api_list_import", raises=ONE):
         limit: Limit = 50,
         offset: Offset = 0,
     ) -> dict[str, Any]:
-        await lists.get_list(list_id, owner_id=current_user.id)
         query = ContactFilter(search=search, tag=tag, list_id=list_id, limit=limit, offset=offset)
-        return _page(await contacts.list_contacts(current_user.id, query), limit, offset)
+        return await _contacts_page(current_user.id, query)
