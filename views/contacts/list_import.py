@@ -22,7 +22,7 @@ async def list_target(
     settings: AppSettings,
     clock: AppClock,
 ) -> ImportTarget:
-    """The user's own list (404 otherwise) as the wizard's target; a re-import updates attributes."""
+    """The user's own list (404 otherwise) as the import's target (pages and API); a re-import updates attributes."""
     chosen = await get_list(list_id, owner_id=current_user.id)
 
     async def run(path: Path, options: ImportOptions, mode: str) -> ImportReport:

@@ -16,7 +16,7 @@ from views.schemas import INPUT
 
 
 async def opt_out_target(current_user: SignedInUser, settings: AppSettings, clock: AppClock) -> ImportTarget:
-    """The user's opt-out list as the wizard's target: only the phone column matters."""
+    """The user's opt-out list as the import's target (pages and API): only the phone column matters."""
 
     async def run(path: Path, options: ImportOptions, mode: str) -> ImportReport:
         return await import_opt_outs(path, options, owner_id=current_user.id, settings=settings, now=clock.now())
