@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import sqlite3
 import weakref
 from collections.abc import AsyncIterator
@@ -14,7 +15,7 @@ from urllib.parse import urlparse
 
 import aiosqlite
 from piccolo.engine.base import Engine
-from piccolo.engine.postgres import PostgresEngine
+from piccolo.engine.postgres import PostgresEngine, PostgresTransaction
 from piccolo.engine.sqlite import SQLiteEngine, SQLiteTransaction, TransactionType, dict_factory
 from piccolo.querystring import QueryString
 
@@ -27,7 +28,7 @@ def engine_from_url(url: str) -> Engine[Any]:
     """`sqlite:///path` (WAL mode, busy timeout) or `postgresql://...` (a pool opened by the app)."""
     parsed = urlparse(url)
     if parsed.scheme in {"postgres", "postgresql"}:
-        return PostgresEngine(config={"dsn": url})
+        return OutageSafePostgresEngine(config={"dsn": url})
     if parsed.scheme != "sqlite":
         raise ValueError(f"DATABASE_URL must start with sqlite:/// or postgresql://, not {parsed.scheme!r}")
     path = Path(url.removeprefix("sqlite:///")) if url.startswith("sqlite:///") else Path(parsed.path)
@@ -226,6 +227,62 @@ class QueuedSQLiteEngine(SQLiteEngine):
             return await super().run_ddl(ddl, in_pool)
         async with sqlite_writer_lock():
             return await super().run_ddl(ddl, in_pool)
+
+
+class OutageSafeTransaction(PostgresTransaction):
+    """Piccolo's transaction, but one whose connection a database restart cut still lets go of it.
+
+    On a cut connection the ROLLBACK (or COMMIT) itself fails, and Piccolo then skips the rest of its exit: the
+    connection is never returned to the pool and the task's current transaction is never reset, so every later
+    query of that task joins the dead transaction ("connection has been released back to the pool"). A task that
+    writes again after an outage (the sender's group commit) would fail for ever. Here the transaction is forgotten
+    whatever happens; the error that cut it propagates (not the failed ROLLBACK's), and a failed COMMIT still raises.
+    """
+
+    async def __aenter__(self) -> PostgresTransaction:
+        if self._parent is not None:
+            return self._parent
+        try:
+            return await super().__aenter__()
+        except BaseException:
+            await self._let_go()
+            raise
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> bool:
+        if self._parent is not None:
+            return bool(await super().__aexit__(exc_type, exc, tb))
+        try:
+            return bool(await super().__aexit__(exc_type, exc, tb))
+        except Exception:
+            await self._let_go()
+            if exc is None:
+                raise  # the COMMIT failed: the caller must know
+            return False  # the statement's own error propagates, not the failed ROLLBACK's
+        except BaseException:
+            await self._let_go()
+            raise
+
+    async def _let_go(self) -> None:
+        """Reset the task's current transaction if it is still this one, and return (or close) the connection."""
+        if self.engine.current_transaction.get() is self:
+            self.engine.current_transaction.reset(self.context)
+        connection = getattr(self, "connection", None)
+        if connection is None:
+            return
+        with contextlib.suppress(Exception):  # already released, or closed with the server: nothing left to free
+            if self.engine.pool:
+                await self.engine.pool.release(connection)
+            else:
+                connection.terminate()
+
+
+class OutageSafePostgresEngine(PostgresEngine):
+    """PostgreSQL whose transactions survive a connection cut by a restart (OutageSafeTransaction)."""
+
+    def transaction(self, allow_nested: bool = True) -> PostgresTransaction:
+        return OutageSafeTransaction(engine=self, allow_nested=allow_nested)
 
 
 def _is_read(querystring: QueryString) -> bool:
