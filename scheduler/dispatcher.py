@@ -5,6 +5,8 @@ FAILED; Ambiguous -> never resent blindly: reconciled with findMessages at once 
 Evolution unreachable -> left SENDING for `reconcile_stale`); RecipientRejected/Rejected -> FAILED at once;
 InstanceDown -> PENDING without spending an attempt, and the instance's running campaigns pause themselves.
 A stop (shutdown) releases claims not yet sent; a cancellation mid-request leaves them SENDING under the lease.
+A database outage is not a dead worker: every write of a claim is kept and written when the database is back
+(scheduler/group_commit.py), and a claim whose send could not be prepared (its media not readable) is released.
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ from models.statuses import ConnectionState
 from scheduler import outcomes, precheck
 from scheduler.clock import Clock
 from scheduler.evolution import Ambiguous, EvolutionClient, InstanceDown, Rejected, SendResult, Sent
-from scheduler.group_commit import GroupCommit
+from scheduler.group_commit import GroupCommit, is_outage, through_outages
 
 log = logging.getLogger("arauto.dispatcher")
 
@@ -132,7 +134,14 @@ class Dispatcher:
             await self._release(claim, "Sender's heartbeat is late: not sending")
             return
         async with gate:
-            result = await self._send(claim)
+            try:
+                upload = await self._upload_for(claim)
+            except Exception as exc:
+                if not is_outage(exc):
+                    raise
+                await self._release(claim, "Database unreachable before sending")  # nothing left this machine
+                return
+            result = await self._send(claim, upload)
         await self._record(claim, result, report)
 
     def _beat_is_fresh(self) -> bool:
@@ -153,18 +162,21 @@ class Dispatcher:
 
     async def _release(self, claim: Claimed, reason: str) -> None:
         """Back to PENDING, due now, attempt not spent: it never left this machine."""
-        await sending.record_retry(
-            claim.message_id, error=reason, next_attempt_at=None, spend_attempt=False, worker=self.worker
+        await through_outages(
+            lambda: sending.record_retry(
+                claim.message_id, error=reason, next_attempt_at=None, spend_attempt=False, worker=self.worker
+            )
         )
 
-    async def _send(self, claim: Claimed) -> SendResult:
+    async def _upload_for(self, claim: Claimed) -> campaign_media.MediaPayload | None:
+        """The campaign's uploaded media (read from the database) when the message has no media of its own."""
+        return None if claim.media is not None else await self._uploaded_media(claim.campaign_id)
+
+    async def _send(self, claim: Claimed, upload: campaign_media.MediaPayload | None) -> SendResult:
         text = recipient_text(claim.text, claim.variables, campaign_id=claim.campaign_id, phone=claim.phone)
-        media = claim.media
-        if media is None:
-            upload = await self._uploaded_media(claim.campaign_id)
-            if upload is not None and upload.error:
-                return Rejected(upload.error, 0)
-            media = upload.media if upload is not None else None
+        if upload is not None and upload.error:
+            return Rejected(upload.error, 0)
+        media = claim.media if upload is None else upload.media
         if media is not None:
             return await self.client.send_media(claim.address, claim.destination, media, caption=text or None)
         return await self.client.send_text(claim.address, claim.destination, text)
@@ -202,7 +214,10 @@ class Dispatcher:
             return "sent"
         retry_at = outcomes.retry_time(claim, result, now=now, rng=self.rng)
         if retry_at is None:
-            if await sending.record_failed(claim.message_id, error=result.reason, now=now, worker=self.worker):
+            failed = await through_outages(
+                lambda: sending.record_failed(claim.message_id, error=result.reason, now=now, worker=self.worker)
+            )
+            if failed:
                 events.publish(
                     events.MESSAGE_FAILED,
                     message_id=claim.message_id,
@@ -210,8 +225,10 @@ class Dispatcher:
                     reason=result.reason,
                 )
             return "failed"
-        await sending.record_retry(
-            claim.message_id, error=result.reason, next_attempt_at=retry_at, spend_attempt=True, worker=self.worker
+        await through_outages(
+            lambda: sending.record_retry(
+                claim.message_id, error=result.reason, next_attempt_at=retry_at, spend_attempt=True, worker=self.worker
+            )
         )
         return "retried"
 

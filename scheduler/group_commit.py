@@ -6,7 +6,8 @@ so a caller cancelled while waiting does not cancel the write.
 
 A database outage is not a dead worker: when the database cannot be reached, the batch is kept and written again
 (backing off up to MAX_RETRY_DELAY) until it is back, for up to `keep_for` seconds, instead of leaving the claims of
-messages that did go out to the lease. Errors of a statement the database refused still fail at once.
+messages that did go out to the lease. Errors of a statement the database refused still fail at once. The
+dispatcher's other writes of a claim (a retry, a failure, a release) go through the same loop (`through_outages`).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from typing import Generic, TypeVar
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
+Written = TypeVar("Written")
 FIRST_RETRY_DELAY = 0.2
 MAX_RETRY_DELAY = 2.0  # well under scheduler/workers.py's SILENT_AFTER_SECONDS: written before anyone steps in
 KEEP_FOR_SECONDS = 600.0
@@ -46,6 +48,27 @@ def is_outage(error: BaseException) -> bool:
         asyncpg.exceptions.CrashShutdownError,
     )
     return isinstance(error, outages)
+
+
+async def through_outages(
+    write: Callable[[], Awaitable[Written]],
+    *,
+    keep_for: float = KEEP_FOR_SECONDS,
+    first_delay: float = FIRST_RETRY_DELAY,
+    what: str = "1 outcome",
+) -> Written:
+    """`write()`, called again (backing off) while the database cannot be reached, for up to `keep_for` seconds."""
+    loop = asyncio.get_running_loop()
+    give_up_at, delay = loop.time() + keep_for, first_delay
+    while True:
+        try:
+            return await write()
+        except Exception as exc:
+            if not is_outage(exc) or loop.time() + delay > give_up_at:
+                raise
+            log.warning("database unreachable (%s): keeping %s, writing again", exc, what)
+        await asyncio.sleep(delay)
+        delay = min(MAX_RETRY_DELAY, delay * 2)
 
 
 class GroupCommit(Generic[Item, Result]):
@@ -84,14 +107,9 @@ class GroupCommit(Generic[Item, Result]):
                     future.set_result(result)
 
     async def _flush_through_outages(self, items: list[Item]) -> Sequence[Result]:
-        loop = asyncio.get_running_loop()
-        give_up_at, delay = loop.time() + self._keep_for, self._first_delay
-        while True:
-            try:
-                return await self._flush(items)
-            except Exception as exc:
-                if not is_outage(exc) or loop.time() + delay > give_up_at:
-                    raise
-                log.warning("database unreachable (%s): keeping %d outcome(s), writing again", exc, len(items))
-            await asyncio.sleep(delay)
-            delay = min(MAX_RETRY_DELAY, delay * 2)
+        return await through_outages(
+            lambda: self._flush(items),
+            keep_for=self._keep_for,
+            first_delay=self._first_delay,
+            what=f"{len(items)} outcome(s)",
+        )
