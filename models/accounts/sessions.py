@@ -12,6 +12,7 @@ import secrets
 from datetime import datetime, timedelta
 from typing import Any
 
+from models.engines import point_reads
 from models.tables import UserSession
 
 TOUCH_EVERY = timedelta(minutes=1)
@@ -41,7 +42,8 @@ async def live_session(key: str, *, now: datetime, idle: timedelta) -> dict[str,
     if not key or len(key) > MAX_KEY_LENGTH:
         return None
     key_hash = _hash(key)
-    rows = await UserSession.raw(LIVE_SQL, True, key_hash)
+    with point_reads():  # by the key's hash (unique), then its user and profile by key
+        rows = await UserSession.raw(LIVE_SQL, True, key_hash)
     if not rows:
         return None
     row: dict[str, Any] = rows[0]
