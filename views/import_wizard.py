@@ -115,8 +115,7 @@ class ImportWizard(SignedInPages):
         sheet: Annotated[str | None, QueryParameter(name="sheet", max_length=200)] = None,
     ) -> Template:
         """Step 2: which column is the phone, which are kept, with the first rows to judge by."""
-        context = await _mapping_context(target, current_user, settings, upload, None, sheet)
-        return Template("import_wizard/mapping.html", context=context)
+        return await _mapping_page(target, current_user, settings, upload, None, sheet)
 
     @get("/mapping/form", name="mapping_form")
     async def mapping_form(
@@ -129,8 +128,8 @@ class ImportWizard(SignedInPages):
         sheet: Annotated[str | None, QueryParameter(name="sheet", max_length=200)] = None,
     ) -> Template:
         """The mapping form alone, redrawn when the header checkbox or the sheet changes (absent = unchecked)."""
-        context = await _mapping_context(target, current_user, settings, upload, has_header == "true", sheet)
-        return Template("partials/import_wizard/mapping.html", context=context)
+        partial, header = "partials/import_wizard/mapping.html", has_header == "true"
+        return await _mapping_page(target, current_user, settings, upload, header, sheet, template=partial)
 
     @post("/import", name="import")
     async def import_(
@@ -155,9 +154,10 @@ class ImportWizard(SignedInPages):
         try:
             report = await target.run(path, options, mode)
         except (ImportRejected, ValidationFailed) as exc:
-            context = await _mapping_context(target, current_user, settings, token, options.has_header, options.sheet)
-            context.update(error=exc.translated(_), region=options.default_region or settings.default_region, mode=mode)
-            return Template("import_wizard/mapping.html", context=context, status_code=400)
+            region = options.default_region or settings.default_region
+            refused = {"error": exc.translated(_), "region": region, "mode": mode}
+            header, sheet = options.has_header, options.sheet
+            return await _mapping_page(target, current_user, settings, token, header, sheet, refused)
         await upload_store.finish_upload(current_user.id, target.key, token, report.as_json(_))
         return Redirect(f"{target.url('report')}?upload={token}", status_code=303)
 
@@ -188,16 +188,25 @@ def _upload_error(target: ImportTarget, message: str, lines: str) -> Template:
     return Template("import_wizard/upload.html", context=context, status_code=400)
 
 
-async def _mapping_context(
-    target: ImportTarget, user: CurrentUser, settings: Settings, token: str, has_header: bool | None, sheet: str | None
-) -> dict[str, Any]:
+async def _mapping_page(
+    target: ImportTarget,
+    user: CurrentUser,
+    settings: Settings,
+    token: str,
+    has_header: bool | None,
+    sheet: str | None,
+    refused: dict[str, Any] | None = None,
+    template: str = "import_wizard/mapping.html",
+) -> Template:
+    """Step 2 from the kept file (the page, or with `template` its form alone); `refused`: the import's error and
+    the choices made, shown again (400)."""
     path = await upload_store.upload_path(user.id, target.key, token)
     sheets = await asyncio.to_thread(workbook_sheets, path)
     chosen = sheet if sheet in sheets else None
     found = await asyncio.to_thread(
         preview, path, has_header=has_header, max_bytes=settings.max_upload_bytes, sheet=chosen
     )
-    return {
+    context = {
         "target": target,
         "token": token,
         "preview": found,
@@ -208,3 +217,4 @@ async def _mapping_context(
         "mode": "add",
         "error": "",
     }
+    return Template(template, context={**context, **(refused or {})}, status_code=200 if refused is None else 400)

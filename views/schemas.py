@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from dataclasses import fields, replace
+from dataclasses import MISSING, Field, fields, replace
 from datetime import datetime
-from typing import Annotated, Any
+from types import UnionType
+from typing import Annotated, Any, Union, get_args, get_origin, get_type_hints
 
 import msgspec
 from litestar.exceptions import (
@@ -18,7 +19,7 @@ from litestar.exceptions import (
 )
 from msgspec import UNSET, UnsetType
 
-from models.campaigns.rules import DEFAULT_RATE, DEFAULT_RETRIES, CampaignInput
+from models.campaigns.rules import CampaignInput
 from models.errors import N_, ValidationFailed
 from models.tables import Campaign, MessageTemplate
 from views.bounds import INT_MAX, INT_MIN
@@ -64,7 +65,6 @@ class SendWindowIn(msgspec.Struct, forbid_unknown_fields=True):
 
 
 ZoneName = Annotated[str, msgspec.Meta(max_length=64)]
-CapHours = Annotated[int, msgspec.Meta(ge=INT_MIN, le=INT_MAX)]
 
 
 def _window(value: SendWindowIn | None) -> dict[str, Any] | None:
@@ -88,28 +88,48 @@ class RecipientIn(msgspec.Struct, forbid_unknown_fields=True):
     variables: dict[str, Any] = {}
 
 
-class CampaignCreate(msgspec.Struct, rename="camel", forbid_unknown_fields=True):
-    """Missing text fields default to empty so the domain rules name them (`name`: required) like the pages do."""
+# The domain's types in their JSON form: integers within the database's, ids as a bounded list, the window a Struct.
+_WIRE_TYPES: dict[Any, Any] = {int: BoundedInt, tuple[int, ...]: ListIds, dict[str, Any]: SendWindowIn}
 
-    name: str = ""
-    instance_id: BoundedInt | None = None
-    template_id: BoundedInt | None = None
-    message: str = ""
-    media_url: str = ""
-    media_type: str = ""
-    media_filename: str = ""
-    rate_limit: BoundedInt = DEFAULT_RATE
-    max_retries: BoundedInt = DEFAULT_RETRIES
-    scheduled_for: datetime | None = None
-    precheck: bool = True
-    instance_ids: ListIds | None = None
-    recipients: list[RecipientIn] = []
-    list_ids: ListIds = []  # lists to send to (may stand in for recipients); frozen into messages at Start
-    exclude_list_ids: ListIds = []  # lists whose numbers are left out
-    send_window: SendWindowIn | None = None  # null: any time
-    timezone: ZoneName = ""  # the window's zone; empty: the user's
-    expires_at: datetime | None = None
-    frequency_cap_hours: CapHours | None = None  # null: off
+
+def _wire(hint: Any) -> Any:
+    if get_origin(hint) in (Union, UnionType):
+        return Union[tuple(_wire(arm) for arm in get_args(hint))]  # noqa: UP007 (built from parts)
+    return _WIRE_TYPES.get(hint, hint)
+
+
+def _wire_fields(domain: type, **own_types: Any) -> list[tuple[str, Any, Any]]:
+    """The domain dataclass's fields in their JSON form (`own_types`: a field's own); a field the domain requires
+    defaults to empty (null, or "") so that the rules name it, as the pages do."""
+    hints = get_type_hints(domain)
+    return [
+        (field.name, own_types.get(field.name, _wire(hints[field.name])), _default(field, hints[field.name]))
+        for field in fields(domain)
+    ]
+
+
+def _default(field: Field[Any], hint: Any) -> Any:
+    if field.default is not MISSING:
+        return field.default
+    return None if type(None) in get_args(hint) else hint()
+
+
+# A new campaign: what a user may set on one (models/campaigns/rules.py), and the audience (recipients, lists).
+_CampaignFields = msgspec.defstruct(
+    "CampaignFields",
+    [
+        *_wire_fields(CampaignInput, timezone=ZoneName),  # the window's zone; empty: the user's
+        ("recipients", list[RecipientIn], []),
+        ("list_ids", ListIds, []),  # lists to send to (may stand in for recipients); frozen into messages at Start
+        ("exclude_list_ids", ListIds, []),  # lists whose numbers are left out
+    ],
+    rename="camel",
+    forbid_unknown_fields=True,
+)
+
+
+class CampaignCreate(_CampaignFields):  # type: ignore[misc,valid-type]
+    """Missing text fields default to empty so the domain rules name them (`name`: required) like the pages do."""
 
     def as_input(self) -> CampaignInput:
         given = {field.name: getattr(self, field.name) for field in fields(CampaignInput)}
@@ -118,27 +138,29 @@ class CampaignCreate(msgspec.Struct, rename="camel", forbid_unknown_fields=True)
         )
 
 
-class CampaignUpdate(msgspec.Struct, rename="camel", forbid_unknown_fields=True):
-    """Only the fields sent change; `scheduledFor: null` clears the schedule (back to DRAFT)."""
+def _changes(struct: type[msgspec.Struct], *, leave_out: set[str], never_null: set[str]) -> type[msgspec.Struct]:
+    """`struct`'s fields, each of them optional: a field left out is UNSET (it keeps its value). A field stays
+    nullable where null clears the value, not where null only meant "not given" when creating (`never_null`)."""
+    hints = get_type_hints(struct, include_extras=True)
+    changes = [
+        (name, (_not_null(hints[name]) if name in never_null else hints[name]) | UnsetType, UNSET)
+        for name in struct.__struct_fields__
+        if name not in leave_out
+    ]
+    return msgspec.defstruct(f"{struct.__name__}Changes", changes, rename="camel", forbid_unknown_fields=True)
 
-    name: str | UnsetType = UNSET
-    instance_id: BoundedInt | UnsetType = UNSET
-    template_id: BoundedInt | UnsetType | None = UNSET
-    message: str | UnsetType = UNSET
-    media_url: str | UnsetType = UNSET
-    media_type: str | UnsetType = UNSET
-    media_filename: str | UnsetType = UNSET
-    rate_limit: BoundedInt | UnsetType = UNSET
-    max_retries: BoundedInt | UnsetType = UNSET
-    scheduled_for: datetime | UnsetType | None = UNSET
-    list_ids: ListIds | UnsetType = UNSET
-    exclude_list_ids: ListIds | UnsetType = UNSET
-    precheck: bool | UnsetType = UNSET
-    instance_ids: ListIds | UnsetType = UNSET
-    send_window: SendWindowIn | UnsetType | None = UNSET
-    timezone: ZoneName | UnsetType = UNSET
-    expires_at: datetime | UnsetType | None = UNSET
-    frequency_cap_hours: CapHours | UnsetType | None = UNSET
+
+def _not_null(hint: Any) -> Any:
+    return Union[tuple(arm for arm in get_args(hint) if arm is not type(None))]  # noqa: UP007 (built from parts)
+
+
+# The recipients are added through their own endpoint; null would not clear the numbers (a campaign always has one).
+# A base built at import is opaque to mypy (hence the ignore): CampaignUpdate's attributes are CampaignCreate's.
+_CampaignChanges = _changes(CampaignCreate, leave_out={"recipients"}, never_null={"instance_id", "instance_ids"})
+
+
+class CampaignUpdate(_CampaignChanges):  # type: ignore[misc,valid-type]
+    """Only the fields sent change; `scheduledFor: null` clears the schedule (back to DRAFT)."""
 
     def merged_into(self, campaign: Campaign) -> CampaignInput:
         sent = {f: getattr(self, f) for f in self.__struct_fields__ if getattr(self, f) is not UNSET}

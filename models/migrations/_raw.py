@@ -2,8 +2,9 @@
 
 Piccolo's auto migrations cannot add composite indexes or columns to an existing SQLite table, so every migration
 after the first is raw SQL valid on both engines. A migration file names its ID, its description and its SQL, and
-builds its manager with `raw_migration`. Piccolo imports every module of this folder and keeps those with an `ID`;
-this one has none.
+builds its manager with `raw_migration`; most list their changes (a column, an index, a table: what makes it and
+what undoes it) and let `changes_migration` run them in order forwards and undo them in reverse order backwards.
+Piccolo imports every module of this folder and keeps those with an `ID`; this one has none.
 """
 
 from collections.abc import Awaitable, Callable, Iterable
@@ -13,6 +14,7 @@ from piccolo.table import Table
 
 Step = Callable[[], Awaitable[None]]
 Index = tuple[str, str, str, bool]  # name, table, columns, unique
+Change = tuple[tuple[str, ...], tuple[str, ...]]  # the statements that make a change, the ones that undo it
 
 
 class _Raw(Table, tablename="migration"):
@@ -62,10 +64,45 @@ def drop_indexes(indexes: Iterable[Index]) -> list[str]:
     return [f'DROP INDEX IF EXISTS "{name}"' for name, *_ in indexes]
 
 
+def add_column(table: str, name: str, definition: str) -> Change:
+    """Adding a column (its SQL definition); undone by dropping it."""
+    return (f'ALTER TABLE "{table}" ADD COLUMN "{name}" {definition}',), (f'ALTER TABLE "{table}" DROP COLUMN "{name}"',)
+
+
+def add_columns(table: str, columns: Iterable[tuple[str, str]]) -> list[Change]:
+    """Adding each column (name, SQL definition) to one table."""
+    return [add_column(table, name, definition) for name, definition in columns]
+
+
+def add_indexes(indexes: Iterable[Index]) -> list[Change]:
+    """Creating each index; undone by dropping it."""
+    return [(tuple(create_indexes([index])), tuple(drop_indexes([index]))) for index in indexes]
+
+
+def create_table(table: str, columns: str, indexes: Iterable[tuple[str, str, bool]] = ()) -> Change:
+    """Creating the table (its column definitions, in SQL) and its indexes (name, columns, unique); undone by
+    dropping it."""
+    with_table = [(name, table, on, unique) for name, on, unique in indexes]
+    return (f'CREATE TABLE IF NOT EXISTS "{table}" ({columns})', *create_indexes(with_table)), (
+        f'DROP TABLE IF EXISTS "{table}"',
+    )
+
+
+def undone(change: Change) -> Change:
+    """The change the other way round: dropping a table is undone by creating it again."""
+    return change[1], change[0]
+
+
+def changes_migration(migration_id: str, description: str, changes: Iterable[Change]) -> MigrationManager:
+    """Makes the changes in order; backwards undoes them, the last one first."""
+    done = list(changes)
+    forwards = [statement for make, _ in done for statement in make]
+    backwards = [statement for _, undo in reversed(done) for statement in undo]
+    return raw_migration(migration_id, description, run(forwards), run(backwards))
+
+
 def columns_migration(
     migration_id: str, description: str, table: str, columns: tuple[tuple[str, str], ...]
 ) -> MigrationManager:
     """Adds the columns (name, SQL definition) to the table; backwards drops them, the last one first."""
-    added = [f'ALTER TABLE "{table}" ADD COLUMN "{name}" {definition}' for name, definition in columns]
-    dropped = [f'ALTER TABLE "{table}" DROP COLUMN "{name}"' for name, _ in reversed(columns)]
-    return raw_migration(migration_id, description, run(added), run(dropped))
+    return changes_migration(migration_id, description, add_columns(table, columns))

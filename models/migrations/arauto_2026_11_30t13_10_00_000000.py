@@ -7,41 +7,40 @@ window, counted by one atomic upsert before the password is checked; it replaces
 
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
 
-from models.migrations._raw import raw_migration, run
+from models.migrations._raw import changes_migration, create_table, undone
 
 ID = "2026-11-30T13:10:00:000000"
 VERSION = "1.38.0"
 DESCRIPTION = "revocable sessions and an atomic login throttle"
 
-FORWARDS = (
-    'CREATE TABLE IF NOT EXISTS "arauto_session" ('
+SESSION = create_table(
+    "arauto_session",
     '"key_hash" VARCHAR(64) PRIMARY KEY NOT NULL, '
     '"owner" INTEGER NOT NULL REFERENCES "piccolo_user" ("id") ON DELETE CASCADE, '
     '"created_at" TIMESTAMPTZ NOT NULL, '
-    '"last_seen_at" TIMESTAMPTZ NOT NULL)',
-    'CREATE INDEX IF NOT EXISTS "ix_session_owner" ON "arauto_session" ("owner")',
-    'CREATE INDEX IF NOT EXISTS "ix_session_last_seen_at" ON "arauto_session" ("last_seen_at")',
-    'CREATE TABLE IF NOT EXISTS "arauto_login_throttle" ('
+    '"last_seen_at" TIMESTAMPTZ NOT NULL',
+    (("ix_session_owner", '"owner"', False), ("ix_session_last_seen_at", '"last_seen_at"', False)),
+)
+THROTTLE = create_table(
+    "arauto_login_throttle",
     '"key" VARCHAR(300) PRIMARY KEY NOT NULL, '
     '"attempts" INTEGER NOT NULL DEFAULT 0, '
-    '"window_start" BIGINT NOT NULL DEFAULT 0)',
-    'DROP TABLE IF EXISTS "arauto_login_failure"',
+    '"window_start" BIGINT NOT NULL DEFAULT 0',
 )
-
-BACKWARDS = (
-    'CREATE TABLE IF NOT EXISTS "arauto_login_failure" ('
+LOGIN_FAILURE = create_table(
+    "arauto_login_failure",
     '"id" {serial} PRIMARY KEY NOT NULL, '
     '"email" VARCHAR(254) NOT NULL DEFAULT \'\', '
     '"address" VARCHAR(64) NOT NULL DEFAULT \'\', '
-    '"at" TIMESTAMPTZ NOT NULL DEFAULT current_timestamp)',
-    'CREATE INDEX IF NOT EXISTS "arauto_login_failure_email" ON "arauto_login_failure" ("email")',
-    'CREATE INDEX IF NOT EXISTS "arauto_login_failure_address" ON "arauto_login_failure" ("address")',
-    'CREATE INDEX IF NOT EXISTS "arauto_login_failure_at" ON "arauto_login_failure" ("at")',
-    'CREATE INDEX IF NOT EXISTS "ix_login_failure_email_at" ON "arauto_login_failure" (email, at)',
-    'DROP TABLE IF EXISTS "arauto_login_throttle"',
-    'DROP TABLE IF EXISTS "arauto_session"',
+    '"at" TIMESTAMPTZ NOT NULL DEFAULT current_timestamp',
+    (
+        ("arauto_login_failure_email", '"email"', False),
+        ("arauto_login_failure_address", '"address"', False),
+        ("arauto_login_failure_at", '"at"', False),
+        ("ix_login_failure_email_at", "email, at", False),
+    ),
 )
 
 
 async def forwards() -> MigrationManager:
-    return raw_migration(ID, DESCRIPTION, run(FORWARDS), run(BACKWARDS))
+    return changes_migration(ID, DESCRIPTION, (SESSION, THROTTLE, undone(LOGIN_FAILURE)))

@@ -6,7 +6,7 @@ Raw SQL valid on SQLite and PostgreSQL (only the serial key's spelling differs).
 
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
 
-from models.migrations._raw import raw_migration, run
+from models.migrations._raw import add_column, changes_migration
 
 ID = "2026-11-30T14:10:00:000000"
 VERSION = "1.38.0"
@@ -45,27 +45,41 @@ EVENTS_TABLE = """CREATE TABLE "arauto_number_event" (
 )"""
 
 
-FORWARDS = (
-    *(f'ALTER TABLE "{table}" ADD COLUMN "{name}" {definition}' for table, name, definition in COLUMNS),
-    CHECK_TABLE,
-    'CREATE UNIQUE INDEX "uq_whatsapp_check_owner_phone" ON "arauto_whatsapp_check" (owner, phone)',
-    'CREATE INDEX "ix_message_campaign_unchecked" ON "arauto_campaign_message" (campaign, status, whatsapp_jid)',
-    NUMBERS_TABLE,
-    'CREATE UNIQUE INDEX "uq_campaign_instance" ON "arauto_campaign_number" (campaign, instance)',
-    'CREATE INDEX "ix_campaign_instance_instance" ON "arauto_campaign_number" (instance)',
-    EVENTS_TABLE,
-    'CREATE INDEX "ix_number_event_campaign_at" ON "arauto_number_event" (campaign, at)',
-    'INSERT INTO "arauto_campaign_number" (campaign, instance, position) '
-    'SELECT id, instance, 0 FROM "arauto_campaign" WHERE instance IS NOT NULL',
-)
-BACKWARDS = (
-    'DROP TABLE IF EXISTS "arauto_number_event"',
-    'DROP TABLE IF EXISTS "arauto_campaign_number"',
-    'DROP INDEX IF EXISTS "ix_message_campaign_unchecked"',
-    'DROP TABLE IF EXISTS "arauto_whatsapp_check"',
-    *(f'ALTER TABLE "{table}" DROP COLUMN "{name}"' for table, name, _ in reversed(COLUMNS)),
+# Each change: the statements that make it, then those that undo it (the copied numbers go with their table).
+CHANGES = (
+    *(add_column(*column) for column in COLUMNS),
+    (
+        (
+            CHECK_TABLE,
+            'CREATE UNIQUE INDEX "uq_whatsapp_check_owner_phone" ON "arauto_whatsapp_check" (owner, phone)',
+        ),
+        ('DROP TABLE IF EXISTS "arauto_whatsapp_check"',),
+    ),
+    (
+        ('CREATE INDEX "ix_message_campaign_unchecked" ON "arauto_campaign_message" (campaign, status, whatsapp_jid)',),
+        ('DROP INDEX IF EXISTS "ix_message_campaign_unchecked"',),
+    ),
+    (
+        (
+            NUMBERS_TABLE,
+            'CREATE UNIQUE INDEX "uq_campaign_instance" ON "arauto_campaign_number" (campaign, instance)',
+            'CREATE INDEX "ix_campaign_instance_instance" ON "arauto_campaign_number" (instance)',
+        ),
+        ('DROP TABLE IF EXISTS "arauto_campaign_number"',),
+    ),
+    (
+        (EVENTS_TABLE, 'CREATE INDEX "ix_number_event_campaign_at" ON "arauto_number_event" (campaign, at)'),
+        ('DROP TABLE IF EXISTS "arauto_number_event"',),
+    ),
+    (
+        (
+            'INSERT INTO "arauto_campaign_number" (campaign, instance, position) '
+            'SELECT id, instance, 0 FROM "arauto_campaign" WHERE instance IS NOT NULL',
+        ),
+        (),
+    ),
 )
 
 
 async def forwards() -> MigrationManager:
-    return raw_migration(ID, DESCRIPTION, run(FORWARDS), run(BACKWARDS))
+    return changes_migration(ID, DESCRIPTION, CHANGES)

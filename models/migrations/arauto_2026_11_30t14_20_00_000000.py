@@ -11,29 +11,24 @@ and period (a unique index), with its webhook delivery state.
 
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
 
-from models.migrations._raw import raw_migration, run
+from models.migrations._raw import add_column, changes_migration, create_table
 
 ID = "2026-11-30T14:20:00:000000"
 VERSION = "1.38.0"
 DESCRIPTION = "user limits, password links, message cost and campaign history"
 
-FORWARDS = (
-    'ALTER TABLE "arauto_user_profile" ADD COLUMN "daily_limit" INTEGER NULL DEFAULT NULL',
-    'ALTER TABLE "arauto_user_profile" ADD COLUMN "monthly_limit" INTEGER NULL DEFAULT NULL',
-    'ALTER TABLE "arauto_user_profile" ADD COLUMN "alert_webhook_url" VARCHAR(500) NOT NULL DEFAULT \'\'',
-    'CREATE TABLE IF NOT EXISTS "arauto_password_link" ('
+PASSWORD_LINKS = create_table(
+    "arauto_password_link",
     '"id" {serial} PRIMARY KEY NOT NULL, '
     '"user" INTEGER NOT NULL REFERENCES "piccolo_user" ("id") ON DELETE CASCADE, '
     '"token_hash" VARCHAR(64) NOT NULL UNIQUE, '
     '"created_at" TIMESTAMPTZ NOT NULL, '
     '"expires_at" TIMESTAMPTZ NOT NULL, '
-    '"used_at" TIMESTAMPTZ NULL DEFAULT NULL)',
-    'CREATE INDEX IF NOT EXISTS "ix_password_link_user" ON "arauto_password_link" ("user")',
-    'ALTER TABLE "arauto_instance" ADD COLUMN "cost_per_message" NUMERIC(12, 4) NOT NULL DEFAULT 0',
-    'ALTER TABLE "arauto_campaign_message" ADD COLUMN "price" NUMERIC(12, 4) NULL DEFAULT NULL',
-    'ALTER TABLE "arauto_campaign" ADD COLUMN "replied_count" INTEGER NOT NULL DEFAULT 0',
-    'ALTER TABLE "arauto_campaign_message" ADD COLUMN "replied_at" TIMESTAMPTZ NULL DEFAULT NULL',
-    'CREATE TABLE IF NOT EXISTS "arauto_campaign_history" ('
+    '"used_at" TIMESTAMPTZ NULL DEFAULT NULL',
+    (("ix_password_link_user", '"user"', False),),
+)
+HISTORY = create_table(
+    "arauto_campaign_history",
     '"id" {serial} PRIMARY KEY NOT NULL, '
     '"campaign" INTEGER NOT NULL REFERENCES "arauto_campaign" ("id") ON DELETE CASCADE, '
     '"at" TIMESTAMPTZ NOT NULL, '
@@ -42,10 +37,11 @@ FORWARDS = (
     "\"to_status\" VARCHAR(16) NOT NULL DEFAULT '', "
     "\"actor\" VARCHAR(200) NOT NULL DEFAULT '', "
     "\"source\" VARCHAR(16) NOT NULL DEFAULT '', "
-    "\"reason\" TEXT NOT NULL DEFAULT '')",
-    'CREATE INDEX IF NOT EXISTS "ix_campaign_history_campaign_at" ON "arauto_campaign_history" ("campaign", "at")',
-    'ALTER TABLE "arauto_user_profile" ADD COLUMN "alert_webhook_secret" VARCHAR(64) NOT NULL DEFAULT \'\'',
-    'CREATE TABLE IF NOT EXISTS "arauto_alert" ('
+    "\"reason\" TEXT NOT NULL DEFAULT ''",
+    (("ix_campaign_history_campaign_at", '"campaign", "at"', False),),
+)
+ALERTS = create_table(
+    "arauto_alert",
     '"id" {serial} PRIMARY KEY NOT NULL, '
     '"owner" INTEGER NOT NULL REFERENCES "piccolo_user" ("id") ON DELETE CASCADE, '
     '"kind" VARCHAR(32) NOT NULL, '
@@ -56,25 +52,27 @@ FORWARDS = (
     '"delivered_at" TIMESTAMPTZ NULL DEFAULT NULL, '
     '"delivery_attempts" INTEGER NOT NULL DEFAULT 0, '
     '"next_delivery_at" TIMESTAMPTZ NULL DEFAULT NULL, '
-    '"delivery_error" VARCHAR(500) NOT NULL DEFAULT \'\')',
-    'CREATE UNIQUE INDEX IF NOT EXISTS "uq_alert_owner_kind_period" ON "arauto_alert" ("owner", "kind", "period")',
-    'CREATE INDEX IF NOT EXISTS "ix_alert_next_delivery" ON "arauto_alert" ("next_delivery_at")',
+    '"delivery_error" VARCHAR(500) NOT NULL DEFAULT \'\'',
+    (
+        ("uq_alert_owner_kind_period", '"owner", "kind", "period"', True),
+        ("ix_alert_next_delivery", '"next_delivery_at"', False),
+    ),
 )
 
-BACKWARDS = (
-    'DROP TABLE IF EXISTS "arauto_alert"',
-    'ALTER TABLE "arauto_user_profile" DROP COLUMN "alert_webhook_secret"',
-    'DROP TABLE IF EXISTS "arauto_campaign_history"',
-    'ALTER TABLE "arauto_campaign_message" DROP COLUMN "replied_at"',
-    'ALTER TABLE "arauto_campaign" DROP COLUMN "replied_count"',
-    'ALTER TABLE "arauto_campaign_message" DROP COLUMN "price"',
-    'ALTER TABLE "arauto_instance" DROP COLUMN "cost_per_message"',
-    'DROP TABLE IF EXISTS "arauto_password_link"',
-    'ALTER TABLE "arauto_user_profile" DROP COLUMN "alert_webhook_url"',
-    'ALTER TABLE "arauto_user_profile" DROP COLUMN "monthly_limit"',
-    'ALTER TABLE "arauto_user_profile" DROP COLUMN "daily_limit"',
+CHANGES = (
+    add_column("arauto_user_profile", "daily_limit", "INTEGER NULL DEFAULT NULL"),
+    add_column("arauto_user_profile", "monthly_limit", "INTEGER NULL DEFAULT NULL"),
+    add_column("arauto_user_profile", "alert_webhook_url", "VARCHAR(500) NOT NULL DEFAULT ''"),
+    PASSWORD_LINKS,
+    add_column("arauto_instance", "cost_per_message", "NUMERIC(12, 4) NOT NULL DEFAULT 0"),
+    add_column("arauto_campaign_message", "price", "NUMERIC(12, 4) NULL DEFAULT NULL"),
+    add_column("arauto_campaign", "replied_count", "INTEGER NOT NULL DEFAULT 0"),
+    add_column("arauto_campaign_message", "replied_at", "TIMESTAMPTZ NULL DEFAULT NULL"),
+    HISTORY,
+    add_column("arauto_user_profile", "alert_webhook_secret", "VARCHAR(64) NOT NULL DEFAULT ''"),
+    ALERTS,
 )
 
 
 async def forwards() -> MigrationManager:
-    return raw_migration(ID, DESCRIPTION, run(FORWARDS), run(BACKWARDS))
+    return changes_migration(ID, DESCRIPTION, CHANGES)

@@ -10,44 +10,47 @@ and the warm-up failure rate (a number's last sends).
 
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
 
-from models.migrations._raw import raw_migration, run
+from models.migrations._raw import add_columns, add_indexes, changes_migration
 
 ID = "2026-11-30T15:00:00:000000"
 VERSION = "1.38.0"
 DESCRIPTION = "pacing: send windows, expiry, frequency cap, warm-up, the user-limit slot"
 
-FORWARDS = (
-    'ALTER TABLE "arauto_campaign" ADD COLUMN "send_window" TEXT NULL DEFAULT NULL',
-    'ALTER TABLE "arauto_campaign" ADD COLUMN "timezone" VARCHAR(64) NOT NULL DEFAULT \'\'',
-    'ALTER TABLE "arauto_campaign" ADD COLUMN "expires_at" TIMESTAMPTZ NULL DEFAULT NULL',
-    'ALTER TABLE "arauto_campaign" ADD COLUMN "frequency_cap_hours" INTEGER NULL DEFAULT NULL',
-    'ALTER TABLE "arauto_instance" ADD COLUMN "warmup" BOOLEAN NOT NULL DEFAULT false',
-    'ALTER TABLE "arauto_instance" ADD COLUMN "warmup_started_at" DATE NULL DEFAULT NULL',
-    'ALTER TABLE "arauto_instance" ADD COLUMN "warmup_halved_day" DATE NULL DEFAULT NULL',
-    'ALTER TABLE "arauto_user_profile" ADD COLUMN "day_sent" INTEGER NOT NULL DEFAULT 0',
-    'ALTER TABLE "arauto_user_profile" ADD COLUMN "day_of" DATE NULL DEFAULT NULL',
-    'ALTER TABLE "arauto_user_profile" ADD COLUMN "month_sent" INTEGER NOT NULL DEFAULT 0',
-    'ALTER TABLE "arauto_user_profile" ADD COLUMN "month_of" DATE NULL DEFAULT NULL',
-    'CREATE INDEX IF NOT EXISTS "ix_message_phone_sent_at" ON "arauto_campaign_message" ("phone", "sent_at")',
-    'CREATE INDEX IF NOT EXISTS "ix_message_instance_id" ON "arauto_campaign_message" ("instance_id", "id")',
-)
-
-BACKWARDS = (
-    'DROP INDEX IF EXISTS "ix_message_instance_id"',
-    'DROP INDEX IF EXISTS "ix_message_phone_sent_at"',
-    'ALTER TABLE "arauto_user_profile" DROP COLUMN "month_of"',
-    'ALTER TABLE "arauto_user_profile" DROP COLUMN "month_sent"',
-    'ALTER TABLE "arauto_user_profile" DROP COLUMN "day_of"',
-    'ALTER TABLE "arauto_user_profile" DROP COLUMN "day_sent"',
-    'ALTER TABLE "arauto_instance" DROP COLUMN "warmup_halved_day"',
-    'ALTER TABLE "arauto_instance" DROP COLUMN "warmup_started_at"',
-    'ALTER TABLE "arauto_instance" DROP COLUMN "warmup"',
-    'ALTER TABLE "arauto_campaign" DROP COLUMN "frequency_cap_hours"',
-    'ALTER TABLE "arauto_campaign" DROP COLUMN "expires_at"',
-    'ALTER TABLE "arauto_campaign" DROP COLUMN "timezone"',
-    'ALTER TABLE "arauto_campaign" DROP COLUMN "send_window"',
+CHANGES = (
+    *add_columns(
+        "arauto_campaign",
+        (
+            ("send_window", "TEXT NULL DEFAULT NULL"),
+            ("timezone", "VARCHAR(64) NOT NULL DEFAULT ''"),
+            ("expires_at", "TIMESTAMPTZ NULL DEFAULT NULL"),
+            ("frequency_cap_hours", "INTEGER NULL DEFAULT NULL"),
+        ),
+    ),
+    *add_columns(
+        "arauto_instance",
+        (
+            ("warmup", "BOOLEAN NOT NULL DEFAULT false"),
+            ("warmup_started_at", "DATE NULL DEFAULT NULL"),
+            ("warmup_halved_day", "DATE NULL DEFAULT NULL"),
+        ),
+    ),
+    *add_columns(
+        "arauto_user_profile",
+        (
+            ("day_sent", "INTEGER NOT NULL DEFAULT 0"),
+            ("day_of", "DATE NULL DEFAULT NULL"),
+            ("month_sent", "INTEGER NOT NULL DEFAULT 0"),
+            ("month_of", "DATE NULL DEFAULT NULL"),
+        ),
+    ),
+    *add_indexes(
+        (
+            ("ix_message_phone_sent_at", "arauto_campaign_message", '"phone", "sent_at"', False),
+            ("ix_message_instance_id", "arauto_campaign_message", '"instance_id", "id"', False),
+        )
+    ),
 )
 
 
 async def forwards() -> MigrationManager:
-    return raw_migration(ID, DESCRIPTION, run(FORWARDS), run(BACKWARDS))
+    return changes_migration(ID, DESCRIPTION, CHANGES)

@@ -13,7 +13,7 @@ from litestar.response import Redirect, Template
 
 from models.accounts import sessions, throttle, users
 from models.errors import ValidationFailed
-from views.accounts.new_password import mismatch
+from views.accounts.new_password import NewPassword
 from views.deps import AnyRequest, AppClock, AppSettings
 from views.i18n import _
 from views.redirects import success_redirect
@@ -28,10 +28,8 @@ class LoginForm:
 
 
 @dataclass
-class SetupForm:
+class SetupForm(NewPassword):
     email: str = ""
-    password: str = ""
-    password_confirm: str = ""
 
 
 def client_address(request: AnyRequest) -> str:
@@ -104,7 +102,7 @@ class AuthPages(Controller):
         settings: AppSettings,
         clock: AppClock,
     ) -> Template | Redirect:
-        errors = mismatch(data.password, data.password_confirm)
+        errors = data.mismatch()
         if not errors:
             try:
                 user = await users.complete_setup(

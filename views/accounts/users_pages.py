@@ -11,7 +11,7 @@ from litestar.response import Redirect, Template
 
 from models.accounts import admin, password_links
 from models.errors import ValidationFailed
-from views.accounts.new_password import mismatch
+from views.accounts.new_password import NewPassword
 from views.accounts.users_api import link_url
 from views.deps import AnyRequest, AppClock, AppSettings, SignedInUser
 from views.guards import AdminPages
@@ -34,12 +34,6 @@ class UserForm:
 
     def profile(self) -> dict[str, Any]:
         return {**{name: getattr(self, name) for name in admin.PROFILE}, "timezone": self.timezone.strip()}
-
-
-@dataclass
-class PasswordForm:
-    password: str = ""
-    password_confirm: str = ""
 
 
 def _list(
@@ -124,13 +118,13 @@ class PasswordLinkPages(Controller):
 
     @post("/{token:str}", name="password_link_submit")
     async def submit(
-        self, request: AnyRequest, token: FromPath[str], data: URLEncodedBody[PasswordForm], clock: AppClock
+        self, request: AnyRequest, token: FromPath[str], data: URLEncodedBody[NewPassword], clock: AppClock
     ) -> Template | Redirect:
         now = clock.now()
         email = await password_links.link_email(token, now=now)
         if email is None:
             return self._page(token, None, errors={}, status=404)
-        if errors := mismatch(data.password, data.password_confirm):
+        if errors := data.mismatch():
             return self._page(token, email, errors=errors, status=422)
         try:
             user = await password_links.use_link(token, data.password, now=now)

@@ -1,9 +1,9 @@
 """The campaign resource in one place: pages and fragments side by side with the JSON API.
 
 - `pages` (list, delete) and `editor` (new/edit form, live preview), joined in `CampaignPages`;
-- `detail` (the page, its live block, actions), `start` (the confirmation Start leads to),
+- `detail` (the page, its live block, actions, with `test_send`'s route), `start` (the confirmation Start leads to),
   `recipients` (table fragment, retry failed), `reports` (CSV),
-  `test_send`, `recipient_upload` (the three-step CSV import), `media` (an uploaded media file),
+  `recipient_upload` (the three-step CSV import), `media` (an uploaded media file),
   `reach` (check numbers, the campaign's numbers);
 - `api` (with actions and progress), `recipients_api`: the same operations under `/api/campaigns`;
 - `deps`: `provide_own_campaign`, the one dependency that loads "the user's own campaign" (404 when missing or
@@ -30,7 +30,6 @@ from views.campaigns.recipients import CampaignRecipientPages
 from views.campaigns.recipients_api import RecipientsApi
 from views.campaigns.reports import CampaignReportPages
 from views.campaigns.start import CampaignStartPages
-from views.campaigns.test_send import CampaignTestSendPages
 from views.guards import SignedInPages
 
 
@@ -46,7 +45,6 @@ CONTROLLERS = [
     CampaignMediaPages,
     CampaignRecipientPages,
     CampaignReportPages,
-    CampaignTestSendPages,
     CampaignReachPages,
     RecipientPages,
     CampaignApi,

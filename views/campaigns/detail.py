@@ -1,4 +1,5 @@
-"""GET the campaign page, GET its live block (polled), POST an action (start, pause, resume, cancel).
+"""GET the campaign page, GET its live block (polled), POST an action (start, pause, resume, cancel); the test
+send's route (views/campaigns/test_send.py) joins the same controller.
 
 The polled block answers with the progress block and, out of band, every other block that depends on the
 campaign's state (header buttons, retry card, charts, the recipients table as the user filtered it), but only
@@ -31,6 +32,7 @@ from models.errors import IllegalTransition
 from models.recipients.campaign_table import LivePages, live_recipient_page, recipient_page
 from views.campaigns.etags import Blocks, block_etag, block_kind, html_response, matches, not_modified, rendered
 from views.campaigns.media import message_preview
+from views.campaigns.test_send import CampaignTestSendRoutes
 from views.deps import AnyRequest, AppClock, SignedInUser
 from views.guards import SignedInPages
 from views.i18n import _
@@ -45,25 +47,26 @@ DONE_MESSAGES = {
 MAX_SHOWN_LENGTH = 200  # a fingerprint is a status and seven counters; anything longer is not one of ours
 
 
-@dataclass
-class ActionForm:
-    """The action, plus what the page shows (its fingerprint and the recipients table's filter and page)."""
+@dataclass(frozen=True)
+class Shown:
+    """What the page drew, as its poll and its action forms send it back: the progress fingerprint (`shown`) and
+    the recipients table's filter and page."""
 
-    action: str = ""
     shown: str = ""
     status: str = ""
     search: str = ""
     page: int = 1
 
+    @property
+    def fingerprint(self) -> str:
+        return self.shown[:MAX_SHOWN_LENGTH]
+
 
 @dataclass(frozen=True)
-class Shown:
-    """What the page drew: the progress fingerprint and the recipients table's filter and page."""
+class ActionForm(Shown):
+    """The action, plus what the page shows."""
 
-    fingerprint: str = ""
-    status: str = ""
-    search: str = ""
-    page: int = 1
+    action: str = ""
 
 
 def chart_labels() -> dict[str, str]:
@@ -108,7 +111,7 @@ async def live_block(
 ) -> Template:
     """The progress block, with the other blocks out of band when anything but the rates changed, and words for
     the screen reader when the status changed (or an action was refused)."""
-    changed, status_changed = view.progress.changed_since(shown.fingerprint[:MAX_SHOWN_LENGTH])
+    changed, status_changed = view.progress.changed_since(shown.fingerprint)
     context: dict[str, Any] = {"view": view, "notice": notice, "changed": changed, "announcement": notice}
     if status_changed and not notice:
         context["announcement"] = _("Campaign status: %(status)s") % {"status": _(view.progress.status)}
@@ -127,7 +130,9 @@ async def live_block(
     return Template("partials/campaigns/live.html", context=context)
 
 
-class CampaignDetailPages(SignedInPages):
+class CampaignDetailPages(CampaignTestSendRoutes, SignedInPages):
+    """The campaign page, its live block, its actions and its test send."""
+
     path = "/campaigns"
 
     @get("/{campaign_id:int}", name="campaign_detail")
@@ -211,6 +216,5 @@ class CampaignDetailPages(SignedInPages):
             notice = refused.translated(_)
         if request.htmx:
             view = await live_view(campaign_id, owner_id=current_user.id, now=clock.now())
-            shown = Shown(data.shown, data.status, data.search, data.page)
-            return await live_block(request, view, shown, current_user, notice)
+            return await live_block(request, view, data, current_user, notice)
         return success_redirect(request, _(DONE_MESSAGES[data.action]), "campaign_detail", campaign_id=campaign_id)

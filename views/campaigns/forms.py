@@ -26,25 +26,19 @@ DEFAULT_START, DEFAULT_END = "09:00", "20:00"
 
 
 @dataclass
-class CampaignForm:
-    name: str = ""
-    instance_id: str = ""
-    template_id: str = ""
-    message: str = ""
+class MediaFields:
+    """The message's media, as the campaign and template forms post it (the `media_fields` macro draws both)."""
+
     media_url: str = ""
     media_type: str = ""
-    media_filename: str = ""
-    rate_limit: str = str(DEFAULT_RATE)
-    max_retries: str = str(DEFAULT_RETRIES)
-    schedule_date: str = ""
-    schedule_time: str = ""
-    precheck: str = ""  # a checkbox: "on" when ticked, absent otherwise (the new form starts ticked)
-    other_instance_ids: str | list[str] = ""  # checkboxes: the campaign's other numbers, one value or several
-    campaign_id: str = ""  # the preview's hint: which campaign's recipients to render for
-    sample: str = ""  # the preview's "another example": which recipients (or spintax draw) to show
-    # Pacing: the window's switch and its days are checkboxes (absent when unticked; the new form offers
-    # the default window ticked, the API's default stays no window); the expiry is typed in the user's zone like the
-    # schedule; an empty frequency cap is off.
+
+
+@dataclass
+class PacingFields:
+    """The campaign's pacing: the window's switch and its days are checkboxes (absent when unticked; the new form
+    offers the default window ticked, the API's default stays no window); the expiry is typed in the user's zone like
+    the schedule; an empty frequency cap is off."""
+
     send_window: str = ""
     send_window_days: str | list[str] = ""
     send_window_start: str = DEFAULT_START
@@ -56,11 +50,26 @@ class CampaignForm:
 
 
 @dataclass
-class TemplateForm:
+class CampaignForm(MediaFields, PacingFields):
+    name: str = ""
+    instance_id: str = ""
+    template_id: str = ""
+    message: str = ""
+    media_filename: str = ""
+    rate_limit: str = str(DEFAULT_RATE)
+    max_retries: str = str(DEFAULT_RETRIES)
+    schedule_date: str = ""
+    schedule_time: str = ""
+    precheck: str = ""  # a checkbox: "on" when ticked, absent otherwise (the new form starts ticked)
+    other_instance_ids: str | list[str] = ""  # checkboxes: the campaign's other numbers, one value or several
+    campaign_id: str = ""  # the preview's hint: which campaign's recipients to render for
+    sample: str = ""  # the preview's "another example": which recipients (or spintax draw) to show
+
+
+@dataclass
+class TemplateForm(MediaFields):
     name: str = ""
     body: str = ""
-    media_url: str = ""
-    media_type: str = ""
     sample: str = ""  # the preview's "another example"
 
     def as_input(self) -> TemplateInput:
@@ -119,7 +128,7 @@ def _schedule(form: CampaignForm, timezone: str, errors: dict[str, str]) -> date
     return _moment(form.schedule_date, form.schedule_time, timezone, "schedule_date", errors, neither)
 
 
-def _expiry(form: CampaignForm, timezone: str, errors: dict[str, str]) -> datetime | None:
+def _expiry(form: PacingFields, timezone: str, errors: dict[str, str]) -> datetime | None:
     neither = _("Give both the date and the time, or neither for no expiry.")
     return _moment(form.expires_date, form.expires_time, timezone, "expires_date", errors, neither)
 
@@ -129,7 +138,7 @@ def _ticked(raw: str | list[str]) -> list[str]:
     return [raw] if isinstance(raw, str) and raw else list(raw) if isinstance(raw, list) else []
 
 
-def _window(form: CampaignForm) -> dict[str, Any] | None:
+def _window(form: PacingFields) -> dict[str, Any] | None:
     """The window as the API gives it (the domain checks it); None when its switch is off."""
     if form.send_window != "on":
         return None
@@ -172,7 +181,7 @@ def other_ids(form: CampaignForm) -> list[str]:
     return _ticked(form.other_instance_ids)
 
 
-def window_days(form: CampaignForm) -> list[str]:
+def window_days(form: PacingFields) -> list[str]:
     """The window's ticked days (what the template compares with)."""
     return _ticked(form.send_window_days)
 

@@ -1,4 +1,5 @@
-"""A campaign's recipients through the import wizard (views/import_wizard.py): `/campaigns/{id}/recipients/...`."""
+"""A campaign's recipients through the import wizard (views/import_wizard.py): `/campaigns/{id}/recipients/...`; its
+target also serves `POST /api/campaigns/{id}/recipients` (views/import_api.py)."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from views.import_wizard import ImportTarget, ImportWizard
 async def campaign_target(
     campaign: OwnCampaign, current_user: SignedInUser, settings: AppSettings, clock: AppClock
 ) -> ImportTarget:
-    """The user's own campaign (404 otherwise) as the wizard's target; its import only adds recipients."""
+    """The user's own campaign (404 otherwise) as the import's target (pages and API); it only adds recipients."""
 
     async def run(path: Path, options: ImportOptions, mode: str) -> ImportReport:
         return await import_csv(

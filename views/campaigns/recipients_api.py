@@ -1,42 +1,27 @@
-"""JSON API for a campaign's recipients: import a CSV or XLSX (body or multipart `file`) and list them."""
+"""JSON API for a campaign's recipients: import a CSV or XLSX (body or multipart `file`, views/import_api.py) and list
+them."""
 
 from __future__ import annotations
 
 from typing import Annotated, Any
 
 from litestar import get
-from litestar.di import NamedDependency
+from litestar.di import Provide
 from litestar.params import FromPath, QueryParameter
 
-from models.recipients import MAX_LIMIT, ImportOptions, import_csv, list_recipients
+from models.recipients import MAX_LIMIT, list_recipients
 from views.bounds import INT_MAX
-from views.deps import AnyRequest, AppClock, AppSettings, SignedInUser
-from views.guards import SignedInApi
-from views.i18n import _
+from views.campaigns.deps import OWN_CAMPAIGN
+from views.campaigns.recipient_upload import campaign_target
+from views.deps import SignedInUser
+from views.import_api import ImportApi
 from views.schemas import CHANGE, ONE, listing_json
-from views.uploads import import_route, spooled_upload
 
 
-class RecipientsApi(SignedInApi):
+class RecipientsApi(ImportApi, name="api_recipients_import", raises=CHANGE):
     path = "/api/campaigns/{campaign_id:int}/recipients"
     tags = ["recipients"]
-
-    @import_route("/", name="api_recipients_import", raises=CHANGE)
-    async def import_(
-        self,
-        request: AnyRequest,
-        campaign_id: FromPath[int],
-        current_user: SignedInUser,
-        settings: AppSettings,
-        clock: AppClock,
-        import_options: NamedDependency[ImportOptions],
-    ) -> dict[str, Any]:
-        """Import a CSV or XLSX into the campaign; the answer is the import report (what went in, what was left out)."""
-        async with spooled_upload(request) as path:
-            report = await import_csv(
-                campaign_id, path, import_options, owner_id=current_user.id, settings=settings, now=clock.now()
-            )
-        return report.as_json(_)
+    dependencies = {**OWN_CAMPAIGN, "target": Provide(campaign_target)}
 
     @get("/", name="api_recipients_list", raises=ONE)
     async def list_(

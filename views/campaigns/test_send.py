@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, cast
 
-from litestar import post
+from litestar import Controller, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, URLEncodedBody
 from litestar.plugins.flash import flash
@@ -16,7 +16,6 @@ from models.campaigns import test_send
 from models.errors import ValidationFailed
 from scheduler.evolution import EvolutionClient, MediaType, SendResult, Sent
 from views.deps import AppSettings, SignedInUser
-from views.guards import SignedInPages
 from views.i18n import _
 
 
@@ -45,8 +44,8 @@ def outcome(result: SendResult, message: test_send.PreparedTestSend) -> tuple[bo
     return False, _("Not sent to +%(phone)s: %(reason)s") % {"phone": message.phone, "reason": reason}
 
 
-class CampaignTestSendPages(SignedInPages):
-    path = "/campaigns"
+class CampaignTestSendRoutes(Controller):
+    """Mixed into `CampaignDetailPages` (views/campaigns/detail.py): the test send is a form on the campaign page."""
 
     @post("/{campaign_id:int}/test-send", name="campaign_test_send")
     async def test_send(

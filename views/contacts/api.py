@@ -6,21 +6,19 @@ from typing import Annotated, Any
 
 import msgspec
 from litestar import delete, get, post, put
-from litestar.di import NamedDependency
+from litestar.di import Provide
 from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_201_CREATED
 
 from models.contacts import contacts, lists, removal
 from models.contacts.contacts import MAX_ATTRIBUTES, MAX_LIMIT, MAX_TAGS, ContactFilter, contact_json
 from models.contacts.history import contact_history
-from models.contacts.importing import import_into_list, import_mode
-from models.recipients import ImportOptions
 from views.bounds import INT_MAX
-from views.deps import AnyRequest, AppClock, AppSettings, SignedInUser
+from views.contacts.list_import import list_import_mode, list_target
+from views.deps import AppClock, AppSettings, SignedInUser
 from views.guards import SignedInApi
-from views.i18n import _
-from views.schemas import CHANGE, INPUT, ONE, SIGNED_IN
-from views.uploads import import_route, spooled_upload
+from views.import_api import ImportApi
+from views.schemas import CHANGE, INPUT, ONE, SIGNED_IN, listing_json
 
 Limit = Annotated[int, QueryParameter(name="limit", ge=1, le=MAX_LIMIT)]
 Offset = Annotated[int, QueryParameter(name="offset", ge=0, le=INT_MAX)]
@@ -50,8 +48,12 @@ class ListIn(msgspec.Struct, forbid_unknown_fields=True):
     name: Annotated[str, msgspec.Meta(max_length=lists.MAX_NAME_LENGTH)] = ""
 
 
-def _page(page: contacts.ContactPage, limit: int, offset: int) -> dict[str, Any]:
-    return {"items": [contact_json(c) for c in page.items], "total": page.total, "limit": limit, "offset": offset}
+async def _contacts_page(owner_id: int, query: ContactFilter) -> dict[str, Any]:
+    """One page of the user's contacts matching `query`; a list it names must be theirs (404 otherwise)."""
+    if query.list_id is not None:
+        await lists.get_list(query.list_id, owner_id=owner_id)
+    page = await contacts.list_contacts(owner_id, query)
+    return listing_json([contact_json(c) for c in page.items], page.total, limit=query.limit, offset=query.offset)
 
 
 class ContactApi(SignedInApi):
@@ -70,9 +72,7 @@ class ContactApi(SignedInApi):
     ) -> dict[str, Any]:
         """Search by number or attribute, filter by tag or list."""
         query = ContactFilter(search=search, tag=tag, list_id=list_id, limit=limit, offset=offset)
-        if list_id is not None:
-            await lists.get_list(list_id, owner_id=current_user.id)
-        return _page(await contacts.list_contacts(current_user.id, query), limit, offset)
+        return await _contacts_page(current_user.id, query)
 
     @post("/", name="api_contact_create", raises=INPUT, status_code=HTTP_201_CREATED)
     async def create(
@@ -149,27 +149,15 @@ class ListApi(SignedInApi):
             row.id, row.name, await lists.member_count(row.id), row.created_at, row.updated_at
         ).as_json()
 
-    @import_route("/{list_id:int}/contacts", name="api_list_import", raises=ONE)
-    async def import_(
-        self,
-        request: AnyRequest,
-        list_id: FromPath[int],
-        current_user: SignedInUser,
-        settings: AppSettings,
-        clock: AppClock,
-        import_options: NamedDependency[ImportOptions],
-        mode: Annotated[str | None, QueryParameter(name="mode", max_length=10)] = None,
-    ) -> dict[str, Any]:
-        """A CSV or XLSX into the list (`mode` add, the default, or replace); the answer is the import report."""
-        chosen = import_mode(mode)
-        await lists.get_list(list_id, owner_id=current_user.id)
-        async with spooled_upload(request) as path:
-            report = await import_into_list(
-                list_id, path, import_options, mode=chosen, owner_id=current_user.id, settings=settings, now=clock.now()
-            )
-        return report.as_json(_)
 
-    @get("/{list_id:int}/contacts", name="api_list_contacts", raises=ONE)
+class ListContactsApi(ImportApi, name="api_list_import", raises=ONE):
+    """A list's contacts: import a file into it (views/import_api.py; `mode` add or replace) and page through them."""
+
+    path = "/api/lists/{list_id:int}/contacts"
+    tags = ["lists"]
+    dependencies = {"target": Provide(list_target), "import_mode": Provide(list_import_mode)}
+
+    @get("/", name="api_list_contacts", raises=ONE)
     async def members(
         self,
         list_id: FromPath[int],
@@ -179,6 +167,5 @@ class ListApi(SignedInApi):
         limit: Limit = 50,
         offset: Offset = 0,
     ) -> dict[str, Any]:
-        await lists.get_list(list_id, owner_id=current_user.id)
         query = ContactFilter(search=search, tag=tag, list_id=list_id, limit=limit, offset=offset)
-        return _page(await contacts.list_contacts(current_user.id, query), limit, offset)
+        return await _contacts_page(current_user.id, query)

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated
 
 from litestar.di import Provide
-from litestar.params import FromPath
+from litestar.params import FromPath, QueryParameter
 
 from models.contacts.importing import import_into_list, import_mode
 from models.contacts.lists import get_list
@@ -21,7 +22,7 @@ async def list_target(
     settings: AppSettings,
     clock: AppClock,
 ) -> ImportTarget:
-    """The user's own list (404 otherwise) as the wizard's target; a re-import updates attributes."""
+    """The user's own list (404 otherwise) as the import's target (pages and API); a re-import updates attributes."""
     chosen = await get_list(list_id, owner_id=current_user.id)
 
     async def run(path: Path, options: ImportOptions, mode: str) -> ImportReport:
@@ -47,6 +48,12 @@ async def list_target(
         variables_label=_("Attributes (the message's variables in campaigns that use the list)"),
         modes=True,
     )
+
+
+async def list_import_mode(mode: Annotated[str | None, QueryParameter(name="mode", max_length=10)] = None) -> str:
+    """The API's `mode` query parameter (the pages send it in the form): add, the default, or replace; a wrong one
+    is a 400 naming it before the file is read."""
+    return import_mode(mode).value
 
 
 class ListImportPages(ImportWizard):

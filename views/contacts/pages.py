@@ -60,6 +60,17 @@ async def contact_filter(
     return ContactFilter(search=search[:100], tag=tag[:40], list_id=list_id, limit=PAGE_SIZE, offset=max(0, offset))
 
 
+async def _edit_page(
+    contact_id: int, owner_id: int, refused: ContactForm | None = None, errors: dict[str, str] | None = None
+) -> Template:
+    """The contact's edit page: the stored values, or the `refused` form again (422) with the reasons beside it."""
+    contact = contact_json(await contacts.get_contact(contact_id, owner_id=owner_id))
+    form = refused or ContactForm(attributes=attributes_text(contact["attributes"]), tags=" ".join(contact["tags"]))
+    history = await contact_history(contact_id, owner_id=owner_id)
+    context = {"contact": contact, "form": form, "errors": errors or {}, "history": history}
+    return Template("contacts/edit.html", context=context, status_code=200 if refused is None else 422)
+
+
 class ContactPages(SignedInPages):
     path = "/contacts"
     dependencies = {"contact_query": Provide(contact_filter)}
@@ -85,11 +96,7 @@ class ContactPages(SignedInPages):
 
     @get("/{contact_id:int}/edit", name="contact_edit")
     async def edit(self, contact_id: FromPath[int], current_user: SignedInUser) -> Template:
-        contact = contact_json(await contacts.get_contact(contact_id, owner_id=current_user.id))
-        form = ContactForm(attributes=attributes_text(contact["attributes"]), tags=" ".join(contact["tags"]))
-        history = await contact_history(contact_id, owner_id=current_user.id)
-        context = {"contact": contact, "form": form, "errors": {}, "history": history}
-        return Template("contacts/edit.html", context=context)
+        return await _edit_page(contact_id, current_user.id)
 
     @post("/{contact_id:int}/edit", name="contact_update")
     async def update(
@@ -110,10 +117,7 @@ class ContactPages(SignedInPages):
                 now=clock.now(),
             )
         except ValidationFailed as invalid:
-            contact = contact_json(await contacts.get_contact(contact_id, owner_id=current_user.id))
-            history = await contact_history(contact_id, owner_id=current_user.id)
-            context = {"contact": contact, "form": data, "errors": invalid.errors, "history": history}
-            return Template("contacts/edit.html", context=context, status_code=422)
+            return await _edit_page(contact_id, current_user.id, data, invalid.errors)
         return success_redirect(request, _("Contact saved."), "contact_list")
 
     @post("/{contact_id:int}/delete", name="contact_delete")

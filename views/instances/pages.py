@@ -27,23 +27,30 @@ logger = logging.getLogger("arauto.instances")
 
 
 @dataclass
-class InstanceForm:
-    """The add/edit form; field names are stable (browser tests fill them)."""
+class AddressFields:
+    """Where the number lives: its Evolution server, the server's API key and the instance's name there. The key is
+    a secret: the form never renders it back."""
 
-    name: str = ""
     server_url: str = ""
     api_key: str = ""
     instance_name: str = ""
+
+    def shown(self) -> dict[str, str]:
+        """What the form may render back: everything but the API key."""
+        return {key: value for key, value in asdict(self).items() if key != "api_key"}
+
+
+@dataclass
+class InstanceForm(AddressFields):
+    """The add/edit form; field names are stable (browser tests fill them)."""
+
+    name: str = ""
     rate_per_minute: str = str(instances.DEFAULT_RATE_PER_MINUTE)
     jitter_percent: str = str(instances.DEFAULT_JITTER_PERCENT)
     daily_cap: str = str(instances.DEFAULT_DAILY_CAP)
     cost_per_message: str = "0"
     warmup: str = ""  # the checkbox: "on" when ticked
     warmup_started_at: str = ""
-
-    def shown(self) -> dict[str, str]:
-        """What the form may render back: everything but the API key."""
-        return {key: value for key, value in asdict(self).items() if key != "api_key"}
 
 
 def _form(
