@@ -29,10 +29,12 @@ import uvicorn
 from piccolo.apps.user.tables import BaseUser
 
 from bench.import_bench import bind_empty_database, migrate
-from models.campaigns.numbers import save_numbers
+from models.campaigns import editing
+from models.campaigns.rules import CampaignInput
 from models.engines import close_pool
-from models.statuses import CampaignStatus
-from models.tables import Campaign, CampaignMessage, Instance
+from models.instances.records import InstanceFields, create_instance
+from models.statuses import CampaignStatus, ConnectionState
+from models.tables import Campaign, CampaignMessage
 from sandbox.app import create_sandbox_app
 from sandbox.state import SandboxState
 from scheduler.clock import SystemClock
@@ -100,36 +102,25 @@ async def seed(sandbox_url: str, messages: int, numbers: int = 1) -> int:
     await user.save()
     instances = []
     for name in INSTANCE_NAMES[:numbers]:
-        instance = Instance(
-            owner=user.id,
-            name=name,
-            server_url=sandbox_url,
-            api_key="sandbox-key",
-            instance_name=name,
-            webhook_secret=secrets.token_hex(8),
-            state="open",
-            rate_per_minute=LIFTED_RATE,
-            jitter_percent=0,
-            daily_cap=10**9,
-            created_at=now,
-            updated_at=now,
-        )
-        await instance.save()
+        fields = InstanceFields(name, sandbox_url, "sandbox-key", name, LIFTED_RATE, jitter_percent=0, daily_cap=10**9)
+        instance = await create_instance(user.id, fields, now=now, state=ConnectionState.OPEN)
         instances.append(int(instance.id))
-    campaign = Campaign(
-        owner=user.id,
-        instance=instances[0],
+    bench = CampaignInput(
         name="bench",
+        instance_id=instances[0],
         message="Hello {{name}}",
-        status=CampaignStatus.RUNNING.value,
         rate_limit=LIFTED_RATE,
-        total_recipients=messages,
-        pending_count=messages,
-        created_at=now,
-        updated_at=now,
+        precheck=False,
+        instance_ids=tuple(instances),
     )
-    await campaign.save()
-    await save_numbers(int(campaign.id), instances[0], tuple(instances))
+    campaign = await editing.create(bench, owner_id=user.id, now=now, max_rate=LIFTED_RATE)
+    await Campaign.update(
+        {
+            Campaign.status: CampaignStatus.RUNNING.value,
+            Campaign.total_recipients: messages,
+            Campaign.pending_count: messages,
+        }
+    ).where(Campaign.id == campaign.id)
     rows = [
         CampaignMessage(campaign=campaign.id, row_number=n, phone=f"5511{n:09d}", variables=json.dumps({"name": "A"}))
         for n in range(messages)

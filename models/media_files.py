@@ -24,6 +24,22 @@ OFFICE_ZIP = {
 OFFICE_OLE = {"doc": "application/msword", "xls": "application/vnd.ms-excel", "ppt": "application/vnd.ms-powerpoint"}
 
 
+@dataclass(frozen=True, slots=True)
+class Media:
+    """A send's media as Evolution's sendMedia takes it: `source` an http(s) URL or raw base64 (no `data:` prefix),
+    `kind` its `mediatype`, `file_name` its `fileName` (None leaves it out; with base64 the extension is required:
+    Evolution takes the MIME type from it)."""
+
+    source: str
+    kind: str
+    file_name: str | None = None
+
+    @classmethod
+    def linked(cls, url: str, kind: str, file_name: str) -> Media | None:
+        """A campaign's media link as stored (no link, no media; an image unless told otherwise)."""
+        return cls(url, kind or "image", file_name or None) if url else None
+
+
 @dataclass(frozen=True)
 class MediaFormat:
     kind: str  # image | video | audio | document (Evolution's `mediatype`)

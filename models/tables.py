@@ -29,6 +29,16 @@ from piccolo.table import Table
 from models.statuses import CampaignStatus, ConnectionState, MessageStatus
 
 
+class OwnedRow:
+    """The columns of a row a user owns and edits (a number, a template, a contact, a list): its owner (deleting the
+    user deletes it) and when it was created and last changed. Piccolo copies a mixin's columns into each table;
+    the migrations, not the order of these columns, define the schema."""
+
+    owner = ForeignKey(BaseUser, on_delete=OnDelete.cascade, index=True)
+    created_at = Timestamptz()
+    updated_at = Timestamptz()
+
+
 class UserProfile(Table, tablename="arauto_user_profile"):
     """What Arauto keeps about a user beyond Piccolo's BaseUser (login is by e-mail = username)."""
 
@@ -103,12 +113,11 @@ class ApiToken(Table, tablename="arauto_api_token"):
     last_used_at = Timestamptz(null=True, default=None)
 
 
-class Instance(Table, tablename="arauto_instance"):
+class Instance(OwnedRow, Table, tablename="arauto_instance"):
     """One WhatsApp number on an Evolution server, with its send caps and its send slot."""
 
     id = Serial(primary_key=True)
 
-    owner = ForeignKey(BaseUser, on_delete=OnDelete.cascade, index=True)
     name = Varchar(length=100)
     server_url = Varchar(length=500)
     api_key = Text(secret=True)
@@ -130,22 +139,17 @@ class Instance(Table, tablename="arauto_instance"):
     warmup = Boolean(default=False)  # the daily cap ramps up with the number's age (models/sending/pacing.py)
     warmup_started_at = Date(null=True, default=None)  # day 0 of the warm-up schedule
     warmup_halved_day = Date(null=True, default=None)  # the cap day its cap was halved for a high failure rate
-    created_at = Timestamptz()
-    updated_at = Timestamptz()
 
 
-class MessageTemplate(Table, tablename="arauto_message_template"):
+class MessageTemplate(OwnedRow, Table, tablename="arauto_message_template"):
     """A reusable message with {{variable}} placeholders and optional media."""
 
     id = Serial(primary_key=True)
 
-    owner = ForeignKey(BaseUser, on_delete=OnDelete.cascade, index=True)
     name = Varchar(length=200)
     body = Text()
     media_url = Varchar(length=2000, default="")
     media_type = Varchar(length=16, default="")
-    created_at = Timestamptz()
-    updated_at = Timestamptz()
 
 
 class Campaign(Table, tablename="arauto_campaign"):
@@ -313,28 +317,22 @@ class WebhookEvent(Table, tablename="arauto_webhook_event"):
     apply_error = Varchar(length=500, default="")  # why the last try failed (logs and support)
 
 
-class Contact(Table, tablename="arauto_contact"):
+class Contact(OwnedRow, Table, tablename="arauto_contact"):
     """One person a user can message, unique by number per user; campaigns copy it, so deleting it keeps reports."""
 
     id = Serial(primary_key=True)
 
-    owner = ForeignKey(BaseUser, on_delete=OnDelete.cascade, index=True)
     phone = Varchar(length=20)  # E.164 digits, as CampaignMessage.phone; unique per owner (migration index)
     attributes = JSON(default="{}")  # the import's columns by header, the variables of the campaigns that use it
     tags = Varchar(length=1000, default="")  # " tag-a tag-b " (each tag [a-z0-9_-], spaces around each)
-    created_at = Timestamptz()
-    updated_at = Timestamptz()
 
 
-class ContactList(Table, tablename="arauto_contact_list"):
+class ContactList(OwnedRow, Table, tablename="arauto_contact_list"):
     """A named set of contacts that many campaigns reuse (a contact can be in many lists)."""
 
     id = Serial(primary_key=True)
 
-    owner = ForeignKey(BaseUser, on_delete=OnDelete.cascade, index=True)
     name = Varchar(length=200)
-    created_at = Timestamptz()
-    updated_at = Timestamptz()
 
 
 class ListMember(Table, tablename="arauto_list_member"):

@@ -33,7 +33,6 @@ from scheduler import outcomes, precheck
 from scheduler.clock import Clock
 from scheduler.evolution import Ambiguous, EvolutionClient, InstanceDown, Rejected, SendResult, Sent
 from scheduler.group_commit import GroupCommit
-from scheduler.slots import plan_slots
 
 log = logging.getLogger("arauto.dispatcher")
 
@@ -107,7 +106,6 @@ class Dispatcher:
             worker=self.worker,
             now=self.clock.now(),
             lease=self.lease,
-            planner=plan_slots,
             horizon=self.horizon,
             rng=self.rng,
             config=self.pacing,
@@ -161,34 +159,15 @@ class Dispatcher:
 
     async def _send(self, claim: Claimed) -> SendResult:
         text = recipient_text(claim.text, claim.variables, campaign_id=claim.campaign_id, phone=claim.phone)
-        if claim.media_url:
-            return await self.client.send_media(
-                claim.server_url,
-                claim.api_key,
-                claim.instance_name,
-                claim.destination,
-                claim.media_url,
-                claim.media_type or "image",  # type: ignore[arg-type]
-                caption=text or None,
-                file_name=claim.media_filename or None,
-            )
-        upload = await self._uploaded_media(claim.campaign_id)
-        if upload is not None:
-            if upload.error:
+        media = claim.media
+        if media is None:
+            upload = await self._uploaded_media(claim.campaign_id)
+            if upload is not None and upload.error:
                 return Rejected(upload.error, 0)
-            return await self.client.send_media(
-                claim.server_url,
-                claim.api_key,
-                claim.instance_name,
-                claim.destination,
-                upload.base64,
-                upload.kind,  # type: ignore[arg-type]
-                caption=text or None,
-                file_name=upload.file_name,
-            )
-        return await self.client.send_text(
-            claim.server_url, claim.api_key, claim.instance_name, claim.destination, text
-        )
+            media = upload.media if upload is not None else None
+        if media is not None:
+            return await self.client.send_media(claim.address, claim.destination, media, caption=text or None)
+        return await self.client.send_text(claim.address, claim.destination, text)
 
     def _uploaded_media(self, campaign_id: int) -> asyncio.Task[campaign_media.MediaPayload | None]:
         if campaign_id not in self._media:

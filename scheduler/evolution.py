@@ -15,6 +15,8 @@ from urllib.parse import quote
 
 import httpx
 
+from models.instances.address import NumberAddress
+from models.media_files import Media
 from models.metrics import SEND_LATENCY
 from scheduler.evolution_results import (
     Ambiguous,
@@ -23,7 +25,6 @@ from scheduler.evolution_results import (
     FoundMessage,
     InstanceDown,
     InstanceInfo,
-    MediaType,
     NotSent,
     NumberCheck,
     RecipientRejected,
@@ -48,7 +49,6 @@ __all__ = [
     "FoundMessage",
     "InstanceDown",
     "InstanceInfo",
-    "MediaType",
     "NotSent",
     "NumberCheck",
     "RecipientRejected",
@@ -143,11 +143,9 @@ class EvolutionClient:
 
     async def _expect(
         self,
-        server_url: str,
-        api_key: str,
+        address: NumberAddress,
         method: str,
         path: str,
-        instance: str,
         *,
         success: int,
         body: Mapping[str, Any] | None = None,
@@ -158,9 +156,9 @@ class EvolutionClient:
         becomes NotSent when the request never left, Ambiguous when it may have arrived)."""
         timeout = self._timeout_for(extra_read_seconds)
         try:
-            url = self._url(server_url, path)
-            response = await self._client(server_url).request(
-                method, url, json=body, params=params, headers={"apikey": api_key}, timeout=timeout
+            url = self._url(address.server_url, path)
+            response = await self._client(address.server_url).request(
+                method, url, json=body, params=params, headers={"apikey": address.api_key}, timeout=timeout
             )
         except httpx.HTTPError as exc:
             failure: Failure = classify_exception(exc)
@@ -170,15 +168,13 @@ class EvolutionClient:
                     return _Decoded(response.json())
                 except ValueError:
                     return Ambiguous(f"Evolution answered {success} with a body that is not JSON", success)
-            failure = classify_error(response, instance)
+            failure = classify_error(response, address.instance_name)
         log.warning("Evolution %s %s: %s", method, path, failure.reason)
         return failure
 
     async def send_text(
         self,
-        server_url: str,
-        api_key: str,
-        instance: str,
+        address: NumberAddress,
         number: str,
         text: str,
         delay_ms: int | None = None,
@@ -186,35 +182,22 @@ class EvolutionClient:
     ) -> SendResult:
         """POST /message/sendText; `delay_ms` (typing time) is added to the read timeout."""
         body: dict[str, Any] = {"number": number, "text": text, **_given(delay=delay_ms, linkPreview=link_preview)}
-        return await self._send(server_url, api_key, instance, "message/sendText", body, delay_ms)
+        return await self._send(address, "message/sendText", body, delay_ms)
 
     async def send_media(
-        self,
-        server_url: str,
-        api_key: str,
-        instance: str,
-        number: str,
-        media_url: str,
-        media_type: MediaType,
-        caption: str | None = None,
-        file_name: str | None = None,
-        delay_ms: int | None = None,
+        self, address: NumberAddress, number: str, media: Media, caption: str | None = None, delay_ms: int | None = None
     ) -> SendResult:
-        """POST /message/sendMedia as JSON; `media_url` is an http(s) URL or raw base64 (no `data:` prefix, then
-        `file_name` with the right extension is required: Evolution takes the MIME type from it) (§4.3)."""
-        body: dict[str, Any] = {"number": number, "mediatype": media_type, "media": media_url}
-        body.update(_given(caption=caption, fileName=file_name, delay=delay_ms))
-        return await self._send(server_url, api_key, instance, "message/sendMedia", body, delay_ms)
+        """POST /message/sendMedia as JSON; `media.source` is an http(s) URL or raw base64 (no `data:` prefix, then
+        `media.file_name` with the right extension is required: Evolution takes the MIME type from it) (§4.3)."""
+        body: dict[str, Any] = {"number": number, "mediatype": media.kind, "media": media.source}
+        body.update(_given(caption=caption, fileName=media.file_name, delay=delay_ms))
+        return await self._send(address, "message/sendMedia", body, delay_ms)
 
-    async def _send(
-        self, server_url: str, api_key: str, instance: str, route: str, body: dict[str, Any], delay_ms: int | None
-    ) -> SendResult:
+    async def _send(self, address: NumberAddress, route: str, body: dict[str, Any], delay_ms: int | None) -> SendResult:
         extra = (delay_ms or 0) / 1000
-        path = _path(route, instance)
+        path = _path(route, address.instance_name)
         started = time.perf_counter()
-        result = await self._expect(
-            server_url, api_key, "POST", path, instance, success=201, body=body, extra_read_seconds=extra
-        )
+        result = await self._expect(address, "POST", path, success=201, body=body, extra_read_seconds=extra)
         SEND_LATENCY.observe(time.perf_counter() - started)
         if not isinstance(result, _Decoded):
             return result
@@ -228,9 +211,10 @@ class EvolutionClient:
             timestamp=timestamp_of(payload.get("messageTimestamp")),
         )
 
-    async def connection_state(self, server_url: str, api_key: str, instance: str) -> ConnectionState | Failure:
+    async def connection_state(self, address: NumberAddress) -> ConnectionState | Failure:
+        instance = address.instance_name
         path = _path("instance/connectionState", instance)
-        result = await self._expect(server_url, api_key, "GET", path, instance, success=200)
+        result = await self._expect(address, "GET", path, success=200)
         if not isinstance(result, _Decoded):
             return result
         inner = result.value.get("instance") if isinstance(result.value, dict) else None
@@ -238,13 +222,11 @@ class EvolutionClient:
             return Ambiguous("Evolution answered connectionState without an instance", 200)
         return ConnectionState(instance=str(inner.get("instanceName", instance)), state=str(inner.get("state") or ""))
 
-    async def fetch_instances(
-        self, server_url: str, api_key: str, instance_name: str | None = None
-    ) -> tuple[InstanceInfo, ...] | Failure:
-        """With the global key every instance; with an instance token only its own (§4.5)."""
-        params = {"instanceName": instance_name} if instance_name else None
-        path = "/instance/fetchInstances"
-        result = await self._expect(server_url, api_key, "GET", path, instance_name or "", success=200, params=params)
+    async def fetch_instances(self, address: NumberAddress) -> tuple[InstanceInfo, ...] | Failure:
+        """With the global key every instance (an address without an instance name); with an instance token only its
+        own (§4.5)."""
+        params = {"instanceName": address.instance_name} if address.instance_name else None
+        result = await self._expect(address, "GET", "/instance/fetchInstances", success=200, params=params)
         if not isinstance(result, _Decoded):
             return result
         if not isinstance(result.value, list):
@@ -252,17 +234,15 @@ class EvolutionClient:
         return tuple(instance_info(row) for row in result.value if isinstance(row, dict))
 
     async def check_numbers(
-        self, server_url: str, api_key: str, instance: str, numbers: Sequence[str], batch_size: int = 50
+        self, address: NumberAddress, numbers: Sequence[str], batch_size: int = 50
     ) -> tuple[NumberCheck, ...] | Failure:
         """whatsappNumbers in batches (duplicates dropped: Evolution refuses them); the first failure wins."""
         unique = list(dict.fromkeys(numbers))
         checks: list[NumberCheck] = []
-        path = _path("chat/whatsappNumbers", instance)
+        path = _path("chat/whatsappNumbers", address.instance_name)
         for start in range(0, len(unique), max(1, batch_size)):
             batch = unique[start : start + max(1, batch_size)]
-            result = await self._expect(
-                server_url, api_key, "POST", path, instance, success=200, body={"numbers": batch}
-            )
+            result = await self._expect(address, "POST", path, success=200, body={"numbers": batch})
             if not isinstance(result, _Decoded):
                 return result
             if not isinstance(result.value, list):
@@ -272,9 +252,7 @@ class EvolutionClient:
 
     async def set_webhook(
         self,
-        server_url: str,
-        api_key: str,
-        instance: str,
+        address: NumberAddress,
         url: str,
         events: Sequence[str],
         headers: Mapping[str, str] | None = None,
@@ -289,8 +267,8 @@ class EvolutionClient:
             "base64": False,
             "headers": dict(headers or {}),
         }
-        path = _path("webhook/set", instance)
-        result = await self._expect(server_url, api_key, "POST", path, instance, success=201, body={"webhook": hook})
+        path = _path("webhook/set", address.instance_name)
+        result = await self._expect(address, "POST", path, success=201, body={"webhook": hook})
         if not isinstance(result, _Decoded):
             return result
         row = result.value if isinstance(result.value, dict) else {}
@@ -302,15 +280,15 @@ class EvolutionClient:
         )
 
     async def find_messages(
-        self, server_url: str, api_key: str, instance: str, key_id: str | None = None, remote_jid: str | None = None
+        self, address: NumberAddress, key_id: str | None = None, remote_jid: str | None = None
     ) -> tuple[FoundMessage, ...] | Failure:
         """Reconciliation: did a send with this key id (or to this chat) happen? Reads every page (capped)."""
         key = {name: value for name, value in (("id", key_id), ("remoteJid", remote_jid)) if value is not None}
         found: list[FoundMessage] = []
-        path = _path("chat/findMessages", instance)
+        path = _path("chat/findMessages", address.instance_name)
         for page in range(1, MAX_FIND_PAGES + 1):
             body = {"where": {"key": key}, "page": page, "offset": 50}
-            result = await self._expect(server_url, api_key, "POST", path, instance, success=200, body=body)
+            result = await self._expect(address, "POST", path, success=200, body=body)
             if not isinstance(result, _Decoded):
                 return result
             messages = result.value.get("messages") if isinstance(result.value, dict) else None

@@ -23,11 +23,9 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
-from typing import Any, Literal
+from typing import Any
 
 import httpx
-
-MediaType = Literal["image", "video", "document", "audio"]
 
 
 @dataclass(frozen=True)

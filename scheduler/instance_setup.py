@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 
 from models.errors import ValidationFailed
 from models.instances import records as instances
+from models.instances.address import NumberAddress
 from models.instances.connection import connection_changed, reported_state
 from models.instances.records import InstanceFields
 from models.ownership import get_own
@@ -103,18 +104,18 @@ def read_state(result: RemoteState) -> tuple[ConnectionState, str]:
     return state, "" if state is ConnectionState.OPEN else f"Evolution reports the instance as {reported}."
 
 
-async def probe(client: EvolutionClient, server_url: str, api_key: str, instance_name: str) -> Probe:
+async def probe(client: EvolutionClient, address: NumberAddress) -> Probe:
     """Ask the connection state; ValidationFailed when the key, the name or the address is wrong."""
-    result = await client.connection_state(server_url, api_key, instance_name)
+    result = await client.connection_state(address)
     if isinstance(result, InstanceDown) and result.status_code not in (401, 404):
         return Probe(ConnectionState.CLOSE, result.reason, reachable=True)
     if not isinstance(result, RemoteState):
-        field, message = describe(result, server_url, instance_name)
+        field, message = describe(result, address.server_url, address.instance_name)
         if field:
             raise ValidationFailed({field: message})
         return Probe(ConnectionState.UNKNOWN, message, reachable=False)
     state, reason = read_state(result)
-    phone = _phone_of(await client.fetch_instances(server_url, api_key, instance_name), instance_name)
+    phone = _phone_of(await client.fetch_instances(address), address.instance_name)
     return Probe(state, reason, reachable=True, phone_number=phone)
 
 
@@ -125,9 +126,7 @@ def webhook_url(base_url: str, instance_id: int) -> str:
 async def register_webhook(client: EvolutionClient, instance: Instance, base_url: str, *, now: datetime) -> str:
     """Point the instance's webhook at Arauto with its secret header; '' on success, else why not."""
     result = await client.set_webhook(
-        instance.server_url,
-        instance.api_key,
-        instance.instance_name,
+        NumberAddress.of_instance(instance),
         webhook_url(base_url, int(instance.id)),
         WEBHOOK_EVENTS,
         headers={WEBHOOK_SECRET_HEADER: instance.webhook_secret},
@@ -166,7 +165,7 @@ async def save_instance(
         raise ValidationFailed({"server_url": refusal})
     current = await get_own(Instance, instance_id, owner_id, "Instance") if instance_id is not None else None
     api_key = fields.api_key or (current.api_key if current else "")
-    found = await probe(client, fields.server_url, api_key, fields.instance_name)
+    found = await probe(client, NumberAddress(fields.server_url, api_key, fields.instance_name))
     if instance_id is None:
         instance = await instances.create_instance(owner_id, fields, now=now)
     else:
@@ -181,7 +180,7 @@ async def check_instance(
     """"Check now": refresh the state (and the webhook); a warning or '' (a refused key is reported, not raised)."""
     instance = await get_own(Instance, instance_id, owner_id, "Instance")
     try:
-        found = await probe(client, instance.server_url, instance.api_key, instance.instance_name)
+        found = await probe(client, NumberAddress.of_instance(instance))
     except ValidationFailed as exc:
         message = next(iter(exc.errors.values()))
         await connection_changed(instance_id, ConnectionState.UNKNOWN, message, now=now)

@@ -31,9 +31,7 @@ async def check_numbers(client: EvolutionClient, *, now: datetime) -> CheckTally
 
 
 async def _check(client: EvolutionClient, batch: sending.CheckBatch, tally: CheckTally, *, now: datetime) -> None:
-    answer = await client.check_numbers(
-        batch.server_url, batch.api_key, batch.instance_name, list(batch.phones), batch_size=len(batch.phones)
-    )
+    answer = await client.check_numbers(batch.address, list(batch.phones), batch_size=len(batch.phones))
     if not isinstance(answer, tuple):
         tally.failed_batches += 1
         log.warning("number check on instance %s failed, will ask again: %s", batch.instance_id, answer.reason)

@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Protocol
 
 from models import sending
+from models.instances.address import NumberAddress
 from scheduler.evolution import Failure, FoundMessage
 
 log = logging.getLogger("arauto.reconcile")
@@ -21,16 +22,12 @@ class Target(Protocol):
     @property
     def claimed_at(self) -> datetime: ...
     @property
-    def server_url(self) -> str: ...
-    @property
-    def api_key(self) -> str: ...
-    @property
-    def instance_name(self) -> str: ...
+    def address(self) -> NumberAddress: ...
 
 
 class Finder(Protocol):
     async def find_messages(
-        self, server_url: str, api_key: str, instance: str, key_id: str | None = None, remote_jid: str | None = None
+        self, address: NumberAddress, key_id: str | None = None, remote_jid: str | None = None
     ) -> tuple[FoundMessage, ...] | Failure: ...
 
 
@@ -41,9 +38,7 @@ def chat_jid(destination: str) -> str:
 
 async def find_our_send(client: Finder, target: Target, *, since: datetime) -> FoundMessage | Failure | None:
     """The message we sent to `target` since `since`, None if Evolution has none, or the failure of asking."""
-    found = await client.find_messages(
-        target.server_url, target.api_key, target.instance_name, remote_jid=chat_jid(target.destination)
-    )
+    found = await client.find_messages(target.address, remote_jid=chat_jid(target.destination))
     if not isinstance(found, tuple):
         return found
     floor = since.timestamp() - CLOCK_SKEW_SECONDS

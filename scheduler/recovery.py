@@ -75,7 +75,7 @@ async def check_instances(client: EvolutionClient, *, now: datetime) -> list[int
     (a down instance pauses its campaigns, an open one resumes what Arauto paused). Returns the resumed campaigns."""
     resumed: list[int] = []
     for instance in await watched_instances():
-        result = await client.connection_state(instance.server_url, instance.api_key, instance.instance_name)
+        result = await client.connection_state(instance.address)
         if isinstance(result, RemoteState):
             state, reason = read_state(result)
         elif isinstance(result, InstanceDown):

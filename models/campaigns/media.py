@@ -18,7 +18,7 @@ from piccolo.columns import Column
 from models.campaigns import lifecycle
 from models.campaigns.editing import edit_refusal
 from models.errors import IllegalTransition, ValidationFailed
-from models.media_files import MB, SNIFF_BYTES, MediaFormat, discard_stored, safe_file_name, sniff
+from models.media_files import MB, SNIFF_BYTES, Media, MediaFormat, discard_stored, safe_file_name, sniff
 from models.ownership import get_own
 from models.tables import Campaign
 
@@ -39,9 +39,7 @@ class MediaUpload:
 class MediaPayload:
     """What one send needs: read once per campaign and dispatcher pass."""
 
-    kind: str
-    base64: str
-    file_name: str
+    media: Media  # raw base64, its kind and file name
     error: str = ""  # the stored file is gone: every send of the pass fails with this reason
 
 
@@ -142,5 +140,5 @@ async def payload(campaign_id: int) -> MediaPayload | None:
     try:
         encoded = await asyncio.to_thread(_encode, upload.path)
     except OSError:
-        return MediaPayload(upload.kind, "", upload.file_name, error=MISSING_FILE)
-    return MediaPayload(kind=upload.kind, base64=encoded, file_name=upload.file_name)
+        return MediaPayload(Media("", upload.kind, upload.file_name), error=MISSING_FILE)
+    return MediaPayload(Media(encoded, upload.kind, upload.file_name))

@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from models.phones import jid_differs
-from models.recipients.campaign_table import variable_names
+from models.recipients.campaign_table import RECIPIENT_COLUMNS, variable_names
 from models.spreadsheet import BOM, PhoneCell, SheetLocale, csv_text, phone_text
 from models.tables import CampaignMessage
 from models.timezones import local
@@ -31,18 +31,7 @@ async def _batches(campaign_id: int) -> AsyncIterator[list[dict[str, Any]]]:
     last_id = 0
     while True:
         batch = (
-            await CampaignMessage.select(
-                CampaignMessage.id,
-                CampaignMessage.phone,
-                CampaignMessage.variables,
-                CampaignMessage.status,
-                CampaignMessage.error,
-                CampaignMessage.sent_at,
-                CampaignMessage.delivered_at,
-                CampaignMessage.read_at,
-                CampaignMessage.replied_at,
-                CampaignMessage.whatsapp_jid,
-            )
+            await CampaignMessage.select(CampaignMessage.id, *RECIPIENT_COLUMNS, CampaignMessage.replied_at)
             .where((CampaignMessage.campaign == campaign_id) & (CampaignMessage.id > last_id))
             .order_by(CampaignMessage.id)
             .limit(BATCH_SIZE)

@@ -11,6 +11,8 @@ from typing import Any
 from models.campaigns.message_text import recipient_text
 from models.errors import N_, ValidationFailed
 from models.inbound.optouts import normalise_phone
+from models.instances.address import NumberAddress
+from models.media_files import Media
 from models.ownership import get_own
 from models.recipients.campaign_table import variable_names
 from models.tables import Campaign, CampaignMessage, Instance
@@ -21,12 +23,8 @@ from models.variables import decode
 class PreparedTestSend:
     phone: str
     text: str
-    media_url: str
-    media_type: str
-    file_name: str
-    server_url: str
-    api_key: str
-    instance_name: str
+    media: Media | None
+    address: NumberAddress
 
 
 async def sample_recipient(campaign_id: int, phone: str) -> tuple[str, dict[str, Any]]:
@@ -58,10 +56,6 @@ async def prepare(campaign_id: int, raw_phone: str, *, owner_id: int, region: st
     return PreparedTestSend(
         phone=phone,
         text=text,
-        media_url=campaign.media_url,
-        media_type=campaign.media_type,
-        file_name=campaign.media_filename,
-        server_url=instance.server_url,
-        api_key=instance.api_key,
-        instance_name=instance.instance_name,
+        media=Media.linked(campaign.media_url, campaign.media_type, campaign.media_filename),
+        address=NumberAddress.of_instance(instance),
     )

@@ -46,17 +46,10 @@ async def import_opt_outs(
 
 
 def _nothing_new(report: ImportReport) -> Message:
-    if not report.skipped:
-        return Message(N_("No number to add: the file has no rows."))
-    first = report.skipped[0]
-    return Message(
+    return report.nothing_added(
+        N_("No number to add: the file has no rows."),
         N_(
             "No number to add (%(invalid)s invalid, %(duplicate)s repeated, %(known)s already on the list). "
             "First problem: row %(row)s: %(reason)s."
         ),
-        invalid=report.counts["invalid"],
-        duplicate=report.counts["duplicate"],
-        known=report.opted_out,
-        row=first.row,
-        reason=first.reason,
     )

@@ -18,6 +18,7 @@ from models.campaigns import lifecycle
 from models.campaigns.history import Who
 from models.campaigns.numbers import campaign_numbers, numbers_of_id
 from models.errors import IllegalTransition
+from models.instances.address import ADDRESS_COLUMNS, NumberAddress
 from models.instances.records import set_state
 from models.statuses import CampaignStatus, ConnectionState
 from models.tables import Campaign, CampaignNumber, Instance, NumberEvent
@@ -38,9 +39,7 @@ class WatchedInstance:
     """An instance the periodic check asks about: it has RUNNING or auto-paused campaigns."""
 
     id: int
-    server_url: str
-    api_key: str
-    instance_name: str
+    address: NumberAddress
 
 
 def reported_state(raw: str) -> ConnectionState:
@@ -138,13 +137,5 @@ async def watched_instances() -> list[WatchedInstance]:
     wanted = sorted({i for ids in (await campaign_numbers(list(first), first)).values() for i in ids})
     if not wanted:
         return []
-    found = await Instance.select(Instance.id, Instance.server_url, Instance.api_key, Instance.instance_name).where(
-        Instance.id.is_in(wanted)
-    )
-    return sorted(
-        (
-            WatchedInstance(int(r["id"]), r["server_url"] or "", r["api_key"] or "", r["instance_name"] or "")
-            for r in found
-        ),
-        key=lambda watched: watched.id,
-    )
+    found = await Instance.select(Instance.id, *ADDRESS_COLUMNS).where(Instance.id.is_in(wanted))
+    return sorted((WatchedInstance(int(r["id"]), NumberAddress.of(r)) for r in found), key=lambda watched: watched.id)

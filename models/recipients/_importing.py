@@ -14,7 +14,7 @@ from models.phones import is_known_region, unknown_region
 from models.recipients._csv import CsvSource, open_source
 from models.recipients._mapping import ImportOptions, RecipientRows, RecordChunk, check_records
 from models.recipients._pool import Task, current_pool, default_workers, run_in_order
-from models.recipients._report import ImportReport, SkipKind
+from models.recipients._report import ImportReport
 from models.recipients._screening import Checked, RawRecipient, Screener
 from models.recipients._store import editable_campaign, existing_phones, opted_out_phones, store
 from models.variables import OBJECT_OF_NAMES, Layout, NameTable, name_problem, parse_names
@@ -143,18 +143,10 @@ async def _finish(campaign_id: int, owner_id: int, screener: Screener, now: date
 
 
 def nothing_to_import(report: ImportReport) -> Message:
-    counts = report.counts
-    if not report.skipped:
-        return Message(N_("No valid recipient to import: the file has no rows."))
-    first = report.skipped[0]
-    return Message(
+    return report.nothing_added(
+        N_("No valid recipient to import: the file has no rows."),
         N_(
             "No valid recipient to import (%(invalid)s invalid, %(duplicate)s duplicates, %(opted_out)s opted out). "
             "First problem: row %(row)s: %(reason)s."
         ),
-        invalid=counts[SkipKind.INVALID.value],
-        duplicate=counts[SkipKind.DUPLICATE.value],
-        opted_out=counts[SkipKind.OPTED_OUT.value],
-        row=first.row,
-        reason=first.reason,
     )

@@ -54,6 +54,23 @@ class ImportReport:
     def opted_out(self) -> int:
         return self.counts[SkipKind.OPTED_OUT.value]
 
+    def nothing_added(self, no_rows: str, summary: str) -> Message:
+        """Why a file added nothing: `no_rows` when it had no rows, else `summary` filled with the skips by kind
+        (`invalid`, `duplicate`, `opted_out`, which the opt-out list's own import calls `known`) and the first
+        problem (`row`, `reason`)."""
+        if not self.skipped:
+            return Message(no_rows)
+        first, counts = self.skipped[0], self.counts
+        return Message(
+            summary,
+            invalid=counts[SkipKind.INVALID.value],
+            duplicate=counts[SkipKind.DUPLICATE.value],
+            opted_out=self.opted_out,
+            known=self.opted_out,
+            row=first.row,
+            reason=first.reason,
+        )
+
     def as_json(self, translate: Callable[[str], str] | None = None) -> dict[str, Any]:
         """With `translate`, each row's reason in the caller's language; without, in English."""
         return {

@@ -25,6 +25,18 @@ from models.tables import Campaign, CampaignMessage
 from models.variables import decode, parse_names
 
 PAGE_SIZE = 50
+# What a recipient shows wherever it is listed (this table, the CSV report): its number and values, where it stands
+# and when it got there, the WhatsApp address the pre-check resolved.
+RECIPIENT_COLUMNS = (
+    CampaignMessage.phone,
+    CampaignMessage.variables,
+    CampaignMessage.status,
+    CampaignMessage.error,
+    CampaignMessage.sent_at,
+    CampaignMessage.delivered_at,
+    CampaignMessage.read_at,
+    CampaignMessage.whatsapp_jid,
+)
 # The dispatcher records a number Evolution does not know as "<number> is not on WhatsApp" (scheduler's
 # RecipientRejected); a SQL LIKE pattern, matched on our own text, never on user input.
 NOT_ON_WHATSAPP_LIKE = "%is not on WhatsApp"
@@ -96,17 +108,7 @@ async def recipient_page(
     pages = max(1, -(-total // PAGE_SIZE))
     page = min(max(1, page), pages)
     rows = (
-        await CampaignMessage.select(
-            CampaignMessage.phone,
-            CampaignMessage.variables,
-            CampaignMessage.status,
-            CampaignMessage.attempts,
-            CampaignMessage.error,
-            CampaignMessage.sent_at,
-            CampaignMessage.delivered_at,
-            CampaignMessage.read_at,
-            CampaignMessage.whatsapp_jid,
-        )
+        await CampaignMessage.select(*RECIPIENT_COLUMNS, CampaignMessage.attempts)
         .where(where)
         .order_by(CampaignMessage.id)
         .limit(PAGE_SIZE)

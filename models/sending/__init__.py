@@ -1,6 +1,6 @@
 """Sending, as the database sees it: claims, outcomes, stale leases, counts. Engine differences live only here."""
 
-from models.sending._claims import claim_batch, interval_seconds
+from models.sending._claims import claim_batch
 from models.sending._precheck import (
     CHECK_INTERVAL,
     NOT_ON_WHATSAPP,
@@ -36,7 +36,8 @@ from models.sending._results import (
     record_sent,
     record_sent_many,
 )
-from models.sending._types import Claimed, Planner, SlotPlan, StaleClaim
+from models.sending._types import Claimed, StaleClaim
+from models.sending.slots import SlotPlan, interval_seconds, plan_slots
 from models.sending.waiting import Waiting, expired_campaigns, waiting
 
 __all__ = [
@@ -47,7 +48,6 @@ __all__ = [
     "CheckProgress",
     "CheckResult",
     "Claimed",
-    "Planner",
     "SentRecord",
     "SlotPlan",
     "StaleClaim",
@@ -67,6 +67,7 @@ __all__ = [
     "known_key_ids",
     "known_results",
     "not_on_whatsapp",
+    "plan_slots",
     "record_failed",
     "record_retry",
     "record_sent",

@@ -33,20 +33,14 @@ from models.sending._limits import (
     unchanged,
 )
 from models.sending._rows import MESSAGE_FIELDS, DueMessage, SendingCampaign
-from models.sending._types import Claimed, Planner, SlotPlan
+from models.sending._types import Claimed
 from models.sending.pacing import PacingConfig
+from models.sending.slots import SlotPlan, interval_seconds, plan_slots
 from models.statuses import CampaignStatus, MessageStatus
 from models.tables import Campaign, CampaignMessage, Instance, OptOut
 from models.variables import decode
 
 EARLIEST = datetime.min.replace(tzinfo=UTC)
-
-
-def interval_seconds(rate_per_minute: float) -> float:
-    """Seconds between two sends at `rate_per_minute`."""
-    if rate_per_minute <= 0:
-        raise ValueError("a rate must be positive")
-    return 60.0 / rate_per_minute
 
 
 def _running_where(campaign_id: int | None = None) -> Any:
@@ -90,7 +84,6 @@ async def claim_batch(
     worker: str,
     now: datetime,
     lease: float = 120.0,
-    planner: Planner,
     horizon: float = 0.0,
     rng: random.Random | None = None,
     config: PacingConfig | None = None,
@@ -119,7 +112,6 @@ async def claim_batch(
                     worker=worker,
                     now=now,
                     horizon=horizon,
-                    planner=planner,
                     rng=rng,
                     config=config,
                 )
@@ -137,7 +129,6 @@ async def _claim_campaign(
     worker: str,
     now: datetime,
     horizon: float,
-    planner: Planner,
     rng: random.Random | None,
     config: PacingConfig,
 ) -> list[Claimed]:
@@ -157,7 +148,7 @@ async def _claim_campaign(
             await _skip(row, ids, reason, now)
         if not messages:
             return []
-        plan = _plan(row, now=now, count=len(messages), horizon=horizon, planner=planner, rng=rng, until=limit.ends)
+        plan = _plan(row, now=now, count=len(messages), horizon=horizon, rng=rng, until=limit.ends)
         messages = messages[: plan.granted]
         if not messages:
             return []
@@ -237,7 +228,6 @@ def _plan(
     now: datetime,
     count: int,
     horizon: float,
-    planner: Planner,
     rng: random.Random | None,
     until: datetime | None,
 ) -> SlotPlan:
@@ -245,7 +235,7 @@ def _plan(
     due before `until` (the window's close, the expiry)."""
     interval = max(interval_seconds(row.rate_limit), interval_seconds(row.instance_rate))
     slot = max(row.next_send_at or EARLIEST, row.instance_next_send_at or EARLIEST)
-    return planner(
+    return plan_slots(
         None if slot == EARLIEST else slot,
         now,
         interval=interval,
@@ -294,13 +284,9 @@ def _claimed(row: SendingCampaign, message: DueMessage, now: datetime, send_at: 
         attempts=message.attempts,
         max_retries=row.max_retries,
         text=row.message,
-        media_url=row.media_url,
-        media_type=row.media_type,
-        media_filename=row.media_filename,
+        media=row.media,
         instance_id=row.instance_id,
-        server_url=row.server_url,
-        api_key=row.api_key,
-        instance_name=row.instance_name,
+        address=row.address,
         claimed_at=now,
         send_at=send_at,
         whatsapp_jid=message.whatsapp_jid,

@@ -3,7 +3,7 @@ the pre-filter of due lanes and the campaign's waiting state all read the same l
 
 The limits, in the order the campaign page names them: the send window, expiry, the number's daily cap (its
 warm-up cap when lower), the user's daily and monthly limits. The campaign's rate and the number's per-minute cap
-are the slot grid (scheduler/slots.py); the frequency cap is per recipient (`frequency_filter`).
+are the slot grid (models/sending/slots.py); the frequency cap is per recipient (`frequency_filter`).
 
 What the database holds for them, moved in the claim's transaction: the instance's `sent_today`/`sent_day` and
 `warmup_halved_day`, and the owner's user-limit slot (`day_sent`/`day_of`, `month_sent`/`month_of` on the profile),

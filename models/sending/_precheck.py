@@ -11,6 +11,7 @@ from typing import Any
 
 from models.campaigns.numbers import campaign_numbers
 from models.db import atomic
+from models.instances.address import ADDRESS_COLUMNS, NumberAddress
 from models.ownership import get_own
 from models.sending._engine import rows_changed
 from models.statuses import CampaignStatus, ConnectionState, MessageStatus
@@ -36,9 +37,7 @@ class CheckBatch:
 
     owner_id: int
     instance_id: int
-    server_url: str
-    api_key: str
-    instance_name: str
+    address: NumberAddress
     phones: tuple[str, ...]
 
     def __repr__(self) -> str:  # the API key never reaches a log line
@@ -83,7 +82,7 @@ async def check_batches(*, now: datetime, interval: float = CHECK_INTERVAL) -> l
     first = {int(r["id"]): int(r["instance"]) for r in rows}
     numbers = await campaign_numbers(list(first), first)
     wanted = sorted({i for ids in numbers.values() for i in ids})
-    fields = (Instance.id, Instance.server_url, Instance.api_key, Instance.instance_name, Instance.next_check_at)
+    fields = (Instance.id, *ADDRESS_COLUMNS, Instance.next_check_at)
     up: Any = Instance.id.is_in(wanted or [0]) & (Instance.state != ConnectionState.CLOSE.value)
     instances = {int(r["id"]): r for r in await Instance.select(*fields).where(up)}
     batches: dict[int, CheckBatch] = {}
@@ -100,14 +99,7 @@ async def check_batches(*, now: datetime, interval: float = CHECK_INTERVAL) -> l
         if not phones:
             await _end_requested_check(int(row["id"]))
         if phones and await _take_check_slot(free[0], number["next_check_at"], now=now, interval=interval):
-            batches[free[0]] = CheckBatch(
-                int(row["owner"]),
-                free[0],
-                number["server_url"],
-                number["api_key"],
-                number["instance_name"],
-                tuple(phones),
-            )
+            batches[free[0]] = CheckBatch(int(row["owner"]), free[0], NumberAddress.of(number), tuple(phones))
     return list(batches.values())
 
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from piccolo.query.functions.aggregate import Count
 
+from models.instances.address import ADDRESS_COLUMNS, NumberAddress
 from models.sending._engine import rows_changed
 from models.sending._types import StaleClaim
 from models.statuses import CampaignStatus, MessageStatus
@@ -26,20 +27,16 @@ async def _through_their_number(rows: list[dict[str, Any]]) -> list[dict[str, An
     if not other:
         return rows
     found = {
-        int(i["id"]): i
-        for i in await Instance.select(
-            Instance.id, Instance.server_url, Instance.api_key, Instance.instance_name
-        ).where(Instance.id.is_in(list(other)))
+        int(i["instance_id"]): i
+        for i in await Instance.select(Instance.id.as_alias("instance_id"), *ADDRESS_COLUMNS).where(
+            Instance.id.is_in(list(other))
+        )
     }
     moved = []
     for row in rows:
         number = found.get(row["through"]) if row["through"] is not None else None
-        moved.append(row if number is None else {**row, "instance_id": number["id"], **_address(number)})
+        moved.append(row if number is None else {**row, **number})
     return moved
-
-
-def _address(instance: dict[str, Any]) -> dict[str, Any]:
-    return {k: instance[k] for k in ("server_url", "api_key", "instance_name")}
 
 
 async def stale_claims(
@@ -77,9 +74,7 @@ async def stale_claims(
             phone=r["phone"],
             claimed_at=r["claimed_at"],
             instance_id=r["instance_id"],
-            server_url=r["server_url"] or "",
-            api_key=r["api_key"] or "",
-            instance_name=r["instance_name"] or "",
+            address=NumberAddress.of(r),
             whatsapp_jid=r["whatsapp_jid"] or "",
         )
         for r in rows

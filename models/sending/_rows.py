@@ -7,7 +7,9 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from models.instances.address import ADDRESS_COLUMNS, NumberAddress
 from models.instances.daily_cap import as_day, cap_day, sends_today
+from models.media_files import Media
 from models.sending.pacing import DailyCap, PacingConfig, SendWindow, daily_cap
 from models.tables import Campaign, CampaignMessage, Instance, UserProfile
 from models.timezones import zone
@@ -39,9 +41,7 @@ INSTANCE_FIELDS = (
     Instance.daily_cap,
     Instance.sent_today,
     Instance.sent_day,
-    Instance.server_url,
-    Instance.api_key,
-    Instance.instance_name,
+    *ADDRESS_COLUMNS,
     Instance.state,
     Instance.warmup,
     Instance.warmup_started_at,
@@ -108,9 +108,7 @@ class SendingCampaign:
     owner_id: int
     instance_id: int
     message: str
-    media_url: str
-    media_type: str
-    media_filename: str
+    media: Media | None
     variable_names: list[str]  # the recipients' variable names, once per campaign (models/variables.py)
     rate_limit: int
     max_retries: int
@@ -122,9 +120,7 @@ class SendingCampaign:
     daily_cap: int
     sent_today: int  # as stored, for the day `sent_day`
     sent_day: date | None
-    server_url: str
-    api_key: str
-    instance_name: str
+    address: NumberAddress
     instance_state: str
     owner: Owner
     send_window: str | None = None  # as stored (JSON text)
@@ -167,9 +163,7 @@ class SendingCampaign:
             owner_id=int(row["owner"]),
             instance_id=int(instance["id"]),
             message=row["message"],
-            media_url=row["media_url"],
-            media_type=row["media_type"],
-            media_filename=row["media_filename"],
+            media=Media.linked(row["media_url"], row["media_type"], row["media_filename"]),
             variable_names=parse_names(row["variable_names"]),
             rate_limit=int(row["rate_limit"]),
             max_retries=int(row["max_retries"]),
@@ -181,9 +175,7 @@ class SendingCampaign:
             daily_cap=int(instance["daily_cap"]),
             sent_today=int(instance["sent_today"] or 0),
             sent_day=as_day(instance["sent_day"]),
-            server_url=instance["server_url"],
-            api_key=instance["api_key"],
-            instance_name=instance["instance_name"],
+            address=NumberAddress.of(instance),
             instance_state=instance["state"],
             owner=owner or Owner(int(row["owner"])),
             send_window=row["send_window"] or None,

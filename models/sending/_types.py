@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-import random
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any
+
+from models.instances.address import NumberAddress
+from models.media_files import Media
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,13 +22,9 @@ class Claimed:
     attempts: int
     max_retries: int
     text: str
-    media_url: str
-    media_type: str
-    media_filename: str
+    media: Media | None  # the campaign's media link; an uploaded file is read by the dispatcher once per pass
     instance_id: int
-    server_url: str
-    api_key: str
-    instance_name: str
+    address: NumberAddress
     claimed_at: datetime
     send_at: datetime
     whatsapp_jid: str = ""  # the JID the pre-check resolved: sends go there, never to a number we rewrote
@@ -49,9 +47,7 @@ class StaleClaim:
     phone: str
     claimed_at: datetime
     instance_id: int
-    server_url: str
-    api_key: str
-    instance_name: str
+    address: NumberAddress
     whatsapp_jid: str = ""
 
     @property
@@ -60,32 +56,3 @@ class StaleClaim:
 
     def __repr__(self) -> str:
         return f"StaleClaim(message_id={self.message_id}, campaign_id={self.campaign_id}, phone={self.phone!r})"
-
-
-@dataclass(frozen=True, slots=True)
-class SlotPlan:
-    """The send times granted now (possibly a few, within the look-ahead horizon) and the next free grid point."""
-
-    send_times: tuple[datetime, ...]
-    next_slot: datetime | None  # unchanged (the stored value) when nothing was granted
-
-    @property
-    def granted(self) -> int:
-        return len(self.send_times)
-
-
-class Planner(Protocol):
-    """Slot arithmetic, injected by the scheduler (scheduler.slots.plan_slots): models never import scheduler."""
-
-    def __call__(
-        self,
-        slot: datetime | None,
-        now: datetime,
-        *,
-        interval: float,
-        limit: int,
-        horizon: float = 0.0,
-        jitter_percent: int = 0,
-        rng: random.Random | None = None,
-        until: datetime | None = None,
-    ) -> SlotPlan: ...

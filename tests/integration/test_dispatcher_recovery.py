@@ -109,7 +109,7 @@ async def stale_claim(campaign: Any, clock: Any, seconds: float) -> None:
 async def test_a_stale_claim_that_evolution_has_is_recorded_as_sent_with_its_id(db, sandbox, clock, evolution, owner):
     instance = await sandbox_instance(owner.id, sandbox)
     campaign = await one_message_campaign(owner, instance)
-    sent = await evolution.send_text(sandbox.url, sandbox.api_key, sandbox.instance, phones(1)[0], "Hello")
+    sent = await evolution.send_text(sandbox.address, phones(1)[0], "Hello")
     await stale_claim(campaign, clock, 600)
     tally = await reconcile_stale(evolution, worker="recoverer", now=clock.now(), lease=120)
     message = await message_of(campaign)

@@ -9,6 +9,8 @@ from collections.abc import AsyncIterator
 
 import pytest
 
+from models.instances.address import NumberAddress
+from models.media_files import Media
 from scheduler.evolution import (
     Ambiguous,
     ConnectionState,
@@ -35,11 +37,12 @@ async def send(client: EvolutionClient, sandbox: SandboxServer, text: str = "Hel
     key = str(kw.pop("api_key", sandbox.api_key))
     instance = str(kw.pop("instance", sandbox.instance))
     number = str(kw.pop("number", PHONE))
-    return await client.send_text(sandbox.url, key, instance, number, text)
+    return await client.send_text(NumberAddress(sandbox.url, key, instance), number, text)
 
 
 async def test_send_text_returns_sent_with_the_key_id(client: EvolutionClient, sandbox: SandboxServer) -> None:
-    result = await client.send_text(sandbox.url, sandbox.instance_token, "sandbox", PHONE, "Hi", delay_ms=10)
+    own_token = NumberAddress(sandbox.url, sandbox.instance_token, "sandbox")
+    result = await client.send_text(own_token, PHONE, "Hi", delay_ms=10)
     assert isinstance(result, Sent)
     [stored] = sandbox.messages()
     assert result == Sent(stored["key"]["id"], f"{PHONE}@s.whatsapp.net", stored["messageTimestamp"])
@@ -47,22 +50,21 @@ async def test_send_text_returns_sent_with_the_key_id(client: EvolutionClient, s
 
 
 async def test_send_media_returns_sent(client: EvolutionClient, sandbox: SandboxServer) -> None:
-    result = await client.send_media(
-        sandbox.url, sandbox.api_key, "sandbox", PHONE, "https://cdn.example.com/a.pdf", "document", "Prices", "a.pdf"
-    )
+    media = Media("https://cdn.example.com/a.pdf", "document", "a.pdf")
+    result = await client.send_media(sandbox.address, PHONE, media, "Prices")
     assert isinstance(result, Sent)
     assert sandbox.messages()[0]["message"]["documentMessage"]["fileName"] == "a.pdf"
 
 
 async def test_connection_state_reads_the_state(client: EvolutionClient, sandbox: SandboxServer) -> None:
     sandbox.set_state("connecting")
-    assert await client.connection_state(sandbox.url, sandbox.api_key, "sandbox") == ConnectionState(
+    assert await client.connection_state(sandbox.address) == ConnectionState(
         "sandbox", "connecting"
     )
 
 
 async def test_fetch_instances_hides_tokens_from_repr(client: EvolutionClient, sandbox: SandboxServer) -> None:
-    result = await client.fetch_instances(sandbox.url, sandbox.api_key)
+    result = await client.fetch_instances(NumberAddress(sandbox.url, sandbox.api_key, ""))
     assert isinstance(result, tuple)
     [info] = result
     assert info.name == "sandbox" and info.token == sandbox.instance_token
@@ -72,7 +74,7 @@ async def test_fetch_instances_hides_tokens_from_repr(client: EvolutionClient, s
 async def test_check_numbers_goes_in_batches(client: EvolutionClient, sandbox: SandboxServer) -> None:
     sandbox.set_knobs(not_on_whatsapp=["5511900000003"])
     numbers = [f"551190000000{i}" for i in range(5)]
-    result = await client.check_numbers(sandbox.url, sandbox.api_key, "sandbox", [*numbers, numbers[0]], batch_size=2)
+    result = await client.check_numbers(sandbox.address, [*numbers, numbers[0]], batch_size=2)
     assert isinstance(result, tuple)
     assert [(c.number, c.exists) for c in result] == [(n, n != "5511900000003") for n in numbers]
     assert [len(r["body"]["numbers"]) for r in sandbox.requests()] == [2, 2, 1]
@@ -82,7 +84,7 @@ async def test_set_webhook_registers_headers_and_receipts_arrive(
     client: EvolutionClient, sandbox: SandboxServer, webhook_sink: WebhookSink
 ) -> None:
     info = await client.set_webhook(
-        sandbox.url, sandbox.api_key, "sandbox", webhook_sink.url, ["MESSAGES_UPDATE"], {"x-webhook-token": "t"}
+        sandbox.address, webhook_sink.url, ["MESSAGES_UPDATE"], {"x-webhook-token": "t"}
     )
     assert not isinstance(info, Ambiguous | NotSent | InstanceDown)
     assert info.url == webhook_sink.url and info.events == ("MESSAGES_UPDATE",)
@@ -97,9 +99,9 @@ async def test_find_messages_by_key_id_and_remote_jid(client: EvolutionClient, s
     first = await send(client, sandbox)
     await send(client, sandbox, number="5511977770000")
     assert isinstance(first, Sent)
-    by_id = await client.find_messages(sandbox.url, sandbox.api_key, "sandbox", key_id=first.key_id)
-    by_jid = await client.find_messages(sandbox.url, sandbox.api_key, "sandbox", remote_jid=first.remote_jid)
-    missing = await client.find_messages(sandbox.url, sandbox.api_key, "sandbox", key_id="3EB0000000000000000000")
+    by_id = await client.find_messages(sandbox.address, key_id=first.key_id)
+    by_jid = await client.find_messages(sandbox.address, remote_jid=first.remote_jid)
+    missing = await client.find_messages(sandbox.address, key_id="3EB0000000000000000000")
     assert isinstance(by_id, tuple) and [m.key_id for m in by_id] == [first.key_id]
     assert isinstance(by_jid, tuple) and [m.key_id for m in by_jid] == [first.key_id]
     assert missing == ()
@@ -130,7 +132,7 @@ async def test_connection_closed_is_instance_down(
 
 async def test_disconnected_media_send_is_instance_down(client: EvolutionClient, sandbox: SandboxServer) -> None:
     sandbox.set_state("close")
-    result = await client.send_media(sandbox.url, sandbox.api_key, "sandbox", PHONE, "https://x.test/a.jpg", "image")
+    result = await client.send_media(sandbox.address, PHONE, Media("https://x.test/a.jpg", "image"))
     assert isinstance(result, InstanceDown) and result.status_code == 500
 
 
@@ -172,7 +174,7 @@ async def test_read_timeout_is_ambiguous_and_reconciliation_finds_the_message(sa
         assert isinstance(result, Ambiguous) and result.status_code is None
         sandbox.set_knobs(timeout_share=0.0)
         found = await client.find_messages(
-            sandbox.url, sandbox.api_key, "sandbox", remote_jid=f"{PHONE}@s.whatsapp.net"
+            sandbox.address, remote_jid=f"{PHONE}@s.whatsapp.net"
         )
     assert isinstance(found, tuple) and len(found) == 1
     assert len([r for r in sandbox.requests() if r["path"].startswith("/message/")]) == 1
@@ -189,7 +191,7 @@ async def test_a_silent_server_is_ambiguous() -> None:
     port = server.sockets[0].getsockname()[1]
     try:
         async with EvolutionClient(read_timeout=0.2) as client:
-            result = await client.send_text(f"http://127.0.0.1:{port}", "k", "sandbox", PHONE, "Hi")
+            result = await client.send_text(NumberAddress(f"http://127.0.0.1:{port}", "k", "sandbox"), PHONE, "Hi")
     finally:
         for writer in held:
             writer.close()
@@ -203,16 +205,16 @@ async def test_a_refused_connection_is_not_sent() -> None:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     async with EvolutionClient(connect_timeout=0.5) as client:
-        result = await client.send_text(f"http://127.0.0.1:{port}", "k", "sandbox", PHONE, "Hi")
-        state = await client.connection_state(f"http://127.0.0.1:{port}", "k", "sandbox")
+        result = await client.send_text(NumberAddress(f"http://127.0.0.1:{port}", "k", "sandbox"), PHONE, "Hi")
+        state = await client.connection_state(NumberAddress(f"http://127.0.0.1:{port}", "k", "sandbox"))
     assert isinstance(result, NotSent) and result.retry_after is None
     assert isinstance(state, NotSent)
 
 
 async def test_one_pooled_client_per_server(client: EvolutionClient, sandbox: SandboxServer) -> None:
-    await client.connection_state(sandbox.url, sandbox.api_key, "sandbox")
-    await client.connection_state(sandbox.url + "/", sandbox.instance_token, "sandbox")
+    await client.connection_state(sandbox.address)
+    await client.connection_state(NumberAddress(sandbox.url + "/", sandbox.instance_token, "sandbox"))
     assert len(client._clients) == 1
     await client.aclose()
     with pytest.raises(RuntimeError):
-        await client.connection_state(sandbox.url, sandbox.api_key, "sandbox")
+        await client.connection_state(sandbox.address)

@@ -12,6 +12,7 @@ from contextlib import asynccontextmanager
 import httpx
 import pytest
 
+from models.instances.address import NumberAddress
 from scheduler import http_transport
 from scheduler.evolution import Ambiguous, EvolutionClient, NotSent, Sent
 from scheduler.http_transport import KeepAliveTransport
@@ -79,7 +80,7 @@ def created(body: bytes = SENT, extra: bytes = b"") -> bytes:
 
 
 async def send(client: EvolutionClient, url: str) -> object:
-    return await client.send_text(url, "key", "sandbox", "5511", "Hi")
+    return await client.send_text(NumberAddress(url, "key", "sandbox"), "5511", "Hi")
 
 
 async def test_one_connection_carries_many_sends() -> None:

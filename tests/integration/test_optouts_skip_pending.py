@@ -12,7 +12,6 @@ from models.inbound import OPTED_OUT
 from models.sending import claim_batch
 from models.statuses import CampaignStatus, MessageStatus
 from models.tables import CampaignMessage, OptOut
-from scheduler.slots import plan_slots
 from tests.factories import make_campaign, make_instance, recipient_rows
 from tests.fixtures.web import post_form
 from tests.sending_helpers import counters_match_statuses
@@ -110,7 +109,7 @@ async def test_the_claimer_skips_a_number_opted_out_behind_its_back_with_the_sam
         owner.id, instance.id, recipients=recipient_rows([PHONE, OTHER]), status=CampaignStatus.RUNNING, rate_limit=60
     )
     await OptOut(owner=owner.id, phone=PHONE, created_at=clock.now()).save()  # written around record_opt_out
-    claimed = await claim_batch(limit=10, worker="w", now=clock.now(), lease=60, planner=plan_slots)
+    claimed = await claim_batch(limit=10, worker="w", now=clock.now(), lease=60)
     assert PHONE not in [claim.phone for claim in claimed]
     assert (await statuses_of(PHONE))[campaign.id] == (MessageStatus.SKIPPED, OPTED_OUT)
     row, by_status = await counters_match_statuses(campaign.id)

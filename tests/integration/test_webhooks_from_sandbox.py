@@ -51,7 +51,7 @@ async def test_real_receipts_through_the_registered_webhook_mark_the_message_rea
     client, instance, sandbox, webhook_sink
 ) -> None:
     async with EvolutionClient() as evolution:
-        sent = await evolution.send_text(sandbox.url, sandbox.api_key, sandbox.instance, PHONE, "Hello")
+        sent = await evolution.send_text(sandbox.address, PHONE, "Hello")
     assert isinstance(sent, Sent)
     rows = [{"phone": PHONE, "status": MessageStatus.SENT, "evolution_id": sent.key_id}]
     campaign = await make_campaign(instance.owner, instance.id, recipients=rows, status=CampaignStatus.RUNNING)

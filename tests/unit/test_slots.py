@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 from datetime import UTC, datetime, timedelta
 
-from scheduler.slots import plan_slots
+from models.sending import plan_slots
 
 NOW = datetime(2026, 1, 5, 12, 0, tzinfo=UTC)
 

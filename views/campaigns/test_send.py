@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any
 
 from litestar import Controller, post
 from litestar.di import NamedDependency
@@ -14,7 +14,7 @@ from litestar.response import Redirect, Template
 
 from models.campaigns import test_send
 from models.errors import ValidationFailed
-from scheduler.evolution import EvolutionClient, MediaType, SendResult, Sent
+from scheduler.evolution import EvolutionClient, SendResult, Sent
 from views.deps import AppSettings, SignedInUser
 from views.i18n import _
 
@@ -26,15 +26,9 @@ class PhoneForm:
 
 async def deliver(message: test_send.PreparedTestSend, client: EvolutionClient) -> SendResult:
     """Through the app's pooled client, the one the sender uses."""
-    if message.media_url:
-        return await client.send_media(
-            message.server_url, message.api_key, message.instance_name, message.phone, message.media_url,
-            cast(MediaType, message.media_type or "image"), caption=message.text or None,
-            file_name=message.file_name or None,
-        )
-    return await client.send_text(
-        message.server_url, message.api_key, message.instance_name, message.phone, message.text
-    )
+    if message.media is not None:
+        return await client.send_media(message.address, message.phone, message.media, caption=message.text or None)
+    return await client.send_text(message.address, message.phone, message.text)
 
 
 def outcome(result: SendResult, message: test_send.PreparedTestSend) -> tuple[bool, str]:

@@ -15,6 +15,7 @@ from litestar.response import Redirect, Template
 
 from models.errors import ValidationFailed
 from models.instances import records as instances
+from models.instances.address import NumberAddress
 from scheduler import instance_setup
 from scheduler.evolution import EvolutionClient
 from views.deps import AppSettings, SignedInUser
@@ -122,7 +123,7 @@ class InstancePages(SignedInPages):
         if not reason and not data.api_key.strip():
             reason = _("Enter the server address and the API key first.")
         if not reason:
-            result = await evolution.fetch_instances(url, data.api_key.strip())
+            result = await evolution.fetch_instances(NumberAddress(url, data.api_key.strip(), ""))
             if isinstance(result, tuple):
                 remote = list(result)
             else:

@@ -9,11 +9,27 @@ than `rate + 1` sends. After a pause or downtime the grid restarts at `now`: not
 from __future__ import annotations
 
 import random
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from models.sending import SlotPlan, interval_seconds
 
-__all__ = ["SlotPlan", "interval_seconds", "jitter_offset", "plan_slots"]
+@dataclass(frozen=True, slots=True)
+class SlotPlan:
+    """The send times granted now (possibly a few, within the look-ahead horizon) and the next free grid point."""
+
+    send_times: tuple[datetime, ...]
+    next_slot: datetime | None  # unchanged (the stored value) when nothing was granted
+
+    @property
+    def granted(self) -> int:
+        return len(self.send_times)
+
+
+def interval_seconds(rate_per_minute: float) -> float:
+    """Seconds between two sends at `rate_per_minute`."""
+    if rate_per_minute <= 0:
+        raise ValueError("a rate must be positive")
+    return 60.0 / rate_per_minute
 
 
 def jitter_offset(interval: float, jitter_percent: int, rng: random.Random | None = None) -> float:
