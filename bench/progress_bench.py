@@ -1,8 +1,11 @@
 """The live progress fragment under load: 200 browsers polling every 2 s a RUNNING campaign of 100,000 recipients.
 
-The app runs in a uvicorn subprocess; this process seeds the database, signs in once and plays the 200 clients
-(asyncio + httpx, the session cookie of that sign-in). Prints p50/p99 latency and errors, on SQLite and, with
-BENCH_POSTGRES_URL (a database of its own: it is emptied), on PostgreSQL. Targets: p50 <= 20 ms, p99 <= 50 ms.
+The app runs in a uvicorn subprocess (bench/instrumented.py: the app plus timers); this process seeds the database,
+signs in once and plays the 200 clients (asyncio, one keep-alive connection each, bench/keepalive.py: httpx cost
+this process most of a core, and its own stalls showed up as the server's latency; they share the session cookie
+of that sign-in). Prints p50/p99 latency and errors as the clients measured them and, beside them, as the server
+did, with both event loops' stalls and the server's GC pauses, on SQLite and, with BENCH_POSTGRES_URL (a database
+of its own: it is emptied), on PostgreSQL. Targets: p50 <= 20 ms, p99 <= 50 ms.
 
     python -m bench progress_bench            BENCH_CLIENTS=200 BENCH_SECONDS=30 BENCH_RECIPIENTS=100000
 """
@@ -10,6 +13,7 @@ BENCH_POSTGRES_URL (a database of its own: it is emptied), on PostgreSQL. Target
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import random
 import statistics
@@ -24,17 +28,29 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 
 from bench.import_bench import empty_database, migrate
+from bench.instrumented import watch_loop
+from bench.keepalive import CookieJar, KeepAlive
 from tests.browser.server import REPO, ServedApp, free_port, serve_app
 
 CLIENTS = int(os.environ.get("BENCH_CLIENTS", "200"))
 SECONDS = float(os.environ.get("BENCH_SECONDS", "30"))
 RECIPIENTS = int(os.environ.get("BENCH_RECIPIENTS", "100000"))
 INTERVAL = 2.0
+TIMEOUT = 10.0  # seconds a poll may take before it counts as an error
 CHUNK = 1000
+
+
+def percentiles(values: list[float]) -> str:
+    if not values:
+        return "none"
+    ordered = sorted(values)
+    p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
+    return f"p50={statistics.median(ordered):.1f} ms p99={p99:.1f} ms max={ordered[-1]:.1f} ms"
 
 
 @dataclass
@@ -42,6 +58,9 @@ class Results:
     latencies_ms: list[float] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     not_modified: int = 0
+    window: tuple[float, float] = (0.0, 0.0)  # wall-clock start and end of the load
+    client_cpu_seconds: float = 0.0
+    client_stalls_ms: list[tuple[float, float]] = field(default_factory=list)
 
     def summary(self) -> str:
         if not self.latencies_ms:
@@ -124,7 +143,7 @@ def shown_in(text: str) -> str:
     return text[start + len(marker) : text.find('"', start + len(marker))] if start >= 0 else ""
 
 
-async def poll(http: httpx.AsyncClient, url: str, deadline: float, results: Results) -> None:
+async def poll(tab: KeepAlive, url: str, deadline: float, results: Results) -> None:
     """One browser tab: a request every 2 s (on a fixed cadence, like htmx's `every 2s`) until the deadline, sending
     back what it shows, as htmx does, and the block's ETag, as the browser's cache does (304: the block stays)."""
     next_at = time.perf_counter() + random.uniform(0, INTERVAL)  # tabs were opened at different moments
@@ -134,32 +153,74 @@ async def poll(http: httpx.AsyncClient, url: str, deadline: float, results: Resu
         started = time.perf_counter()
         try:
             headers = {"If-None-Match": etag} if etag else {}
-            response = await http.get(url, params={"shown": shown}, headers=headers)
+            response = await asyncio.wait_for(tab.get(f"{url}?shown={quote(shown)}", headers), TIMEOUT)
             elapsed = (time.perf_counter() - started) * 1000
-            if response.status_code == 304:
+            if response.status == 304:
                 results.latencies_ms.append(elapsed)
                 results.not_modified += 1
-            elif response.status_code == 200 and 'id="campaign-' in response.text:
+            elif response.status == 200 and b'id="campaign-' in response.body:
                 results.latencies_ms.append(elapsed)
                 shown = shown_in(response.text) or shown
                 etag = response.headers.get("etag", "")
             else:
-                results.errors.append(f"HTTP {response.status_code}")
-        except httpx.HTTPError as error:
+                results.errors.append(f"HTTP {response.status}")
+        except (OSError, asyncio.IncompleteReadError, asyncio.LimitOverrunError, TimeoutError) as error:
             results.errors.append(type(error).__name__)
         next_at += INTERVAL
 
 
 async def load(app: ServedApp, campaign_id: int) -> Results:
-    cookies = await signed_in_cookies(app)
+    jar = CookieJar({name: value for name, value in (await signed_in_cookies(app)).items()})
     results = Results()
-    limits = httpx.Limits(max_connections=CLIENTS, max_keepalive_connections=CLIENTS)
-    async with httpx.AsyncClient(base_url=app.url, cookies=cookies, limits=limits, timeout=10) as http:
-        await http.get(f"/campaigns/{campaign_id}/progress")  # warm-up
-        deadline = time.perf_counter() + SECONDS
-        url = f"/campaigns/{campaign_id}/progress"
-        await asyncio.gather(*(poll(http, url, deadline, results) for _ in range(CLIENTS)))
+    url = f"/campaigns/{campaign_id}/progress"
+    tabs = [KeepAlive(app.url, jar) for _ in range(CLIENTS)]
+    await tabs[0].get(url)  # warm-up (and the session's CSRF cookie, which every tab then shares)
+    deadline = time.perf_counter() + SECONDS
+    watcher = asyncio.get_running_loop().create_task(watch_loop(results.client_stalls_ms))
+    started, cpu = time.time(), time.process_time()
+    await asyncio.gather(*(poll(tab, url, deadline, results) for tab in tabs))
+    results.window, results.client_cpu_seconds = (started, time.time()), time.process_time() - cpu
+    watcher.cancel()
+    for tab in tabs:
+        await tab.close()
     return results
+
+
+def stall_summary(stalls_ms: list[float], seconds: float) -> str:
+    if not stalls_ms:
+        return "none over 10 ms"
+    return (
+        f"{len(stalls_ms)} over 10 ms, {percentiles(stalls_ms)}, "
+        f"{sum(stalls_ms) / 10 / max(seconds, 1e-9):.1f} % of the time"
+    )
+
+
+def server_report(label: str, stats_path: Path, results: Results) -> None:
+    """What the server saw of the same load window: its own poll times, its loop stalls and its GC pauses."""
+    if not stats_path.exists():
+        print(f"{label}: no server-side figures (the server did not write {stats_path.name})")
+        return
+    stats = json.loads(stats_path.read_text())
+    start, end = results.window
+    inside = [value for at, value in stats["polls_ms"] if start <= at <= end + 10]
+    stalls = [value for at, value in stats["stalls_ms"] if start <= at <= end]
+    pauses = [(value, generation) for at, value, generation in stats["gc_pauses_ms"] if start <= at <= end]
+    seconds = end - start
+    print(f"{label}: server-side poll time (app entry to last byte): {percentiles(inside)}")
+    computations = [value for at, value in stats.get("computations_ms", []) if start <= at <= end]
+    renders = [value for at, value in stats.get("renders_ms", []) if start <= at <= end]
+    print(f"{label}: live block computations: {len(computations)} in {seconds:.0f} s, {percentiles(computations)}")
+    print(f"{label}: live block renders (on the loop): {len(renders)} in {seconds:.0f} s, {percentiles(renders)}")
+    print(f"{label}: server event-loop stalls: {stall_summary(stalls, seconds)}")
+    for generation in (0, 1, 2):
+        times = [value for value, gen in pauses if gen == generation]
+        if times:
+            print(f"{label}: server GC generation {generation}: {len(times)} pauses, {percentiles(times)}")
+    print(
+        f"{label}: client CPU {results.client_cpu_seconds:.1f} s = "
+        f"{1000 * results.client_cpu_seconds / max(1, len(results.latencies_ms)):.2f} ms per poll; "
+        f"client event-loop stalls: {stall_summary([late for _, late in results.client_stalls_ms], seconds)}"
+    )
 
 
 def server_cpu_seconds(url: str) -> float:
@@ -218,21 +279,29 @@ def run_on(label: str, database_url: str = "") -> None:
         migrate(database_url)
         asyncio.run(empty_database(database_url))
     has_sender = (REPO / "scheduler" / "lifespan.py").exists()
-    with (
-        tempfile.TemporaryDirectory() as workdir,
-        sandbox_server() as sandbox_url,
-        serve_app(Path(workdir), database_url=database_url, scheduler=has_sender) as app,
-    ):
-        started = time.perf_counter()
-        campaign_id = asyncio.run(seed(app.database_url, app.email, RECIPIENTS, sandbox_url))
-        print(f"{label}: seeded {RECIPIENTS:,} recipients in {time.perf_counter() - started:.1f} s", flush=True)
-        before, started = asyncio.run(sent_count(app.database_url, campaign_id)), time.perf_counter()
-        cpu_before = server_cpu_seconds(app.url)
-        results = asyncio.run(load(app, campaign_id))
-        cpu = server_cpu_seconds(app.url) - cpu_before
-        sent = asyncio.run(sent_count(app.database_url, campaign_id)) - before
-        minutes = (time.perf_counter() - started) / 60
-    print(f"{label}: {CLIENTS} clients every {INTERVAL:.0f} s for {SECONDS:.0f} s: {results.summary()}", flush=True)
+    with tempfile.TemporaryDirectory() as workdir:
+        stats_path = Path(workdir) / "server-stats.json"
+        with (
+            sandbox_server() as sandbox_url,
+            serve_app(
+                Path(workdir),
+                database_url=database_url,
+                scheduler=has_sender,
+                extra_env={"BENCH_SERVER_STATS": str(stats_path)},
+                factory="bench.instrumented:create_app",
+            ) as app,
+        ):
+            started = time.perf_counter()
+            campaign_id = asyncio.run(seed(app.database_url, app.email, RECIPIENTS, sandbox_url))
+            print(f"{label}: seeded {RECIPIENTS:,} recipients in {time.perf_counter() - started:.1f} s", flush=True)
+            before, started = asyncio.run(sent_count(app.database_url, campaign_id)), time.perf_counter()
+            cpu_before = server_cpu_seconds(app.url)
+            results = asyncio.run(load(app, campaign_id))
+            cpu = server_cpu_seconds(app.url) - cpu_before
+            sent = asyncio.run(sent_count(app.database_url, campaign_id)) - before
+            minutes = (time.perf_counter() - started) / 60
+        print(f"{label}: {CLIENTS} clients every {INTERVAL:.0f} s for {SECONDS:.0f} s: {results.summary()}", flush=True)
+        server_report(label, stats_path, results)
     polls = len(results.latencies_ms) + len(results.errors)
     print(f"{label}: server CPU {cpu:.1f} s = {1000 * cpu / max(1, polls):.2f} ms per poll (sender included); "
           f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs", flush=True)

@@ -2,7 +2,8 @@
 
 Deleting the row ends the session at once in every process (logout, a password change, a disabled user), and a
 session unused for longer than the idle limit is refused and removed. `last_seen_at` is written at most once a
-minute per session, so browsing costs a read, not a write, per request.
+minute per session, so browsing costs a read, not a write, per request: and once per process, however many requests
+(a page's polling tabs) read the old time while the first one writes the new one.
 """
 
 from __future__ import annotations
@@ -12,11 +13,14 @@ import secrets
 from datetime import datetime, timedelta
 from typing import Any
 
+from models.engines import point_reads
 from models.tables import UserSession
 
 TOUCH_EVERY = timedelta(minutes=1)
 MAX_LIFETIME = timedelta(days=14)
 MAX_KEY_LENGTH = 100
+MAX_REMEMBERED_TOUCHES = 10_000
+_touched: dict[str, datetime] = {}  # key hash -> when this process last wrote (or began writing) its last_seen_at
 LIVE_SQL = (
     "SELECT s.owner, s.created_at, s.last_seen_at, u.email, u.admin, p.timezone, p.locale FROM arauto_session s "
     "JOIN piccolo_user u ON u.id = s.owner AND u.active = {} "
@@ -41,7 +45,8 @@ async def live_session(key: str, *, now: datetime, idle: timedelta) -> dict[str,
     if not key or len(key) > MAX_KEY_LENGTH:
         return None
     key_hash = _hash(key)
-    rows = await UserSession.raw(LIVE_SQL, True, key_hash)
+    with point_reads():  # by the key's hash (unique), then its user and profile by key
+        rows = await UserSession.raw(LIVE_SQL, True, key_hash)
     if not rows:
         return None
     row: dict[str, Any] = rows[0]
@@ -49,8 +54,23 @@ async def live_session(key: str, *, now: datetime, idle: timedelta) -> dict[str,
         await UserSession.delete().where(UserSession.key_hash == key_hash)
         return None
     if now - row["last_seen_at"] >= TOUCH_EVERY:
-        await UserSession.update({UserSession.last_seen_at: now}).where(UserSession.key_hash == key_hash)
+        await _touch(key_hash, now)
     return row
+
+
+async def _touch(key_hash: str, now: datetime) -> None:
+    """Write the session's `last_seen_at`, unless this process wrote it (or is writing it) less than a minute ago."""
+    touched = _touched.get(key_hash)
+    if touched is not None and now - touched < TOUCH_EVERY:
+        return
+    if len(_touched) >= MAX_REMEMBERED_TOUCHES:
+        _touched.clear()
+    _touched[key_hash] = now
+    try:
+        await UserSession.update({UserSession.last_seen_at: now}).where(UserSession.key_hash == key_hash)
+    except BaseException:
+        _touched.pop(key_hash, None)  # not written: the next request tries again
+        raise
 
 
 async def end_session(key: str) -> None:

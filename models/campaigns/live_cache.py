@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -29,9 +30,13 @@ class LiveEntry:
     version: tuple[Any, ...]
     computed_at: datetime
     stamp: str  # the same stamp draws the same block (for the same user, locale and request)
+    began: float = 0.0  # time.monotonic() when its computation began (it read the database after that)
 
     def fresh(self, version: tuple[Any, ...], now: datetime) -> bool:
-        return self.version == version and timedelta(0) <= now - self.computed_at < TICK
+        return self.version == version and self.young(now)
+
+    def young(self, now: datetime) -> bool:
+        return timedelta(0) <= now - self.computed_at < TICK
 
 
 class LiveViews:
@@ -42,19 +47,30 @@ class LiveViews:
         self._computing: dict[tuple[int, int], asyncio.Lock] = {}
 
     async def get(self, campaign_id: int, *, owner_id: int, now: datetime) -> LiveEntry:
-        """The block's view, recomputed only when the version moved or a tick passed (NotFoundOrNotYours)."""
+        """The block's view, recomputed only when the version moved or a tick passed (NotFoundOrNotYours).
+
+        The tab that finds it stale computes it; the tabs that ask while it does take the last computation (younger
+        than a tick) instead of queueing behind it, and see the new one at their next poll. Without one, they wait
+        for that computation and take it: one that began after a tab asked read the database after the tab did, so
+        it is at least as new as what the tab would compute (before, each tab that had read the version before the
+        sender's next write recomputed in turn behind the lock: a convoy, seconds long under load)."""
         key = (campaign_id, owner_id)
+        asked = time.monotonic()
         version = await live_version(campaign_id, owner_id=owner_id)
         entry = self._entries.get(key)
         if entry is not None and entry.fresh(version, now):
             return entry
+        busy = self._computing.get(key)
+        if busy is not None and busy.locked() and entry is not None and entry.young(now):
+            return entry  # another tab is computing the next one: this poll takes the last, the next poll the new
         lock = self._computing.setdefault(key, asyncio.Lock())
         try:
-            async with lock:  # the tabs that missed together wait for one computation
+            async with lock:
                 entry = self._entries.get(key)
-                if entry is None or not entry.fresh(version, now):
+                if entry is None or not (entry.fresh(version, now) or entry.began >= asked):
+                    began = time.monotonic()
                     view = await live_view(campaign_id, owner_id=owner_id, now=now)
-                    entry = LiveEntry(view, version, now, stamp_of(view))
+                    entry = LiveEntry(view, version, now, stamp_of(view), began)
                     self._entries.put(key, entry)
                 return entry
         finally:

@@ -23,6 +23,7 @@ from models.campaigns.progress import (
     rate_allowed,
 )
 from models.campaigns.view import CampaignView, assemble_view, held
+from models.engines import point_reads
 from models.instances.daily_cap import cap_day, sends_today
 from models.ownership import not_found
 from models.phones import REMOVED_LIKE
@@ -67,7 +68,8 @@ def _limit(row: dict[str, Any], campaign: Campaign, now: datetime) -> RateLimit:
 async def live_version(campaign_id: int, *, owner_id: int) -> tuple[Any, ...]:
     """What the block depends on, cheaply: a poll whose version and tick are unchanged reuses the last computation
     (models/campaigns/live_cache.py). NotFoundOrNotYours when not the owner's."""
-    rows = await Campaign.raw(VERSION_SQL, campaign_id, owner_id)
+    with point_reads():  # the campaign's row by key, its instance's, and the instance's campaigns by index
+        rows = await Campaign.raw(VERSION_SQL, campaign_id, owner_id)
     if not rows:
         raise not_found("Campaign", campaign_id)
     return tuple(str(value) for value in rows[0].values())

@@ -135,13 +135,10 @@ async def live_recipient_page(
     """The page every open tab of a running campaign re-reads after each send: read once per `as_of` (a
     fingerprint of the campaign's status and counters) and filter, then shared."""
     key = (campaign.id, campaign.created_at, as_of, status, search, page)
-    found = memory.get(key)
-    if found is None:
-        found = await recipient_page(
-            campaign.id, status=status, search=search, page=page, total=campaign.total_recipients
-        )
-        memory.put(key, found)
-    return found
+    return await memory.shared(
+        key,
+        lambda: recipient_page(campaign.id, status=status, search=search, page=page, total=campaign.total_recipients),
+    )
 
 
 def _retryable(campaign_id: int) -> Any:

@@ -59,9 +59,15 @@ def _wait_until_up(url: str, process: subprocess.Popen[bytes], log_path: Path) -
 
 @contextmanager
 def serve_app(
-    workdir: Path, *, database_url: str = "", scheduler: bool = True, extra_env: dict[str, str] | None = None
+    workdir: Path,
+    *,
+    database_url: str = "",
+    scheduler: bool = True,
+    extra_env: dict[str, str] | None = None,
+    factory: str = "app:create_app",
 ) -> Iterator[ServedApp]:
-    """Migrate a database (a fresh SQLite file unless `database_url`), create the user, serve, and stop at exit."""
+    """Migrate a database (a fresh SQLite file unless `database_url`), create the user, serve (`factory`, the app
+    or an instrumented one: bench/instrumented.py), and stop at exit."""
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     database_url = database_url or f"sqlite:///{workdir / 'arauto.sqlite3'}"
@@ -83,7 +89,7 @@ def serve_app(
     log_path = workdir / "server.log"
     with log_path.open("wb") as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "app:create_app", "--factory", "--host", "127.0.0.1",
+            [sys.executable, "-m", "uvicorn", factory, "--factory", "--host", "127.0.0.1",
              "--port", str(port), "--log-level", "warning", "--no-access-log"],
             cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT,
         )

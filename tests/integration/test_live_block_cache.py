@@ -3,6 +3,7 @@ unchanged block answers 304 through its ETag, and the version check sees every w
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -14,6 +15,7 @@ from app import create_app
 from models import sending
 from models.accounts.users import CurrentUser
 from models.campaigns import live_cache
+from models.recent import Recent
 from models.statuses import CampaignStatus, MessageStatus
 from models.tables import Campaign, CampaignMessage
 from settings import Settings
@@ -126,3 +128,46 @@ async def test_tabs_polling_one_campaign_share_one_computation_per_tick(
     clock.advance(live_cache.TICK.total_seconds())
     assert (await client.get(f"/campaigns/{campaign.id}/progress")).status_code == 200
     assert computed == [campaign.id, campaign.id]
+
+
+async def test_tabs_polling_while_the_next_computation_runs_take_the_last_one_instead_of_queueing(
+    make_user, clock, monkeypatch
+) -> None:
+    user = await make_user()
+    campaign = await _running(user, [MessageStatus.SENDING, MessageStatus.PENDING])
+    views = live_cache.LiveViews()
+    first = await views.get(campaign.id, owner_id=user.id, now=clock.now())
+    message = await CampaignMessage.objects().where(CampaignMessage.status == MessageStatus.SENDING.value).first()
+    assert message is not None
+    await sending.record_sent(message.id, key_id="KEY-1", remote_jid="5511966600000@s.whatsapp.net",
+                              now=clock.now(), worker=None)
+    computing, release = asyncio.Event(), asyncio.Event()
+    real = live_cache.live_view
+
+    async def slow(campaign_id: int, **kwargs: Any) -> Any:
+        computing.set()
+        await release.wait()
+        return await real(campaign_id, **kwargs)
+
+    monkeypatch.setattr(live_cache, "live_view", slow)
+    finder = asyncio.create_task(views.get(campaign.id, owner_id=user.id, now=clock.now()))  # sees the version move
+    await computing.wait()
+    meanwhile = await asyncio.wait_for(views.get(campaign.id, owner_id=user.id, now=clock.now()), 5)
+    assert meanwhile.stamp == first.stamp  # no queue behind the computation
+    release.set()
+    newer = await finder
+    assert newer.stamp != first.stamp and newer.view.progress.sent == 1
+    assert (await views.get(campaign.id, owner_id=user.id, now=clock.now())).stamp == newer.stamp
+
+
+async def test_a_key_asked_for_by_many_tabs_at_once_is_read_once() -> None:
+    kept: Recent[str, int] = Recent()
+    reads: list[str] = []
+
+    async def read() -> int:
+        reads.append("read")
+        await asyncio.sleep(0.01)
+        return 7
+
+    assert await asyncio.gather(*(kept.shared("block", read) for _ in range(20))) == [7] * 20
+    assert reads == ["read"] and await kept.shared("block", read) == 7 and reads == ["read"]

@@ -3,13 +3,17 @@ CSRF tokens are bound to the session (finding 8). The session state is in the da
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import httpx
 import pytest
 
 from app import create_app
-from models.accounts import users
+from models.accounts import sessions, users
+from models.tables import UserSession
 from tests.clock import FakeClock
 from tests.fixtures.web import TEST_PASSWORD, Login, csrf_token, html, post_form, serving, settings_for_tests
 
@@ -137,3 +141,28 @@ async def test_behind_https_the_csrf_cookie_is_a_secure_host_only_cookie(secure_
     cookie = next(h for h in response.headers.get_list("set-cookie") if h.startswith("__Host-csrftoken="))
     attributes = {part.strip().split("=")[0].lower() for part in cookie.split(";")[1:]}
     assert {"secure", "path", "httponly"} <= attributes and "domain" not in attributes
+
+
+async def test_tabs_polling_at_once_write_the_session_time_once_a_minute(db, make_user, monkeypatch) -> None:
+    """Twenty requests that all read a session time more than a minute old write it once, not twenty times (a
+    write queues behind the sender's on SQLite); a minute later it is written again."""
+    user = await make_user()
+    start = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
+    key = await sessions.start_session(user.id, now=start)
+    writes = 0
+    update = UserSession.update
+
+    def counted_update(*args: Any, **kwargs: Any) -> Any:
+        nonlocal writes
+        writes += 1
+        return update(*args, **kwargs)
+
+    monkeypatch.setattr(UserSession, "update", counted_update)
+    idle = timedelta(hours=1)
+    for minutes, expected_writes in ((2, 1), (2, 1), (4, 2)):
+        now = start + timedelta(minutes=minutes)
+        rows = await asyncio.gather(*(sessions.live_session(key, now=now, idle=idle) for _ in range(20)))
+        assert all(row is not None for row in rows)
+        assert writes == expected_writes
+    stored = await UserSession.select(UserSession.last_seen_at).where(UserSession.owner == user.id).first()
+    assert stored is not None and stored["last_seen_at"] == start + timedelta(minutes=4)

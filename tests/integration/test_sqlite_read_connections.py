@@ -11,7 +11,7 @@ import aiosqlite
 import pytest
 
 from models.db import current_engine
-from models.engines import READ_CONNECTIONS, QueuedSQLiteEngine
+from models.engines import READ_CONNECTIONS, QueuedSQLiteEngine, ReadConnections, point_reads
 from models.tables import Instance
 from tests.factories import make_instance
 from tests.fixtures.database import POSTGRES_URL
@@ -49,3 +49,33 @@ async def test_a_reused_read_connection_sees_a_write_committed_after_it_opened(r
     assert await Instance.count() == 0  # the read connection is open now
     await make_instance(user.id)
     assert await Instance.count() == 1
+
+
+async def test_point_reads_run_on_the_loops_own_connection_and_see_the_latest_commit(
+    readers, make_user, monkeypatch
+) -> None:
+    """No reader thread (no hand-off waiting for the GIL); a write committed since is seen all the same."""
+    user = await make_user()
+    opened: list[Any] = []
+    real = aiosqlite.connect
+
+    def counting(*args: Any, **kwargs: Any) -> Any:
+        opened.append(kwargs.get("database"))
+        return real(*args, **kwargs)
+
+    with point_reads():
+        monkeypatch.setattr(aiosqlite, "connect", counting)
+        assert await Instance.count() == 0
+        monkeypatch.undo()
+        await make_instance(user.id)  # a write: Piccolo's own connection
+        monkeypatch.setattr(aiosqlite, "connect", counting)
+        assert await Instance.count() == 1
+    assert opened == []
+
+
+async def test_a_point_read_that_finds_sqlite_busy_reads_on_a_thread_instead_of_waiting(
+    readers, monkeypatch
+) -> None:
+    monkeypatch.setattr(ReadConnections, "inline", lambda self, query, args: None)  # SQLite answered busy
+    with point_reads():
+        assert await Instance.count() == 0

@@ -8,6 +8,7 @@ when the page's `shown` fingerprint says something changed: a quiet poll stays o
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,7 +30,7 @@ from models.campaigns.start_plan import campaign_allowance
 from models.campaigns.view import CampaignView, campaign_charts, campaign_view
 from models.errors import IllegalTransition
 from models.recipients.campaign_table import LivePages, live_recipient_page, recipient_page
-from views.campaigns.etags import Blocks, block_etag, html_response, matches, not_modified, rendered
+from views.campaigns.etags import Blocks, block_etag, block_kind, html_response, matches, not_modified, rendered
 from views.campaigns.media import message_preview
 from views.campaigns.test_send import CampaignTestSendRoutes
 from views.deps import AnyRequest, AppClock, SignedInUser
@@ -101,7 +102,7 @@ def live_views(request: AnyRequest) -> LiveViews:
 
 def rendered_blocks(request: AnyRequest) -> Blocks:
     """One per app: the live blocks rendered lately, by key (views/campaigns/etags.py): one render per change."""
-    blocks: Blocks = request.app.state.setdefault("rendered_live_blocks", Blocks(256))
+    blocks: Blocks = request.app.state.setdefault("rendered_live_blocks", Blocks())
     return blocks
 
 
@@ -114,17 +115,17 @@ async def live_block(
     context: dict[str, Any] = {"view": view, "notice": notice, "changed": changed, "announcement": notice}
     if status_changed and not notice:
         context["announcement"] = _("Campaign status: %(status)s") % {"status": _(view.progress.status)}
-    if changed:
-        context["charts"] = await campaign_charts(
-            view, labels=chart_labels(), timezone=user.timezone, memory=chart_memory(request)
-        )
-        context["recipients"] = await live_recipient_page(
-            view.campaign,
-            as_of=view.progress.fingerprint,
-            memory=recipients_memory(request),
-            status=shown.status,
-            search=shown.search,
-            page=shown.page,
+    if changed:  # the two reads side by side (each on a reader connection of its own)
+        context["charts"], context["recipients"] = await asyncio.gather(
+            campaign_charts(view, labels=chart_labels(), timezone=user.timezone, memory=chart_memory(request)),
+            live_recipient_page(
+                view.campaign,
+                as_of=view.progress.fingerprint,
+                memory=recipients_memory(request),
+                status=shown.status,
+                search=shown.search,
+                page=shown.page,
+            ),
         )
     return Template("partials/campaigns/live.html", context=context)
 
@@ -180,19 +181,20 @@ class CampaignDetailPages(CampaignTestSendRoutes, SignedInPages):
         page: FromQuery[int] = 1,
     ) -> Response[bytes] | Response[None]:
         """Polled every 2 s while the campaign is live; rendered without the polling attributes once it is not.
-        Tabs that show the same thing share one render; a block the tab already shows (its ETag) answers 304 with
-        no body, and htmx leaves it as it is."""
+        Tabs that show the same thing share one render, even those asking while it runs; a block the tab already
+        shows (its ETag) answers 304 with no body, and htmx leaves it as it is."""
         entry = await live_views(request).get(campaign_id, owner_id=current_user.id, now=clock.now())
         changed, status_changed = entry.view.progress.changed_since(shown[:MAX_SHOWN_LENGTH])
-        etag = block_etag(request, entry.stamp, current_user, changed, status_changed, status, search, page)
+        kind = block_kind(request, campaign_id, current_user, changed, status_changed, status, search, page)
+        etag = block_etag(entry.stamp, kind)
         if not changed and matches(request, etag):
             return not_modified(etag)
-        body = rendered_blocks(request).get(etag)
-        if body is None:
+
+        async def render() -> bytes:
             block = await live_block(request, entry.view, Shown(shown, status, search, page), current_user)
-            body = rendered(request, block)
-            rendered_blocks(request).put(etag, body)
-        return html_response(body, etag)
+            return rendered(request, block)
+
+        return html_response(*await rendered_blocks(request).block(kind, etag, render))
 
     @post("/{campaign_id:int}/actions", name="campaign_act")
     async def act(

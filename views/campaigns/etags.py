@@ -10,6 +10,7 @@ recipients table's filter and page. The same key therefore always means the same
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Awaitable, Callable
 
 from litestar import MediaType, Response
 from litestar.response import Template
@@ -21,13 +22,43 @@ from views.deps import AnyRequest
 from views.i18n import current_locale
 
 MAX_IF_NONE_MATCH = 512  # a browser sends back the one tag it got; anything longer is not ours
-Blocks = Recent[str, bytes]
 
 
-def block_etag(request: AnyRequest, stamp: str, user: CurrentUser, *drawn: object) -> str:
+class Blocks:
+    """The blocks rendered lately, by ETag, each rendered once however many tabs ask at the same moment; and, by
+    kind (everything the ETag digests but the computation's stamp), the ETag last rendered: a tab asking while
+    the block of a newer computation renders gets that one (its next poll gets the new one)."""
+
+    def __init__(self, size: int = 256) -> None:
+        self._bodies: Recent[str, bytes] = Recent(size)
+        self._latest: Recent[str, str] = Recent(size)
+
+    async def block(self, kind: str, etag: str, render: Callable[[], Awaitable[bytes]]) -> tuple[bytes, str]:
+        """(body, ETag): `etag`'s, or the last of its kind while `etag`'s renders."""
+        body = self._bodies.get(etag)
+        if body is not None:
+            return body, etag
+        last = self._latest.get(kind) if self._bodies.reading(etag) else None
+        last_body = self._bodies.get(last) if last is not None else None
+        if last is not None and last_body is not None:
+            return last_body, last
+        body = await self._bodies.shared(etag, render)
+        self._latest.put(kind, etag)
+        return body, etag
+
+
+def _digest(*parts: str) -> str:
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:32]
+
+
+def block_kind(request: AnyRequest, campaign_id: int, user: CurrentUser, *drawn: object) -> str:
+    """Everything but the computation that the block's bytes depend on."""
     csrf = ScopeState.from_scope(request.scope).csrf_token
-    parts = (stamp, str(user.id), current_locale(), user.timezone, str(csrf or ""), *map(repr, drawn))
-    return '"' + hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:32] + '"'
+    return _digest(str(campaign_id), str(user.id), current_locale(), user.timezone, str(csrf or ""), *map(repr, drawn))
+
+
+def block_etag(stamp: str, kind: str) -> str:
+    return '"' + _digest(stamp, kind) + '"'
 
 
 def matches(request: AnyRequest, etag: str) -> bool:
