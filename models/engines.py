@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import sqlite3
 import weakref
 from collections.abc import AsyncIterator, Iterator
-from contextlib import asynccontextmanager, contextmanager
+from contextlib import asynccontextmanager, contextmanager, suppress
 from contextvars import ContextVar
 from pathlib import Path
 from types import TracebackType
@@ -314,7 +313,7 @@ class OutageSafeTransaction(PostgresTransaction):
         connection = getattr(self, "connection", None)
         if connection is None:
             return
-        with contextlib.suppress(Exception):  # already released, or closed with the server: nothing left to free
+        with suppress(Exception):  # already released, or closed with the server: nothing left to free
             if self.engine.pool:
                 await self.engine.pool.release(connection)
             else:
