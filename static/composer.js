@@ -38,5 +38,7 @@
   });
 
   document.addEventListener("DOMContentLoaded", function () { refresh(document); });
-  document.addEventListener("htmx:afterSettle", function (event) { refresh(event.target); });
+  /* At the swap itself, not at the settle 20 ms later: a preview answered for an older text must not show its count
+     (one keystroke behind) in between. */
+  document.addEventListener("htmx:afterSwap", function (event) { refresh(event.target); });
 }());
