@@ -9,7 +9,7 @@ when the page's `shown` fingerprint says something changed: a quiet poll stays o
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from litestar import Response, get, post
@@ -82,28 +82,24 @@ def chart_labels() -> dict[str, str]:
     }
 
 
-def chart_memory(request: AnyRequest) -> Remembered:
-    """One per app: the send histories its pages drew lately, so a poll reads only the newest minutes."""
-    memory: Remembered = request.app.state.setdefault("send_history_memory", Remembered())
+@dataclass
+class LiveMemory:
+    """One per app, shared by every tab polling a campaign: the send histories its pages drew lately (a poll reads
+    only the newest minutes), the recipient pages read once per change, the live block's latest computation per
+    campaign and the blocks rendered lately by key (views/campaigns/etags.py: one render per change)."""
+
+    charts: Remembered = field(default_factory=Remembered)
+    recipients: LivePages = field(default_factory=LivePages)
+    views: LiveViews = field(default_factory=LiveViews)
+    blocks: Blocks = field(default_factory=Blocks)
+
+
+def live_memory(request: AnyRequest) -> LiveMemory:
+    state = request.app.state
+    if "live_memory" not in state:
+        state["live_memory"] = LiveMemory()
+    memory: LiveMemory = state["live_memory"]
     return memory
-
-
-def recipients_memory(request: AnyRequest) -> LivePages:
-    """One per app: the recipient pages the live blocks drew lately, read once per change, not once per tab."""
-    memory: LivePages = request.app.state.setdefault("live_recipient_pages", LivePages())
-    return memory
-
-
-def live_views(request: AnyRequest) -> LiveViews:
-    """One per app: the live block's latest computation per campaign, shared by every tab polling it."""
-    views: LiveViews = request.app.state.setdefault("live_views", LiveViews())
-    return views
-
-
-def rendered_blocks(request: AnyRequest) -> Blocks:
-    """One per app: the live blocks rendered lately, by key (views/campaigns/etags.py): one render per change."""
-    blocks: Blocks = request.app.state.setdefault("rendered_live_blocks", Blocks())
-    return blocks
 
 
 async def live_block(
@@ -117,11 +113,11 @@ async def live_block(
         context["announcement"] = _("Campaign status: %(status)s") % {"status": _(view.progress.status)}
     if changed:  # the two reads side by side (each on a reader connection of its own)
         context["charts"], context["recipients"] = await asyncio.gather(
-            campaign_charts(view, labels=chart_labels(), timezone=user.timezone, memory=chart_memory(request)),
+            campaign_charts(view, labels=chart_labels(), timezone=user.timezone, memory=live_memory(request).charts),
             live_recipient_page(
                 view.campaign,
                 as_of=view.progress.fingerprint,
-                memory=recipients_memory(request),
+                memory=live_memory(request).recipients,
                 status=shown.status,
                 search=shown.search,
                 page=shown.page,
@@ -149,7 +145,7 @@ class CampaignDetailPages(CampaignTestSendRoutes, SignedInPages):
         """The whole page; its blocks are the same partials the polled route answers with."""
         view = await campaign_view(campaign_id, owner_id=current_user.id, now=clock.now())
         charts = await campaign_charts(
-            view, labels=chart_labels(), timezone=current_user.timezone, memory=chart_memory(request)
+            view, labels=chart_labels(), timezone=current_user.timezone, memory=live_memory(request).charts
         )
         recipients = await recipient_page(
             campaign_id, status=status, search=search, page=page, total=view.campaign.total_recipients
@@ -183,7 +179,7 @@ class CampaignDetailPages(CampaignTestSendRoutes, SignedInPages):
         """Polled every 2 s while the campaign is live; rendered without the polling attributes once it is not.
         Tabs that show the same thing share one render, even those asking while it runs; a block the tab already
         shows (its ETag) answers 304 with no body, and htmx leaves it as it is."""
-        entry = await live_views(request).get(campaign_id, owner_id=current_user.id, now=clock.now())
+        entry = await live_memory(request).views.get(campaign_id, owner_id=current_user.id, now=clock.now())
         changed, status_changed = entry.view.progress.changed_since(shown[:MAX_SHOWN_LENGTH])
         kind = block_kind(request, campaign_id, current_user, changed, status_changed, status, search, page)
         etag = block_etag(entry.stamp, kind)
@@ -194,7 +190,7 @@ class CampaignDetailPages(CampaignTestSendRoutes, SignedInPages):
             block = await live_block(request, entry.view, Shown(shown, status, search, page), current_user)
             return rendered(request, block)
 
-        return html_response(*await rendered_blocks(request).block(kind, etag, render))
+        return html_response(*await live_memory(request).blocks.block(kind, etag, render))
 
     @post("/{campaign_id:int}/actions", name="campaign_act")
     async def act(
