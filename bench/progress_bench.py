@@ -247,6 +247,29 @@ async def sent_count(database_url: str, campaign_id: int) -> int:
     return int(row["sent_count"]) if row else 0
 
 
+async def sent_times(database_url: str, campaign_id: int, since: datetime) -> list[datetime]:
+    """When each message of the campaign sent since `since` was sent, in order."""
+    from models.db import use_engine
+    from models.engines import engine_from_url
+    from models.tables import CampaignMessage
+
+    use_engine(engine_from_url(database_url))
+    rows = (
+        await CampaignMessage.select(CampaignMessage.sent_at)
+        .where((CampaignMessage.campaign == campaign_id) & (CampaignMessage.sent_at >= since))
+        .order_by(CampaignMessage.sent_at)
+    )
+    return [row["sent_at"] for row in rows]
+
+
+def spacing_rate(times: list[datetime]) -> float:
+    """Sends per minute from the send times themselves (first to last), not from a count in a window that a single
+    send crossing its edge moves by 1/30."""
+    if len(times) < 2:
+        return 0.0
+    return 60 * (len(times) - 1) / max(1e-9, (times[-1] - times[0]).total_seconds())
+
+
 @contextmanager
 def sandbox_server() -> Iterator[str]:
     """`arauto sandbox` on a free port (the sender sends to it at the campaign's 60/min), or '' without one."""
@@ -295,10 +318,12 @@ def run_on(label: str, database_url: str = "") -> None:
             campaign_id = asyncio.run(seed(app.database_url, app.email, RECIPIENTS, sandbox_url))
             print(f"{label}: seeded {RECIPIENTS:,} recipients in {time.perf_counter() - started:.1f} s", flush=True)
             before, started = asyncio.run(sent_count(app.database_url, campaign_id)), time.perf_counter()
+            window_start = datetime.now(UTC)
             cpu_before = server_cpu_seconds(app.url)
             results = asyncio.run(load(app, campaign_id))
             cpu = server_cpu_seconds(app.url) - cpu_before
             sent = asyncio.run(sent_count(app.database_url, campaign_id)) - before
+            times = asyncio.run(sent_times(app.database_url, campaign_id, window_start))
             minutes = (time.perf_counter() - started) / 60
         print(f"{label}: {CLIENTS} clients every {INTERVAL:.0f} s for {SECONDS:.0f} s: {results.summary()}", flush=True)
         server_report(label, stats_path, results)
@@ -307,6 +332,7 @@ def run_on(label: str, database_url: str = "") -> None:
           f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs", flush=True)
     if has_sender and sandbox_url:
         print(f"{label}: the sender sent {sent} messages meanwhile = {sent / minutes:.1f}/min (campaign rate 60/min)")
+        print(f"{label}: the sender's rate from its send times: {spacing_rate(times):.1f}/min", flush=True)
 
 
 def main() -> None:
