@@ -37,6 +37,9 @@ class Recent(Generic[K, V]):
         while len(self._items) > self._size:
             self._items.popitem(last=False)
 
+    def forget(self, key: K) -> None:
+        self._items.pop(key, None)
+
     def reading(self, key: K) -> bool:
         """Whether a `shared` read of `key` runs now."""
         return key in self._reading

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any, cast
+from collections.abc import Callable
+from typing import Any, TypeVar, cast
 
 from litestar import Request
 from litestar.datastructures import State
@@ -13,6 +14,8 @@ from scheduler.clock import Clock
 from scheduler.evolution import EvolutionClient
 from settings import Settings
 
+T = TypeVar("T")
+
 AnyRequest = Request[Any, Any, Any]
 """A handler's request when the handler needs no typed user, auth or state from it."""
 SignedInUser = NamedDependency[CurrentUser]
@@ -21,6 +24,15 @@ AppClock = NamedDependency[Clock]
 """`clock: AppClock`: the app's injectable clock (`provide_clock`)."""
 AppSettings = NamedDependency[Settings]
 """`settings: AppSettings`: the settings the app was built with (`provide_settings`)."""
+
+
+def kept_in_app(state: State, name: str, make: Callable[[], T]) -> T:
+    """One per app, made on first use and kept in its state under `name`: never at module level, so each app (and
+    each test) starts empty."""
+    if name not in state:
+        state[name] = make()
+    kept: T = state[name]
+    return kept
 
 
 async def provide_settings(state: State) -> Settings:

@@ -17,6 +17,7 @@ from litestar.middleware.session.client_side import CookieBackendConfig
 from models.accounts import sessions, users
 from settings import Settings
 from views.csrf import SESSION_KEY
+from views.deps import kept_in_app
 from views.i18n import N_
 
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -118,8 +119,10 @@ async def _session_user(connection: ASGIConnection[Any, Any, Any, Any]) -> users
     key = session.get(SESSION_KEY) if isinstance(session, dict) else None
     if not isinstance(key, str):
         return None
-    idle = timedelta(minutes=connection.app.state.settings.session_idle_minutes)
-    return await users.user_for_session(key, now=connection.app.state.clock.now(), idle=idle)
+    state = connection.app.state
+    touched = kept_in_app(state, "session_touches", sessions.session_touches)
+    idle = timedelta(minutes=state.settings.session_idle_minutes)
+    return await users.user_for_session(key, now=state.clock.now(), idle=idle, touched=touched)
 
 
 def authentication_middleware() -> DefineMiddleware:

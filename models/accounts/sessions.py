@@ -14,13 +14,15 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from models.engines import point_reads
+from models.recent import Recent
 from models.tables import UserSession
 
 TOUCH_EVERY = timedelta(minutes=1)
 MAX_LIFETIME = timedelta(days=14)
 MAX_KEY_LENGTH = 100
 MAX_REMEMBERED_TOUCHES = 10_000
-_touched: dict[str, datetime] = {}  # key hash -> when this process last wrote (or began writing) its last_seen_at
+# One per app (in its state): key hash -> when this process last wrote (or began writing) the session's last_seen_at.
+SessionTouches = Recent[str, datetime]
 LIVE_SQL = (
     "SELECT s.owner, s.created_at, s.last_seen_at, u.email, u.admin, p.timezone, p.locale FROM arauto_session s "
     "JOIN piccolo_user u ON u.id = s.owner AND u.active = {} "
@@ -39,7 +41,11 @@ async def start_session(user_id: int, *, now: datetime) -> str:
     return key
 
 
-async def live_session(key: str, *, now: datetime, idle: timedelta) -> dict[str, Any] | None:
+def session_touches() -> SessionTouches:
+    return SessionTouches(MAX_REMEMBERED_TOUCHES)
+
+
+async def live_session(key: str, *, now: datetime, idle: timedelta, touched: SessionTouches) -> dict[str, Any] | None:
     """The account behind a live session of an active user (`owner, email, admin, timezone, locale`), touching the
     session; None when it was ended, idled out or is too old. One query on the way in: it runs on every request."""
     if not key or len(key) > MAX_KEY_LENGTH:
@@ -54,22 +60,20 @@ async def live_session(key: str, *, now: datetime, idle: timedelta) -> dict[str,
         await UserSession.delete().where(UserSession.key_hash == key_hash)
         return None
     if now - row["last_seen_at"] >= TOUCH_EVERY:
-        await _touch(key_hash, now)
+        await _touch(key_hash, now, touched)
     return row
 
 
-async def _touch(key_hash: str, now: datetime) -> None:
+async def _touch(key_hash: str, now: datetime, touched: SessionTouches) -> None:
     """Write the session's `last_seen_at`, unless this process wrote it (or is writing it) less than a minute ago."""
-    touched = _touched.get(key_hash)
-    if touched is not None and now - touched < TOUCH_EVERY:
+    last = touched.get(key_hash)
+    if last is not None and now - last < TOUCH_EVERY:
         return
-    if len(_touched) >= MAX_REMEMBERED_TOUCHES:
-        _touched.clear()
-    _touched[key_hash] = now
+    touched.put(key_hash, now)
     try:
         await UserSession.update({UserSession.last_seen_at: now}).where(UserSession.key_hash == key_hash)
     except BaseException:
-        _touched.pop(key_hash, None)  # not written: the next request tries again
+        touched.forget(key_hash)  # not written: the next request tries again
         raise
 
 

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from piccolo.apps.user.tables import BaseUser
 
 from models.accounts.passwords import password_problem
-from models.accounts.sessions import end_user_sessions, live_session
+from models.accounts.sessions import SessionTouches, end_user_sessions, live_session
 from models.errors import N_, ValidationFailed
 from models.tables import ApiToken, SetupToken, UserProfile
 from models.timezones import checked_zone
@@ -111,9 +111,9 @@ async def set_locale(user_id: int, locale: str) -> None:
     await UserProfile.update({UserProfile.locale: locale}).where(UserProfile.user == user_id)
 
 
-async def user_for_session(key: str, *, now: datetime, idle: timedelta) -> CurrentUser | None:
+async def user_for_session(key: str, *, now: datetime, idle: timedelta, touched: SessionTouches) -> CurrentUser | None:
     """The active user signed in by this server-side session key, or None (see `sessions.live_session`)."""
-    row = await live_session(key, now=now, idle=idle)
+    row = await live_session(key, now=now, idle=idle, touched=touched)
     if row is None:
         return None
     return CurrentUser(

@@ -158,10 +158,12 @@ async def test_tabs_polling_at_once_write_the_session_time_once_a_minute(db, mak
         return update(*args, **kwargs)
 
     monkeypatch.setattr(UserSession, "update", counted_update)
-    idle = timedelta(hours=1)
+    idle, touched = timedelta(hours=1), sessions.session_touches()
     for minutes, expected_writes in ((2, 1), (2, 1), (4, 2)):
         now = start + timedelta(minutes=minutes)
-        rows = await asyncio.gather(*(sessions.live_session(key, now=now, idle=idle) for _ in range(20)))
+        rows = await asyncio.gather(
+            *(sessions.live_session(key, now=now, idle=idle, touched=touched) for _ in range(20))
+        )
         assert all(row is not None for row in rows)
         assert writes == expected_writes
     stored = await UserSession.select(UserSession.last_seen_at).where(UserSession.owner == user.id).first()

@@ -33,7 +33,7 @@ from models.recipients.campaign_table import LivePages, live_recipient_page, rec
 from views.campaigns.etags import Blocks, block_etag, block_kind, html_response, matches, not_modified, rendered
 from views.campaigns.media import message_preview
 from views.campaigns.test_send import CampaignTestSendRoutes
-from views.deps import AnyRequest, AppClock, SignedInUser
+from views.deps import AnyRequest, AppClock, SignedInUser, kept_in_app
 from views.guards import SignedInPages
 from views.i18n import _
 from views.redirects import success_redirect
@@ -95,11 +95,7 @@ class LiveMemory:
 
 
 def live_memory(request: AnyRequest) -> LiveMemory:
-    state = request.app.state
-    if "live_memory" not in state:
-        state["live_memory"] = LiveMemory()
-    memory: LiveMemory = state["live_memory"]
-    return memory
+    return kept_in_app(request.app.state, "live_memory", LiveMemory)
 
 
 async def live_block(
