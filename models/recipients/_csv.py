@@ -169,7 +169,8 @@ def records(stream: BinaryIO, fmt: CsvFormat) -> Generator[tuple[int, list[str]]
                 N_("Row %(row)s cannot be read as CSV: %(error)s."), row=number + 1, error=exc
             ) from None
     finally:
-        text.detach()
+        if not stream.closed:  # a generator dropped after its file was closed has nothing left to hand back
+            text.detach()
 
 
 def _unclosed_quote(row: int) -> Message:
