@@ -24,6 +24,7 @@ from scheduler.clock import Clock, SystemClock
 from settings import BASE_DIR, Settings, load_settings
 from views import route_handlers
 from views.bounds import bound_integers
+from views.campaigns.detail import live_refreshes
 from views.csrf import csrf_middleware
 from views.deps import provide_clock, provide_current_user, provide_evolution, provide_settings
 from views.errors import EXCEPTION_HANDLERS
@@ -124,7 +125,12 @@ def create_app(
         directory=BASE_DIR / "templates", engine=_jinja_engine(), engine_callback=configure_jinja(settings)
     )
     session = session_config(settings)
-    lifespans: list[Lifespan] = [db_lifespan(settings), evolution_lifespan(settings), import_pool_lifespan(settings)]
+    lifespans: list[Lifespan] = [
+        db_lifespan(settings),
+        evolution_lifespan(settings),
+        import_pool_lifespan(settings),
+        live_refreshes,
+    ]
     if settings.scheduler_enabled:
         from scheduler.lifespan import scheduler_lifespan
 

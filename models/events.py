@@ -7,6 +7,7 @@ the console keeps what a newcomer needs (the one-time setup link) in sight.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 logger = logging.getLogger("arauto.events")
@@ -20,6 +21,22 @@ MESSAGE_SENT = "message.sent"
 MESSAGE_FAILED = "message.failed"
 
 
+Subscriber = Callable[[str, dict[str, Any]], None]
+_subscribers: list[Subscriber] = []
+
+
 def publish(name: str, **data: Any) -> None:
-    """Synchronous and cheap: one log line (no subscriber exists; add one here when a page needs pushes)."""
+    """Synchronous and cheap: one log line, then each subscriber (an app's live pages: views/campaigns/refresh.py),
+    which must only schedule work; one that raises is logged and the others still hear the event."""
     logger.log(logging.DEBUG if name.startswith("message.") else logging.INFO, "%s %s", name, data)
+    for subscriber in tuple(_subscribers):
+        try:
+            subscriber(name, data)
+        except Exception:  # a listener's bug must not fail the send or the action that published
+            logger.exception("subscriber %r failed on %s", subscriber, name)
+
+
+def subscribe(subscriber: Subscriber) -> Callable[[], None]:
+    """Hear every event published in this process from now on; returns the call that stops it."""
+    _subscribers.append(subscriber)
+    return lambda: _subscribers.remove(subscriber) if subscriber in _subscribers else None

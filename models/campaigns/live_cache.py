@@ -12,15 +12,19 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from models.campaigns.live_progress import live_version, live_view
 from models.campaigns.view import CampaignView
+from models.errors import NotFoundOrNotYours
 from models.recent import Recent
 
+log = logging.getLogger(__name__)
 TICK = timedelta(seconds=2)  # the page polls every 2 s: one computation per campaign per poll interval
 
 
@@ -30,7 +34,6 @@ class LiveEntry:
     version: tuple[Any, ...]
     computed_at: datetime
     stamp: str  # the same stamp draws the same block (for the same user, locale and request)
-    began: float = 0.0  # time.monotonic() when its computation began (it read the database after that)
 
     def fresh(self, version: tuple[Any, ...], now: datetime) -> bool:
         return self.version == version and self.young(now)
@@ -40,42 +43,104 @@ class LiveEntry:
 
 
 class LiveViews:
-    """One per app (in its state): the latest computation per (campaign, owner), and one computation at a time."""
+    """One per app (in its state): the latest computation per (campaign, owner), one computation at a time each."""
 
     def __init__(self, size: int = 256) -> None:
         self._entries: Recent[tuple[int, int], LiveEntry] = Recent(size)
-        self._computing: dict[tuple[int, int], asyncio.Lock] = {}
+        self._underway: dict[tuple[int, int], asyncio.Future[LiveEntry]] = {}
+        self._watched: dict[int, dict[int, float]] = {}  # campaign -> owner -> when a tab last asked (monotonic)
+        self._refreshing: dict[tuple[int, int], asyncio.Future[None]] = {}
+        self._again: set[tuple[int, int]] = set()
 
     async def get(self, campaign_id: int, *, owner_id: int, now: datetime) -> LiveEntry:
         """The block's view, recomputed only when the version moved or a tick passed (NotFoundOrNotYours).
 
-        The tab that finds it stale computes it; the tabs that ask while it does take the last computation (younger
-        than a tick) instead of queueing behind it, and see the new one at their next poll. Without one, they wait
-        for that computation and take it: one that began after a tab asked read the database after the tab did, so
-        it is at least as new as what the tab would compute (before, each tab that had read the version before the
-        sender's next write recomputed in turn behind the lock: a convoy, seconds long under load)."""
+        A poll that finds it stale while a computation runs waits for that one and takes it when it is as new as
+        what the poll read, or younger than a tick (a write that landed during it is the next poll's); it never
+        queues behind a second one (before, each tab that had read the version before the sender's next write
+        recomputed in turn: a convoy, seconds long under load). With none running, the poll starts one."""
         key = (campaign_id, owner_id)
-        asked = time.monotonic()
         version = await live_version(campaign_id, owner_id=owner_id)
+        self._watched.setdefault(campaign_id, {})[owner_id] = time.monotonic()
         entry = self._entries.get(key)
         if entry is not None and entry.fresh(version, now):
             return entry
-        busy = self._computing.get(key)
-        if busy is not None and busy.locked() and entry is not None and entry.young(now):
-            return entry  # another tab is computing the next one: this poll takes the last, the next poll the new
-        lock = self._computing.setdefault(key, asyncio.Lock())
+        underway = self._underway.get(key)
+        if underway is not None:
+            newer = await asyncio.shield(underway)
+            if newer.fresh(version, now) or newer.young(now):
+                return newer
+        return await asyncio.shield(self._start(key, version, now))
+
+    def _start(self, key: tuple[int, int], version: tuple[Any, ...], now: datetime) -> asyncio.Future[LiveEntry]:
+        """The computation of `key` under way, or a new one for `version` (read before it: a write landing during
+        it moves the version again, so the next poll recomputes rather than keeping data older than its version).
+        It runs in a task of its own: a tab that goes away does not cancel it for the others."""
+        underway = self._underway.get(key)
+        if underway is None:
+            underway = self._underway[key] = asyncio.ensure_future(self._computation(key, version, now))
+        return underway
+
+    async def _computation(self, key: tuple[int, int], version: tuple[Any, ...], now: datetime) -> LiveEntry:
         try:
-            async with lock:
-                entry = self._entries.get(key)
-                if entry is None or not (entry.fresh(version, now) or entry.began >= asked):
-                    began = time.monotonic()
-                    view = await live_view(campaign_id, owner_id=owner_id, now=now)
-                    entry = LiveEntry(view, version, now, stamp_of(view), began)
-                    self._entries.put(key, entry)
-                return entry
+            view = await live_view(key[0], owner_id=key[1], now=now)
+            entry = LiveEntry(view, version, now, stamp_of(view))
+            self._entries.put(key, entry)
+            return entry
         finally:
-            if not lock.locked():
-                self._computing.pop(key, None)
+            self._underway.pop(key, None)
+
+    def refresh_soon(self, campaign_id: int, *, now: Callable[[], datetime]) -> None:
+        """After this process wrote to the campaign (its sender's send, an action): compute its block now, for each
+        owner whose tab asked within the last two ticks, so that the poll that next finds the version moved takes
+        the new computation (or waits for the rest of it) instead of making all of it while it waits: the one slow
+        poll per change of a busy campaign. One refresh per key at a time; writes meanwhile ask for one more after
+        it. Polls still check the version: another process's writes are computed by the poll that sees them."""
+        watchers = self._watched.get(campaign_id)
+        if not watchers:
+            return
+        recent = time.monotonic() - 2 * TICK.total_seconds()
+        for owner_id, asked in list(watchers.items()):
+            if asked < recent:
+                del watchers[owner_id]
+                continue
+            key = (campaign_id, owner_id)
+            if key in self._refreshing:
+                self._again.add(key)
+            else:
+                self._refreshing[key] = asyncio.ensure_future(self._refresh(key, now))
+        if not watchers:
+            del self._watched[campaign_id]
+
+    async def _refresh(self, key: tuple[int, int], now: Callable[[], datetime]) -> None:
+        try:
+            while True:
+                self._again.discard(key)
+                underway = self._underway.get(key)
+                if underway is not None:  # a poll's computation: it may predate the write, so one more after it
+                    await asyncio.shield(underway)
+                    self._again.add(key)
+                    continue
+                version = await live_version(key[0], owner_id=key[1])
+                entry = self._entries.get(key)
+                if entry is None or not entry.fresh(version, now()):
+                    await asyncio.shield(self._start(key, version, now()))
+                if key not in self._again:
+                    return
+        except NotFoundOrNotYours:
+            return
+        except Exception:  # a failed refresh only means that the next poll computes the block itself
+            log.debug("live block refresh of %s failed", key, exc_info=True)
+        finally:
+            self._refreshing.pop(key, None)
+            self._again.discard(key)
+
+    async def close(self) -> None:
+        """Cancel the refreshes and computations under way (the app is stopping)."""
+        tasks: list[asyncio.Future[Any]] = [*self._refreshing.values(), *self._underway.values()]
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
 
 
 def stamp_of(view: CampaignView) -> str:

@@ -18,6 +18,8 @@ from models.campaigns import live_cache
 from models.recent import Recent
 from models.statuses import CampaignStatus, MessageStatus
 from models.tables import Campaign, CampaignMessage
+from scheduler.dispatcher import record_sent
+from scheduler.evolution_results import Sent
 from settings import Settings
 from tests.clock import FakeClock
 from tests.factories import make_campaign, make_instance
@@ -130,21 +132,30 @@ async def test_tabs_polling_one_campaign_share_one_computation_per_tick(
     assert computed == [campaign.id, campaign.id]
 
 
-async def test_tabs_polling_while_the_next_computation_runs_take_the_last_one_instead_of_queueing(
+async def test_tabs_polling_while_a_computation_runs_wait_for_it_and_never_queue_behind_a_second(
     make_user, clock, monkeypatch
 ) -> None:
     user = await make_user()
-    campaign = await _running(user, [MessageStatus.SENDING, MessageStatus.PENDING])
+    campaign = await _running(user, [MessageStatus.SENDING, MessageStatus.SENDING, MessageStatus.PENDING])
     views = live_cache.LiveViews()
     first = await views.get(campaign.id, owner_id=user.id, now=clock.now())
-    message = await CampaignMessage.objects().where(CampaignMessage.status == MessageStatus.SENDING.value).first()
-    assert message is not None
-    await sending.record_sent(message.id, key_id="KEY-1", remote_jid="5511966600000@s.whatsapp.net",
-                              now=clock.now(), worker=None)
+    sending_ids = [
+        message.id
+        for message in await CampaignMessage.objects().order_by(CampaignMessage.id)
+        if message.status == MessageStatus.SENDING.value
+    ]
+
+    async def send(message_id: int) -> None:
+        await sending.record_sent(message_id, key_id=f"KEY-{message_id}", remote_jid="5511966600000@s.whatsapp.net",
+                                  now=clock.now(), worker=None)  # fmt: skip
+
+    await send(sending_ids[0])
     computing, release = asyncio.Event(), asyncio.Event()
+    computations: list[int] = []
     real = live_cache.live_view
 
     async def slow(campaign_id: int, **kwargs: Any) -> Any:
+        computations.append(campaign_id)
         computing.set()
         await release.wait()
         return await real(campaign_id, **kwargs)
@@ -152,12 +163,18 @@ async def test_tabs_polling_while_the_next_computation_runs_take_the_last_one_in
     monkeypatch.setattr(live_cache, "live_view", slow)
     finder = asyncio.create_task(views.get(campaign.id, owner_id=user.id, now=clock.now()))  # sees the version move
     await computing.wait()
-    meanwhile = await asyncio.wait_for(views.get(campaign.id, owner_id=user.id, now=clock.now()), 5)
-    assert meanwhile.stamp == first.stamp  # no queue behind the computation
+    meanwhile = asyncio.create_task(views.get(campaign.id, owner_id=user.id, now=clock.now()))  # the same version
+    await send(sending_ids[1])  # lands during the computation: a poll that saw it waits for the one under way too
+    later = asyncio.create_task(views.get(campaign.id, owner_id=user.id, now=clock.now()))
+    await asyncio.sleep(0.05)
+    assert not (meanwhile.done() or later.done())  # waiting, not answered with the block before the send
     release.set()
-    newer = await finder
-    assert newer.stamp != first.stamp and newer.view.progress.sent == 1
-    assert (await views.get(campaign.id, owner_id=user.id, now=clock.now())).stamp == newer.stamp
+    newer, alongside, late = await asyncio.wait_for(asyncio.gather(finder, meanwhile, later), 5)
+    assert computations == [campaign.id]  # one computation for the three of them: no queue behind a second
+    assert newer.stamp != first.stamp and newer.view.progress.sent >= 1
+    assert alongside.stamp == newer.stamp and late.stamp == newer.stamp
+    latest = await views.get(campaign.id, owner_id=user.id, now=clock.now())  # the next poll: the second send
+    assert computations == [campaign.id, campaign.id] and latest.view.progress.sent == 2
 
 
 async def test_a_key_asked_for_by_many_tabs_at_once_is_read_once() -> None:
@@ -171,3 +188,39 @@ async def test_a_key_asked_for_by_many_tabs_at_once_is_read_once() -> None:
 
     assert await asyncio.gather(*(kept.shared("block", read) for _ in range(20))) == [7] * 20
     assert reads == ["read"] and await kept.shared("block", read) == 7 and reads == ["read"]
+
+
+async def test_a_send_by_this_processs_sender_computes_the_watched_block_before_the_next_poll_asks(
+    client, login, make_user, clock, monkeypatch
+) -> None:
+    user = await make_user()
+    campaign = await _running(user, [MessageStatus.SENDING, MessageStatus.SENDING, MessageStatus.PENDING])
+    await login(user)
+    computed: list[int] = []
+    real = live_cache.live_view
+
+    async def counting(campaign_id: int, **kwargs: Any) -> Any:
+        computed.append(campaign_id)
+        return await real(campaign_id, **kwargs)
+
+    async def computations_after_send(message_id: int) -> int:
+        sent = Sent(key_id=f"KEY-{message_id}", remote_jid="5511966600000@s.whatsapp.net", timestamp=0)
+        await record_sent(message_id, sent, now=clock.now(), worker=None)  # publishes message.sent, as the sender
+        for _ in range(100):  # the refresh runs in a task of its own
+            await asyncio.sleep(0.01)
+        return len(computed)
+
+    monkeypatch.setattr(live_cache, "live_view", counting)
+    first_id, second_id = [
+        message.id
+        for message in await CampaignMessage.objects().order_by(CampaignMessage.id)
+        if message.status == MessageStatus.SENDING.value
+    ]
+    assert await computations_after_send(first_id) == 0  # nobody watches the campaign yet: nothing to refresh
+    first = await _poll(client, campaign)
+    assert len(computed) == 1  # the first poll computed it
+    assert await computations_after_send(second_id) == 2  # the send computed it for the tab watching
+    after = await _poll(client, campaign, etag=first.headers["etag"])
+    assert len(computed) == 2  # the poll found it computed
+    sent = html(after).select_one(f'#campaign-{campaign.id}-progress [data-counter="sent"] dd')
+    assert sent is not None and sent.get_text(strip=True) == "2"

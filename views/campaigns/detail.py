@@ -9,15 +9,17 @@ when the page's `shown` fingerprint says something changed: a quiet poll stays o
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from litestar import Response, get, post
+from litestar import Litestar, Response, get, post
 from litestar.params import FromPath, FromQuery, URLEncodedBody
 from litestar.plugins.htmx import HTMXRequest
 from litestar.response import Redirect, Template
 
-from models import sending
+from models import events, sending
 from models.accounts.users import CurrentUser
 from models.campaigns import actions as campaign_actions
 from models.campaigns import history as campaign_history
@@ -96,6 +98,34 @@ class LiveMemory:
 
 def live_memory(request: AnyRequest) -> LiveMemory:
     return kept_in_app(request.app.state, "live_memory", LiveMemory)
+
+
+@asynccontextmanager
+async def live_refreshes(app: Litestar) -> AsyncIterator[None]:
+    """While the app runs, this process's own writes to a campaign (its sender's sends, its actions) compute the
+    live block of the tabs watching it at once, before their next poll asks (models/campaigns/live_cache.py)."""
+    views = kept_in_app(app.state, "live_memory", LiveMemory).views
+    loop, clock = asyncio.get_running_loop(), app.state.clock
+
+    def heard(_name: str, data: dict[str, Any]) -> None:
+        campaign_id = data.get("campaign_id")
+        if isinstance(campaign_id, int) and _running_on(loop):
+            views.refresh_soon(campaign_id, now=clock.now)
+
+    stop = events.subscribe(heard)
+    try:
+        yield
+    finally:
+        stop()
+        await views.close()
+
+
+def _running_on(loop: asyncio.AbstractEventLoop) -> bool:
+    """Whether the event came from this app's loop (another app in the same process, a CLI command: not ours)."""
+    try:
+        return asyncio.get_running_loop() is loop
+    except RuntimeError:
+        return False
 
 
 async def live_block(
