@@ -14,7 +14,7 @@ import asyncio
 import hashlib
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -90,12 +90,19 @@ class LiveViews:
         finally:
             self._underway.pop(key, None)
 
-    def refresh_soon(self, campaign_id: int, *, now: Callable[[], datetime]) -> None:
+    def refresh_soon(
+        self,
+        campaign_id: int,
+        *,
+        now: Callable[[], datetime],
+        then: Callable[[LiveEntry], Awaitable[object]] | None = None,
+    ) -> None:
         """After this process wrote to the campaign (its sender's send, an action): compute its block now, for each
         owner whose tab asked within the last two ticks, so that the poll that next finds the version moved takes
         the new computation (or waits for the rest of it) instead of making all of it while it waits: the one slow
         poll per change of a busy campaign. One refresh per key at a time; writes meanwhile ask for one more after
-        it. Polls still check the version: another process's writes are computed by the poll that sees them."""
+        it; `then` reads ahead what the poll will draw from a new computation. Polls still check the version:
+        another process's writes are computed by the poll that sees them."""
         watchers = self._watched.get(campaign_id)
         if not watchers:
             return
@@ -108,11 +115,16 @@ class LiveViews:
             if key in self._refreshing:
                 self._again.add(key)
             else:
-                self._refreshing[key] = asyncio.ensure_future(self._refresh(key, now))
+                self._refreshing[key] = asyncio.ensure_future(self._refresh(key, now, then))
         if not watchers:
             del self._watched[campaign_id]
 
-    async def _refresh(self, key: tuple[int, int], now: Callable[[], datetime]) -> None:
+    async def _refresh(
+        self,
+        key: tuple[int, int],
+        now: Callable[[], datetime],
+        then: Callable[[LiveEntry], Awaitable[object]] | None,
+    ) -> None:
         try:
             while True:
                 self._again.discard(key)
@@ -124,7 +136,9 @@ class LiveViews:
                 version = await live_version(key[0], owner_id=key[1])
                 entry = self._entries.get(key)
                 if entry is None or not entry.fresh(version, now()):
-                    await asyncio.shield(self._start(key, version, now()))
+                    entry = await asyncio.shield(self._start(key, version, now()))
+                    if then is not None:
+                        await then(entry)
                 if key not in self._again:
                     return
         except NotFoundOrNotYours:

@@ -64,10 +64,13 @@ async def _read(campaign_id: int, since: datetime) -> dict[datetime, int]:
 async def sends_by_minute(
     campaign_id: int, *, sent_count: int | None = None, memory: Remembered | None = None
 ) -> dict[datetime, int]:
-    """Sends per minute; given the campaign's `sent_count` and a `memory`, the remembered counts plus the minutes
-    since the last one they hold (that minute is read again: it may have grown)."""
+    """Sends per minute; given the campaign's `sent_count` and a `memory`, the remembered counts as they are when
+    they add up to it (nothing was sent since), else plus the minutes since the last one they hold (that minute is
+    read again: it may have grown)."""
     known = memory.get(campaign_id) if memory is not None else None
     counts: dict[datetime, int] | None = None
+    if known is not None and sent_count is not None and sum(known.values()) == sent_count:
+        return known
     if known is not None and sent_count is not None:
         last = max(known, default=EPOCH)
         counts = {minute: n for minute, n in known.items() if minute < last} | await _read(campaign_id, last)

@@ -16,6 +16,7 @@ from models import sending
 from models.accounts.users import CurrentUser
 from models.campaigns import live_cache
 from models.recent import Recent
+from models.recipients import campaign_table
 from models.statuses import CampaignStatus, MessageStatus
 from models.tables import Campaign, CampaignMessage
 from scheduler.dispatcher import record_sent
@@ -210,7 +211,15 @@ async def test_a_send_by_this_processs_sender_computes_the_watched_block_before_
             await asyncio.sleep(0.01)
         return len(computed)
 
+    table_reads: list[int] = []
+    real_page = campaign_table.recipient_page
+
+    async def counting_page(campaign_id: int, **kwargs: Any) -> Any:
+        table_reads.append(campaign_id)
+        return await real_page(campaign_id, **kwargs)
+
     monkeypatch.setattr(live_cache, "live_view", counting)
+    monkeypatch.setattr(campaign_table, "recipient_page", counting_page)
     first_id, second_id = [
         message.id
         for message in await CampaignMessage.objects().order_by(CampaignMessage.id)
@@ -219,8 +228,10 @@ async def test_a_send_by_this_processs_sender_computes_the_watched_block_before_
     assert await computations_after_send(first_id) == 0  # nobody watches the campaign yet: nothing to refresh
     first = await _poll(client, campaign)
     assert len(computed) == 1  # the first poll computed it
+    reads_before = len(table_reads)
     assert await computations_after_send(second_id) == 2  # the send computed it for the tab watching
+    assert len(table_reads) == reads_before + 1  # and read ahead the recipients table the tab's page is behind on
     after = await _poll(client, campaign, etag=first.headers["etag"])
-    assert len(computed) == 2  # the poll found it computed
+    assert len(computed) == 2 and len(table_reads) == reads_before + 1  # the poll found both read
     sent = html(after).select_one(f'#campaign-{campaign.id}-progress [data-counter="sent"] dd')
     assert sent is not None and sent.get_text(strip=True) == "2"

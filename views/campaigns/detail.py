@@ -27,7 +27,7 @@ from models.campaigns.history import by_user
 from models.campaigns.live_cache import LiveViews
 from models.campaigns.live_progress import live_view
 from models.campaigns.number_view import numbers_view
-from models.campaigns.send_history import Remembered
+from models.campaigns.send_history import Remembered, send_history
 from models.campaigns.start_plan import campaign_allowance
 from models.campaigns.view import CampaignView, campaign_charts, campaign_view
 from models.errors import IllegalTransition
@@ -104,13 +104,13 @@ def live_memory(request: AnyRequest) -> LiveMemory:
 async def live_refreshes(app: Litestar) -> AsyncIterator[None]:
     """While the app runs, this process's own writes to a campaign (its sender's sends, its actions) compute the
     live block of the tabs watching it at once, before their next poll asks (models/campaigns/live_cache.py)."""
-    views = kept_in_app(app.state, "live_memory", LiveMemory).views
-    loop, clock = asyncio.get_running_loop(), app.state.clock
+    memory = kept_in_app(app.state, "live_memory", LiveMemory)
+    views, loop, clock = memory.views, asyncio.get_running_loop(), app.state.clock
 
     def heard(_name: str, data: dict[str, Any]) -> None:
         campaign_id = data.get("campaign_id")
         if isinstance(campaign_id, int) and _running_on(loop):
-            views.refresh_soon(campaign_id, now=clock.now)
+            views.refresh_soon(campaign_id, now=clock.now, then=lambda entry: read_ahead(entry.view, memory))
 
     stop = events.subscribe(heard)
     try:
@@ -118,6 +118,15 @@ async def live_refreshes(app: Litestar) -> AsyncIterator[None]:
     finally:
         stop()
         await views.close()
+
+
+async def read_ahead(view: CampaignView, memory: LiveMemory) -> None:
+    """What the block drawn from a new computation reads beside it for the tabs whose page is behind (`live_block`):
+    the send history and the recipients table's first page, unfiltered as most tabs show it."""
+    await asyncio.gather(
+        send_history(view.campaign.id, sent_count=view.progress.sent, memory=memory.charts),
+        live_recipient_page(view.campaign, as_of=view.progress.fingerprint, memory=memory.recipients),
+    )
 
 
 def _running_on(loop: asyncio.AbstractEventLoop) -> bool:
