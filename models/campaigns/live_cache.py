@@ -26,6 +26,7 @@ from models.recent import Recent
 
 log = logging.getLogger(__name__)
 TICK = timedelta(seconds=2)  # the page polls every 2 s: one computation per campaign per poll interval
+REFRESH_GAP = 0.1  # seconds between a watched campaign's refreshes at most (its polls compute in between)
 
 
 @dataclass(frozen=True)
@@ -128,6 +129,7 @@ class LiveViews:
         try:
             while True:
                 self._again.discard(key)
+                began = time.monotonic()
                 underway = self._underway.get(key)
                 if underway is not None:  # a poll's computation: it may predate the write, so one more after it
                     await asyncio.shield(underway)
@@ -141,6 +143,7 @@ class LiveViews:
                         await then(entry)
                 if key not in self._again:
                     return
+                await asyncio.sleep(max(0.0, began + REFRESH_GAP - time.monotonic()))  # a fast sender: not per send
         except NotFoundOrNotYours:
             return
         except Exception:  # a failed refresh only means that the next poll computes the block itself
