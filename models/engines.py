@@ -45,12 +45,13 @@ def enable_wal(path: Path) -> None:
 
 
 @contextmanager
-def point_reads() -> Iterator[None]:
+def point_reads(on: bool = True) -> Iterator[None]:
     """The reads in this block fetch a few rows by key (an index lookup, never a scan): on SQLite they run on the
     event loop's own connection, in microseconds, instead of on a reader's thread, whose two hand-offs each wait
     for the GIL, up to the 5 ms switch interval while the loop is busy (what every poll paid twice under load).
-    PostgreSQL reads are on the loop already (asyncpg)."""
-    token = _point_reads.set(True)
+    PostgreSQL reads are on the loop already (asyncpg). `point_reads(False)` marks a read inside such a block
+    that may count many rows: it keeps its thread, so the loop never waits for it."""
+    token = _point_reads.set(on)
     try:
         yield
     finally:

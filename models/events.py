@@ -17,6 +17,7 @@ CAMPAIGN_PAUSED = "campaign.paused"
 CAMPAIGN_COMPLETED = "campaign.completed"
 CAMPAIGN_CANCELLED = "campaign.cancelled"
 CAMPAIGN_FAILED = "campaign.failed"
+MESSAGE_CLAIMED = "message.claimed"  # once per campaign per claim pass, with the count
 MESSAGE_SENT = "message.sent"
 MESSAGE_FAILED = "message.failed"
 

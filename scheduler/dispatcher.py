@@ -17,6 +17,7 @@ import os
 import random
 import socket
 import uuid
+from collections import Counter
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -113,6 +114,8 @@ class Dispatcher:
             config=self.pacing,
         )
         report.claimed = len(claims)
+        for campaign_id, count in Counter(claim.campaign_id for claim in claims).items():
+            events.publish(events.MESSAGE_CLAIMED, campaign_id=campaign_id, count=count)
         self._media = {}
         gate = asyncio.Semaphore(self.concurrency)
         await asyncio.gather(*(self._deliver(claim, gate, report) for claim in claims))

@@ -84,12 +84,10 @@ async def live_view(campaign_id: int, *, owner_id: int, now: datetime) -> Campai
     campaign = Campaign(**{name: row[name] for name in CAMPAIGN_COLUMNS})
     running = campaign.status == CampaignStatus.RUNNING.value
     recent = int(row["recent"]) if running else 0
-    finish = await finish_of(campaign, now=now)
+    with point_reads():  # the ETA's and the waiting state's reads: rows by key, first rows of an index
+        finish = await finish_of(campaign, now=now)
+        waiting = await held(campaign, now)
     current = assemble(campaign, recent=recent, limit=_limit(row, campaign, now), now=now, finish=finish)
     return assemble_view(
-        campaign,
-        current,
-        retryable=int(row["retryable"]),
-        instance_name=row["i_name"] or "",
-        waiting=await held(campaign, now),
+        campaign, current, retryable=int(row["retryable"]), instance_name=row["i_name"] or "", waiting=waiting
     )
