@@ -25,6 +25,7 @@ from settings import Settings
 from tests.clock import FakeClock
 from tests.factories import make_campaign, make_instance
 from tests.fixtures.web import Login, html, post_form, serving
+from views.campaigns import detail
 
 
 async def _running(user: CurrentUser, statuses: list[MessageStatus]) -> Campaign:
@@ -225,13 +226,28 @@ async def test_a_send_by_this_processs_sender_computes_the_watched_block_before_
         for message in await CampaignMessage.objects().order_by(CampaignMessage.id)
         if message.status == MessageStatus.SENDING.value
     ]
+    renders: list[int] = []
+    real_render = detail.rendered
+
+    def counting_render(request: Any, template: Any) -> bytes:
+        renders.append(1)
+        return real_render(request, template)
+
+    monkeypatch.setattr(detail, "rendered", counting_render)
     assert await computations_after_send(first_id) == 0  # nobody watches the campaign yet: nothing to refresh
     first = await _poll(client, campaign)
     assert len(computed) == 1  # the first poll computed it
-    reads_before = len(table_reads)
+    block = html(first).select_one(f"#campaign-{campaign.id}-progress")
+    assert block is not None
+    shown = str(block["hx-vals"]).split('"shown": "')[1].split('"')[0]  # what the tab shows now
+    reads_before, renders_before = len(table_reads), len(renders)
     assert await computations_after_send(second_id) == 2  # the send computed it for the tab watching
-    assert len(table_reads) == reads_before + 1  # and read ahead the recipients table the tab's page is behind on
-    after = await _poll(client, campaign, etag=first.headers["etag"])
-    assert len(computed) == 2 and len(table_reads) == reads_before + 1  # the poll found both read
+    assert len(table_reads) == reads_before + 1  # read ahead the recipients table the tab's page is behind on
+    assert len(renders) == renders_before + 1  # and drew the block the tab's next poll asks for
+    after = await client.get(
+        f"/campaigns/{campaign.id}/progress", params={"shown": shown}, headers={"If-None-Match": first.headers["etag"]}
+    )
+    assert after.status_code == 200
+    assert (len(computed), len(table_reads), len(renders)) == (2, reads_before + 1, renders_before + 1)  # all done
     sent = html(after).select_one(f'#campaign-{campaign.id}-progress [data-counter="sent"] dd')
     assert sent is not None and sent.get_text(strip=True) == "2"

@@ -24,20 +24,21 @@ from models.accounts.users import CurrentUser
 from models.campaigns import actions as campaign_actions
 from models.campaigns import history as campaign_history
 from models.campaigns.history import by_user
-from models.campaigns.live_cache import LiveViews
+from models.campaigns.live_cache import LiveEntry, LiveViews
 from models.campaigns.live_progress import live_view
 from models.campaigns.number_view import numbers_view
 from models.campaigns.send_history import Remembered, send_history
 from models.campaigns.start_plan import campaign_allowance
 from models.campaigns.view import CampaignView, campaign_charts, campaign_view
 from models.errors import IllegalTransition
+from models.recent import Recent
 from models.recipients.campaign_table import LivePages, live_recipient_page, recipient_page
 from views.campaigns.etags import Blocks, block_etag, block_kind, html_response, matches, not_modified, rendered
 from views.campaigns.media import message_preview
 from views.campaigns.test_send import CampaignTestSendRoutes
 from views.deps import AnyRequest, AppClock, SignedInUser, kept_in_app
 from views.guards import SignedInPages
-from views.i18n import _
+from views.i18n import _, current_locale, reset_locale, use_locale
 from views.redirects import success_redirect
 
 DONE_MESSAGES = {
@@ -47,6 +48,7 @@ DONE_MESSAGES = {
     "cancel": "Campaign cancelled.",
 }
 MAX_SHOWN_LENGTH = 200  # a fingerprint is a status and seven counters; anything longer is not one of ours
+DRAWERS_PER_CAMPAIGN = 8  # the ways of drawing a campaign's block kept per owner (sessions, languages, filters)
 
 
 @dataclass(frozen=True)
@@ -84,6 +86,54 @@ def chart_labels() -> dict[str, str]:
     }
 
 
+@dataclass(frozen=True)
+class Drawer:
+    """A tab's last poll as far as its block's bytes go (the request: its user, session, locale, URLs; what it
+    shows): enough to draw the block of a new computation before the tab asks for it."""
+
+    request: AnyRequest
+    user: CurrentUser
+    shown: Shown
+    locale: str
+
+    @property
+    def way(self) -> str:
+        """Everything the bytes depend on but the computation and what changed since the tab's drawing."""
+        return block_kind(self.request, 0, self.user, self.shown.status, self.shown.search, self.shown.page)
+
+    def block(self, entry: LiveEntry) -> DrawnBlock:
+        return DrawnBlock.of(self.request, entry, self.shown, self.user)
+
+
+@dataclass(frozen=True)
+class DrawnBlock:
+    """The polled block of one computation for one tab: its kind, its ETag (views/campaigns/etags.py) and how to
+    draw it."""
+
+    request: AnyRequest
+    entry: LiveEntry
+    shown: Shown
+    user: CurrentUser
+    changed: bool
+    kind: str
+    etag: str
+
+    @classmethod
+    def of(cls, request: AnyRequest, entry: LiveEntry, shown: Shown, user: CurrentUser) -> DrawnBlock:
+        changed, status_changed = entry.view.progress.changed_since(shown.fingerprint)
+        kind = block_kind(
+            request, entry.view.campaign.id, user, changed, status_changed, shown.status, shown.search, shown.page
+        )
+        return cls(request, entry, shown, user, changed, kind, block_etag(entry.stamp, kind))
+
+    async def render(self) -> bytes:
+        return rendered(self.request, await live_block(self.request, self.entry.view, self.shown, self.user))
+
+    async def drawn(self, memory: LiveMemory) -> tuple[bytes, str]:
+        """(body, ETag), drawn once however many tabs ask (or the last of its kind while it draws)."""
+        return await memory.blocks.block(self.kind, self.etag, self.render)
+
+
 @dataclass
 class LiveMemory:
     """One per app, shared by every tab polling a campaign: the send histories its pages drew lately (a poll reads
@@ -94,6 +144,18 @@ class LiveMemory:
     recipients: LivePages = field(default_factory=LivePages)
     views: LiveViews = field(default_factory=LiveViews)
     blocks: Blocks = field(default_factory=Blocks)
+    drawers: Recent[tuple[int, int], dict[str, Drawer]] = field(default_factory=Recent)
+
+    def remember(self, campaign_id: int, drawer: Drawer) -> None:
+        """How a tab of this campaign drew its block (the last few ways per campaign and owner)."""
+        ways = self.drawers.get((campaign_id, drawer.user.id))
+        if ways is None:
+            ways = {}
+            self.drawers.put((campaign_id, drawer.user.id), ways)
+        ways.pop(drawer.way, None)
+        ways[drawer.way] = drawer
+        while len(ways) > DRAWERS_PER_CAMPAIGN:
+            del ways[next(iter(ways))]
 
 
 def live_memory(request: AnyRequest) -> LiveMemory:
@@ -110,7 +172,7 @@ async def live_refreshes(app: Litestar) -> AsyncIterator[None]:
     def heard(_name: str, data: dict[str, Any]) -> None:
         campaign_id = data.get("campaign_id")
         if isinstance(campaign_id, int) and _running_on(loop):
-            views.refresh_soon(campaign_id, now=clock.now, then=lambda entry: read_ahead(entry.view, memory))
+            views.refresh_soon(campaign_id, now=clock.now, then=lambda entry: draw_ahead(entry, memory))
 
     stop = events.subscribe(heard)
     try:
@@ -127,6 +189,19 @@ async def read_ahead(view: CampaignView, memory: LiveMemory) -> None:
         send_history(view.campaign.id, sent_count=view.progress.sent, memory=memory.charts),
         live_recipient_page(view.campaign, as_of=view.progress.fingerprint, memory=memory.recipients),
     )
+
+
+async def draw_ahead(entry: LiveEntry, memory: LiveMemory) -> None:
+    """A new computation's block, read and drawn for each way the campaign's tabs drew it lately, before they ask:
+    the poll that next asks finds it drawn (one render per change, made by the refresh, not by a waiting poll)."""
+    await read_ahead(entry.view, memory)
+    ways = memory.drawers.get((entry.view.campaign.id, entry.view.campaign.owner)) or {}
+    for drawer in list(ways.values()):
+        token = use_locale(drawer.locale)
+        try:
+            await drawer.block(entry).drawn(memory)
+        finally:
+            reset_locale(token)
 
 
 def _running_on(loop: asyncio.AbstractEventLoop) -> bool:
@@ -214,18 +289,14 @@ class CampaignDetailPages(CampaignTestSendRoutes, SignedInPages):
         """Polled every 2 s while the campaign is live; rendered without the polling attributes once it is not.
         Tabs that show the same thing share one render, even those asking while it runs; a block the tab already
         shows (its ETag) answers 304 with no body, and htmx leaves it as it is."""
-        entry = await live_memory(request).views.get(campaign_id, owner_id=current_user.id, now=clock.now())
-        changed, status_changed = entry.view.progress.changed_since(shown[:MAX_SHOWN_LENGTH])
-        kind = block_kind(request, campaign_id, current_user, changed, status_changed, status, search, page)
-        etag = block_etag(entry.stamp, kind)
-        if not changed and matches(request, etag):
-            return not_modified(etag)
-
-        async def render() -> bytes:
-            block = await live_block(request, entry.view, Shown(shown, status, search, page), current_user)
-            return rendered(request, block)
-
-        return html_response(*await live_memory(request).blocks.block(kind, etag, render))
+        memory = live_memory(request)
+        entry = await memory.views.get(campaign_id, owner_id=current_user.id, now=clock.now())
+        drawer = Drawer(request, current_user, Shown(shown, status, search, page), current_locale())
+        memory.remember(campaign_id, drawer)
+        block = drawer.block(entry)
+        if not block.changed and matches(request, block.etag):
+            return not_modified(block.etag)
+        return html_response(*await block.drawn(memory))
 
     @post("/{campaign_id:int}/actions", name="campaign_act")
     async def act(
