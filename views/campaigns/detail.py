@@ -197,6 +197,7 @@ async def draw_ahead(entry: LiveEntry, memory: LiveMemory) -> None:
     await read_ahead(entry.view, memory)
     ways = memory.drawers.get((entry.view.campaign.id, entry.view.campaign.owner)) or {}
     for drawer in list(ways.values()):
+        await asyncio.sleep(0)  # the polls that arrived meanwhile go first: each draw holds the loop a few ms
         token = use_locale(drawer.locale)
         try:
             await drawer.block(entry).drawn(memory)
