@@ -34,6 +34,23 @@ async def _running(user: CurrentUser, statuses: list[MessageStatus]) -> Campaign
     return await make_campaign(user.id, instance.id, recipients=rows, status=CampaignStatus.RUNNING)
 
 
+def _count_calls(monkeypatch: pytest.MonkeyPatch, module: Any, name: str) -> list[Any]:
+    """Every call of `module.name` from now on (its first argument); each call still made."""
+    real = getattr(module, name)
+    calls: list[Any] = []
+
+    async def counted_async(first: Any, *args: Any, **kwargs: Any) -> Any:
+        calls.append(first)
+        return await real(first, *args, **kwargs)
+
+    def counted(first: Any, *args: Any, **kwargs: Any) -> Any:
+        calls.append(first)
+        return real(first, *args, **kwargs)
+
+    monkeypatch.setattr(module, name, counted_async if asyncio.iscoroutinefunction(real) else counted)
+    return calls
+
+
 async def _poll(http: httpx.AsyncClient, campaign: Campaign, etag: str = "") -> httpx.Response:
     """A tab's quiet poll: it sends back the fingerprint it shows and, once it has one, the block's ETag."""
     page = await http.get(f"/campaigns/{campaign.id}")
@@ -118,14 +135,7 @@ async def test_tabs_polling_one_campaign_share_one_computation_per_tick(
     user = await make_user()
     campaign = await _running(user, [MessageStatus.PENDING] * 3)
     await login(user)
-    computed: list[int] = []
-    real = live_cache.live_view
-
-    async def counting(campaign_id: int, **kwargs: Any) -> Any:
-        computed.append(campaign_id)
-        return await real(campaign_id, **kwargs)
-
-    monkeypatch.setattr(live_cache, "live_view", counting)
+    computed = _count_calls(monkeypatch, live_cache, "live_view")
     for _ in range(5):  # five tabs, the same tick
         assert (await client.get(f"/campaigns/{campaign.id}/progress")).status_code == 200
     assert computed == [campaign.id]
@@ -198,12 +208,9 @@ async def test_a_send_by_this_processs_sender_computes_the_watched_block_before_
     user = await make_user()
     campaign = await _running(user, [MessageStatus.SENDING, MessageStatus.SENDING, MessageStatus.PENDING])
     await login(user)
-    computed: list[int] = []
-    real = live_cache.live_view
-
-    async def counting(campaign_id: int, **kwargs: Any) -> Any:
-        computed.append(campaign_id)
-        return await real(campaign_id, **kwargs)
+    computed = _count_calls(monkeypatch, live_cache, "live_view")
+    table_reads = _count_calls(monkeypatch, campaign_table, "recipient_page")
+    renders = _count_calls(monkeypatch, detail, "rendered")
 
     async def computations_after_send(message_id: int) -> int:
         sent = Sent(key_id=f"KEY-{message_id}", remote_jid="5511966600000@s.whatsapp.net", timestamp=0)
@@ -212,28 +219,11 @@ async def test_a_send_by_this_processs_sender_computes_the_watched_block_before_
             await asyncio.sleep(0.01)
         return len(computed)
 
-    table_reads: list[int] = []
-    real_page = campaign_table.recipient_page
-
-    async def counting_page(campaign_id: int, **kwargs: Any) -> Any:
-        table_reads.append(campaign_id)
-        return await real_page(campaign_id, **kwargs)
-
-    monkeypatch.setattr(live_cache, "live_view", counting)
-    monkeypatch.setattr(campaign_table, "recipient_page", counting_page)
     first_id, second_id = [
         message.id
         for message in await CampaignMessage.objects().order_by(CampaignMessage.id)
         if message.status == MessageStatus.SENDING.value
     ]
-    renders: list[int] = []
-    real_render = detail.rendered
-
-    def counting_render(request: Any, template: Any) -> bytes:
-        renders.append(1)
-        return real_render(request, template)
-
-    monkeypatch.setattr(detail, "rendered", counting_render)
     assert await computations_after_send(first_id) == 0  # nobody watches the campaign yet: nothing to refresh
     first = await _poll(client, campaign)
     assert len(computed) == 1  # the first poll computed it
