@@ -14,7 +14,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from litestar import Litestar, Response, get, post
+from litestar import Litestar, Request, Response, get, post
 from litestar.params import FromPath, FromQuery, URLEncodedBody
 from litestar.plugins.htmx import HTMXRequest
 from litestar.response import Redirect, Template
@@ -89,7 +89,8 @@ def chart_labels() -> dict[str, str]:
 @dataclass(frozen=True)
 class Drawer:
     """A tab's last poll as far as its block's bytes go (the request: its user, session, locale, URLs; what it
-    shows): enough to draw the block of a new computation before the tab asks for it."""
+    shows): enough to draw the block of a new computation before the tab asks for it. The request is a copy made of
+    its scope alone, so a kept drawer never holds on to the connection it came in on."""
 
     request: AnyRequest
     user: CurrentUser
@@ -292,7 +293,7 @@ class CampaignDetailPages(CampaignTestSendRoutes, SignedInPages):
         shows (its ETag) answers 304 with no body, and htmx leaves it as it is."""
         memory = live_memory(request)
         entry = await memory.views.get(campaign_id, owner_id=current_user.id, now=clock.now())
-        drawer = Drawer(request, current_user, Shown(shown, status, search, page), current_locale())
+        drawer = Drawer(Request(request.scope), current_user, Shown(shown, status, search, page), current_locale())
         memory.remember(campaign_id, drawer)
         block = drawer.block(entry)
         if not block.changed and matches(request, block.etag):
