@@ -27,8 +27,8 @@ _subscribers: list[Subscriber] = []
 
 
 def publish(name: str, **data: Any) -> None:
-    """Synchronous and cheap: one log line, then each subscriber (an app's live pages: views/campaigns/refresh.py),
-    which must only schedule work; one that raises is logged and the others still hear the event."""
+    """Synchronous and cheap: one log line, then each subscriber (an app's live pages: `live_refreshes` in
+    views/campaigns/detail.py), which must only schedule work; one that raises is logged, the others still hear."""
     logger.log(logging.DEBUG if name.startswith("message.") else logging.INFO, "%s %s", name, data)
     for subscriber in tuple(_subscribers):
         try:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 from decimal import Decimal
-from functools import lru_cache
 
 from babel.dates import format_datetime
 from babel.numbers import format_currency, format_decimal, format_percent
@@ -23,12 +22,6 @@ def local_time(value: datetime | None, timezone: str = "UTC") -> str:
     """A moment in the user's time zone, written the locale's short way; '' when there is none."""
     if value is None:
         return ""
-    return _short_time(value, timezone, current_locale())
-
-
-@lru_cache(maxsize=4096)
-def _short_time(value: datetime, timezone: str, locale: str) -> str:
-    """Kept: a running campaign's recipients table redraws the same rows' times on every change (50 per page)."""
     return format_datetime(in_zone(value, timezone), "short", locale=babel_locale())
 
 

@@ -153,21 +153,22 @@ class LiveMemory:
         if ways is None:
             ways = {}
             self.drawers.put((campaign_id, drawer.user.id), ways)
-        ways.pop(drawer.way, None)
-        ways[drawer.way] = drawer
+        way = drawer.way
+        ways.pop(way, None)  # the newest way goes last: the oldest are dropped first
+        ways[way] = drawer
         while len(ways) > DRAWERS_PER_CAMPAIGN:
             del ways[next(iter(ways))]
 
 
-def live_memory(request: AnyRequest) -> LiveMemory:
-    return kept_in_app(request.app.state, "live_memory", LiveMemory)
+def live_memory(app: Litestar) -> LiveMemory:
+    return kept_in_app(app.state, "live_memory", LiveMemory)
 
 
 @asynccontextmanager
 async def live_refreshes(app: Litestar) -> AsyncIterator[None]:
     """While the app runs, this process's own writes to a campaign (its sender's sends, its actions) compute the
     live block of the tabs watching it at once, before their next poll asks (models/campaigns/live_cache.py)."""
-    memory = kept_in_app(app.state, "live_memory", LiveMemory)
+    memory = live_memory(app)
     views, loop, clock = memory.views, asyncio.get_running_loop(), app.state.clock
 
     def heard(_name: str, data: dict[str, Any]) -> None:
@@ -224,12 +225,13 @@ async def live_block(
     if status_changed and not notice:
         context["announcement"] = _("Campaign status: %(status)s") % {"status": _(view.progress.status)}
     if changed:  # the two reads side by side (each on a reader connection of its own)
+        memory = live_memory(request.app)
         context["charts"], context["recipients"] = await asyncio.gather(
-            campaign_charts(view, labels=chart_labels(), timezone=user.timezone, memory=live_memory(request).charts),
+            campaign_charts(view, labels=chart_labels(), timezone=user.timezone, memory=memory.charts),
             live_recipient_page(
                 view.campaign,
                 as_of=view.progress.fingerprint,
-                memory=live_memory(request).recipients,
+                memory=memory.recipients,
                 status=shown.status,
                 search=shown.search,
                 page=shown.page,
@@ -257,7 +259,7 @@ class CampaignDetailPages(CampaignTestSendRoutes, SignedInPages):
         """The whole page; its blocks are the same partials the polled route answers with."""
         view = await campaign_view(campaign_id, owner_id=current_user.id, now=clock.now())
         charts = await campaign_charts(
-            view, labels=chart_labels(), timezone=current_user.timezone, memory=live_memory(request).charts
+            view, labels=chart_labels(), timezone=current_user.timezone, memory=live_memory(request.app).charts
         )
         recipients = await recipient_page(
             campaign_id, status=status, search=search, page=page, total=view.campaign.total_recipients
@@ -291,7 +293,7 @@ class CampaignDetailPages(CampaignTestSendRoutes, SignedInPages):
         """Polled every 2 s while the campaign is live; rendered without the polling attributes once it is not.
         Tabs that show the same thing share one render, even those asking while it runs; a block the tab already
         shows (its ETag) answers 304 with no body, and htmx leaves it as it is."""
-        memory = live_memory(request)
+        memory = live_memory(request.app)
         entry = await memory.views.get(campaign_id, owner_id=current_user.id, now=clock.now())
         drawer = Drawer(Request(request.scope), current_user, Shown(shown, status, search, page), current_locale())
         memory.remember(campaign_id, drawer)
